@@ -1,0 +1,11 @@
+/**
+ * Every migration, in order. Migrations are frozen in time: never edit one that has
+ * shipped; add the next number. A static list (not a folder scan) works the same under
+ * tsx, vitest and the compiled build.
+ */
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_core.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001_core': m0001,
+};

@@ -1,0 +1,47 @@
+// Small client behaviours the server-rendered pages rely on. No inline scripts (CSP).
+(function () {
+  'use strict';
+  function csrfToken() {
+    var m = document.querySelector('meta[name="csrf-token"]');
+    return m ? m.getAttribute('content') : '';
+  }
+  // Every htmx request carries the CSRF token in a header.
+  document.addEventListener('htmx:config:request', function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    if (ctx && ctx.request && ctx.request.headers) ctx.request.headers['X-CSRF-Token'] = csrfToken();
+  });
+  // Times are stored in UTC and shown in the viewer's time zone: <time datetime="..." data-local>.
+  function localizeTimes(root) {
+    var nodes = (root || document).querySelectorAll('time[data-local]');
+    for (var i = 0; i < nodes.length; i++) {
+      var el = nodes[i];
+      var d = new Date(el.getAttribute('datetime'));
+      if (isNaN(d.getTime())) continue;
+      var style = el.getAttribute('data-local');
+      el.textContent =
+        style === 'time'
+          ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+          : style === 'date'
+            ? d.toLocaleDateString(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })
+            : d.toLocaleString();
+      el.title = d.toISOString();
+      el.removeAttribute('data-local');
+    }
+  }
+  document.addEventListener('DOMContentLoaded', function () { localizeTimes(document); });
+  document.addEventListener('htmx:after:settle', function () { localizeTimes(document); });
+  document.addEventListener('htmx:after:swap', function () { localizeTimes(document); });
+  // Copy buttons: <button data-copy="#selector">.
+  document.addEventListener('click', function (evt) {
+    var btn = evt.target && evt.target.closest ? evt.target.closest('[data-copy]') : null;
+    if (!btn) return;
+    var src = document.querySelector(btn.getAttribute('data-copy'));
+    if (!src) return;
+    var text = src.value !== undefined ? src.value : src.textContent;
+    if (navigator.clipboard) navigator.clipboard.writeText(text.trim()).catch(function () {});
+    var old = btn.textContent;
+    btn.textContent = 'Copied';
+    setTimeout(function () { btn.textContent = old; }, 1500);
+  });
+  window.pts = { localizeTimes: localizeTimes };
+})();

@@ -1,0 +1,74 @@
+/**
+ * createApp(deps): the whole HTTP surface, built from its dependencies. Only main.ts
+ * calls serve(); tests call app.request() or serve it on a free port.
+ */
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { jsxRenderer } from 'hono/jsx-renderer';
+import crypto from 'node:crypto';
+import { Layout } from '../views/layout.js';
+import { NotFoundPage, ServerErrorPage } from '../views/pages/errors.js';
+import { redactWebhookPath } from './log/redact.js';
+import { apiRoutes } from './web/api.js';
+import { authRoutes } from './web/auth.js';
+import type { AppDeps, AppEnv } from './web/env.js';
+import { healthRoutes } from './web/health.js';
+import { liveRoutes } from './web/live.js';
+import { csrfProtection } from './web/middleware/csrf.js';
+import { securityHeaders } from './web/middleware/security.js';
+import { requireSession } from './web/middleware/session.js';
+import { pageRoutes } from './web/pages.js';
+import { staticRoutes } from './web/static.js';
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async function provideDeps(c, next) {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use('*', securityHeaders(deps.config));
+  app.use('*', csrfProtection());
+  app.use('*', requireSession());
+  app.use(
+    '*',
+    jsxRenderer(({ children, title, nav }) => (
+      <Layout title={title} nav={nav}>
+        {children}
+      </Layout>
+    )),
+  );
+
+  app.route('/', healthRoutes());
+  app.route('/', staticRoutes());
+  app.route('/api/v1', apiRoutes());
+  app.route('/', authRoutes());
+  app.route('/', liveRoutes());
+  app.route('/', pageRoutes());
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/webhooks/')) {
+      return c.json({ error: 'not_found' }, 404);
+    }
+    c.status(404);
+    return c.render(<NotFoundPage />, { title: 'Not found' });
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) {
+      if (err.res) return err.res;
+      return c.text(err.message || 'Request refused', err.status);
+    }
+    const reference = crypto.randomBytes(4).toString('hex');
+    deps.log.error({ component: 'web', err, reference, path: redactWebhookPath(c.req.path) }, 'request failed');
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/webhooks/')) {
+      return c.json({ error: 'internal_error', reference }, 500);
+    }
+    c.status(500);
+    return c.render(<ServerErrorPage reference={reference} />, { title: 'Error' });
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

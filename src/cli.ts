@@ -1,0 +1,97 @@
+/**
+ * The command line: `plex-trakt-sync serve | status` (later: login, sync).
+ * `serve` logs JSON lines to stdout; every other command logs to stderr and prints
+ * its result on stdout.
+ */
+import { spawn } from 'node:child_process';
+import dotenv from 'dotenv';
+import { ConfigError, loadConfig, shouldOpenBrowser, type Config } from './config/env.js';
+import { createContext } from './context.js';
+import { startService } from './main.js';
+import { collectStatus } from './web/status.js';
+
+const USAGE = `Usage: plex-trakt-sync <command>
+
+Commands:
+  serve     run the service and its dashboard (what npm start runs)
+  status    print connections, queue depth and recent runs as JSON
+`;
+
+function openInBrowser(url: string): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
+  const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url];
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined); // no browser on a headless box: fine
+    child.unref();
+  } catch {
+    /* ignore */
+  }
+}
+
+async function serveCommand(config: Config): Promise<void> {
+  const handle = await startService(config, { prettyLogs: !!process.stdout.isTTY });
+  if (shouldOpenBrowser(config)) openInBrowser(handle.url);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    handle.deps.log.info({ component: 'server', signal }, 'shutting down');
+    const hard = setTimeout(() => process.exit(1), 8000);
+    hard.unref();
+    void handle.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+async function statusCommand(config: Config): Promise<void> {
+  const ctx = await createContext(config, { logFd: 2 });
+  try {
+    process.stdout.write(JSON.stringify(await collectStatus(ctx.deps)) + '\n');
+  } finally {
+    await ctx.close();
+  }
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  dotenv.config({ quiet: true });
+  const [command] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 1;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(err.message + '\n');
+      return 1;
+    }
+    throw err;
+  }
+  try {
+    switch (command) {
+      case 'serve':
+        await serveCommand(config);
+        return -1; // keeps running
+      case 'status':
+        await statusCommand(config);
+        return 0;
+      default:
+        process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
+        return 1;
+    }
+  } catch (err) {
+    process.stderr.write(`plex-trakt-sync ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  void runCli(process.argv.slice(2)).then((code) => {
+    if (code >= 0) process.exit(code);
+  });
+}

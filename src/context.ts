@@ -1,0 +1,80 @@
+/**
+ * Builds the service's dependencies (database, secrets, logger, live bus) once, for
+ * the server and for the CLI commands alike, and closes them again.
+ */
+import type { Writable } from 'node:stream';
+import type { Config } from './config/env.js';
+import { getPasswordHash, loadSecrets } from './config/secrets.js';
+import { openDatabase } from './db/connection.js';
+import { migrateToLatest } from './db/migrate.js';
+import { LiveBus } from './live/bus.js';
+import { createLogger } from './log/logger.js';
+import { SecretRegistry } from './log/redact.js';
+import { createLogStore, type LogStore } from './log/store.js';
+import { packageVersion } from './paths.js';
+import { createCipher, loadOrCreateKey } from './security/crypto.js';
+import { randomSetupCode } from './security/password.js';
+import type { AppDeps } from './web/env.js';
+
+export interface ContextOptions {
+  /** 1 for `serve` (stdout), 2 for every other command (stderr keeps stdout for results). */
+  logFd: 1 | 2;
+  logSink?: Writable;
+  prettyLogs?: boolean;
+  sessionTtlMs?: number;
+  loginThrottleMs?: number;
+}
+
+export interface ServiceContext {
+  deps: AppDeps;
+  logStore: LogStore;
+  close(): Promise<void>;
+}
+
+export async function createContext(config: Config, opts: ContextOptions): Promise<ServiceContext> {
+  const secretRegistry = new SecretRegistry();
+  for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword]) secretRegistry.add(v);
+
+  const { db, sqlite, close: closeDb } = openDatabase(config.dataDir);
+  await migrateToLatest(db);
+  const cipher = createCipher(loadOrCreateKey(config.dataDir));
+  const logStore = createLogStore(sqlite);
+  const log = createLogger({
+    level: config.logLevel,
+    fd: opts.logFd,
+    pretty: opts.prettyLogs,
+    secrets: secretRegistry,
+    extra: [logStore.stream],
+    sink: opts.logSink,
+  });
+  const secrets = await loadSecrets(db, config, secretRegistry);
+  const needsSetup = !config.adminPassword && !(await getPasswordHash(db));
+
+  const deps: AppDeps = {
+    config,
+    db,
+    sqlite,
+    log,
+    secrets,
+    secretRegistry,
+    cipher,
+    bus: new LiveBus(),
+    version: packageVersion(),
+    setupCode: needsSetup ? randomSetupCode() : undefined,
+    sessionTtlMs: opts.sessionTtlMs,
+    loginThrottleMs: opts.loginThrottleMs,
+    startedAt: Date.now(),
+  };
+  let closed = false;
+  return {
+    deps,
+    logStore,
+    async close() {
+      if (closed) return;
+      closed = true;
+      deps.bus.close();
+      logStore.close();
+      await closeDb();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/** Opens the SQLite database (WAL, busy timeout, foreign keys) behind a typed Kysely instance. */
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from './database.js';
+
+export interface OpenedDb {
+  db: Db;
+  /** The raw handle, for pragmas, backups and the few hot paths that need synchronous statements. */
+  sqlite: BetterSqlite3.Database;
+  close(): Promise<void>;
+}
+
+export const DB_FILE = 'plex-trakt-sync.db';
+
+export function openDatabase(dataDir: string, file = DB_FILE): OpenedDb {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const sqlite = new BetterSqlite3(file === ':memory:' ? file : path.join(dataDir, file));
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) }) as Db;
+  let closed = false;
+  return {
+    db,
+    sqlite,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy(); // closes the better-sqlite3 handle too
+    },
+  };
+}

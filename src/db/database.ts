@@ -1,0 +1,11 @@
+/**
+ * The typed shape of the whole database: one interface per feature, composed here.
+ * A feature adds its tables in `src/db/tables/<feature>.ts`, a migration in
+ * `migrations/`, and one line below.
+ */
+import type { Kysely } from 'kysely';
+import type { CoreTables } from './tables/core.js';
+
+export interface Database extends CoreTables {}
+
+export type Db = Kysely<Database>;

@@ -1,0 +1,33 @@
+/** Dashboard sessions: server-side rows so that logout and expiry really end a session. */
+import type { Db } from '../database.js';
+import type { SessionRow } from '../tables/core.js';
+
+export async function createSession(db: Db, id: string, ttlMs: number, userAgent: string | null, now = Date.now()): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({ id, created_at: now, last_seen_at: now, expires_at: now + ttlMs, user_agent: userAgent?.slice(0, 200) ?? null })
+    .execute();
+}
+
+/** The live session with this id, sliding its expiry forward; undefined when missing or expired. */
+export async function touchSession(db: Db, id: string, ttlMs: number, now = Date.now()): Promise<SessionRow | undefined> {
+  const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  if (row.expires_at <= now) {
+    await deleteSession(db, id);
+    return undefined;
+  }
+  // Only write when it matters, so page loads do not each cost a write.
+  if (now - row.last_seen_at > 60_000) {
+    await db.updateTable('sessions').set({ last_seen_at: now, expires_at: now + ttlMs }).where('id', '=', id).execute();
+  }
+  return row;
+}
+
+export async function deleteSession(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+export async function deleteExpiredSessions(db: Db, now = Date.now()): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+}

@@ -1,0 +1,80 @@
+/**
+ * The log store: every log line of the service, kept in SQLite for the Logs page and
+ * for a run's own log. Lines are buffered and written in small batches so logging
+ * never waits on the disk; old lines are pruned.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { Writable } from 'node:stream';
+
+const RESERVED = new Set(['level', 'time', 'msg', 'component', 'runId', 'pid', 'hostname', 'v']);
+
+export interface LogStore {
+  stream: Writable;
+  flush(): void;
+  prune(olderThanMs: number): number;
+  close(): void;
+}
+
+export function createLogStore(sqlite: BetterSqlite3.Database, opts: { flushMs?: number; maxBatch?: number } = {}): LogStore {
+  const insert = sqlite.prepare(
+    'INSERT INTO logs (ts, level, component, msg, run_id, data) VALUES (@ts, @level, @component, @msg, @run_id, @data)',
+  );
+  const insertMany = sqlite.transaction((rows: unknown[]) => {
+    for (const r of rows) insert.run(r);
+  });
+  let buffer: unknown[] = [];
+  let closed = false;
+  const flush = () => {
+    if (buffer.length === 0 || !sqlite.open) return;
+    const rows = buffer;
+    buffer = [];
+    try {
+      insertMany(rows);
+    } catch {
+      // A full or locked disk must not take the service down with it; the line is still on stdout.
+    }
+  };
+  const timer = setInterval(flush, opts.flushMs ?? 250);
+  timer.unref();
+  const maxBatch = opts.maxBatch ?? 500;
+
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      if (closed) return cb();
+      for (const line of String(chunk).split('\n')) {
+        if (!line) continue;
+        try {
+          const o = JSON.parse(line) as Record<string, unknown>;
+          const data: Record<string, unknown> = {};
+          for (const [k, v] of Object.entries(o)) if (!RESERVED.has(k)) data[k] = v;
+          buffer.push({
+            ts: typeof o.time === 'number' ? o.time : Date.now(),
+            level: typeof o.level === 'number' ? o.level : 30,
+            component: typeof o.component === 'string' ? o.component : 'app',
+            msg: typeof o.msg === 'string' ? o.msg : '',
+            run_id: typeof o.runId === 'number' ? o.runId : null,
+            data: Object.keys(data).length ? JSON.stringify(data) : null,
+          });
+        } catch {
+          // not JSON: ignore
+        }
+      }
+      if (buffer.length >= maxBatch) flush();
+      cb();
+    },
+  });
+
+  return {
+    stream,
+    flush,
+    prune(olderThanMs) {
+      flush();
+      return sqlite.prepare('DELETE FROM logs WHERE ts < ?').run(Date.now() - olderThanMs).changes;
+    },
+    close() {
+      flush();
+      closed = true;
+      clearInterval(timer);
+    },
+  };
+}

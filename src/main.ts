@@ -1,0 +1,74 @@
+/**
+ * Starts the service: build the context (config, database, migrations, secrets),
+ * start the background work, serve. Nothing else lives here.
+ */
+import { serve } from '@hono/node-server';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import type { Config } from './config/env.js';
+import { createContext, type ContextOptions } from './context.js';
+import { deleteExpiredSessions } from './db/repos/sessions.js';
+import type { AppDeps } from './web/env.js';
+
+export interface ServiceHandle {
+  url: string;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export type StartOptions = Omit<ContextOptions, 'logFd'>;
+
+const LOG_RETENTION_MS = 14 * 24 * 3600 * 1000;
+const SHUTDOWN_GRACE_MS = 4000;
+
+export async function startService(config: Config, opts: StartOptions = {}): Promise<ServiceHandle> {
+  const ctx = await createContext(config, { ...opts, logFd: 1 });
+  const { deps } = ctx;
+  const { log } = deps;
+
+  const app = createApp(deps);
+  const server = await new Promise<http.Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as http.Server));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shownHost}:${port}`;
+  log.info({ component: 'server', url, version: deps.version }, `listening on ${url}`);
+  if (deps.setupCode) {
+    log.warn(
+      { component: 'auth' },
+      `first run: open ${url} to choose the admin password; the one-time setup code is ${deps.setupCode}`,
+    );
+  }
+
+  const housekeeping = setInterval(() => {
+    ctx.logStore.prune(LOG_RETENTION_MS);
+    void deleteExpiredSessions(deps.db).catch(() => undefined);
+  }, 3600_000);
+  housekeeping.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    deps,
+    close() {
+      closing ??= (async () => {
+        clearInterval(housekeeping);
+        deps.bus.close(); // ends SSE streams so the server can close
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+          server.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
+          server.closeIdleConnections();
+        });
+        log.info({ component: 'server' }, 'stopped');
+        await ctx.close();
+      })();
+      return closing;
+    },
+  };
+}

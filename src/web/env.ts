@@ -1,0 +1,39 @@
+/** The Hono environment shared by every route: Node bindings and per-request variables. */
+import type { HttpBindings } from '@hono/node-server';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Config } from '../config/env.js';
+import type { Secrets } from '../config/secrets.js';
+import type { Db } from '../db/database.js';
+import type { SessionRow } from '../db/tables/core.js';
+import type { LiveBus } from '../live/bus.js';
+import type { Logger } from '../log/logger.js';
+import type { SecretRegistry } from '../log/redact.js';
+import type { Cipher } from '../security/crypto.js';
+
+/** Everything the web layer needs, passed in by main.ts (or a test). Features add their services here. */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  sqlite: BetterSqlite3.Database;
+  log: Logger;
+  secrets: Secrets;
+  secretRegistry: SecretRegistry;
+  cipher: Cipher;
+  bus: LiveBus;
+  version: string;
+  /** The one-time code printed in the log that a first visitor must type (absent once a password exists). */
+  setupCode?: string;
+  sessionTtlMs?: number;
+  /** Base delay for slowing down repeated wrong passwords. */
+  loginThrottleMs?: number;
+  startedAt: number;
+}
+
+export interface AppEnv {
+  Bindings: HttpBindings;
+  Variables: {
+    deps: AppDeps;
+    session?: SessionRow;
+    csrf: string;
+  };
+}

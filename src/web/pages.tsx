@@ -1,0 +1,38 @@
+/** Dashboard pages whose features are not built yet; each feature replaces its page with a sub-app of its own. */
+import { Hono } from 'hono';
+import type { AppEnv } from './env.js';
+import { publicOrigin } from './middleware/request-info.js';
+import { DashboardPage } from '../../views/pages/dashboard.js';
+import { EventsPlaceholder, HistoryPlaceholder, LogsPlaceholder, RunsPlaceholder } from '../../views/pages/placeholders.js';
+import { BasicSettingsPage } from '../../views/pages/settings-basic.js';
+
+export function webhookUrl(origin: string, secret: string): string {
+  return `${origin}/webhooks/plex/${secret}`;
+}
+
+export function pageRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get('/', (c) => {
+    const view = {
+      plexConnected: false,
+      traktConnected: false,
+      webhookUrl: webhookUrl(publicOrigin(c), c.var.deps.secrets.webhookSecret()),
+    };
+    return c.render(<DashboardPage view={view} />, { title: 'Dashboard', nav: 'dashboard' });
+  });
+  app.get('/runs', (c) => c.render(<RunsPlaceholder />, { title: 'Sync runs', nav: 'runs' }));
+  app.get('/events', (c) => c.render(<EventsPlaceholder />, { title: 'Webhook events', nav: 'events' }));
+  app.get('/history', (c) => c.render(<HistoryPlaceholder />, { title: 'Trakt history', nav: 'history' }));
+  app.get('/logs', (c) => c.render(<LogsPlaceholder />, { title: 'Logs', nav: 'logs' }));
+  app.get('/settings', (c) => {
+    const { secrets } = c.var.deps;
+    const view = {
+      webhookUrl: webhookUrl(publicOrigin(c), secrets.webhookSecret()),
+      apiKey: secrets.apiKey(),
+      apiKeyFromEnv: secrets.apiKeyFromEnv,
+      webhookSecretFromEnv: secrets.webhookSecretFromEnv,
+    };
+    return c.render(<BasicSettingsPage view={view} />, { title: 'Settings', nav: 'settings' });
+  });
+  return app;
+}

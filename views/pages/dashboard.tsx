@@ -1,0 +1,41 @@
+/** The dashboard: what is connected and what happened lately. Features add their cards here. */
+import { Card, PageHeader } from '../components.js';
+
+export interface DashboardView {
+  plexConnected: boolean;
+  traktConnected: boolean;
+  webhookUrl: string;
+}
+
+export function DashboardPage(props: { view: DashboardView }) {
+  const v = props.view;
+  return (
+    <>
+      <PageHeader title="Dashboard" subtitle="Plex and Trakt, kept in step." />
+      <div class="grid gap-4 md:grid-cols-2 lg:grid-cols-3">
+        <Card title="Plex" id="card-plex">
+          <p class="text-lg font-medium">{v.plexConnected ? 'Connected' : 'Not connected'}</p>
+          {!v.plexConnected && (
+            <p class="mt-1 text-sm text-slate-500">
+              Sign in with Plex and pick your server in <a class="underline" href="/settings">Settings</a>.
+            </p>
+          )}
+        </Card>
+        <Card title="Trakt" id="card-trakt">
+          <p class="text-lg font-medium">{v.traktConnected ? 'Connected' : 'Not connected'}</p>
+          {!v.traktConnected && (
+            <p class="mt-1 text-sm text-slate-500">
+              Enter your Trakt app's client id and secret, then connect, in <a class="underline" href="/settings">Settings</a>.
+            </p>
+          )}
+        </Card>
+        <Card title="Webhooks" id="card-webhooks">
+          <p class="text-lg font-medium">No webhook received yet</p>
+          <p class="mt-1 break-all text-sm text-slate-500">
+            Add this URL in Plex Web → Settings → Webhooks: <code>{v.webhookUrl}</code>
+          </p>
+        </Card>
+      </div>
+    </>
+  );
+}
