@@ -5,7 +5,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { CoreTables } from './tables/core.js';
+import type { LedgerTables } from './tables/ledger.js';
 
-export interface Database extends CoreTables {}
+export interface Database extends CoreTables, LedgerTables {}
 
 export type Db = Kysely<Database>;

@@ -1,0 +1,194 @@
+/**
+ * Ledger repository: record intents before a request, settle them after, and answer
+ * the questions the exactly-once rules ask ("was this play already sent?").
+ * Batches are written in one transaction each, so a 250-item request costs two writes.
+ */
+import crypto from 'node:crypto';
+import type { Db } from '../db/database.js';
+import type { LedgerAction, LedgerRow, LedgerSource, LedgerTarget, MediaType } from '../db/tables/ledger.js';
+
+export interface LedgerIntent {
+  target: LedgerTarget;
+  accountId: number;
+  action: LedgerAction;
+  mediaType: MediaType;
+  itemKey: string;
+  plexKey?: string | null;
+  title?: string | null;
+  watchedAt?: number | null;
+  rating?: number | null;
+  progress?: number | null;
+  source: LedgerSource;
+  sourceId?: number | null;
+  /** The item body sent to Trakt or the Plex call, stored as JSON. */
+  request?: unknown;
+}
+
+/** Actions that put a play on Trakt. A scrobble.stop only makes a play when Trakt answered `scrobble`. */
+const PLAY_ACTIONS: LedgerAction[] = ['history.add', 'scrobble.stop'];
+
+export function newBatchId(): string {
+  return crypto.randomUUID();
+}
+
+/** Writes the rows as `intent` (one transaction) and returns their ids, in order. */
+export async function recordIntents(db: Db, intents: LedgerIntent[], batchId: string | null = null, now = Date.now()): Promise<number[]> {
+  if (intents.length === 0) return [];
+  return db.transaction().execute(async (trx) => {
+    const ids: number[] = [];
+    for (const i of intents) {
+      const row = await trx
+        .insertInto('ledger')
+        .values({
+          target: i.target,
+          account_id: i.accountId,
+          action: i.action,
+          media_type: i.mediaType,
+          item_key: i.itemKey,
+          plex_key: i.plexKey ?? null,
+          title: i.title ?? null,
+          watched_at: i.watchedAt ?? null,
+          rating: i.rating ?? null,
+          progress: i.progress ?? null,
+          source: i.source,
+          source_id: i.sourceId ?? null,
+          batch_id: batchId,
+          status: 'intent',
+          outcome: null,
+          request: i.request === undefined ? null : JSON.stringify(i.request),
+          error: null,
+          trakt_history_id: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(row.id);
+    }
+    return ids;
+  });
+}
+
+export interface Settlement {
+  id: number;
+  status: 'sent' | 'failed';
+  outcome?: string | null;
+  error?: string | null;
+  traktHistoryId?: number | null;
+}
+
+/** Settles many rows in one transaction (after one batched request). */
+export async function settle(db: Db, settlements: Settlement[], now = Date.now()): Promise<void> {
+  if (settlements.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    for (const s of settlements) {
+      await trx
+        .updateTable('ledger')
+        .set({
+          status: s.status,
+          outcome: s.outcome ?? null,
+          error: s.error ?? null,
+          trakt_history_id: s.traktHistoryId ?? null,
+          updated_at: now,
+        })
+        .where('id', '=', s.id)
+        .execute();
+    }
+  });
+}
+
+export async function settleAll(db: Db, ids: number[], status: 'sent' | 'failed', outcome: string | null, error: string | null = null): Promise<void> {
+  await settle(db, ids.map((id) => ({ id, status, outcome, error })));
+}
+
+/**
+ * True when a play of this item was sent to this Trakt account, or may have been
+ * (an unsettled `intent`): either way a sync must not send it again.
+ */
+export async function playRecorded(db: Db, accountId: number, itemKey: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('ledger')
+    .select('id')
+    .where('target', '=', 'trakt')
+    .where('account_id', '=', accountId)
+    .where('item_key', '=', itemKey)
+    .where('action', 'in', PLAY_ACTIONS)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'intent'),
+        eb.and([eb('status', '=', 'sent'), eb.or([eb('action', '=', 'history.add'), eb('outcome', '=', 'scrobble')])]),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return !!row;
+}
+
+/** Item keys (of `keys`) that already have a recorded play, in one query per 500 keys. */
+export async function keysWithRecordedPlays(db: Db, accountId: number, keys: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    const rows = await db
+      .selectFrom('ledger')
+      .select('item_key')
+      .distinct()
+      .where('target', '=', 'trakt')
+      .where('account_id', '=', accountId)
+      .where('item_key', 'in', chunk)
+      .where('action', 'in', PLAY_ACTIONS)
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'intent'),
+          eb.and([eb('status', '=', 'sent'), eb.or([eb('action', '=', 'history.add'), eb('outcome', '=', 'scrobble')])]),
+        ]),
+      )
+      .execute();
+    for (const r of rows) found.add(r.item_key);
+  }
+  return found;
+}
+
+/** The latest play sent for this item since `sinceMs` (the 6-hour duplicate-scrobble rule). */
+export async function lastPlaySince(db: Db, accountId: number, itemKey: string, sinceMs: number): Promise<LedgerRow | undefined> {
+  return db
+    .selectFrom('ledger')
+    .selectAll()
+    .where('target', '=', 'trakt')
+    .where('account_id', '=', accountId)
+    .where('item_key', '=', itemKey)
+    .where('action', 'in', PLAY_ACTIONS)
+    .where('status', 'in', ['intent', 'sent'])
+    .where((eb) => eb.or([eb('action', '=', 'history.add'), eb('outcome', '=', 'scrobble'), eb('status', '=', 'intent')]))
+    .where('created_at', '>=', sinceMs)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function unsettledIntents(db: Db, target: LedgerTarget = 'trakt'): Promise<LedgerRow[]> {
+  return db.selectFrom('ledger').selectAll().where('status', '=', 'intent').where('target', '=', target).orderBy('id').execute();
+}
+
+export async function ledgerForSource(db: Db, source: LedgerSource, sourceId: number): Promise<LedgerRow[]> {
+  return db.selectFrom('ledger').selectAll().where('source', '=', source).where('source_id', '=', sourceId).orderBy('id').execute();
+}
+
+export async function rememberNotFound(db: Db, accountId: number, itemKey: string, idsHash: string, title: string | null, now = Date.now()): Promise<void> {
+  await db
+    .insertInto('trakt_not_found')
+    .values({ account_id: accountId, item_key: itemKey, ids_hash: idsHash, title, at: now })
+    .onConflict((oc) => oc.columns(['account_id', 'item_key']).doUpdateSet({ ids_hash: idsHash, title, at: now }))
+    .execute();
+}
+
+/** True when Trakt said not_found for exactly these ids before (so they are not sent again). */
+export async function knownNotFound(db: Db, accountId: number, itemKey: string, idsHash: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('trakt_not_found')
+    .select('ids_hash')
+    .where('account_id', '=', accountId)
+    .where('item_key', '=', itemKey)
+    .executeTakeFirst();
+  return !!row && row.ids_hash === idsHash;
+}
