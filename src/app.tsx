@@ -14,6 +14,7 @@ import { authRoutes } from './web/auth.js';
 import type { AppDeps, AppEnv } from './web/env.js';
 import { healthRoutes } from './web/health.js';
 import { liveRoutes } from './web/live.js';
+import { metricsRoutes } from './web/metrics.js';
 import { csrfProtection } from './web/middleware/csrf.js';
 import { securityHeaders } from './web/middleware/security.js';
 import { requireSession } from './web/middleware/session.js';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps) {
   );
 
   app.route('/', healthRoutes());
+  app.route('/', metricsRoutes());
   app.route('/', staticRoutes());
   app.route('/api/v1', apiRoutes());
   app.route('/', authRoutes());
