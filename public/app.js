@@ -43,5 +43,18 @@
     btn.textContent = 'Copied';
     setTimeout(function () { btn.textContent = old; }, 1500);
   });
+  // The Logs page's live tail: drop appended lines that the page's filter excludes.
+  function filterLogRows() {
+    var body = document.getElementById('log-rows');
+    if (!body) return;
+    var min = Number(body.getAttribute('data-min-level') || 0);
+    var comp = body.getAttribute('data-component') || '';
+    var rows = body.querySelectorAll('tr[data-level]');
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i];
+      if (Number(r.getAttribute('data-level')) < min || (comp && r.getAttribute('data-component') !== comp)) r.remove();
+    }
+  }
+  document.addEventListener('htmx:after:swap', filterLogRows);
   window.pts = { localizeTimes: localizeTimes };
 })();

@@ -14,6 +14,7 @@ import { authRoutes } from './web/auth.js';
 import type { AppDeps, AppEnv } from './web/env.js';
 import { healthRoutes } from './web/health.js';
 import { liveRoutes } from './web/live.js';
+import { logRoutes } from './web/logs.js';
 import { metricsRoutes } from './web/metrics.js';
 import { csrfProtection } from './web/middleware/csrf.js';
 import { securityHeaders } from './web/middleware/security.js';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', apiRoutes());
   app.route('/', authRoutes());
   app.route('/', liveRoutes());
+  app.route('/', logRoutes());
   app.route('/', pageRoutes());
 
   app.notFound((c) => {

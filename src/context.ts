@@ -15,6 +15,7 @@ import { packageVersion } from './paths.js';
 import { createCipher, loadOrCreateKey } from './security/crypto.js';
 import { randomSetupCode } from './security/password.js';
 import type { AppDeps } from './web/env.js';
+import { attachLiveTail } from './web/logs.js';
 
 export interface ContextOptions {
   /** 1 for `serve` (stdout), 2 for every other command (stderr keeps stdout for results). */
@@ -65,6 +66,7 @@ export async function createContext(config: Config, opts: ContextOptions): Promi
     loginThrottleMs: opts.loginThrottleMs,
     startedAt: Date.now(),
   };
+  attachLiveTail(logStore, deps.bus);
   let closed = false;
   return {
     deps,

@@ -23,12 +23,11 @@ export function Layout(props: { title: string; nav?: string; children?: Child })
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <meta name="csrf-token" content={csrf} />
-        <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
+        <meta name="htmx-config" content='{"includeIndicatorCSS":false,"sse":{"pauseOnBackground":false}}' />
         <title>{`${props.title} · Plex-Trakt Sync`}</title>
         <link rel="stylesheet" href="/static/app.css" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <script src="/static/htmx.js" defer></script>
-        <script src="/static/hx-sse.js" defer></script>
         <script src="/static/app.js" defer></script>
       </head>
       <body class="min-h-full bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">

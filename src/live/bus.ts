@@ -14,6 +14,7 @@ export interface LiveMessage {
 export class LiveBus {
   private emitter = new EventEmitter();
   private closers = new Set<() => void>();
+  private topicCounts = new Map<string, number>();
   closed = false;
 
   constructor() {
@@ -32,10 +33,20 @@ export class LiveBus {
     };
     this.emitter.on('message', listener);
     this.closers.add(onClose);
+    for (const t of wanted) this.topicCounts.set(t, (this.topicCounts.get(t) ?? 0) + 1);
+    let done = false;
     return () => {
+      if (done) return;
+      done = true;
       this.emitter.off('message', listener);
       this.closers.delete(onClose);
+      for (const t of wanted) this.topicCounts.set(t, (this.topicCounts.get(t) ?? 1) - 1);
     };
+  }
+
+  /** Whether anyone listens to `topic`, so publishers can skip rendering for nobody. */
+  hasSubscribers(topic: string): boolean {
+    return (this.topicCounts.get(topic) ?? 0) > 0 || (this.topicCounts.get('*') ?? 0) > 0;
   }
 
   subscriberCount(): number {

@@ -8,8 +8,19 @@ import { Writable } from 'node:stream';
 
 const RESERVED = new Set(['level', 'time', 'msg', 'component', 'runId', 'pid', 'hostname', 'v']);
 
+export interface StoredLine {
+  ts: number;
+  level: number;
+  component: string;
+  msg: string;
+  run_id: number | null;
+  data: string | null;
+}
+
 export interface LogStore {
   stream: Writable;
+  /** Called after each batch is written (the Logs page's live tail listens here). */
+  onRows?: (rows: StoredLine[]) => void;
   flush(): void;
   prune(olderThanMs: number): number;
   close(): void;
@@ -22,7 +33,7 @@ export function createLogStore(sqlite: BetterSqlite3.Database, opts: { flushMs?:
   const insertMany = sqlite.transaction((rows: unknown[]) => {
     for (const r of rows) insert.run(r);
   });
-  let buffer: unknown[] = [];
+  let buffer: StoredLine[] = [];
   let closed = false;
   const flush = () => {
     if (buffer.length === 0 || !sqlite.open) return;
@@ -32,6 +43,12 @@ export function createLogStore(sqlite: BetterSqlite3.Database, opts: { flushMs?:
       insertMany(rows);
     } catch {
       // A full or locked disk must not take the service down with it; the line is still on stdout.
+      return;
+    }
+    try {
+      store.onRows?.(rows);
+    } catch {
+      /* a listener's failure is not the store's */
     }
   };
   const timer = setInterval(flush, opts.flushMs ?? 250);
@@ -64,7 +81,7 @@ export function createLogStore(sqlite: BetterSqlite3.Database, opts: { flushMs?:
     },
   });
 
-  return {
+  const store: LogStore = {
     stream,
     flush,
     prune(olderThanMs) {
@@ -77,4 +94,5 @@ export function createLogStore(sqlite: BetterSqlite3.Database, opts: { flushMs?:
       clearInterval(timer);
     },
   };
+  return store;
 }

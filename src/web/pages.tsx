@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from './env.js';
 import { publicOrigin } from './middleware/request-info.js';
 import { DashboardPage } from '../../views/pages/dashboard.js';
-import { EventsPlaceholder, HistoryPlaceholder, LogsPlaceholder, RunsPlaceholder } from '../../views/pages/placeholders.js';
+import { EventsPlaceholder, HistoryPlaceholder, RunsPlaceholder } from '../../views/pages/placeholders.js';
 import { BasicSettingsPage } from '../../views/pages/settings-basic.js';
 
 export function webhookUrl(origin: string, secret: string): string {
@@ -23,7 +23,6 @@ export function pageRoutes() {
   app.get('/runs', (c) => c.render(<RunsPlaceholder />, { title: 'Sync runs', nav: 'runs' }));
   app.get('/events', (c) => c.render(<EventsPlaceholder />, { title: 'Webhook events', nav: 'events' }));
   app.get('/history', (c) => c.render(<HistoryPlaceholder />, { title: 'Trakt history', nav: 'history' }));
-  app.get('/logs', (c) => c.render(<LogsPlaceholder />, { title: 'Logs', nav: 'logs' }));
   app.get('/settings', (c) => {
     const { secrets } = c.var.deps;
     const view = {

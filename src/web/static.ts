@@ -13,9 +13,10 @@ interface Asset {
   etag: string;
 }
 
-function load(file: string, type: string): Asset | undefined {
+function load(file: string | string[], type: string): Asset | undefined {
   try {
-    const body = fs.readFileSync(file);
+    // Several files are served as one, so an extension registers in the same tick as htmx itself.
+    const body = Buffer.concat((Array.isArray(file) ? file : [file]).flatMap((f) => [fs.readFileSync(f), Buffer.from('\n;\n')]));
     return { body, type, etag: `"${crypto.createHash('sha1').update(body).digest('base64url')}"` };
   } catch {
     return undefined;
@@ -27,8 +28,9 @@ export function staticRoutes() {
   const root = projectRoot();
   const htmxDir = path.dirname(require.resolve('htmx.org/dist/htmx.min.js'));
   const assets: Record<string, () => Asset | undefined> = {
-    'htmx.js': () => load(path.join(htmxDir, 'htmx.min.js'), 'text/javascript; charset=utf-8'),
-    'hx-sse.js': () => load(path.join(htmxDir, 'ext', 'hx-sse.min.js'), 'text/javascript; charset=utf-8'),
+    // htmx with its SSE extension in one file: a separate deferred script can register too late,
+    // after htmx has already processed the page, and then no live stream connects.
+    'htmx.js': () => load([path.join(htmxDir, 'htmx.min.js'), path.join(htmxDir, 'ext', 'hx-sse.min.js')], 'text/javascript; charset=utf-8'),
     'app.js': () => load(path.join(root, 'public', 'app.js'), 'text/javascript; charset=utf-8'),
     'favicon.svg': () => load(path.join(root, 'public', 'favicon.svg'), 'image/svg+xml'),
     'app.css': () => load(path.join(root, 'dist', 'public', 'app.css'), 'text/css; charset=utf-8'),

@@ -37,12 +37,3 @@ export function HistoryPlaceholder() {
     </>
   );
 }
-
-export function LogsPlaceholder() {
-  return (
-    <>
-      <PageHeader title="Logs" subtitle="The service's own log." />
-      <EmptyState title="Nothing logged yet">Log lines from every part of the service will appear here.</EmptyState>
-    </>
-  );
-}
