@@ -4,6 +4,7 @@ import { getPasswordHash, setPasswordHash } from '../config/secrets.js';
 import { hashPassword, safeEqual, verifyPassword } from '../security/password.js';
 import { LoginPage, SetupPage } from '../../views/pages/auth.js';
 import type { AppEnv } from './env.js';
+import { readForm } from './form.js';
 import { clientKey } from './middleware/request-info.js';
 import { endSession, passwordIsSet, startSession } from './middleware/session.js';
 
@@ -27,7 +28,7 @@ export function authRoutes() {
   app.post('/setup', async (c) => {
     const { deps } = c.var;
     if (await passwordIsSet(c)) return c.redirect('/login');
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     const password = String(body.password ?? '');
     const fail = (error: string) => {
       c.status(400);
@@ -53,7 +54,7 @@ export function authRoutes() {
 
   app.post('/login', async (c) => {
     const { deps } = c.var;
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     const key = clientKey(c);
     const failed = failures.get(key) ?? 0;
     if (failed >= FREE_ATTEMPTS) {
