@@ -6,8 +6,10 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_core.js';
 import * as m0004 from './0004_ledger.js';
+import * as m0005 from './0005_webhook_events.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0004_ledger': m0004,
+  '0005_webhook_events': m0005,
 };

@@ -21,6 +21,7 @@ import { securityHeaders } from './web/middleware/security.js';
 import { requireSession } from './web/middleware/session.js';
 import { pageRoutes } from './web/pages.js';
 import { staticRoutes } from './web/static.js';
+import { webhookRoutes } from './web/webhooks.js';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps) {
   );
 
   app.route('/', healthRoutes());
+  app.route('/', webhookRoutes());
   app.route('/', metricsRoutes());
   app.route('/', staticRoutes());
   app.route('/api/v1', apiRoutes());

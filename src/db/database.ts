@@ -6,7 +6,8 @@
 import type { Kysely } from 'kysely';
 import type { CoreTables } from './tables/core.js';
 import type { LedgerTables } from './tables/ledger.js';
+import type { WebhookTables } from './tables/webhooks.js';
 
-export interface Database extends CoreTables, LedgerTables {}
+export interface Database extends CoreTables, LedgerTables, WebhookTables {}
 
 export type Db = Kysely<Database>;

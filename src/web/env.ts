@@ -9,6 +9,7 @@ import type { LiveBus } from '../live/bus.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretRegistry } from '../log/redact.js';
 import type { Cipher } from '../security/crypto.js';
+import type { WebhookQueueHandle } from '../scrobble/queue-handle.js';
 
 /** Everything the web layer needs, passed in by main.ts (or a test). Features add their services here. */
 export interface AppDeps {
@@ -27,6 +28,8 @@ export interface AppDeps {
   /** Base delay for slowing down repeated wrong passwords. */
   loginThrottleMs?: number;
   startedAt: number;
+  /** The webhook event worker, once started (main.ts); the receiver wakes it after each write. */
+  webhookQueue?: WebhookQueueHandle;
 }
 
 export interface AppEnv {
