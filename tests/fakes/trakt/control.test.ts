@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-support.js';
+import { fetchJson, startHarness, type Harness } from './test-support.js';
 
 let h: Harness;
 afterEach(async () => h?.fake.stop());
 
 const control = async (action: string, body: unknown = {}) => {
-  const res = await fetch(`${h.fake.url}/__control/${action}`, { method: 'POST', body: JSON.stringify(body) });
+  const res = await fetchJson(`${h.fake.url}/__control/${action}`, { method: 'POST', body: JSON.stringify(body) });
   expect(res.status, action).toBe(200);
   return res.json();
 };

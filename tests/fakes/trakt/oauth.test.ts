@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, UA, type Harness } from './test-support.js';
+import { fetchJson, startHarness, UA, type Harness } from './test-support.js';
 import { DEFAULT_CLIENT_ID as CLIENT_ID, DEFAULT_CLIENT_SECRET as SECRET } from './world.js';
 
 let h: Harness;
 afterEach(async () => h?.fake.stop());
 
 const post = (path: string, body: unknown) =>
-  fetch(`${h.fake.url}${path}`, {
+  fetchJson(`${h.fake.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'user-agent': UA },
     body: JSON.stringify(body),
@@ -66,7 +66,7 @@ describe('Trakt emulator: device flow', () => {
   it('serves an /activate page whose form approves the code for the chosen user', async () => {
     h = await startHarness({ users: [{ username: 'alice' }, { username: 'bob' }] });
     const code = await deviceCode();
-    const page = await fetch(`${h.fake.url}/activate?code=${code.user_code}`);
+    const page = await fetchJson(`${h.fake.url}/activate?code=${code.user_code}`);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await page.text();
     expect(html).toContain(`value="${code.user_code}"`);
@@ -74,7 +74,7 @@ describe('Trakt emulator: device flow', () => {
     expect(html).toContain('id="approve"');
     expect(html).toContain('id="deny"');
 
-    const submit = await fetch(`${h.fake.url}/activate`, {
+    const submit = await fetchJson(`${h.fake.url}/activate`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ code: code.user_code.toLowerCase(), username: 'bob', decision: 'approve' }).toString(),
@@ -85,7 +85,7 @@ describe('Trakt emulator: device flow', () => {
     const settings = await (await h.call('/users/settings', { token: token.access_token })).json();
     expect(settings.user.username).toBe('bob');
 
-    const again = await fetch(`${h.fake.url}/activate`, {
+    const again = await fetchJson(`${h.fake.url}/activate`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ code: code.user_code, decision: 'deny' }).toString(),
@@ -96,9 +96,9 @@ describe('Trakt emulator: device flow', () => {
   it('approves the newest pending code through the control route (for the demo process)', async () => {
     h = await startHarness();
     const code = await deviceCode();
-    const pending = await (await fetch(`${h.fake.url}/__control/pending-devices`, { method: 'POST' })).json();
+    const pending = await (await fetchJson(`${h.fake.url}/__control/pending-devices`, { method: 'POST' })).json();
     expect(pending).toEqual([expect.objectContaining({ userCode: code.user_code })]);
-    const res = await fetch(`${h.fake.url}/__control/approve-device`, { method: 'POST', body: '{}' });
+    const res = await fetchJson(`${h.fake.url}/__control/approve-device`, { method: 'POST', body: '{}' });
     expect(await res.json()).toEqual({ ok: true });
     expect((await poll(code.device_code)).status).toBe(200);
   });

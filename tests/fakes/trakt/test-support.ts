@@ -8,12 +8,18 @@ import { DEFAULT_CLIENT_ID, type TraktFakeOptions } from './world.js';
 
 export const UA = 'plex-trakt-sync-tests/1.0';
 
+/** A fetch Response whose JSON the tests read loosely (lib.dom types it as unknown). */
+export type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
+/** fetch, typed for tests that read JSON bodies. */
+export const fetchJson = (url: string, init?: RequestInit): Promise<JsonResponse> => fetch(url, init);
+
 export interface Harness {
   fake: TraktFake;
   clock: ManualClock;
   token: string;
   /** fetch with JSON, the app key, API version, User-Agent and (unless token: null) the bearer. */
-  call(path: string, init?: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<Response>;
+  call(path: string, init?: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<JsonResponse>;
 }
 
 /** Invented fixtures: 3 movies, one show with seasons 1 (3 episodes) and 2 (2 episodes). */
@@ -46,7 +52,7 @@ export async function startHarness(opts: TraktFakeOptions = {}): Promise<Harness
     };
     const bearer = init.token === undefined ? token : init.token;
     if (bearer) headers.authorization = `Bearer ${bearer}`;
-    return fetch(`${fake.url}${path}`, {
+    return fetchJson(`${fake.url}${path}`, {
       method: init.method ?? (init.body !== undefined ? 'POST' : 'GET'),
       headers: { ...headers, ...init.headers },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
