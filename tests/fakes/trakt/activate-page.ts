@@ -19,7 +19,7 @@ export function activateForm(code: string, usernames: string[], message?: string
     'Activate your device',
     `<h1>Activate your device</h1>
 ${message ? `<p id="message" role="alert">${esc(message)}</p>` : ''}
-<form method="post" action="/activate" id="activate-form">
+<form method="post" action="activate" id="activate-form">
   <label for="code">Enter the code shown on your device</label>
   <input id="code" name="code" value="${esc(code)}" autocomplete="off" autocapitalize="characters" required>
   <label for="username">Signed in as</label>

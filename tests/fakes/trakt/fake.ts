@@ -33,8 +33,9 @@ export class TraktFake extends TraktInspector {
     this.server = new FakeServer({ name: 'trakt', handle: (req) => this.handle(req), control: this.controlActions() });
   }
 
+  /** The base URL clients are given (with the path prefix, if any). */
   get url(): string {
-    return this.server.url;
+    return `${this.server.url}${this.world.pathPrefix}`;
   }
 
   get catalogue() {
@@ -43,7 +44,7 @@ export class TraktFake extends TraktInspector {
 
   async start(): Promise<string> {
     this.world.baseUrl = await this.server.start(this.port);
-    return this.world.baseUrl;
+    return this.url;
   }
 
   stop(): Promise<void> {
@@ -119,29 +120,36 @@ export class TraktFake extends TraktInspector {
     this.world.scrobbleWindowSec = seconds;
   }
 
-  private handle(req: FakeRequest): FakeResponse {
+  private handle(raw: FakeRequest): FakeResponse {
     const { world } = this;
-    if (!hasUserAgent(req)) return cloudflareBlock();
+    if (!hasUserAgent(raw)) return cloudflareBlock();
+    const prefix = world.pathPrefix;
+    if (prefix && !raw.path.startsWith(`${prefix}/`)) return { status: 404, body: '' };
+    const req = prefix ? { ...raw, path: raw.path.slice(prefix.length) } : raw;
     if (req.path.startsWith('/oauth/') || req.path === '/activate') {
       world.count(`${req.method} ${req.path}`);
       return handleOauth(world, req) ?? { status: 405, body: '' };
     }
     const refused = checkApp(world, req);
     if (refused) return refused;
-    let params: string[] | undefined;
-    const route = ROUTES.find((r) => {
+    let route: Route | undefined;
+    let params: string[] = [];
+    let pathKnown = false;
+    for (const r of ROUTES) {
       const m = r.pattern.exec(req.path);
-      if (m && r.method === req.method) params = m.slice(1);
-      return !!params;
-    });
-    if (!route) {
-      const pathKnown = ROUTES.some((r) => r.pattern.test(req.path));
-      return { status: pathKnown ? 405 : 404, body: '' };
+      if (!m) continue;
+      pathKnown = true;
+      if (r.method === req.method) {
+        route = r;
+        params = m.slice(1);
+        break;
+      }
     }
+    if (!route) return { status: pathKnown ? 405 : 404, body: '' };
     world.count(`${req.method} ${route.kind}`);
     const admitted = admit(world, req, route);
     if ('status' in admitted) return admitted;
-    const ctx: Ctx = { world, req, params: params!.map((p) => p ?? undefined) as string[], user: admitted.user };
+    const ctx: Ctx = { world, req, params, user: admitted.user };
     return route.handler(ctx);
   }
 

@@ -114,6 +114,18 @@ describe('Trakt emulator: required headers and account switches', () => {
     expect((await h.call('/sync/ratings/movies')).status).toBe(200);
   });
 
+  it('serves under a path prefix only, so a client that drops the base path finds out', async () => {
+    h = await startHarness({ pathPrefix: '/trakt/' });
+    expect(h.fake.url).toBe(`${h.fake.server.url}/trakt`);
+    expect((await h.call('/sync/last_activities')).status).toBe(200);
+    const rootless = await fetch(`${h.fake.server.url}/sync/last_activities`, {
+      headers: { 'user-agent': UA, 'trakt-api-key': DEFAULT_CLIENT_ID, 'trakt-api-version': '2', authorization: `Bearer ${h.token}` },
+    });
+    expect(rootless.status).toBe(404);
+    const code = await h.call('/oauth/device/code', { body: { client_id: DEFAULT_CLIENT_ID } });
+    expect((await code.json()).verification_url).toBe(`${h.fake.url}/activate`);
+  });
+
   it('lets the kit inject faults in front of the emulator and counts requests by kind', async () => {
     h = await startHarness();
     h.fake.server.inject('/sync/history', { kind: 'status', status: 503 }, 1);

@@ -80,7 +80,7 @@ export class History {
       if (!eps) this.showEpisodes.set(item.show, (eps = new Set()));
       eps.add(item);
     }
-    this.views.clear();
+    if (this.views.size > 0) this.views.clear();
     return play;
   }
 
@@ -103,7 +103,7 @@ export class History {
       for (const p of set) last = Math.max(last, p.watchedAt);
       stats.set(item, { plays: set.size, lastWatchedAt: last, lastUpdatedAt: updatedAt });
     }
-    this.views.clear();
+    if (this.views.size > 0) this.views.clear();
   }
 
   /** Every play of an item, newest first, or of every episode of a show/season. */

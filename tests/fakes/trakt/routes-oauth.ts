@@ -59,7 +59,7 @@ export function handleOauth(world: TraktWorld, req: FakeRequest): FakeResponse |
       return json(200, {
         device_code: code.deviceCode,
         user_code: code.userCode,
-        verification_url: `${world.baseUrl}/activate`,
+        verification_url: `${world.baseUrl}${world.pathPrefix}/activate`,
         expires_in: auth.cfg.deviceExpiresInSec,
         interval: code.interval,
       });

@@ -28,6 +28,8 @@ export interface TraktFakeOptions {
   /** How long a repeat stop-scrobble of the same item answers 409; default 1 hour. */
   scrobbleWindowSec?: number;
   port?: number;
+  /** Serve under this path (e.g. "/trakt"), so clients are tested on base URLs that carry a path. */
+  pathPrefix?: string;
 }
 
 export function limitConfig(input: Partial<RateLimitConfig> | false | undefined): RateLimitConfig {
@@ -47,6 +49,7 @@ export class TraktWorld {
   readonly counts = new Map<string, number>();
   /** This emulator's own base URL (for verification_url); set when the server starts. */
   baseUrl = '';
+  readonly pathPrefix: string;
   private historySeq = 1_000_000_000;
   private playbackSeq = 0;
 
@@ -59,6 +62,7 @@ export class TraktWorld {
     });
     this.limiter = new RateLimiter(this.now, limitConfig(opts.rateLimits));
     this.scrobbleWindowSec = opts.scrobbleWindowSec ?? 3600;
+    this.pathPrefix = (opts.pathPrefix ?? '').replace(/\/+$/, '');
     for (const app of opts.apps ?? [{ clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET }]) this.auth.addApp(app);
     for (const u of opts.users ?? [{ username: 'alice' }]) this.addUser(u);
   }
