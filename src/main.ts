@@ -9,6 +9,7 @@ import { createApp } from './app.js';
 import type { Config } from './config/env.js';
 import { createContext, type ContextOptions } from './context.js';
 import { deleteExpiredSessions } from './db/repos/sessions.js';
+import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import type { AppDeps } from './web/env.js';
 
 export interface ServiceHandle {
@@ -17,7 +18,7 @@ export interface ServiceHandle {
   close(): Promise<void>;
 }
 
-export type StartOptions = Omit<ContextOptions, 'logFd'>;
+export type StartOptions = Omit<ContextOptions, 'logFd'> & { scrobble?: ScrobbleOptions };
 
 const LOG_RETENTION_MS = 14 * 24 * 3600 * 1000;
 const SHUTDOWN_GRACE_MS = 4000;
@@ -27,6 +28,8 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const { deps } = ctx;
   const { log } = deps;
 
+  // Pending webhook events resume here (after settling writes a crash left unanswered).
+  const scrobbling = await startScrobbling(deps, opts.scrobble);
   const app = createApp(deps);
   const server = await new Promise<http.Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as http.Server));
@@ -65,6 +68,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
           });
           server.closeIdleConnections();
         });
+        await scrobbling.stop();
         log.info({ component: 'server' }, 'stopped');
         await ctx.close();
       })();

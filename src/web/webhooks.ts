@@ -12,6 +12,7 @@ import { PayloadError, parsePayload, summarize } from '../scrobble/payload.js';
 import { webhookAckSeconds, webhooksReceived, webhooksRejected } from '../scrobble/metrics.js';
 import { safeEqual } from '../security/password.js';
 import type { AppEnv } from './env.js';
+import { publishNewEvent } from './events-live.js';
 
 export const WEBHOOK_LIMITS = {
   payloadBytes: 256 * 1024,
@@ -136,6 +137,7 @@ export function webhookRoutes() {
     const id = insertWebhookEvent(deps.sqlite, { ...summary, receivedAt, payload: text });
     webhooksReceived.inc({ event: summary.event });
     deps.webhookQueue?.wake();
+    publishNewEvent(deps, id);
     deps.log.debug({ component: 'webhook', eventId: id, event: summary.event }, 'webhook stored');
     webhookAckSeconds.observe((performance.now() - started) / 1000);
     return c.json({ ok: true, id });

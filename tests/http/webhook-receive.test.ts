@@ -34,7 +34,6 @@ describe('POST /webhooks/plex/:secret', () => {
     const row = service.deps.sqlite.prepare('select * from webhook_events where id = ?').get(id) as Record<string, unknown>;
     expect(row).toMatchObject({
       event: 'media.play',
-      status: 'pending',
       account_id: 1,
       account_title: 'owner-user',
       player_title: 'Shield TV',

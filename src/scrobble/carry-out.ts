@@ -1,0 +1,217 @@
+/**
+ * Carries one decision out on Trakt, through the ledger: every write is an `intent` row
+ * before the request and `sent`/`failed` with Trakt's answer after it. A request that got
+ * no answer is probed against Trakt's history (for plays) before it is ever sent again.
+ */
+import type { Db } from '../db/database.js';
+import type { LedgerAction, LedgerRow } from '../db/tables/ledger.js';
+import { idsHash, itemKey, type MediaRef } from '../ledger/item-key.js';
+import { knownNotFound, ledgerForSource, recordIntents, rememberNotFound, settle, type LedgerIntent, type Settlement } from '../ledger/repo.js';
+import { SETTLE_WINDOW_MS } from '../ledger/settle-intents.js';
+import type { TraktAnswer, TraktWriter } from './ports.js';
+import type { Decision } from './rules.js';
+import { bulkBody, inNotFound, scrobbleBody } from './trakt-bodies.js';
+
+export type CarryResult =
+  | { kind: 'sent'; reason: string; answer: unknown; play: boolean }
+  | { kind: 'retry'; reason: string; answer?: unknown }
+  | { kind: 'failed'; reason: string; answer?: unknown };
+
+type Send = Extract<Decision, { kind: 'send' }>;
+
+const PLAY_ACTIONS: LedgerAction[] = ['scrobble.stop', 'history.add'];
+
+export interface CarryInput {
+  db: Db;
+  writer: TraktWriter;
+  eventId: number;
+  accountId: number;
+  decision: Send;
+  refs: MediaRef[];
+  titles: string[];
+  plexKey: string | null;
+  now: number;
+}
+
+/** What Trakt's status means for this event: done, try again later, or stop. */
+function classify(status: number): 'ok' | 'conflict' | 'not_found' | 'retry' | 'fatal' {
+  if (status >= 200 && status < 300) return 'ok';
+  if (status === 409) return 'conflict';
+  if (status === 404) return 'not_found';
+  if (status === 401 || status === 408 || status === 429 || status >= 500) return 'retry';
+  return 'fatal';
+}
+
+export function failureSentence(status: number, body: unknown): string {
+  switch (status) {
+    case 401:
+      return 'Trakt refused the saved login (401). Reconnect Trakt in Settings; the event will be tried again.';
+    case 404:
+      return 'Trakt does not know this item (404). Check its match in Plex, then press Retry.';
+    case 420:
+      return 'Your Trakt account is over its limit (420): free accounts have caps. Remove items on Trakt or upgrade, then press Retry.';
+    case 422:
+      return `Trakt refused the request as invalid (422: ${JSON.stringify(body).slice(0, 120)}).`;
+    case 423:
+      return 'Trakt has locked this account (423). Contact Trakt support; nothing will be sent until then.';
+    case 426:
+      return 'Trakt requires VIP for this (426).';
+    case 429:
+      return 'Trakt is rate limiting this account (429); the event will be tried again.';
+    default:
+      return status >= 500 ? `Trakt answered ${status}; the event will be tried again.` : `Trakt answered ${status} (${JSON.stringify(body).slice(0, 120)}).`;
+  }
+}
+
+function intentFor(c: CarryInput, ref: MediaRef, i: number, key: string, request: unknown): LedgerIntent {
+  const d = c.decision;
+  return {
+    target: 'trakt',
+    accountId: c.accountId,
+    action: d.action,
+    mediaType: ref.type,
+    itemKey: key,
+    plexKey: c.plexKey,
+    title: c.titles[i] ?? null,
+    watchedAt: d.action === 'history.add' ? d.watchedAt : d.action === 'scrobble.stop' ? c.now : null,
+    rating: d.action === 'rating.add' ? d.rating : null,
+    progress: 'progress' in d ? d.progress : null,
+    source: 'webhook',
+    sourceId: c.eventId,
+    request,
+  };
+}
+
+/** Settles this event's rows left in `intent` by an earlier attempt (or a crash) via the history probe. */
+export async function settleOwnIntents(db: Db, writer: TraktWriter, eventId: number): Promise<LedgerRow[]> {
+  const rows = await ledgerForSource(db, 'webhook', eventId);
+  const settlements: Settlement[] = [];
+  for (const row of rows.filter((r) => r.status === 'intent')) {
+    if (!PLAY_ACTIONS.includes(row.action)) {
+      settlements.push({ id: row.id, status: 'failed', outcome: 'interrupted', error: 'no answer from Trakt' });
+      continue;
+    }
+    const probeRow = row.action === 'scrobble.stop' ? { ...row, watched_at: row.created_at } : row;
+    const found = await writer.probe(probeRow, SETTLE_WINDOW_MS); // throws → stays intent, event retries later
+    settlements.push(
+      found.found
+        ? { id: row.id, status: 'sent', outcome: row.action === 'scrobble.stop' ? 'scrobble' : 'found after retry', traktHistoryId: found.historyId ?? null }
+        : { id: row.id, status: 'failed', outcome: 'absent after retry', error: 'no answer from Trakt, and the play is not on Trakt' },
+    );
+  }
+  await settle(db, settlements);
+  return ledgerForSource(db, 'webhook', eventId);
+}
+
+function doneBefore(rows: LedgerRow[], action: LedgerAction, key: string): boolean {
+  return rows.some((r) => r.action === action && r.item_key === key && r.status === 'sent');
+}
+
+async function post(writer: TraktWriter, path: string, body: unknown): Promise<TraktAnswer | Error> {
+  try {
+    return await writer.post(path, body);
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+export async function carryOut(c: CarryInput, previous: LedgerRow[]): Promise<CarryResult> {
+  const { db, decision: d } = c;
+  const todo: Array<{ ref: MediaRef; i: number; key: string }> = [];
+  const skipped: string[] = [];
+  for (const [i, ref] of c.refs.entries()) {
+    const key = itemKey(ref);
+    if (!key) continue;
+    if (doneBefore(previous, d.action, key)) continue;
+    if (await knownNotFound(db, c.accountId, key, idsHash(ref))) {
+      skipped.push(`${c.titles[i] ?? key}: Trakt did not know these ids before`);
+      continue;
+    }
+    todo.push({ ref, i, key });
+  }
+  if (todo.length === 0) {
+    if (skipped.length) return { kind: 'failed', reason: `Not sent: ${skipped.join('; ')}. Fix the match in Plex, then press Retry.` };
+    return { kind: 'sent', reason: `${d.note} (already done)`, answer: null, play: false };
+  }
+
+  if (d.action.startsWith('scrobble.')) return carryOutScrobbles(c, todo);
+  return carryOutBulk(c, todo);
+}
+
+async function carryOutScrobbles(c: CarryInput, todo: Array<{ ref: MediaRef; i: number; key: string }>): Promise<CarryResult> {
+  const d = c.decision as Extract<Send, { progress: number }>;
+  const path = `/${d.action.replace('.', '/')}`;
+  const answers: unknown[] = [];
+  let play = false;
+  for (const t of todo) {
+    const body = scrobbleBody(t.ref, d.progress);
+    const [rowId] = await recordIntents(c.db, [intentFor(c, t.ref, t.i, t.key, body)], null, c.now);
+    const answer = await post(c.writer, path, body);
+    if (answer instanceof Error) {
+      // No answer: a stop may have made a play. Leave the intent; the next attempt probes it first.
+      if (d.action !== 'scrobble.stop') await settle(c.db, [{ id: rowId!, status: 'failed', outcome: 'no answer', error: answer.message }]);
+      return { kind: 'retry', reason: `Trakt did not answer (${answer.message}); the event will be tried again.`, answer: answers.length ? answers : undefined };
+    }
+    answers.push({ status: answer.status, body: answer.body });
+    const cls = classify(answer.status);
+    const b = (answer.body ?? {}) as { action?: string; id?: number };
+    if (cls === 'ok') {
+      const outcome = typeof b.action === 'string' ? b.action : 'ok';
+      await settle(c.db, [{ id: rowId!, status: 'sent', outcome, traktHistoryId: outcome === 'scrobble' && typeof b.id === 'number' ? b.id : null }]);
+      if (outcome === 'scrobble') play = true;
+    } else if (cls === 'conflict') {
+      await settle(c.db, [{ id: rowId!, status: 'sent', outcome: 'conflict' }]);
+    } else {
+      await settle(c.db, [{ id: rowId!, status: 'failed', outcome: cls === 'not_found' ? 'not_found' : `http ${answer.status}`, error: failureSentence(answer.status, answer.body) }]);
+      if (cls === 'not_found') await rememberNotFound(c.db, c.accountId, t.key, idsHash(t.ref), c.titles[t.i] ?? null);
+      const reason = failureSentence(answer.status, answer.body);
+      return cls === 'retry' ? { kind: 'retry', reason, answer: answers } : { kind: 'failed', reason, answer: answers };
+    }
+  }
+  const conflict = answers.some((a) => (a as TraktAnswer).status === 409);
+  const reason = conflict ? `${d.note}; Trakt already had this play (409), counted as done` : d.note;
+  return { kind: 'sent', reason, answer: answers.length === 1 ? answers[0] : answers, play };
+}
+
+async function carryOutBulk(c: CarryInput, todo: Array<{ ref: MediaRef; i: number; key: string }>): Promise<CarryResult> {
+  const d = c.decision;
+  const extra =
+    d.action === 'history.add' ? { watched_at: new Date(d.watchedAt).toISOString() } : d.action === 'rating.add' ? { rating: d.rating, rated_at: new Date(c.now).toISOString() } : {};
+  const path = d.action === 'history.add' ? '/sync/history' : d.action === 'rating.add' ? '/sync/ratings' : '/sync/ratings/remove';
+  const body = bulkBody(todo.map((t) => t.ref), extra);
+  const ids = await recordIntents(
+    c.db,
+    todo.map((t) => intentFor(c, t.ref, t.i, t.key, bulkBody([t.ref], extra))),
+    todo.length > 1 ? crypto.randomUUID() : null,
+    c.now,
+  );
+  const answer = await post(c.writer, path, body);
+  if (answer instanceof Error) {
+    if (d.action !== 'history.add') await settle(c.db, ids.map((id) => ({ id, status: 'failed' as const, outcome: 'no answer', error: answer.message })));
+    return { kind: 'retry', reason: `Trakt did not answer (${answer.message}); the event will be tried again.` };
+  }
+  const cls = classify(answer.status);
+  const shown = { status: answer.status, body: answer.body };
+  if (cls !== 'ok') {
+    const reason = failureSentence(answer.status, answer.body);
+    await settle(c.db, ids.map((id) => ({ id, status: 'failed' as const, outcome: `http ${answer.status}`, error: reason })));
+    return cls === 'retry' ? { kind: 'retry', reason, answer: shown } : { kind: 'failed', reason, answer: shown };
+  }
+  const settlements: Settlement[] = [];
+  const missing: string[] = [];
+  for (const [n, t] of todo.entries()) {
+    if (inNotFound(answer.body, t.ref)) {
+      settlements.push({ id: ids[n]!, status: 'failed', outcome: 'not_found', error: 'Trakt does not know this item' });
+      await rememberNotFound(c.db, c.accountId, t.key, idsHash(t.ref), c.titles[t.i] ?? null);
+      missing.push(c.titles[t.i] ?? t.key);
+    } else {
+      settlements.push({ id: ids[n]!, status: 'sent', outcome: d.action === 'rating.remove' ? 'removed' : 'added' });
+    }
+  }
+  await settle(c.db, settlements);
+  if (missing.length === todo.length) {
+    return { kind: 'failed', reason: `Trakt does not know ${missing.join(', ')} (not_found). Check the match in Plex, then press Retry.`, answer: shown };
+  }
+  const note = missing.length ? `${d.note}; Trakt did not know ${missing.join(', ')}` : d.note;
+  return { kind: 'sent', reason: note, answer: shown, play: d.action === 'history.add' };
+}
