@@ -122,7 +122,7 @@ export class TraktFake extends TraktInspector {
 
   private handle(raw: FakeRequest): FakeResponse {
     const { world } = this;
-    if (!hasUserAgent(raw)) return cloudflareBlock();
+    if (!hasUserAgent(raw, world.blockDefaultUserAgent)) return cloudflareBlock();
     const prefix = world.pathPrefix;
     if (prefix && !raw.path.startsWith(`${prefix}/`)) return { status: 404, body: '' };
     const req = prefix ? { ...raw, path: raw.path.slice(prefix.length) } : raw;

@@ -24,8 +24,11 @@ export function cloudflareBlock(): FakeResponse {
   };
 }
 
-export function hasUserAgent(req: FakeRequest): boolean {
-  return String(req.headers['user-agent'] ?? '').trim() !== '';
+const DEFAULT_AGENTS = new Set(['node', 'undici']);
+
+export function hasUserAgent(req: FakeRequest, blockDefault: boolean): boolean {
+  const ua = String(req.headers['user-agent'] ?? '').trim();
+  return ua !== '' && !(blockDefault && DEFAULT_AGENTS.has(ua.toLowerCase()));
 }
 
 /** App key and API version: 403 without a body for an unknown key, like the real one. */

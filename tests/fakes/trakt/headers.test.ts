@@ -42,6 +42,21 @@ describe('Trakt emulator: required headers and account switches', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('treats Node\'s default User-Agent as none unless told otherwise', async () => {
+    h = await startHarness();
+    const nodeDefault = await fetch(`${h.fake.url}/search/imdb/tt9000101`, {
+      headers: { 'trakt-api-key': DEFAULT_CLIENT_ID, 'trakt-api-version': '2' },
+    });
+    expect(nodeDefault.status).toBe(403);
+    expect(nodeDefault.headers.get('server')).toBe('cloudflare');
+    await h.fake.stop();
+    h = await startHarness({ blockDefaultUserAgent: false });
+    const allowed = await fetch(`${h.fake.url}/search/imdb/tt9000101`, {
+      headers: { 'trakt-api-key': DEFAULT_CLIENT_ID, 'trakt-api-version': '2' },
+    });
+    expect(allowed.status).toBe(200);
+  });
+
   it('refuses an unknown API key with a bodiless 403 and a missing API version with 400', async () => {
     h = await startHarness();
     const bad = await h.call('/sync/history', { headers: { 'trakt-api-key': 'nope' } });

@@ -66,7 +66,7 @@ describe('Trakt emulator: device flow', () => {
   it('serves an /activate page whose form approves the code for the chosen user', async () => {
     h = await startHarness({ users: [{ username: 'alice' }, { username: 'bob' }] });
     const code = await deviceCode();
-    const page = await fetchJson(`${h.fake.url}/activate?code=${code.user_code}`);
+    const page = await fetchJson(`${h.fake.url}/activate?code=${code.user_code}`, { headers: { 'user-agent': UA } });
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await page.text();
     expect(html).toContain(`value="${code.user_code}"`);
@@ -76,7 +76,7 @@ describe('Trakt emulator: device flow', () => {
 
     const submit = await fetchJson(`${h.fake.url}/activate`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': UA },
       body: new URLSearchParams({ code: code.user_code.toLowerCase(), username: 'bob', decision: 'approve' }).toString(),
     });
     expect(submit.status).toBe(200);
@@ -87,7 +87,7 @@ describe('Trakt emulator: device flow', () => {
 
     const again = await fetchJson(`${h.fake.url}/activate`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': UA },
       body: new URLSearchParams({ code: code.user_code, decision: 'deny' }).toString(),
     });
     expect(again.status).toBe(404);

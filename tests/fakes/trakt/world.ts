@@ -28,6 +28,11 @@ export interface TraktFakeOptions {
   /** How long a repeat stop-scrobble of the same item answers 409; default 1 hour. */
   scrobbleWindowSec?: number;
   port?: number;
+  /**
+   * Treat Node's default User-Agent ("node", "undici") as none, i.e. Cloudflare's 403; default true.
+   * Whether the real WAF does is unconfirmed (API.md A.1); the design asks for an explicit UA anyway.
+   */
+  blockDefaultUserAgent?: boolean;
   /** Serve under this path (e.g. "/trakt"), so clients are tested on base URLs that carry a path. */
   pathPrefix?: string;
 }
@@ -50,6 +55,7 @@ export class TraktWorld {
   /** This emulator's own base URL (for verification_url); set when the server starts. */
   baseUrl = '';
   readonly pathPrefix: string;
+  readonly blockDefaultUserAgent: boolean;
   private historySeq = 1_000_000_000;
   private playbackSeq = 0;
 
@@ -62,6 +68,7 @@ export class TraktWorld {
     });
     this.limiter = new RateLimiter(this.now, limitConfig(opts.rateLimits));
     this.scrobbleWindowSec = opts.scrobbleWindowSec ?? 3600;
+    this.blockDefaultUserAgent = opts.blockDefaultUserAgent ?? true;
     this.pathPrefix = (opts.pathPrefix ?? '').replace(/\/+$/, '');
     for (const app of opts.apps ?? [{ clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET }]) this.auth.addApp(app);
     for (const u of opts.users ?? [{ username: 'alice' }]) this.addUser(u);
