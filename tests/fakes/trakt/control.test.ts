@@ -34,6 +34,13 @@ describe('Trakt emulator: /__control actions for another process', () => {
     expect(stats.requests['GET /sync/history']).toBe(1); // the 423 one: refused requests count too
   });
 
+  it('answers a failing action with 400 and the reason', async () => {
+    h = await startHarness();
+    const res = await fetch(`${h.fake.url}/__control/approve-device`, { method: 'POST', body: JSON.stringify({ username: 'nobody' }) });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('no user nobody');
+  });
+
   it('turns rate limits on and off', async () => {
     h = await startHarness();
     await control('rate-limits', { writeLimit: 1, writePeriodSec: 1, lockoutSec: 300 });

@@ -71,6 +71,7 @@ export class TraktFake extends TraktInspector {
 
   /** Approves a pending device code (the newest one when none is named) for a user (default: the first). */
   approveDevice(userCode?: string, username = this.world.defaultUsername()): boolean {
+    this.world.user(username); // throws for an unknown account rather than minting a dead token
     const code = userCode ?? this.world.auth.pendingDeviceCodes().at(-1)?.userCode;
     return !!code && this.world.auth.decide(code, 'approved', username);
   }
