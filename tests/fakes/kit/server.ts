@@ -226,7 +226,12 @@ export class FakeServer {
       default: {
         const fn = this.opts.control?.[action];
         if (!fn) return { status: 404, body: { error: `unknown control action ${action}` } };
-        return { status: 200, body: (await fn(input)) ?? { ok: true } };
+        try {
+          return { status: 200, body: (await fn(input)) ?? { ok: true } };
+        } catch (err) {
+          // A throwing action must still answer, not leave the request hanging.
+          return { status: 400, body: { error: err instanceof Error ? err.message : String(err) } };
+        }
       }
     }
   }
