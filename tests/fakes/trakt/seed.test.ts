@@ -108,7 +108,7 @@ describe('seedTraktFromLibrary', () => {
     }
     const summary = seedTraktFromLibrary(h.fake, library([], shows));
     expect(summary).toMatchObject({ shows: 1000, episodes: 100_000, plays: 100_000 });
-    expect(summary.ms).toBeLessThan(2_000);
+    expect(summary.ms).toBeLessThan(3_000); // ~0.3-0.7 s measured on a busy 2-core box; this guards against O(n²)
 
     const token = h.fake.issueToken('seeded').access_token;
     const t0 = performance.now();
