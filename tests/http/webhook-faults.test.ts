@@ -1,0 +1,88 @@
+/**
+ * Faults from the Trakt emulator while webhooks flow: 5xx, 429, a dropped connection, an
+ * expired token, a dead letter and its Retry. The end state on Trakt is always one play.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requeueFailed } from '../../src/db/repos/webhook-events.js';
+import { ledgerForSource } from '../../src/ledger/repo.js';
+import { modernEpisode, modernMovie } from '../fixtures/webhooks/payloads.js';
+import { postMultipart } from '../fixtures/webhooks/send.js';
+import { settled, startScrobbleHarness, type ScrobbleHarness } from '../fixtures/webhooks/service.js';
+
+let h: ScrobbleHarness;
+beforeAll(async () => {
+  h = await startScrobbleHarness({ worker: { backoffMs: 20, maxBackoffMs: 60, maxAttempts: 4 } });
+});
+afterAll(async () => h?.close());
+
+let rk = 9000;
+async function send(payload: unknown) {
+  const res = await postMultipart(h.url, payload);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { id: number }).id;
+}
+const playsOf = (trakt: number) => h.fake.plays('alice').filter((p) => p.trakt === trakt);
+
+describe('Trakt faults', () => {
+  it('5xx twice, then success: retried with backoff, one play', async () => {
+    h.fake.server.inject('/scrobble/stop', { kind: 'status', status: 502, body: 'Bad Gateway' }, 2);
+    const id = await send(modernMovie({ event: 'media.scrobble', ratingKey: String(++rk) }));
+    const row = await settled(h.service, id);
+    expect(row.status).toBe('sent');
+    expect(row.attempts).toBe(3);
+    expect(playsOf(1001)).toHaveLength(1);
+    const ledger = await ledgerForSource(h.service.deps.db, 'webhook', id);
+    expect(ledger.map((l) => `${l.status}:${l.outcome}`)).toEqual(['failed:http 502', 'failed:http 502', 'sent:scrobble']);
+  });
+
+  it('429 with Retry-After: waits and sends, one play', async () => {
+    h.fake.server.inject('/scrobble/stop', { kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: '' }, 1);
+    const id = await send(modernMovie({ event: 'media.scrobble', ratingKey: String(++rk), imdb: 'tt0072684', tmdb: 3175 }));
+    expect((await settled(h.service, id)).status).toBe('sent');
+    expect(playsOf(1002)).toHaveLength(1);
+  });
+
+  it('a dropped connection: the unanswered write is checked against Trakt history before it is sent again', async () => {
+    h.fake.server.inject('/scrobble/stop', { kind: 'drop' }, 1);
+    const id = await send(modernMovie({ event: 'media.scrobble', ratingKey: String(++rk), imdb: 'tt0113277', tmdb: 949 }));
+    const row = await settled(h.service, id);
+    expect(row.status).toBe('sent');
+    expect(playsOf(1003)).toHaveLength(1);
+    const ledger = await ledgerForSource(h.service.deps.db, 'webhook', id);
+    expect(ledger.map((l) => `${l.status}:${l.outcome}`)).toEqual(['failed:absent after retry', 'sent:scrobble']);
+    expect(h.fake.server.received('/sync/history/movies', 'GET').length).toBeGreaterThan(0);
+  });
+
+  it('an expired token: the event is tried again after the refresh and sent', async () => {
+    h.fake.expireAccessTokens('alice');
+    const id = await send(modernMovie({ event: 'media.play', ratingKey: String(++rk), imdb: 'tt2543164', tmdb: 329865 }));
+    const row = await settled(h.service, id);
+    expect(row.status).toBe('sent');
+    expect(row.attempts).toBe(2);
+  });
+
+  it('after the bounded attempts the event is failed with its last error; others keep flowing; Retry sends it', async () => {
+    h.fake.server.inject('/scrobble/stop', { kind: 'status', status: 503, body: 'down' }, 4);
+    const failing = await send(modernEpisode({ event: 'media.scrobble', ratingKey: String(++rk), tvdb: 8530906 }));
+    const other = await send(modernMovie({ event: 'media.pause', ratingKey: String(++rk), imdb: 'tt2543164', tmdb: 329865 }));
+    expect((await settled(h.service, other)).status).toBe('sent');
+    const dead = await settled(h.service, failing);
+    expect(dead.status).toBe('failed');
+    expect(dead.attempts).toBe(4);
+    expect(dead.reason).toMatch(/Gave up after 4 attempts\. Trakt answered 503/);
+    expect(playsOf(3006)).toHaveLength(0);
+
+    expect(await requeueFailed(h.service.deps.db, [failing])).toEqual([failing]);
+    h.service.deps.webhookQueue!.wake();
+    expect((await settled(h.service, failing)).status).toBe('sent');
+    expect(playsOf(3006)).toHaveLength(1);
+  });
+
+  it('not found on Trakt: failed at once with a sentence, remembered, not retried', async () => {
+    const id = await send(modernMovie({ event: 'media.scrobble', ratingKey: String(++rk), imdb: 'tt0000001', tmdb: 1 }));
+    const row = await settled(h.service, id);
+    expect(row.status).toBe('failed');
+    expect(row.attempts).toBe(1);
+    expect(row.reason).toMatch(/does not know this item/);
+  });
+});
