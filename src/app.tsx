@@ -22,6 +22,7 @@ import { requireSession } from './web/middleware/session.js';
 import { pageRoutes } from './web/pages.js';
 import { staticRoutes } from './web/static.js';
 import { webhookRoutes } from './web/webhooks.js';
+import { eventRoutes } from './web/events.js';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', authRoutes());
   app.route('/', liveRoutes());
   app.route('/', logRoutes());
+  app.route('/', eventRoutes());
   app.route('/', pageRoutes());
 
   app.notFound((c) => {

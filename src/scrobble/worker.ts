@@ -87,6 +87,10 @@ export class EventWorker implements WebhookQueueHandle {
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
+  get ports(): ScrobblePorts {
+    return this.deps.ports;
+  }
+
   wake(): void {
     if (this.stopped || this.scheduled) return;
     this.scheduled = true;

@@ -3,11 +3,13 @@ import { Hono } from 'hono';
 import type { AppEnv } from './env.js';
 import { requireApiKey } from './middleware/api-key.js';
 import { collectStatus } from './status.js';
+import { eventsApi } from './events-api.js';
 
 export function apiRoutes() {
   const api = new Hono<AppEnv>();
   api.use('*', requireApiKey());
   api.get('/status', async (c) => c.json(await collectStatus(c.var.deps)));
+  api.route('/', eventsApi());
   api.notFound((c) => c.json({ error: 'not_found', message: `No API route ${c.req.method} ${c.req.path}` }, 404));
   return api;
 }

@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from './env.js';
 import { publicOrigin } from './middleware/request-info.js';
 import { DashboardPage } from '../../views/pages/dashboard.js';
-import { EventsPlaceholder, HistoryPlaceholder, RunsPlaceholder } from '../../views/pages/placeholders.js';
+import { HistoryPlaceholder, RunsPlaceholder } from '../../views/pages/placeholders.js';
+import { webhookCardView } from './events-summary.js';
 import { BasicSettingsPage } from '../../views/pages/settings-basic.js';
 
 export function webhookUrl(origin: string, secret: string): string {
@@ -12,16 +13,17 @@ export function webhookUrl(origin: string, secret: string): string {
 
 export function pageRoutes() {
   const app = new Hono<AppEnv>();
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
+    const url = webhookUrl(publicOrigin(c), c.var.deps.secrets.webhookSecret());
     const view = {
       plexConnected: false,
       traktConnected: false,
-      webhookUrl: webhookUrl(publicOrigin(c), c.var.deps.secrets.webhookSecret()),
+      webhookUrl: url,
+      webhooks: await webhookCardView(c.var.deps, url),
     };
     return c.render(<DashboardPage view={view} />, { title: 'Dashboard', nav: 'dashboard' });
   });
   app.get('/runs', (c) => c.render(<RunsPlaceholder />, { title: 'Sync runs', nav: 'runs' }));
-  app.get('/events', (c) => c.render(<EventsPlaceholder />, { title: 'Webhook events', nav: 'events' }));
   app.get('/history', (c) => c.render(<HistoryPlaceholder />, { title: 'Trakt history', nav: 'history' }));
   app.get('/settings', (c) => {
     const { secrets } = c.var.deps;

@@ -1,10 +1,12 @@
 /** The dashboard: what is connected and what happened lately. Features add their cards here. */
 import { Card, PageHeader } from '../components.js';
+import { WebhookCard, type WebhookCardView } from '../events/dashboard-card.js';
 
 export interface DashboardView {
   plexConnected: boolean;
   traktConnected: boolean;
   webhookUrl: string;
+  webhooks: WebhookCardView;
 }
 
 export function DashboardPage(props: { view: DashboardView }) {
@@ -29,12 +31,7 @@ export function DashboardPage(props: { view: DashboardView }) {
             </p>
           )}
         </Card>
-        <Card title="Webhooks" id="card-webhooks">
-          <p class="text-lg font-medium">No webhook received yet</p>
-          <p class="mt-1 break-all text-sm text-slate-500">
-            Add this URL in Plex Web → Settings → Webhooks: <code>{v.webhookUrl}</code>
-          </p>
-        </Card>
+        <WebhookCard view={v.webhooks} />
       </div>
     </>
   );

@@ -1,0 +1,89 @@
+/** Webhook events: the page, older rows, the raw payload, Retry / Retry all failed, the dry test event. */
+import { Hono } from 'hono';
+import { countWebhookEvents, getWebhookEvent, listWebhookEvents, requeueFailed } from '../db/repos/webhook-events.js';
+import type { WebhookStatus } from '../db/tables/webhooks.js';
+import { EventRow, EventRows } from '../../views/events/event-rows.js';
+import { EventsPage, OlderEventsButton, PayloadView, STATUSES } from '../../views/pages/events.js';
+import { TestEventResult } from '../../views/events/dashboard-card.js';
+import type { AppDeps, AppEnv } from './env.js';
+import { publishEventChange } from './events-live.js';
+import { dryRunTestEvent } from '../scrobble/dry-run.js';
+
+export const EVENTS_PAGE_SIZE = 100;
+
+export function parseStatus(v: string | undefined): WebhookStatus | undefined {
+  return STATUSES.includes(v as WebhookStatus) ? (v as WebhookStatus) : undefined;
+}
+
+/** The stored payload, pretty-printed, with every known secret and any Plex token scrubbed. */
+export function scrubbedPayload(deps: AppDeps, payload: string): string {
+  let text = payload;
+  try {
+    text = JSON.stringify(JSON.parse(payload), null, 2);
+  } catch {
+    /* show it as stored */
+  }
+  return deps.secretRegistry.scrub(text).replace(/(X-Plex-Token=)[^&"\s]+/gi, '$1[redacted]');
+}
+
+export function eventRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get('/events', async (c) => {
+    const { db } = c.var.deps;
+    const status = parseStatus(c.req.query('status'));
+    const [rows, failedCount] = await Promise.all([listWebhookEvents(db, { status, limit: EVENTS_PAGE_SIZE }), countWebhookEvents(db, 'failed')]);
+    return c.render(<EventsPage view={{ rows, status, failedCount, pageSize: EVENTS_PAGE_SIZE }} csrf={c.var.csrf} />, { title: 'Webhook events', nav: 'events' });
+  });
+
+  app.get('/events/older', async (c) => {
+    const before = Number(c.req.query('before'));
+    if (!Number.isInteger(before) || before < 1) return c.text('Which events? "before" must be an event id.', 400);
+    const status = parseStatus(c.req.query('status'));
+    const rows = await listWebhookEvents(c.var.deps.db, { status, beforeId: before, limit: EVENTS_PAGE_SIZE });
+    const oldest = rows.at(-1)?.id;
+    return c.html(
+      <>
+        {oldest !== undefined && rows.length >= EVENTS_PAGE_SIZE ? <OlderEventsButton beforeId={oldest} status={status} /> : <div id="events-older"></div>}
+        <hx-partial hx-target="#event-rows" hx-swap="beforeend">
+          <EventRows rows={rows} />
+        </hx-partial>
+      </>,
+    );
+  });
+
+  app.get('/events/:id{[0-9]+}/payload', async (c) => {
+    const row = await getWebhookEvent(c.var.deps.db, Number(c.req.param('id')));
+    if (!row) return c.text('That event no longer exists.', 404);
+    return c.html(<PayloadView text={scrubbedPayload(c.var.deps, row.payload)} />);
+  });
+
+  app.post('/events/:id{[0-9]+}/retry', async (c) => {
+    const { deps } = c.var;
+    const id = Number(c.req.param('id'));
+    const requeued = await requeueFailed(deps.db, [id]);
+    const row = await getWebhookEvent(deps.db, id);
+    if (!row) return c.text('That event no longer exists.', 404);
+    if (requeued.length) {
+      deps.log.info({ component: 'events', eventId: id }, 'failed webhook event queued again');
+      deps.webhookQueue?.wake();
+    }
+    return c.html(<EventRow row={row} />);
+  });
+
+  app.post('/events/retry-failed', async (c) => {
+    const { deps } = c.var;
+    const ids = await requeueFailed(deps.db);
+    if (ids.length) {
+      deps.log.info({ component: 'events', count: ids.length }, 'failed webhook events queued again');
+      deps.webhookQueue?.wake();
+      for (const id of ids) publishEventChange(deps, id);
+    }
+    return c.redirect('/events', 303);
+  });
+
+  app.post('/events/test', async (c) => {
+    const result = await dryRunTestEvent(c.var.deps);
+    return c.html(<TestEventResult result={result} />);
+  });
+  return app;
+}

@@ -1,0 +1,72 @@
+/** The dashboard's Webhooks card: last webhook (and server), events today, queue depth, failures, and the dry test event. */
+import type { DryRunResult } from '../../src/scrobble/dry-run.js';
+import { Card, secondaryButtonClass } from '../components.js';
+
+export interface WebhookCardView {
+  webhookUrl: string;
+  last?: { receivedAt: number; event: string; serverTitle: string | null };
+  today: number;
+  queueDepth: number;
+  failed: number;
+}
+
+export function WebhookCard(props: { view: WebhookCardView }) {
+  const v = props.view;
+  return (
+    <Card title="Webhooks" id="card-webhooks">
+      {v.last ? (
+        <p class="text-lg font-medium">
+          {'Last: '}
+          <span class="font-mono text-base">{v.last.event}</span>
+          {' '}
+          <time datetime={new Date(v.last.receivedAt).toISOString()} data-local="" class="text-sm text-slate-500">
+            {new Date(v.last.receivedAt).toISOString()}
+          </time>
+          {v.last.serverTitle && <span class="block text-sm font-normal text-slate-500">{`from ${v.last.serverTitle}`}</span>}
+        </p>
+      ) : (
+        <p class="text-lg font-medium">No webhook received yet</p>
+      )}
+      <dl class="mt-3 grid grid-cols-3 gap-2 text-center text-sm">
+        <div>
+          <dt class="text-slate-500">Today</dt>
+          <dd class="text-lg font-semibold" id="webhooks-today">{v.today}</dd>
+        </div>
+        <div>
+          <dt class="text-slate-500">Queue</dt>
+          <dd class="text-lg font-semibold" id="webhooks-queue">{v.queueDepth}</dd>
+        </div>
+        <div>
+          <dt class="text-slate-500">Failed</dt>
+          <dd class={`text-lg font-semibold ${v.failed ? 'text-rose-600' : ''}`} id="webhooks-failed">
+            {v.failed ? <a href="/events?status=failed" class="underline">{v.failed}</a> : 0}
+          </dd>
+        </div>
+      </dl>
+      <p class="mt-3 break-all text-sm text-slate-500">
+        Add this URL in Plex Web → Settings → Webhooks: <code>{v.webhookUrl}</code>
+      </p>
+      <div class="mt-3">
+        <button class={secondaryButtonClass} hx-post="/events/test" hx-target="#test-event-result" hx-swap="innerHTML" id="send-test-event">
+          Send a test event
+        </button>
+        <div id="test-event-result" class="mt-2"></div>
+      </div>
+    </Card>
+  );
+}
+
+export function TestEventResult(props: { result: DryRunResult }) {
+  const r = props.result;
+  return (
+    <div class="rounded-md bg-slate-50 p-3 text-sm dark:bg-slate-950">
+      <ol class="list-decimal space-y-1 pl-5 text-slate-600 dark:text-slate-300">
+        {r.steps.map((s) => (
+          <li>{s}</li>
+        ))}
+      </ol>
+      <p class="mt-2 font-medium">{r.verdict}</p>
+      {r.request && <pre class="mt-2 overflow-auto text-xs text-slate-500">{`${r.request.path}\n${JSON.stringify(r.request.body, null, 2)}`}</pre>}
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+/** The Webhook events page: newest first, live, filter by status, raw payload on demand, Retry. */
+import type { WebhookEventRow, WebhookStatus } from '../../src/db/tables/webhooks.js';
+import { CsrfField, EmptyState, PageHeader, secondaryButtonClass } from '../components.js';
+import { EventRows } from '../events/event-rows.js';
+
+export const STATUSES: WebhookStatus[] = ['pending', 'sent', 'ignored', 'duplicate', 'stale', 'failed'];
+
+export interface EventsView {
+  rows: WebhookEventRow[];
+  status?: WebhookStatus;
+  failedCount: number;
+  pageSize: number;
+}
+
+export function OlderEventsButton(props: { beforeId: number; status?: string }) {
+  const q = `before=${props.beforeId}${props.status ? `&status=${props.status}` : ''}`;
+  return (
+    <div id="events-older" class="mt-3">
+      <button class={secondaryButtonClass} hx-get={`/events/older?${q}`} hx-target="#events-older" hx-swap="outerHTML">
+        Show older events
+      </button>
+    </div>
+  );
+}
+
+export function EventsPage(props: { view: EventsView; csrf: string }) {
+  const v = props.view;
+  const oldest = v.rows.at(-1)?.id;
+  const linkClass = (active: boolean) =>
+    `rounded-md px-3 py-1 text-sm ${active ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`;
+  return (
+    <>
+      <PageHeader title="Webhook events" subtitle="What Plex told us, and what was done about it. New events appear as they arrive.">
+        {v.failedCount > 0 && (
+          <form method="post" action="/events/retry-failed">
+            <CsrfField token={props.csrf} />
+            <button type="submit" class={secondaryButtonClass} id="retry-all-failed">
+              {`Retry all failed (${v.failedCount})`}
+            </button>
+          </form>
+        )}
+      </PageHeader>
+      <div class="mb-4 flex flex-wrap gap-1" role="group" aria-label="Filter by status">
+        <a href="/events" class={linkClass(!v.status)} aria-current={!v.status ? 'page' : undefined}>
+          all
+        </a>
+        {STATUSES.map((s) => (
+          <a href={`/events?status=${s}`} class={linkClass(v.status === s)} aria-current={v.status === s ? 'page' : undefined}>
+            {s}
+          </a>
+        ))}
+      </div>
+      {v.rows.length === 0 && (
+        <EmptyState title={v.status ? `No ${v.status} events` : 'No webhook events yet'}>
+          Add the webhook URL from Settings in Plex Web → Settings → Webhooks. Every event Plex sends appears here with the
+          decision taken and Trakt's answer.
+        </EmptyState>
+      )}
+      <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
+        <table class="w-full text-left">
+          <thead class="text-xs uppercase text-slate-500">
+            <tr>
+              <th class="pb-2 pr-3">Time</th>
+              <th class="pb-2 pr-3">Event</th>
+              <th class="pb-2 pr-3">Account</th>
+              <th class="pb-2 pr-3">Player</th>
+              <th class="pb-2 pr-3">Item</th>
+              <th class="pb-2 pr-3">Decision</th>
+              <th class="pb-2 pr-3">Trakt's answer</th>
+              <th class="pb-2"></th>
+            </tr>
+          </thead>
+          {/* Only the unfiltered list takes new events live; every list takes updates of its rows. */}
+          <tbody id="event-rows" data-prepend={v.status ? undefined : ''}>
+            <EventRows rows={v.rows} />
+          </tbody>
+        </table>
+      </div>
+      {oldest !== undefined && v.rows.length >= v.pageSize && <OlderEventsButton beforeId={oldest} status={v.status} />}
+      <div hx-sse:connect="/live?topics=events" hx-swap="none" class="hidden"></div>
+    </>
+  );
+}
+
+export function PayloadView(props: { text: string }) {
+  return <pre class="mt-2 max-h-96 max-w-xl overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-950">{props.text}</pre>;
+}
