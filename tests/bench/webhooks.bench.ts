@@ -1,0 +1,102 @@
+/**
+ * Webhook benchmarks (one process: service, worker, Trakt emulator and the sender share
+ * one event loop, so these are upper bounds):
+ * - acknowledgement latency at a steady 100 requests/s for 30 s (p50/p99);
+ * - the highest rate (bounded steps) whose p99 stays under 20 ms;
+ * - time from acknowledgement to the Trakt call, emulator answering at once (median/p99).
+ */
+import http from 'node:http';
+import { multipartBody } from '../fixtures/webhooks/send.js';
+import { modernMovie } from '../fixtures/webhooks/payloads.js';
+import { startScrobbleHarness, type ScrobbleHarness } from '../fixtures/webhooks/service.js';
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(url: URL, body: Buffer, contentType: string): Promise<{ status: number; ms: number; at: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0, at: Date.now() }));
+      },
+    );
+    req.on('error', () => resolve({ status: -1, ms: performance.now() - t0, at: Date.now() }));
+    req.end(body);
+  });
+}
+
+const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+let key = 100_000;
+function nextBody(event = 'media.play') {
+  return multipartBody([{ name: 'payload', value: JSON.stringify(modernMovie({ event, ratingKey: String(++key), viewOffset: 60_000 })) }]);
+}
+
+/** Open loop: one request every 1000/rate ms regardless of answers, for `seconds`. */
+async function steady(h: ScrobbleHarness, rate: number, seconds: number) {
+  const url = new URL(h.url);
+  const total = rate * seconds;
+  const interval = 1000 / rate;
+  const start = performance.now();
+  const pending: Array<Promise<{ status: number; ms: number }>> = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const m = nextBody();
+    pending.push(post(url, m.body, m.contentType));
+  }
+  const results = await Promise.all(pending);
+  const ok = results.filter((r) => r.status === 200).map((r) => r.ms);
+  return { sent: total, ok: ok.length, p50: pct(ok, 50), p99: pct(ok, 99), achieved: total / ((performance.now() - start) / 1000) };
+}
+
+async function timeToTrakt(h: ScrobbleHarness, n: number) {
+  const url = new URL(h.url);
+  const delays: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const before = h.fake.server.received('/scrobble/start').length;
+    const m = nextBody();
+    const ack = await post(url, m.body, m.contentType);
+    const until = Date.now() + 2000;
+    while (h.fake.server.received('/scrobble/start').length === before && Date.now() < until) await new Promise((r) => setImmediate(r));
+    const call = h.fake.server.received('/scrobble/start').at(before);
+    if (call) delays.push(call.at - ack.at);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { n: delays.length, median: pct(delays, 50), p99: pct(delays, 99) };
+}
+
+export async function run(): Promise<void> {
+  const h = await startScrobbleHarness();
+  try {
+    h.service.deps.log.level = 'warn';
+    await steady(h, 50, 2); // warm up
+
+    const t = await timeToTrakt(h, 200);
+    console.log(`ack → Trakt call (emulator answers at once, ${t.n} events one at a time): median ${t.median.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms (target: median < 50 ms)`);
+
+    const s = await steady(h, 100, 30);
+    console.log(`steady 100 req/s for 30 s: ${s.ok}/${s.sent} acknowledged, p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms (target: p99 < 10 ms)`);
+
+    let best = 0;
+    for (const rate of [200, 400, 800, 1200, 1600, 2400]) {
+      const r = await steady(h, rate, 5);
+      const pass = r.ok === r.sent && r.p99 < 20;
+      console.log(`step ${rate} req/s for 5 s: achieved ${r.achieved.toFixed(0)}/s, ${r.ok}/${r.sent} ok, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms ${pass ? 'ok' : 'over'}`);
+      if (!pass) break;
+      best = rate;
+      await new Promise((r2) => setTimeout(r2, 1000)); // let the worker drain between steps
+    }
+    console.log(`highest rate sustained with p99 < 20 ms: ${best ? `${best} req/s` : 'below 200 req/s'}`);
+  } finally {
+    await h.close();
+    agent.destroy();
+  }
+}
