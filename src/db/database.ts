@@ -6,8 +6,9 @@
 import type { Kysely } from 'kysely';
 import type { CoreTables } from './tables/core.js';
 import type { LedgerTables } from './tables/ledger.js';
+import type { SyncTables } from './tables/sync.js';
 import type { WebhookTables } from './tables/webhooks.js';
 
-export interface Database extends CoreTables, LedgerTables, WebhookTables {}
+export interface Database extends CoreTables, LedgerTables, WebhookTables, SyncTables {}
 
 export type Db = Kysely<Database>;

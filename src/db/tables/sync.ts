@@ -1,0 +1,129 @@
+/**
+ * Reconciliation sync: the run log (`sync_runs`), the two mirrors it diffs
+ * (`plex_items`, `trakt_watched`, `trakt_ratings`) and the items it could not match
+ * (a column of `plex_items`, plus `unmatched_reason`). Times are epoch ms UTC.
+ */
+import type { Generated, Selectable } from 'kysely';
+
+export type SyncTrigger = 'manual' | 'schedule' | 'cli' | 'api';
+export type SyncRunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
+export type SyncPhase = 'starting' | 'settling' | 'plex' | 'trakt' | 'planning' | 'writing' | 'done';
+
+export interface SyncRunsTable {
+  id: Generated<number>;
+  trigger: SyncTrigger;
+  dry_run: number;
+  full_walk: number;
+  status: SyncRunStatus;
+  phase: SyncPhase;
+  started_at: number;
+  finished_at: number | null;
+  /** Renewed while the run lives; a `running` row with an old heartbeat was killed. */
+  heartbeat_at: number;
+  scanned: number;
+  scan_total: number;
+  planned_writes: number;
+  writes_done: number;
+  added_to_trakt: number;
+  marked_in_plex: number;
+  ratings_to_trakt: number;
+  ratings_to_plex: number;
+  unmatched: number;
+  not_found: number;
+  errors: number;
+  plex_requests: number;
+  trakt_gets: number;
+  trakt_writes: number;
+  /** The plan as JSON text (counts and the first items of each kind). */
+  plan: string | null;
+  /** What went wrong, as a sentence for the user. */
+  error: string | null;
+}
+
+export type PlexItemType = 'movie' | 'show' | 'episode';
+
+export interface PlexItemsTable {
+  /** The server's machineIdentifier. */
+  server_id: string;
+  rating_key: string;
+  section_id: string;
+  type: PlexItemType;
+  title: string;
+  year: number | null;
+  /** Episodes: the show's ratingKey (grandparentRatingKey) and title. */
+  show_rating_key: string | null;
+  show_title: string | null;
+  season: number | null;
+  number: number | null;
+  /** Trakt's numbering of this episode when it differs (from the Trakt history mirror); else season/number. */
+  trakt_season: number | null;
+  trakt_number: number | null;
+  guid: string | null;
+  /** JSON array of Guid[] ids, as Plex sent them. */
+  guids: string | null;
+  imdb: string | null;
+  tmdb: number | null;
+  tvdb: number | null;
+  show_imdb: string | null;
+  show_tmdb: number | null;
+  show_tvdb: number | null;
+  /** Canonical identity (src/ledger/item-key.ts); null when unmatched. */
+  item_key: string | null;
+  ids_hash: string | null;
+  unmatched_reason: string | null;
+  view_count: number;
+  last_viewed_at: number | null;
+  user_rating: number | null;
+  plex_updated_at: number | null;
+  mirrored_at: number;
+  /** The run that last saw it in a full walk: items a full walk did not see are gone from Plex. */
+  seen_run_id: number | null;
+}
+
+export type TraktKind = 'movie' | 'episode' | 'show';
+
+export interface TraktWatchedTable {
+  account_id: number;
+  kind: 'movie' | 'episode';
+  trakt: number | null;
+  imdb: string | null;
+  tmdb: number | null;
+  tvdb: number | null;
+  /** Episodes: the show's ids and Trakt's numbering. */
+  show_trakt: number | null;
+  show_imdb: string | null;
+  show_tmdb: number | null;
+  show_tvdb: number | null;
+  season: number | null;
+  number: number | null;
+  plays: number;
+  last_watched_at: number | null;
+  title: string | null;
+}
+
+export interface TraktRatingsTable {
+  account_id: number;
+  kind: TraktKind;
+  trakt: number | null;
+  imdb: string | null;
+  tmdb: number | null;
+  tvdb: number | null;
+  show_trakt: number | null;
+  show_imdb: string | null;
+  show_tmdb: number | null;
+  show_tvdb: number | null;
+  season: number | null;
+  number: number | null;
+  rating: number;
+  rated_at: number | null;
+}
+
+export interface SyncTables {
+  sync_runs: SyncRunsTable;
+  plex_items: PlexItemsTable;
+  trakt_watched: TraktWatchedTable;
+  trakt_ratings: TraktRatingsTable;
+}
+
+export type SyncRunRow = Selectable<SyncRunsTable>;
+export type PlexItemRow = Selectable<PlexItemsTable>;

@@ -1,0 +1,77 @@
+/**
+ * What the sync needs from the Trakt client (engineer A) and the Plex server client
+ * (engineer B), as narrow interfaces. `wiring.ts` adapts the real clients; tests pass
+ * emulator-backed ones.
+ */
+import type { HistoryProbe } from '../ledger/settle-intents.js';
+
+export interface TraktResponse {
+  status: number;
+  body: unknown;
+  /** Lower-case header names (X-Pagination-* is read from here). */
+  headers: Record<string, string>;
+}
+
+export interface SyncTrakt {
+  accountId: number;
+  /** A GET through the shared client (budgets, retries, token refresh); throws only when no answer came. */
+  get(path: string): Promise<TraktResponse>;
+  /** A write through the shared client's write budget (shared with the webhook worker). */
+  post(path: string, body: unknown): Promise<TraktResponse>;
+  /** Looks for a play around a ledger row's time, to settle intents a crash left behind. */
+  probe: HistoryProbe;
+}
+
+export interface PlexGuidTag {
+  id: string;
+}
+
+/** The fields of a Plex library item the sync reads (as PMS sends them, JSON). */
+export interface PlexMeta {
+  ratingKey: string;
+  type: string;
+  title?: string;
+  year?: number;
+  guid?: string;
+  Guid?: PlexGuidTag[];
+  editionTitle?: string;
+  grandparentRatingKey?: string;
+  grandparentTitle?: string;
+  grandparentGuid?: string;
+  parentIndex?: number;
+  index?: number;
+  viewCount?: number;
+  lastViewedAt?: number;
+  userRating?: number;
+  updatedAt?: number;
+}
+
+export interface PlexSectionRef {
+  id: string;
+  type: 'movie' | 'show';
+  title: string;
+}
+
+export interface PlexPage {
+  items: PlexMeta[];
+  totalSize: number;
+}
+
+export interface SyncPlex {
+  machineIdentifier: string;
+  /** The selected movie and show sections. */
+  sections(): Promise<PlexSectionRef[]>;
+  /** One page of `/library/sections/{id}/all?type=&includeGuids=1` plus media-query filters (e.g. `updatedAt>>`). */
+  items(sectionId: string, type: 1 | 2 | 4, page: { start: number; size: number; filters?: Record<string, string> }): Promise<PlexPage>;
+  /** Marks an item watched (`/:/scrobble`). */
+  markWatched(ratingKey: string): Promise<void>;
+  /** Sets the user rating (0-10, Plex's scale). */
+  rate(ratingKey: string, rating: number): Promise<void>;
+}
+
+export interface SyncPorts {
+  /** The connected Plex server, or null with why not. */
+  plex(): Promise<SyncPlex | null>;
+  /** The connected Trakt account's client, or null. */
+  trakt(): Promise<SyncTrakt | null>;
+}
