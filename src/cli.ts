@@ -30,11 +30,13 @@ function openInBrowser(url: string): void {
 }
 
 async function serveCommand(config: Config): Promise<void> {
-  const handle = await startService(config, { prettyLogs: !!process.stdout.isTTY });
-  if (shouldOpenBrowser(config)) openInBrowser(handle.url);
+  // Signals are caught before start-up finishes, so a stop during start-up is still graceful.
+  let handle: Awaited<ReturnType<typeof startService>> | undefined;
+  let requested: string | undefined;
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    requested = signal;
+    if (!handle || stopping) return;
     stopping = true;
     handle.deps.log.info({ component: 'server', signal }, 'shutting down');
     const hard = setTimeout(() => process.exit(1), 8000);
@@ -43,6 +45,9 @@ async function serveCommand(config: Config): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  handle = await startService(config, { prettyLogs: !!process.stdout.isTTY });
+  if (requested) return stop(requested);
+  if (shouldOpenBrowser(config)) openInBrowser(handle.url);
 }
 
 async function statusCommand(config: Config): Promise<void> {
