@@ -23,6 +23,7 @@ import { pageRoutes } from './web/pages.js';
 import { staticRoutes } from './web/static.js';
 import { webhookRoutes } from './web/webhooks.js';
 import { eventRoutes } from './web/events.js';
+import { webhookAccountRoutes } from './web/events-accounts.js';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', liveRoutes());
   app.route('/', logRoutes());
   app.route('/', eventRoutes());
+  app.route('/', webhookAccountRoutes());
   app.route('/', pageRoutes());
 
   app.notFound((c) => {

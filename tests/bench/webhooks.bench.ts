@@ -1,6 +1,6 @@
 /**
- * Webhook benchmarks (one process: service, worker, Trakt emulator and the sender share
- * one event loop, so these are upper bounds):
+ * Webhook benchmarks. The service (with its worker) runs in a child process, as in
+ * production; the Trakt emulator (answering at once) and the sender run here.
  * - acknowledgement latency at a steady 100 requests/s for 30 s (p50/p99);
  * - the highest rate (bounded steps) whose p99 stays under 20 ms;
  * - time from acknowledgement to the Trakt call, emulator answering at once (median/p99).
@@ -8,7 +8,17 @@
 import http from 'node:http';
 import { multipartBody } from '../fixtures/webhooks/send.js';
 import { modernMovie } from '../fixtures/webhooks/payloads.js';
-import { startScrobbleHarness, type ScrobbleHarness } from '../fixtures/webhooks/service.js';
+import { seedCatalogue } from '../fixtures/webhooks/service.js';
+import { startWebhookChild } from '../fixtures/webhooks/child.js';
+import { webhookUrl } from '../fixtures/webhooks/send.js';
+import { startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
+import { tempDir } from '../helpers/context.js';
+
+interface Target {
+  url: string;
+  fake: TraktFake;
+}
+const SECRET = 'bench-webhook-secret-0123';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -39,7 +49,7 @@ function nextBody(event = 'media.play') {
 }
 
 /** Open loop: one request every 1000/rate ms regardless of answers, for `seconds`. */
-async function steady(h: ScrobbleHarness, rate: number, seconds: number) {
+async function steady(h: Target, rate: number, seconds: number) {
   const url = new URL(h.url);
   const total = rate * seconds;
   const interval = 1000 / rate;
@@ -57,7 +67,7 @@ async function steady(h: ScrobbleHarness, rate: number, seconds: number) {
   return { sent: total, ok: ok.length, p50: pct(ok, 50), p99: pct(ok, 99), achieved: total / ((performance.now() - start) / 1000) };
 }
 
-async function timeToTrakt(h: ScrobbleHarness, n: number) {
+async function timeToTrakt(h: Target, n: number) {
   const url = new URL(h.url);
   const delays: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -74,9 +84,11 @@ async function timeToTrakt(h: ScrobbleHarness, n: number) {
 }
 
 export async function run(): Promise<void> {
-  const h = await startScrobbleHarness();
+  const fake = await startTraktFake({ rateLimits: false });
+  seedCatalogue(fake);
+  const child = await startWebhookChild({ DATA_DIR: tempDir('pts-bench-'), WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'info', PTS_TRAKT_URL: fake.url, PTS_TRAKT_TOKEN: fake.issueToken('alice').access_token });
+  const h: Target = { url: webhookUrl(child.url, SECRET), fake };
   try {
-    h.service.deps.log.level = 'warn';
     await steady(h, 50, 2); // warm up
 
     const t = await timeToTrakt(h, 200);
@@ -96,7 +108,8 @@ export async function run(): Promise<void> {
     }
     console.log(`highest rate sustained with p99 < 20 ms: ${best ? `${best} req/s` : 'below 200 req/s'}`);
   } finally {
-    await h.close();
+    await child.kill('SIGTERM');
+    await fake.stop();
     agent.destroy();
   }
 }

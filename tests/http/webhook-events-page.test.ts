@@ -1,6 +1,7 @@
 /** The events page, its fragments and actions, the API list and the dashboard card, over app.request. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishWebhookEvent, insertWebhookEvent } from '../../src/db/repos/webhook-events.js';
+import { getWebhookAccount, noteWebhookAccount } from '../../src/db/repos/webhook-accounts.js';
 import { parsePayload, summarize } from '../../src/scrobble/payload.js';
 import { FormClient, setUpAdmin } from '../helpers/browser-client.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
@@ -104,5 +105,26 @@ describe('GET /api/v1/events', () => {
     expect(sent.events.map((e: any) => e.id)).toEqual([ids[0]]);
     expect(sent.events[0].traktAnswer).toEqual({ status: 201, body: { action: 'start' } });
     expect((await t.app.request('http://localhost/api/v1/events?status=nope', { headers: key })).status).toBe(400);
+  });
+});
+
+describe('settings: webhook accounts and the last webhook', () => {
+  const hx = () => ({ cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': client.csrf, 'hx-request': 'true', 'content-type': 'application/x-www-form-urlencoded' });
+  it('lists Plex accounts seen, maps one to Ignore, refuses an unknown Trakt account, shows the last webhook', async () => {
+    await noteWebhookAccount(t.deps.db, 5555, 'guest-kid');
+    const list = await (await client.get('/settings/webhook-accounts', { 'hx-request': 'true' })).text();
+    expect(list).toContain('guest-kid');
+    expect(list).toContain('Default: ignored');
+    const saved = await t.app.request('http://localhost/settings/webhook-accounts/5555', { method: 'POST', headers: hx(), body: 'target=ignore' });
+    expect(saved.status).toBe(200);
+    expect(await saved.text()).toContain('Saved.');
+    expect((await getWebhookAccount(t.deps.db, 5555))!.mode).toBe('ignored');
+    const bad = await t.app.request('http://localhost/settings/webhook-accounts/5555', { method: 'POST', headers: hx(), body: 'target=trakt:99' });
+    expect(bad.status).toBe(400);
+    const unknown = await t.app.request('http://localhost/settings/webhook-accounts/4242', { method: 'POST', headers: hx(), body: 'target=ignore' });
+    expect(unknown.status).toBe(404);
+    const last = await (await client.get('/settings/webhook-last', { 'hx-request': 'true' })).text();
+    expect(last).toContain('library.new');
+    expect(last).toContain('Living Room NAS');
   });
 });
