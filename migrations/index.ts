@@ -5,12 +5,14 @@
  */
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_core.js';
+import * as m0002 from './0002_trakt_accounts.js';
 import * as m0004 from './0004_ledger.js';
 import * as m0005 from './0005_webhook_events.js';
 import * as m0006 from './0006_sync.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
+  '0002_trakt_accounts': m0002,
   '0004_ledger': m0004,
   '0005_webhook_events': m0005,
   '0006_sync': m0006,

@@ -6,9 +6,10 @@
 import type { Kysely } from 'kysely';
 import type { CoreTables } from './tables/core.js';
 import type { LedgerTables } from './tables/ledger.js';
+import type { TraktTables } from './tables/trakt.js';
 import type { SyncTables } from './tables/sync.js';
 import type { WebhookTables } from './tables/webhooks.js';
 
-export interface Database extends CoreTables, LedgerTables, WebhookTables, SyncTables {}
+export interface Database extends CoreTables, LedgerTables, TraktTables, WebhookTables, SyncTables {}
 
 export type Db = Kysely<Database>;

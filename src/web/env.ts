@@ -10,6 +10,7 @@ import type { Logger } from '../log/logger.js';
 import type { SecretRegistry } from '../log/redact.js';
 import type { Cipher } from '../security/crypto.js';
 import type { WebhookQueueHandle } from '../scrobble/queue-handle.js';
+import type { TraktClientRegistry } from '../trakt/registry.js';
 
 /** Everything the web layer needs, passed in by main.ts (or a test). Features add their services here. */
 export interface AppDeps {
@@ -30,6 +31,8 @@ export interface AppDeps {
   startedAt: number;
   /** The webhook event worker, once started (main.ts); the receiver wakes it after each write. */
   webhookQueue?: WebhookQueueHandle;
+  /** One Trakt client per account (src/trakt/registry.ts `traktClients(deps)`); set by a test to inject fetch or budgets. */
+  traktClients?: TraktClientRegistry;
 }
 
 export interface AppEnv {

@@ -1,0 +1,34 @@
+/** Trakt's part of /api/v1/status and `plex-trakt-sync status`, and the dashboard card's state. */
+import type { Db } from '../db/database.js';
+import { listTraktAccounts } from '../db/repos/trakt-accounts.js';
+import { statusParts } from '../web/status.js';
+
+export interface TraktCardState {
+  state: 'connected' | 'needs_login' | 'not_connected';
+  username?: string;
+  lastError?: string | null;
+}
+
+export async function traktCardState(db: Db): Promise<TraktCardState> {
+  const [account] = await listTraktAccounts(db);
+  if (!account) return { state: 'not_connected' };
+  return { state: account.status === 'connected' ? 'connected' : 'needs_login', username: account.username, lastError: account.lastError };
+}
+
+statusParts.push(async (deps) => {
+  const accounts = await listTraktAccounts(deps.db);
+  return {
+    trakt: {
+      connected: accounts.some((a) => a.status === 'connected'),
+      needsLogin: accounts.some((a) => a.status === 'needs_login'),
+      accounts: accounts.map((a) => ({
+        id: a.id,
+        username: a.username,
+        status: a.status,
+        vip: a.vip,
+        expiresAt: a.expiresAt ? new Date(a.expiresAt).toISOString() : null,
+        lastError: a.lastError,
+      })),
+    },
+  };
+});
