@@ -20,20 +20,20 @@ export interface SyncRunsTable {
   finished_at: number | null;
   /** Renewed while the run lives; a `running` row with an old heartbeat was killed. */
   heartbeat_at: number;
-  scanned: number;
-  scan_total: number;
-  planned_writes: number;
-  writes_done: number;
-  added_to_trakt: number;
-  marked_in_plex: number;
-  ratings_to_trakt: number;
-  ratings_to_plex: number;
-  unmatched: number;
-  not_found: number;
-  errors: number;
-  plex_requests: number;
-  trakt_gets: number;
-  trakt_writes: number;
+  scanned: Generated<number>;
+  scan_total: Generated<number>;
+  planned_writes: Generated<number>;
+  writes_done: Generated<number>;
+  added_to_trakt: Generated<number>;
+  marked_in_plex: Generated<number>;
+  ratings_to_trakt: Generated<number>;
+  ratings_to_plex: Generated<number>;
+  unmatched: Generated<number>;
+  not_found: Generated<number>;
+  errors: Generated<number>;
+  plex_requests: Generated<number>;
+  trakt_gets: Generated<number>;
+  trakt_writes: Generated<number>;
   /** The plan as JSON text (counts and the first items of each kind). */
   plan: string | null;
   /** What went wrong, as a sentence for the user. */

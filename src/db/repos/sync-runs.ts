@@ -1,0 +1,69 @@
+/** The sync run log: one row per run, counts updated as it goes, the last 500+ kept. */
+import type { Updateable } from 'kysely';
+import type { Db } from '../database.js';
+import type { SyncRunRow, SyncRunsTable, SyncTrigger } from '../tables/sync.js';
+
+export const RUNS_KEPT = 1000;
+/** A `running` row whose heartbeat is older than this was killed. */
+export const RUN_STALE_MS = 60_000;
+
+export async function createRun(db: Db, trigger: SyncTrigger, dryRun: boolean, fullWalk: boolean, now = Date.now()): Promise<number> {
+  const row = await db
+    .insertInto('sync_runs')
+    .values({ trigger, dry_run: dryRun ? 1 : 0, full_walk: fullWalk ? 1 : 0, status: 'running', phase: 'starting', started_at: now, heartbeat_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function updateRun(db: Db, id: number, patch: Updateable<SyncRunsTable>): Promise<void> {
+  await db.updateTable('sync_runs').set(patch).where('id', '=', id).execute();
+}
+
+export async function getRun(db: Db, id: number): Promise<SyncRunRow | undefined> {
+  return db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listRuns(db: Db, page: number, perPage: number): Promise<{ rows: SyncRunRow[]; total: number }> {
+  const rows = await db.selectFrom('sync_runs').selectAll().orderBy('id', 'desc').limit(perPage).offset((page - 1) * perPage).execute();
+  const total = await db.selectFrom('sync_runs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { rows, total: Number(total.n) };
+}
+
+export async function lastRuns(db: Db, n: number): Promise<SyncRunRow[]> {
+  return db.selectFrom('sync_runs').selectAll().orderBy('id', 'desc').limit(n).execute();
+}
+
+/** The last finished run that walked Plex fully (for "full walk once a day"). */
+export async function lastFullWalkAt(db: Db): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('sync_runs')
+    .select('started_at')
+    .where('full_walk', '=', 1)
+    .where('dry_run', '=', 0)
+    .where('status', 'in', ['succeeded', 'partial'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.started_at;
+}
+
+/** Runs left `running` by a killed process become `interrupted`. */
+export async function markStaleRuns(db: Db, now = Date.now()): Promise<number> {
+  const r = await db
+    .updateTable('sync_runs')
+    .set({ status: 'interrupted', finished_at: now, error: 'The process running this sync stopped before it finished. The next run picks up where it left off.' })
+    .where('status', '=', 'running')
+    .where('heartbeat_at', '<', now - RUN_STALE_MS)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function pruneRuns(db: Db, keep = RUNS_KEPT): Promise<void> {
+  const cutoff = await db.selectFrom('sync_runs').select('id').orderBy('id', 'desc').offset(keep).limit(1).executeTakeFirst();
+  if (cutoff) await db.deleteFrom('sync_runs').where('id', '<=', cutoff.id).execute();
+}
+
+export async function runLogLines(db: Db, runId: number, afterId = 0, limit = 2000) {
+  return db.selectFrom('logs').selectAll().where('run_id', '=', runId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+}

@@ -1,0 +1,161 @@
+/**
+ * Mirrors the Trakt account's watched movies and episodes and its ratings into
+ * `trakt_watched` / `trakt_ratings`. `/sync/last_activities` comes first: a list whose
+ * activity time did not move since the last mirror is not fetched again. Pages are
+ * walked by the `X-Pagination-*` headers, never by the limit we asked for.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { SyncTrakt, TraktResponse } from './ports.js';
+
+export interface TraktMirrorResult {
+  gets: number;
+  fetched: string[];
+  skipped: string[];
+  watchedRows: number;
+  ratingRows: number;
+  /** The activity times to store once the run's writes are done. */
+  activities: Activities;
+}
+
+export type Activities = Record<string, string | null>;
+
+/** The activity fields each list depends on. */
+const LISTS = {
+  'watched.movies': ['movies.watched_at'],
+  'watched.episodes': ['episodes.watched_at'],
+  'ratings.movies': ['movies.rated_at'],
+  'ratings.shows': ['shows.rated_at'],
+  'ratings.episodes': ['episodes.rated_at'],
+} as const;
+type ListName = keyof typeof LISTS;
+
+export class TraktReadError extends Error {}
+
+type Ids = { trakt?: number | null; imdb?: string | null; tmdb?: number | null; tvdb?: number | null };
+
+export function pickActivities(body: unknown): Activities {
+  const out: Activities = {};
+  const b = (body ?? {}) as Record<string, Record<string, string | null> | undefined>;
+  for (const fields of Object.values(LISTS)) {
+    for (const f of fields) {
+      const [group, field] = f.split('.') as [string, string];
+      out[f] = b[group]?.[field] ?? null;
+    }
+  }
+  return out;
+}
+
+function ok(res: TraktResponse, what: string): unknown[] {
+  if (res.status !== 200 || !Array.isArray(res.body)) throw new TraktReadError(`Trakt answered ${res.status} when reading ${what}; the sync will try again on its next run.`);
+  return res.body;
+}
+
+/** Every page of a paginated list (bounded by the page count Trakt reports). */
+export async function readAllPages(trakt: SyncTrakt, path: string, limit: number, count: () => void): Promise<unknown[]> {
+  const out: unknown[] = [];
+  const sep = path.includes('?') ? '&' : '?';
+  for (let page = 1, pages = 1; page <= pages && page <= 10_000; page++) {
+    const res = await trakt.get(`${path}${sep}page=${page}&limit=${limit}`);
+    count();
+    out.push(...ok(res, path));
+    const h = res.headers['x-pagination-page-count'];
+    pages = h !== undefined ? Number(h) : page; // no header: the list was not paginated
+    if (!Number.isFinite(pages)) pages = page;
+  }
+  return out;
+}
+
+interface Options {
+  /** Fetch everything, whatever last_activities says. */
+  full: boolean;
+  /** The activity times stored after the last mirror, or undefined the first time. */
+  previous?: Activities;
+}
+
+export async function mirrorTrakt(sqlite: BetterSqlite3.Database, trakt: SyncTrakt, opts: Options): Promise<TraktMirrorResult> {
+  const account = trakt.accountId;
+  const result: TraktMirrorResult = { gets: 0, fetched: [], skipped: [], watchedRows: 0, ratingRows: 0, activities: {} };
+  const count = () => void result.gets++;
+  const la = await trakt.get('/sync/last_activities');
+  count();
+  if (la.status !== 200) throw new TraktReadError(`Trakt answered ${la.status} to /sync/last_activities; the sync will try again on its next run.`);
+  const activities = pickActivities(la.body);
+  result.activities = activities;
+  const changed = (list: ListName) =>
+    opts.full || !opts.previous || LISTS[list].some((f) => !activities[f] || activities[f] !== opts.previous![f]);
+
+  const insWatched = sqlite.prepare(
+    `INSERT INTO trakt_watched (account_id, kind, trakt, imdb, tmdb, tvdb, show_trakt, show_imdb, show_tmdb, show_tvdb, season, number, plays, last_watched_at, title)
+     VALUES (@account_id, @kind, @trakt, @imdb, @tmdb, @tvdb, @show_trakt, @show_imdb, @show_tmdb, @show_tvdb, @season, @number, @plays, @last_watched_at, @title)`,
+  );
+  const insRating = sqlite.prepare(
+    `INSERT INTO trakt_ratings (account_id, kind, trakt, imdb, tmdb, tvdb, show_trakt, show_imdb, show_tmdb, show_tvdb, season, number, rating, rated_at)
+     VALUES (@account_id, @kind, @trakt, @imdb, @tmdb, @tvdb, @show_trakt, @show_imdb, @show_tmdb, @show_tvdb, @season, @number, @rating, @rated_at)`,
+  );
+  const replace = (table: 'trakt_watched' | 'trakt_ratings', kind: string, rows: Record<string, unknown>[]) =>
+    sqlite.transaction(() => {
+      sqlite.prepare(`DELETE FROM ${table} WHERE account_id = ? AND kind = ?`).run(account, kind);
+      const ins = table === 'trakt_watched' ? insWatched : insRating;
+      for (const r of rows) ins.run(r);
+    })();
+
+  const base = (ids: Ids | undefined) => ({ trakt: ids?.trakt ?? null, imdb: ids?.imdb ?? null, tmdb: ids?.tmdb ?? null, tvdb: ids?.tvdb ?? null });
+  const showBase = (ids: Ids | undefined) => ({ show_trakt: ids?.trakt ?? null, show_imdb: ids?.imdb ?? null, show_tmdb: ids?.tmdb ?? null, show_tvdb: ids?.tvdb ?? null });
+  const noShow = showBase(undefined);
+  const time = (iso: unknown) => (typeof iso === 'string' ? Date.parse(iso) : null);
+
+  if (changed('watched.movies')) {
+    const items = (await readAllPages(trakt, '/sync/watched/movies', 250, count)) as Array<Record<string, any>>;
+    const rows = items.map((it) => ({
+      account_id: account, kind: 'movie', ...base(it.movie?.ids), ...noShow, season: null, number: null,
+      plays: it.plays ?? 1, last_watched_at: time(it.last_watched_at), title: it.movie?.title ?? null,
+    }));
+    replace('trakt_watched', 'movie', rows);
+    result.watchedRows += rows.length;
+    result.fetched.push('watched.movies');
+  } else result.skipped.push('watched.movies');
+
+  if (changed('watched.episodes')) {
+    // 2026: seasons only come with extended=progress, at most 100 shows a page.
+    const shows = (await readAllPages(trakt, '/sync/watched/shows?extended=progress', 100, count)) as Array<Record<string, any>>;
+    const rows: Record<string, unknown>[] = [];
+    for (const s of shows) {
+      const resetAt = time(s.reset_at);
+      for (const season of s.seasons ?? []) {
+        for (const e of season.episodes ?? []) {
+          const last = time(e.last_watched_at);
+          // A show re-watch resets progress: older plays no longer count as watched.
+          if (resetAt && last && last < resetAt) continue;
+          if (!e.plays && !e.completed && !last) continue;
+          rows.push({
+            account_id: account, kind: 'episode', trakt: null, imdb: null, tmdb: null, tvdb: null, ...showBase(s.show?.ids),
+            season: season.number, number: e.number, plays: e.plays ?? 1, last_watched_at: last, title: s.show?.title ?? null,
+          });
+        }
+      }
+    }
+    replace('trakt_watched', 'episode', rows);
+    result.watchedRows += rows.length;
+    result.fetched.push('watched.episodes');
+  } else result.skipped.push('watched.episodes');
+
+  for (const [list, kind] of [['ratings.movies', 'movie'], ['ratings.shows', 'show'], ['ratings.episodes', 'episode']] as const) {
+    if (!changed(list)) {
+      result.skipped.push(list);
+      continue;
+    }
+    const items = (await readAllPages(trakt, `/sync/ratings/${kind}s`, 250, count)) as Array<Record<string, any>>;
+    const rows = items.map((it) => {
+      const own = kind === 'movie' ? it.movie?.ids : kind === 'show' ? it.show?.ids : it.episode?.ids;
+      return {
+        account_id: account, kind, ...base(own), ...(kind === 'episode' ? showBase(it.show?.ids) : noShow),
+        season: kind === 'episode' ? (it.episode?.season ?? null) : null, number: kind === 'episode' ? (it.episode?.number ?? null) : null,
+        rating: it.rating, rated_at: time(it.rated_at),
+      };
+    });
+    replace('trakt_ratings', kind, rows);
+    result.ratingRows += rows.length;
+    result.fetched.push(list);
+  }
+  return result;
+}

@@ -1,0 +1,299 @@
+/**
+ * One reconciliation run: settle what a crash left, mirror Plex, mirror Trakt, plan in
+ * SQL, write the plan (or only show it: dry run). One run at a time across every process
+ * on the database: a lease with a heartbeat, so a killed run frees it within a minute.
+ */
+import os from 'node:os';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Db } from '../db/database.js';
+import { tryAcquireLease, type Lease } from '../db/repos/locks.js';
+import { getSetting, setSetting } from '../db/repos/settings.js';
+import { createRun, getRun, lastFullWalkAt, markStaleRuns, pruneRuns, updateRun } from '../db/repos/sync-runs.js';
+import type { SyncPhase, SyncRunRow, SyncRunStatus, SyncTrigger } from '../db/tables/sync.js';
+import { settleIntents } from '../ledger/settle-intents.js';
+import type { Logger } from '../log/logger.js';
+import { metrics } from '../metrics/registry.js';
+import { mirrorPlexLibrary } from './mirror-plex.js';
+import { mirrorTrakt, pickActivities, type Activities } from './mirror-trakt.js';
+import { remapEpisodeNumbering } from './numbering.js';
+import { computePlan, planSummary } from './plan.js';
+import type { SyncPorts } from './ports.js';
+import { getSyncSettings } from './settings.js';
+import { writePlex } from './write-plex.js';
+import { writeTraktBatches } from './write-trakt.js';
+
+export const SYNC_LEASE = 'sync';
+
+const runsTotal = metrics.counter('pts_sync_runs_total', 'Sync runs finished, by status.');
+const runSeconds = metrics.summary('pts_sync_run_duration_seconds', 'Duration of finished sync runs, by status.');
+
+export interface RunnerDeps {
+  db: Db;
+  sqlite: BetterSqlite3.Database;
+  log: Logger;
+}
+
+export interface RunnerOptions {
+  /** Items per Trakt write (100-250). */
+  batchSize?: number;
+  plexPageSize?: number;
+  plexConcurrency?: number;
+  leaseTtlMs?: number;
+  heartbeatMs?: number;
+  /** Throttle for progress callbacks. */
+  progressMs?: number;
+  /** Called (throttled) with the run row as it changes; the service renders it onto the live bus. */
+  onProgress?: (run: SyncRunRow) => void;
+}
+
+export interface StartOptions {
+  trigger: SyncTrigger;
+  dryRun?: boolean;
+  /** Walk all of Plex (and refetch all of Trakt) instead of what changed. */
+  full?: boolean;
+}
+
+export class SyncBusyError extends Error {
+  constructor() {
+    super('A sync is already running. Wait for it to finish (see Sync runs), then try again.');
+  }
+}
+
+export interface StartedRun {
+  runId: number;
+  done: Promise<SyncRunRow>;
+}
+
+const FULL_WALK_EVERY_MS = 24 * 3600 * 1000;
+const INCREMENTAL_SLACK_MS = 5 * 60 * 1000;
+
+interface Counts {
+  scanned: number;
+  scan_total: number;
+  planned_writes: number;
+  writes_done: number;
+  added_to_trakt: number;
+  marked_in_plex: number;
+  ratings_to_trakt: number;
+  ratings_to_plex: number;
+  unmatched: number;
+  not_found: number;
+  errors: number;
+  plex_requests: number;
+  trakt_gets: number;
+  trakt_writes: number;
+}
+
+export async function startSyncRun(deps: RunnerDeps, ports: SyncPorts, start: StartOptions, opts: RunnerOptions = {}): Promise<StartedRun> {
+  const leaseTtl = opts.leaseTtlMs ?? 60_000;
+  const owner = `${os.hostname()}:${process.pid}:${Date.now()}`;
+  await markStaleRuns(deps.db);
+  const lease = await tryAcquireLease(deps.db, SYNC_LEASE, owner, leaseTtl);
+  if (!lease) throw new SyncBusyError();
+  let runId: number;
+  try {
+    const fullWalk = start.full || (await needsFullWalk(deps.db));
+    runId = await createRun(deps.db, start.trigger, !!start.dryRun, fullWalk);
+    const done = execute(deps, ports, lease, runId, { ...start, full: fullWalk }, opts);
+    return { runId, done };
+  } catch (err) {
+    await lease.release();
+    throw err;
+  }
+}
+
+async function needsFullWalk(db: Db): Promise<boolean> {
+  const last = await lastFullWalkAt(db);
+  return last === undefined || Date.now() - last > FULL_WALK_EVERY_MS;
+}
+
+async function execute(deps: RunnerDeps, ports: SyncPorts, lease: Lease, runId: number, start: StartOptions & { full: boolean }, opts: RunnerOptions): Promise<SyncRunRow> {
+  const log = deps.log.child({ component: 'sync', runId });
+  const startedAt = Date.now();
+  const counts: Counts = {
+    scanned: 0, scan_total: 0, planned_writes: 0, writes_done: 0, added_to_trakt: 0, marked_in_plex: 0, ratings_to_trakt: 0,
+    ratings_to_plex: 0, unmatched: 0, not_found: 0, errors: 0, plex_requests: 0, trakt_gets: 0, trakt_writes: 0,
+  };
+  let phase: SyncPhase = 'starting';
+  let lost = false;
+  const shouldStop = () => lost;
+
+  let lastFlush = 0;
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = (force = false) => {
+    const now = Date.now();
+    if (!force && now - lastFlush < (opts.progressMs ?? 500)) return flushing;
+    lastFlush = now;
+    flushing = flushing
+      .then(async () => {
+        await updateRun(deps.db, runId, { ...counts, phase, heartbeat_at: Date.now() });
+        const row = await getRun(deps.db, runId);
+        if (row) opts.onProgress?.(row);
+      })
+      .catch((err) => log.warn({ err: String(err) }, 'could not record sync progress'));
+    return flushing;
+  };
+  const setPhase = async (p: SyncPhase, msg: string) => {
+    phase = p;
+    log.info({ phase: p }, msg);
+    await flush(true);
+  };
+
+  const heartbeat = setInterval(() => {
+    void lease.renew().then((ok) => {
+      if (!ok && !lost) {
+        lost = true;
+        log.error('the sync lease was lost (another process took over); stopping this run');
+      }
+    });
+    void flush(true);
+  }, opts.heartbeatMs ?? 15_000);
+  heartbeat.unref();
+
+  let status: SyncRunStatus = 'succeeded';
+  let error: string | null = null;
+  try {
+    log.info({ trigger: start.trigger, dryRun: !!start.dryRun, fullWalk: start.full }, `sync run ${runId} started${start.dryRun ? ' (dry run: nothing is written)' : ''}`);
+    const settings = await getSyncSettings(deps.db);
+    const plex = await ports.plex();
+    if (!plex) throw new UserFacingError('Plex is not connected. Sign in with Plex in Settings, then run the sync again.');
+    const trakt = await ports.trakt();
+    if (!trakt) throw new UserFacingError('Trakt is not connected. Connect your Trakt account in Settings, then run the sync again.');
+    const counted = countingTrakt(trakt, counts);
+    const countedPlex = countingPlex(plex, counts);
+
+    if (!start.dryRun) {
+      await setPhase('settling', 'settling writes an earlier run left unfinished');
+      const settled = await settleIntents(deps.db, counted.probe, trakt.accountId);
+      if (settled.found + settled.absent + settled.other > 0) log.info(settled, 'settled unfinished writes against Trakt history');
+    }
+
+    await setPhase('plex', start.full ? 'reading the whole Plex library' : 'reading what changed in Plex');
+    const plexMarkerKey = `sync.plexMirror.${plex.machineIdentifier}`;
+    const marker = await getSetting<{ at: number }>(deps.db, plexMarkerKey);
+    const fullPlex = start.full || !marker;
+    const plexResult = await mirrorPlexLibrary(deps.sqlite, countedPlex, {
+      runId,
+      full: fullPlex,
+      sinceMs: marker ? marker.at - INCREMENTAL_SLACK_MS : undefined,
+      pageSize: opts.plexPageSize,
+      shouldStop,
+      onPage: (scanned, total) => {
+        counts.scanned = scanned;
+        counts.scan_total = total;
+        void flush();
+      },
+    });
+    await setSetting(deps.db, plexMarkerKey, { at: startedAt });
+    log.info({ scanned: plexResult.scanned, sections: plexResult.sections, requests: plexResult.requests }, `Plex: ${plexResult.scanned} items read from ${plexResult.sections} sections`);
+
+    await setPhase('trakt', 'reading Trakt watched history and ratings');
+    const activityKey = `sync.traktActivities.${trakt.accountId}`;
+    const previous = await getSetting<Activities>(deps.db, activityKey);
+    const traktResult = await mirrorTrakt(deps.sqlite, counted, { full: start.full, previous });
+    log.info({ fetched: traktResult.fetched, skipped: traktResult.skipped }, `Trakt: ${traktResult.watchedRows} watched and ${traktResult.ratingRows} rated items read; unchanged lists skipped: ${traktResult.skipped.join(', ') || 'none'}`);
+
+    await setPhase('planning', 'planning');
+    remapEpisodeNumbering(deps.sqlite, plex.machineIdentifier, trakt.accountId);
+    const plan = computePlan(deps.sqlite, trakt.accountId, plex.machineIdentifier, settings);
+    counts.unmatched = plan.unmatched;
+    counts.planned_writes = plan.toTrakt.length + plan.toPlex.length + plan.ratingsToTrakt.length + plan.ratingsToPlex.length;
+    await updateRun(deps.db, runId, { plan: JSON.stringify(planSummary(plan)) });
+    log.info(
+      { toTrakt: plan.toTrakt.length, toPlex: plan.toPlex.length, ratingsToTrakt: plan.ratingsToTrakt.length, ratingsToPlex: plan.ratingsToPlex.length, alreadySent: plan.skippedRecorded, notFoundBefore: plan.skippedNotFound, unmatched: plan.unmatched },
+      `plan: ${plan.toTrakt.length} plays to Trakt, ${plan.toPlex.length} to mark watched in Plex, ${plan.ratingsToTrakt.length + plan.ratingsToPlex.length} ratings`,
+    );
+
+    if (start.dryRun) {
+      await setPhase('done', 'dry run: the plan above was not written');
+    } else {
+      await setPhase('writing', 'writing');
+      const tctx = {
+        db: deps.db, sqlite: deps.sqlite, trakt: counted, serverId: plex.machineIdentifier, runId, log: deps.log,
+        batchSize: Math.min(250, Math.max(1, opts.batchSize ?? 250)), shouldStop,
+        onBatch: (n: number) => {
+          counts.writes_done += n;
+          void flush();
+        },
+      };
+      const history = await writeTraktBatches(tctx, plan.toTrakt, 'history');
+      counts.added_to_trakt = history.sent;
+      counts.not_found += history.notFound;
+      counts.errors += history.failed + history.unanswered;
+      const pctx = {
+        db: deps.db, sqlite: deps.sqlite, plex: countedPlex, runId, log: deps.log, concurrency: opts.plexConcurrency ?? 4, shouldStop,
+        onItem: () => {
+          counts.writes_done++;
+          void flush();
+        },
+      };
+      const marked = await writePlex(pctx, plan.toPlex, 'watched');
+      counts.marked_in_plex = marked.done;
+      counts.errors += marked.failed;
+      const rt = await writeTraktBatches(tctx, plan.ratingsToTrakt, 'ratings');
+      counts.ratings_to_trakt = rt.sent;
+      counts.not_found += rt.notFound;
+      counts.errors += rt.failed + rt.unanswered;
+      const rp = await writePlex(pctx, plan.ratingsToPlex, 'rating');
+      counts.ratings_to_plex = rp.done;
+      counts.errors += rp.failed;
+      if (lost) throw new UserFacingError('This run lost its lock to another process and stopped; the next run finishes the job.');
+      if (counts.writes_done < counts.planned_writes || counts.errors > 0) status = 'partial';
+    }
+
+    // What Trakt looks like now: after our own writes its activity times moved, and the
+    // mirror already holds what we added.
+    let activities = traktResult.activities;
+    if (!start.dryRun && counts.added_to_trakt + counts.ratings_to_trakt > 0) {
+      const la = await counted.get('/sync/last_activities');
+      if (la.status === 200) activities = pickActivities(la.body);
+    }
+    await setSetting(deps.db, activityKey, activities);
+    if (status === 'partial') error = `${counts.errors} item(s) could not be written; the next run tries them again.`;
+    await setPhase('done', `sync run ${runId} ${status}`);
+  } catch (err) {
+    status = 'failed';
+    error = err instanceof UserFacingError ? err.message : `The sync stopped: ${err instanceof Error ? err.message : String(err)}. The next run picks up where this one stopped.`;
+    log.error({ err: err instanceof Error ? err.message : String(err) }, error);
+  } finally {
+    clearInterval(heartbeat);
+    await flushing;
+    const finishedAt = Date.now();
+    await updateRun(deps.db, runId, { ...counts, phase: 'done', status, error, finished_at: finishedAt, heartbeat_at: finishedAt });
+    await lease.release().catch(() => undefined);
+    await pruneRuns(deps.db).catch(() => undefined);
+    runsTotal.inc({ status });
+    runSeconds.observe((finishedAt - startedAt) / 1000, { status });
+    log.info({ status, ...counts, ms: finishedAt - startedAt }, `sync run ${runId} finished: ${status}`);
+  }
+  const row = (await getRun(deps.db, runId))!;
+  opts.onProgress?.(row);
+  return row;
+}
+
+export class UserFacingError extends Error {}
+
+function countingTrakt(trakt: import('./ports.js').SyncTrakt, counts: Counts) {
+  return {
+    accountId: trakt.accountId,
+    get: async (path: string) => {
+      counts.trakt_gets++;
+      return trakt.get(path);
+    },
+    post: async (path: string, body: unknown) => {
+      counts.trakt_writes++;
+      return trakt.post(path, body);
+    },
+    probe: trakt.probe,
+  };
+}
+
+function countingPlex(plex: import('./ports.js').SyncPlex, counts: Counts): import('./ports.js').SyncPlex {
+  return {
+    machineIdentifier: plex.machineIdentifier,
+    sections: async () => (counts.plex_requests++, plex.sections()),
+    items: async (...a) => (counts.plex_requests++, plex.items(...a)),
+    markWatched: async (k) => (counts.plex_requests++, plex.markWatched(k)),
+    rate: async (k, r) => (counts.plex_requests++, plex.rate(k, r)),
+  };
+}

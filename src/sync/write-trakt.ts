@@ -1,0 +1,163 @@
+/**
+ * Trakt writes of a run: batches of 100-250 items to /sync/history or /sync/ratings,
+ * each item an `intent` in the ledger before the request and settled after it. A batch
+ * that got no answer stays `intent` (the next run settles it against Trakt's history
+ * before anything is re-sent); a refused batch is `failed`; `not_found` is remembered.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Db } from '../db/database.js';
+import type { LedgerAction } from '../db/tables/ledger.js';
+import { newBatchId, recordIntents, rememberNotFound, settle, type Settlement } from '../ledger/repo.js';
+import type { Logger } from '../log/logger.js';
+import type { PlanItem } from './plan.js';
+import type { SyncTrakt } from './ports.js';
+import { batchBody, historyPayload, itemBody, notFoundIndexes, ratingPayload } from './trakt-bodies.js';
+
+export interface TraktWriteContext {
+  db: Db;
+  sqlite: BetterSqlite3.Database;
+  trakt: SyncTrakt;
+  /** The Plex server's machineIdentifier (ledger plex_key is `<server>:<ratingKey>`). */
+  serverId: string;
+  runId: number;
+  log: Logger;
+  batchSize: number;
+  /** After each batch: how many items were handled (sent, failed or not found). */
+  onBatch?: (handled: number) => void;
+  shouldStop?: () => boolean;
+}
+
+export interface TraktWriteResult {
+  sent: number;
+  notFound: number;
+  failed: number;
+  requests: number;
+  /** Batches that got no answer (left as intents). */
+  unanswered: number;
+}
+
+/** After this many failed batches in a row Trakt is down: stop writing, the next run resumes. */
+const MAX_FAILED_IN_A_ROW = 3;
+
+function failureSentence(status: number): string {
+  if (status === 401) return 'Trakt refused the login (401). Reconnect Trakt in Settings, then run the sync again.';
+  if (status === 420) return 'Your Trakt account reached its limit (420). Free up space on Trakt or upgrade to VIP.';
+  if (status === 423) return 'Trakt says your account is locked (423). Contact Trakt support.';
+  if (status === 429) return 'Trakt rate limit (429) after retries; the next run sends the rest.';
+  return `Trakt answered ${status}; the next run tries again.`;
+}
+
+export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[], what: 'history' | 'ratings'): Promise<TraktWriteResult> {
+  const action: LedgerAction = what === 'history' ? 'history.add' : 'rating.add';
+  const payload = what === 'history' ? historyPayload : ratingPayload;
+  const path = what === 'history' ? '/sync/history' : '/sync/ratings';
+  const result: TraktWriteResult = { sent: 0, notFound: 0, failed: 0, requests: 0, unanswered: 0 };
+  const log = ctx.log.child({ component: 'sync', runId: ctx.runId });
+  let failedInARow = 0;
+
+  for (let start = 0; start < items.length; start += ctx.batchSize) {
+    if (ctx.shouldStop?.()) break;
+    if (failedInARow >= MAX_FAILED_IN_A_ROW) {
+      log.warn({ remaining: items.length - start }, `Trakt failed ${MAX_FAILED_IN_A_ROW} batches in a row; stopping ${what} writes, the next run sends the rest`);
+      break;
+    }
+    const batch = items.slice(start, start + ctx.batchSize);
+    const batchId = newBatchId();
+    const ids = await recordIntents(
+      ctx.db,
+      batch.map((i) => ({
+        target: 'trakt' as const,
+        accountId: ctx.trakt.accountId,
+        action,
+        mediaType: i.kind,
+        itemKey: i.itemKey,
+        plexKey: `${ctx.serverId}:${i.ratingKey}`,
+        title: i.title,
+        watchedAt: what === 'history' ? (i.watchedAt ?? null) : null,
+        rating: what === 'ratings' ? (i.rating ?? null) : null,
+        source: 'sync' as const,
+        sourceId: ctx.runId,
+        request: itemBody(i, payload),
+      })),
+      batchId,
+    );
+    const { body, sent } = batchBody(batch, payload);
+    let status: number;
+    let answer: unknown;
+    try {
+      const res = await ctx.trakt.post(path, body);
+      status = res.status;
+      answer = res.body;
+    } catch (err) {
+      // No answer: Trakt may or may not have it. The rows stay `intent`, so nothing re-sends them
+      // until the next run has checked Trakt's history.
+      result.requests++;
+      result.unanswered++;
+      failedInARow++;
+      log.error({ err: err instanceof Error ? err.message : String(err), items: batch.length }, `no answer from Trakt for a ${what} batch; it is checked against Trakt's history on the next run`);
+      ctx.onBatch?.(batch.length);
+      continue;
+    }
+    result.requests++;
+    const settlements: Settlement[] = [];
+    if (status >= 200 && status < 300) {
+      failedInARow = 0;
+      const missing = notFoundIndexes(answer, sent);
+      batch.forEach((item, n) => {
+        if (missing.has(n)) {
+          settlements.push({ id: ids[n]!, status: 'failed', outcome: 'not_found', error: 'Trakt does not know this item' });
+          result.notFound++;
+        } else {
+          settlements.push({ id: ids[n]!, status: 'sent', outcome: 'added' });
+          result.sent++;
+        }
+      });
+      await settle(ctx.db, settlements);
+      for (const n of missing) {
+        const item = batch[n]!;
+        if (item.idsHash) await rememberNotFound(ctx.db, ctx.trakt.accountId, item.itemKey, item.idsHash, item.title);
+      }
+      if (what === 'history') recordAddedPlays(ctx.sqlite, ctx.trakt.accountId, batch.filter((_, n) => !missing.has(n)));
+      else recordAddedRatings(ctx.sqlite, ctx.trakt.accountId, batch.filter((_, n) => !missing.has(n)));
+      if (missing.size) log.info({ notFound: missing.size }, `Trakt did not know ${missing.size} item(s); they are listed on the Unmatched page`);
+    } else {
+      failedInARow++;
+      const error = failureSentence(status);
+      await settle(ctx.db, ids.map((id) => ({ id, status: 'failed' as const, outcome: `http ${status}`, error })));
+      result.failed += batch.length;
+      log.error({ status, items: batch.length }, `Trakt refused a ${what} batch: ${error}`);
+    }
+    ctx.onBatch?.(batch.length);
+  }
+  return result;
+}
+
+/** Keeps the Trakt mirror in step with what we just added, so the next run needs no refetch to agree. */
+function recordAddedPlays(sqlite: BetterSqlite3.Database, account: number, items: PlanItem[]): void {
+  const ins = sqlite.prepare(
+    `INSERT INTO trakt_watched (account_id, kind, trakt, imdb, tmdb, tvdb, show_trakt, show_imdb, show_tmdb, show_tvdb, season, number, plays, last_watched_at, title)
+     VALUES (?, ?, NULL, ?, ?, ?, NULL, ?, ?, ?, ?, ?, 1, ?, ?)`,
+  );
+  sqlite.transaction(() => {
+    for (const i of items) {
+      ins.run(account, i.kind, i.ids.imdb ?? null, i.ids.tmdb ?? null, i.ids.tvdb ?? null, i.show?.imdb ?? null, i.show?.tmdb ?? null, i.show?.tvdb ?? null,
+        i.kind === 'episode' ? (i.traktSeason ?? null) : null, i.kind === 'episode' ? (i.traktNumber ?? null) : null, i.watchedAt ?? null, i.title);
+    }
+  })();
+}
+
+function recordAddedRatings(sqlite: BetterSqlite3.Database, account: number, items: PlanItem[]): void {
+  const del = sqlite.prepare(`DELETE FROM trakt_ratings WHERE account_id = ? AND kind = ? AND (imdb = ? OR tmdb = ? OR tvdb = ?)`);
+  const ins = sqlite.prepare(
+    `INSERT INTO trakt_ratings (account_id, kind, trakt, imdb, tmdb, tvdb, show_trakt, show_imdb, show_tmdb, show_tvdb, season, number, rating, rated_at)
+     VALUES (?, ?, NULL, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const now = Date.now();
+  sqlite.transaction(() => {
+    for (const i of items) {
+      del.run(account, i.kind, i.ids.imdb ?? null, i.ids.tmdb ?? null, i.ids.tvdb ?? null);
+      ins.run(account, i.kind, i.ids.imdb ?? null, i.ids.tmdb ?? null, i.ids.tvdb ?? null, i.show?.imdb ?? null, i.show?.tmdb ?? null, i.show?.tvdb ?? null,
+        i.kind === 'episode' ? (i.traktSeason ?? null) : null, i.kind === 'episode' ? (i.traktNumber ?? null) : null, i.rating ?? 0, now);
+    }
+  })();
+}
