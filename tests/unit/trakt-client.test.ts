@@ -119,15 +119,15 @@ describe('retries', () => {
     for (const [res, type] of cases) {
       const s = scripted([res]);
       const { c } = client(s.fetch);
-      const err = await c.post('/sync/history', {}).catch((e: any) => e);
+      const err = await c.post('/sync/history', {}).catch((e: any) => e) as any;
       expect(err).toBeInstanceOf(type);
       expect(s.seen).toHaveLength(1);
     }
-    const limit = await client(scripted([json(420, {}, { 'x-account-limit': '100' })]).fetch).c.post('/x', {}).catch((e: any) => e);
+    const limit = await client(scripted([json(420, {}, { 'x-account-limit': '100' })]).fetch).c.post('/x', {}).catch((e: any) => e) as any;
     expect(limit.message).toMatch(/limit of 100 items/);
-    const vip = await client(scripted([json(426, {})]).fetch).c.getJson('/x').catch((e: any) => e);
+    const vip = await client(scripted([json(426, {})]).fetch).c.getJson('/x').catch((e: any) => e) as any;
     expect(vip.message).toMatch(/VIP/);
-    const conflict = await client(scripted([json(409, { expires_at: 'soon' })]).fetch).c.post('/x', {}).catch((e: any) => e);
+    const conflict = await client(scripted([json(409, { expires_at: 'soon' })]).fetch).c.post('/x', {}).catch((e: any) => e) as any;
     expect(conflict.body).toEqual({ expires_at: 'soon' });
   });
 
@@ -152,7 +152,7 @@ describe('retries', () => {
   it('reports a 429 that asks for a longer wait than allowed instead of waiting', async () => {
     const s = scripted([json(429, {}, { 'retry-after': '300' })]);
     const { c } = client(s.fetch);
-    const err = await c.getJson('/x').catch((e: any) => e);
+    const err = await c.getJson('/x').catch((e: any) => e) as any;
     expect(err).toBeInstanceOf(TraktRateLimitError);
     expect(err.retryAfterMs).toBe(300_000);
   });
