@@ -14,7 +14,7 @@ import { settleIntents } from '../ledger/settle-intents.js';
 import type { Logger } from '../log/logger.js';
 import { metrics } from '../metrics/registry.js';
 import { mirrorPlexLibrary } from './mirror-plex.js';
-import { mirrorTrakt, pickActivities, type Activities } from './mirror-trakt.js';
+import { mirrorTrakt, type Activities } from './mirror-trakt.js';
 import { remapEpisodeNumbering } from './numbering.js';
 import { computePlan, planSummary } from './plan.js';
 import type { SyncPorts } from './ports.js';
@@ -241,13 +241,11 @@ async function execute(deps: RunnerDeps, ports: SyncPorts, lease: Lease, runId: 
       if (counts.writes_done < counts.planned_writes || counts.errors > 0) status = 'partial';
     }
 
-    // What Trakt looks like now: after our own writes its activity times moved, and the
-    // mirror already holds what we added.
-    let activities = traktResult.activities;
-    if (!start.dryRun && counts.added_to_trakt + counts.ratings_to_trakt > 0) {
-      const la = await counted.get('/sync/last_activities');
-      if (la.status === 200) activities = pickActivities(la.body);
-    }
+    // Lists we wrote to are fetched again next time (their activity time moved, and a change
+    // made on trakt.tv in the same second would otherwise hide behind ours).
+    const activities = { ...traktResult.activities };
+    if (counts.added_to_trakt > 0) activities['movies.watched_at'] = activities['episodes.watched_at'] = null;
+    if (counts.ratings_to_trakt > 0) activities['movies.rated_at'] = activities['shows.rated_at'] = activities['episodes.rated_at'] = null;
     await setSetting(deps.db, activityKey, activities);
     if (status === 'partial') error = `${counts.errors} item(s) could not be written; the next run tries them again.`;
     await setPhase('done', `sync run ${runId} ${status}`);

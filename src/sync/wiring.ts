@@ -1,0 +1,49 @@
+/**
+ * The real sync ports: the connected Trakt account's shared client (engineer A's
+ * registry, so the webhook worker and the sync spend one budget) and the Plex server
+ * (engineer B's client). Until the Plex modules land, `plex()` answers null and a run
+ * says "connect Plex".
+ */
+import { defaultTraktAccount } from '../db/repos/trakt-accounts.js';
+import type { TraktTransport } from '../trakt/client-core.js';
+import { traktClients } from '../trakt/registry.js';
+import { historyProbe } from '../scrobble/history-probe.js';
+import type { AppDeps } from '../web/env.js';
+import type { SyncPlex, SyncPorts, SyncTrakt, TraktResponse } from './ports.js';
+
+function splitQuery(pathWithQuery: string): [string, Record<string, string>] {
+  const [path, query] = pathWithQuery.split('?');
+  return [path!, Object.fromEntries(new URLSearchParams(query ?? ''))];
+}
+
+/** Adapts a Trakt client: any HTTP answer comes back; only "no answer" throws. */
+export function traktPortFrom(client: Pick<TraktTransport, 'send'>, accountId: number): SyncTrakt {
+  const call = async (method: string, pathWithQuery: string, body?: unknown): Promise<TraktResponse> => {
+    const [path, query] = splitQuery(pathWithQuery);
+    const a = await client.send(method, path, { query, body });
+    const headers: Record<string, string> = {};
+    a.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
+    return { status: a.status, body: a.body, headers };
+  };
+  return {
+    accountId,
+    get: (p) => call('GET', p),
+    post: (p, b) => call('POST', p, b),
+    probe: historyProbe((p) => call('GET', p)),
+  };
+}
+
+export interface SyncPortOverrides {
+  plex?: () => Promise<SyncPlex | null>;
+}
+
+export function createSyncPorts(deps: AppDeps, overrides: SyncPortOverrides = {}): SyncPorts {
+  return {
+    plex: overrides.plex ?? (async () => null),
+    trakt: async () => {
+      const account = await defaultTraktAccount(deps.db);
+      if (!account || account.status === 'disconnected') return null;
+      return traktPortFrom(await traktClients(deps).forAccount(account.id), account.id);
+    },
+  };
+}

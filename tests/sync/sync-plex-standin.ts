@@ -1,0 +1,207 @@
+/**
+ * A small Plex Media Server stand-in for the sync tests, seeded from the shared library
+ * model (tests/fakes/library/model.ts): sections, paged `/library/sections/{id}/all` with
+ * `includeGuids`, the `updatedAt>>`/`lastViewedAt>>` media queries, `/:/scrobble` and
+ * `/:/rate`. It serves only what the sync reads; engineer B's full Plex emulator
+ * (tests/fakes/plex/) replaces it when it lands.
+ */
+import { FakeServer, type FakeRequest, type FakeResponse } from '../fakes/kit/server.js';
+import type { AgentStyle, ExternalIds, Library, PlexState } from '../fakes/library/model.js';
+import type { PlexMeta, PlexPage, PlexSectionRef, SyncPlex } from '../../src/sync/ports.js';
+
+interface Item {
+  meta: PlexMeta;
+  sectionId: number;
+  state: PlexState;
+  updatedAt: number;
+}
+
+const hex = (n: number) => n.toString(16).padStart(24, '0');
+
+function movieGuid(agent: AgentStyle, ids: ExternalIds, n: number): { guid: string; Guid?: Array<{ id: string }> } {
+  switch (agent) {
+    case 'modern':
+      return { guid: `plex://movie/${hex(n)}`, Guid: guidList(ids) };
+    case 'legacy-imdb':
+      return { guid: `com.plexapp.agents.imdb://${ids.imdb}?lang=en` };
+    case 'legacy-tmdb':
+      return { guid: `com.plexapp.agents.themoviedb://${ids.tmdb}?lang=en` };
+    case 'local':
+      return { guid: `local://${n}` };
+    default:
+      return { guid: `com.plexapp.agents.none://${hex(n)}?lang=xn` };
+  }
+}
+
+const guidList = (ids: ExternalIds) => [
+  ...(ids.imdb ? [{ id: `imdb://${ids.imdb}` }] : []),
+  ...(ids.tmdb ? [{ id: `tmdb://${ids.tmdb}` }] : []),
+  ...(ids.tvdb ? [{ id: `tvdb://${ids.tvdb}` }] : []),
+];
+
+function showGuid(agent: AgentStyle, ids: ExternalIds, n: number) {
+  if (agent === 'modern') return { guid: `plex://show/${hex(n)}`, Guid: guidList(ids) };
+  if (agent === 'legacy-tvdb') return { guid: `com.plexapp.agents.thetvdb://${ids.tvdb}?lang=en` };
+  if (agent === 'legacy-tmdb') return { guid: `com.plexapp.agents.themoviedb://${ids.tmdb}?lang=en` };
+  if (agent === 'hama-tvdb') return { guid: `com.plexapp.agents.hama://tvdb-${ids.tvdb}?lang=en` };
+  if (agent === 'hama-anidb') return { guid: `com.plexapp.agents.hama://anidb-${n}?lang=en` };
+  if (agent === 'local') return { guid: `local://${n}` };
+  return { guid: `com.plexapp.agents.none://${hex(n)}?lang=xn` };
+}
+
+function episodeGuid(agent: AgentStyle, show: ExternalIds, own: ExternalIds, season: number, number: number, n: number) {
+  if (agent === 'modern') return { guid: `plex://episode/${hex(n)}`, Guid: guidList(own) };
+  if (agent === 'legacy-tvdb') return { guid: `com.plexapp.agents.thetvdb://${show.tvdb}/${season}/${number}?lang=en` };
+  if (agent === 'legacy-tmdb') return { guid: `com.plexapp.agents.themoviedb://${show.tmdb}/${season}/${number}?lang=en` };
+  if (agent === 'hama-tvdb') return { guid: `com.plexapp.agents.hama://tvdb-${show.tvdb}/${season}/${number}?lang=en` };
+  if (agent === 'hama-anidb') return { guid: `com.plexapp.agents.hama://anidb-${n}/${season}/${number}?lang=en` };
+  if (agent === 'local') return { guid: `local://${n}` };
+  return { guid: `com.plexapp.agents.none://${hex(n)}/${season}/${number}?lang=xn` };
+}
+
+export class PlexStandIn {
+  readonly server: FakeServer;
+  readonly items = new Map<string, Item>();
+  readonly byLibKey = new Map<string, string[]>();
+  readonly token = 'plex-standin-token';
+  now: () => number = Date.now;
+
+  constructor(readonly lib: Library) {
+    this.server = new FakeServer({ name: 'plex', handle: (req) => this.handle(req) });
+    let n = 100;
+    const add = (libKey: string, meta: Omit<PlexMeta, 'ratingKey'>, sectionId: number, state: PlexState) => {
+      const ratingKey = String(++n);
+      this.items.set(ratingKey, { meta: { ...meta, ratingKey }, sectionId, state, updatedAt: 1_700_000_000 });
+      this.byLibKey.set(libKey, [...(this.byLibKey.get(libKey) ?? []), ratingKey]);
+      return ratingKey;
+    };
+    for (const m of lib.movies) {
+      for (const sectionId of m.sectionIds) {
+        for (const edition of [undefined, ...(m.editions ?? [])]) {
+          add(m.key, { type: 'movie', title: m.title, year: m.year, editionTitle: edition, ...movieGuid(m.agent, m.ids, n + 1) }, sectionId, { ...m.plex });
+        }
+      }
+    }
+    for (const s of lib.shows) {
+      const showKey = add(s.key, { type: 'show', title: s.title, year: s.year, ...showGuid(s.agent, s.ids, n + 1) }, s.sectionId, { viewCount: 0, lastViewedAt: null, userRating: s.plexRating });
+      for (const e of s.episodes) {
+        add(e.key, {
+          type: 'episode', title: e.title, grandparentRatingKey: showKey, grandparentTitle: s.title, parentIndex: e.season, index: e.number,
+          ...episodeGuid(s.agent, s.ids, e.ids, e.season, e.number, n + 1),
+        }, s.sectionId, { ...e.plex });
+      }
+    }
+  }
+
+  async start(): Promise<string> {
+    return this.server.start();
+  }
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** The Plex state of every item made from a library entry (editions, two sections…). */
+  stateOf(libKey: string): PlexState[] {
+    return (this.byLibKey.get(libKey) ?? []).map((k) => this.items.get(k)!.state);
+  }
+
+  /** Marks watched "by hand" in Plex (no webhook), as a user would. */
+  watch(libKey: string, atSec = Math.floor(this.now() / 1000)): void {
+    for (const k of this.byLibKey.get(libKey) ?? []) {
+      const it = this.items.get(k)!;
+      it.state.viewCount = Math.max(1, it.state.viewCount);
+      it.state.lastViewedAt = atSec;
+    }
+  }
+
+  private json(item: Item): PlexMeta {
+    const s = item.state;
+    return {
+      ...item.meta,
+      ...(s.viewCount > 0 ? { viewCount: s.viewCount } : {}),
+      ...(s.lastViewedAt ? { lastViewedAt: s.lastViewedAt } : {}),
+      ...(s.userRating !== undefined ? { userRating: s.userRating } : {}),
+      updatedAt: item.updatedAt,
+    };
+  }
+
+  private handle(req: FakeRequest): FakeResponse {
+    if (req.query.get('X-Plex-Token') !== this.token && req.headers['x-plex-token'] !== this.token) return { status: 401, body: 'Unauthorized' };
+    if (req.path === '/library/sections') {
+      return { status: 200, body: { MediaContainer: { size: this.lib.sections.length, Directory: this.lib.sections.map((s) => ({ key: String(s.id), type: s.type, title: s.title, agent: s.agent })) } } };
+    }
+    const all = /^\/library\/sections\/(\d+)\/all$/.exec(req.path);
+    if (all) {
+      const type = { 1: 'movie', 2: 'show', 4: 'episode' }[Number(req.query.get('type'))];
+      const updatedSince = req.query.get('updatedAt>>');
+      const viewedSince = req.query.get('lastViewedAt>>');
+      const list = [...this.items.values()].filter(
+        (i) =>
+          i.sectionId === Number(all[1]) && i.meta.type === type &&
+          (updatedSince === null || i.updatedAt > Number(updatedSince)) &&
+          (viewedSince === null || (i.state.lastViewedAt ?? 0) > Number(viewedSince)),
+      );
+      const start = Number(req.query.get('X-Plex-Container-Start') ?? req.headers['x-plex-container-start'] ?? 0);
+      const size = Number(req.query.get('X-Plex-Container-Size') ?? req.headers['x-plex-container-size'] ?? 50);
+      const page = list.slice(start, start + size);
+      return {
+        status: 200,
+        headers: { 'x-plex-container-start': String(start), 'x-plex-container-total-size': String(list.length) },
+        body: { MediaContainer: { offset: start, size: page.length, totalSize: list.length, Metadata: page.map((i) => (req.query.get('includeGuids') === '1' ? this.json(i) : { ...this.json(i), Guid: undefined })) } },
+      };
+    }
+    const key = req.query.get('key') ?? '';
+    const item = this.items.get(key);
+    if (req.path === '/:/scrobble') {
+      if (!item) return { status: 404, body: '' };
+      item.state.viewCount = Math.max(1, item.state.viewCount);
+      item.state.lastViewedAt = Math.floor(this.now() / 1000);
+      return { status: 200, body: '' };
+    }
+    if (req.path === '/:/rate') {
+      if (!item) return { status: 404, body: '' };
+      const r = Number(req.query.get('rating'));
+      item.state.userRating = r < 0 ? undefined : r;
+      item.updatedAt = Math.floor(this.now() / 1000);
+      return { status: 200, body: '' };
+    }
+    return { status: 404, body: '' };
+  }
+}
+
+/** A SyncPlex over HTTP to the stand-in (what engineer B's server client does for real). */
+export function standInClient(plex: PlexStandIn, opts: { selected?: string[] } = {}): SyncPlex {
+  const call = async (method: string, path: string, query: Record<string, string> = {}) => {
+    const qs = Object.entries({ ...query, 'X-Plex-Token': plex.token })
+      .map(([k, v]) => `${k.replace(/[^>]+/, (m) => encodeURIComponent(m))}=${encodeURIComponent(v)}`)
+      .join('&');
+    const res = await fetch(`${plex.url}${path}?${qs}`, { method, headers: { accept: 'application/json' } });
+    if (!res.ok) throw new Error(`Plex answered ${res.status} to ${path}`);
+    const text = await res.text();
+    return text ? JSON.parse(text) : null;
+  };
+  return {
+    machineIdentifier: plex.lib.machineIdentifier,
+    async sections(): Promise<PlexSectionRef[]> {
+      const body = await call('GET', '/library/sections');
+      return (body.MediaContainer.Directory as Array<{ key: string; type: string; title: string }>)
+        .filter((d) => (d.type === 'movie' || d.type === 'show') && (!opts.selected || opts.selected.includes(d.key)))
+        .map((d) => ({ id: d.key, type: d.type as 'movie' | 'show', title: d.title }));
+    },
+    async items(sectionId, type, page): Promise<PlexPage> {
+      const body = await call('GET', `/library/sections/${sectionId}/all`, {
+        type: String(type), includeGuids: '1', 'X-Plex-Container-Start': String(page.start), 'X-Plex-Container-Size': String(page.size), ...page.filters,
+      });
+      return { items: body.MediaContainer.Metadata ?? [], totalSize: body.MediaContainer.totalSize ?? 0 };
+    },
+    async markWatched(ratingKey) {
+      await call('PUT', '/:/scrobble', { key: ratingKey, identifier: 'com.plexapp.plugins.library' });
+    },
+    async rate(ratingKey, rating) {
+      await call('PUT', '/:/rate', { key: ratingKey, identifier: 'com.plexapp.plugins.library', rating: String(rating) });
+    },
+  };
+}

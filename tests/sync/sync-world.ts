@@ -1,0 +1,68 @@
+/**
+ * One sync test world: the Trakt emulator and the Plex stand-in seeded from one library,
+ * a real service context (temp SQLite) with a connected Trakt account behind engineer A's
+ * real client (fast budgets and retries), and a `run()` that does one sync.
+ */
+import type { Library } from '../fakes/library/model.js';
+import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
+import type { SyncRunRow } from '../../src/db/tables/sync.js';
+import { startSyncRun, type RunnerOptions, type StartOptions } from '../../src/sync/run.js';
+import type { SyncPorts } from '../../src/sync/ports.js';
+import { createSyncPorts } from '../../src/sync/wiring.js';
+import { TraktClientRegistry, type TraktRegistryOptions } from '../../src/trakt/registry.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake, type TraktFake, type TraktFakeOptions } from '../fakes/trakt/index.js';
+import { makeTestContext, type TestContext } from '../helpers/context.js';
+import { PlexStandIn, standInClient } from './sync-plex-standin.js';
+
+export interface SyncWorld {
+  lib: Library;
+  trakt: TraktFake;
+  plex: PlexStandIn;
+  ctx: TestContext;
+  ports: SyncPorts;
+  accountId: number;
+  run(start?: Partial<StartOptions>, opts?: RunnerOptions): Promise<SyncRunRow>;
+  close(): Promise<void>;
+}
+
+export interface WorldOptions {
+  trakt?: TraktFakeOptions;
+  client?: TraktRegistryOptions;
+  runner?: RunnerOptions;
+  /** Skip seeding Trakt (e.g. to seed it differently). */
+  seedTrakt?: boolean;
+}
+
+export async function makeSyncWorld(lib: Library, opts: WorldOptions = {}): Promise<SyncWorld> {
+  const trakt = await startTraktFake({ rateLimits: false, ...opts.trakt });
+  if (opts.seedTrakt !== false) seedTraktFromLibrary(trakt, lib);
+  const plex = new PlexStandIn(lib);
+  await plex.start();
+  const ctx = await makeTestContext({ TRAKT_API_URL: trakt.url, TRAKT_OAUTH_URL: trakt.url, TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID, TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET });
+  ctx.deps.traktClients = new TraktClientRegistry(ctx.deps, {
+    budgets: { writeLimit: 1, writeIntervalMs: 5 },
+    retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 5_000 },
+    timeoutMs: 5_000,
+    ...opts.client,
+  });
+  const t = trakt.issueToken(lib.owner.traktUsername);
+  const account = await saveConnectedAccount(ctx.deps.db, ctx.deps.cipher, { username: lib.owner.traktUsername, slug: lib.owner.traktUsername }, DEFAULT_CLIENT_ID, {
+    accessToken: t.access_token,
+    refreshToken: t.refresh_token,
+    createdAt: t.created_at * 1000,
+    expiresAt: (t.created_at + t.expires_in) * 1000,
+  });
+  const ports = createSyncPorts(ctx.deps, { plex: async () => standInClient(plex) });
+  return {
+    lib, trakt, plex, ctx, ports, accountId: account.id,
+    async run(start = {}, runOpts = {}) {
+      const started = await startSyncRun(ctx.deps, ports, { trigger: 'manual', ...start }, { heartbeatMs: 200, progressMs: 20, ...opts.runner, ...runOpts });
+      return started.done;
+    },
+    async close() {
+      await ctx.close();
+      await plex.stop();
+      await trakt.stop();
+    },
+  };
+}
