@@ -8,7 +8,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import { tryAcquireLease, type Lease } from '../db/repos/locks.js';
 import { getSetting, setSetting } from '../db/repos/settings.js';
-import { createRun, getRun, lastFullWalkAt, markStaleRuns, pruneRuns, updateRun } from '../db/repos/sync-runs.js';
+import { createRun, getRun, lastFullWalkAt, markInterruptedRuns, pruneRuns, updateRun } from '../db/repos/sync-runs.js';
 import type { SyncPhase, SyncRunRow, SyncRunStatus, SyncTrigger } from '../db/tables/sync.js';
 import { settleIntents } from '../ledger/settle-intents.js';
 import type { Logger } from '../log/logger.js';
@@ -87,11 +87,12 @@ interface Counts {
 export async function startSyncRun(deps: RunnerDeps, ports: SyncPorts, start: StartOptions, opts: RunnerOptions = {}): Promise<StartedRun> {
   const leaseTtl = opts.leaseTtlMs ?? 60_000;
   const owner = `${os.hostname()}:${process.pid}:${Date.now()}`;
-  await markStaleRuns(deps.db);
   const lease = await tryAcquireLease(deps.db, SYNC_LEASE, owner, leaseTtl);
   if (!lease) throw new SyncBusyError();
   let runId: number;
   try {
+    const dead = await markInterruptedRuns(deps.db);
+    if (dead) deps.log.warn({ component: 'sync', runs: dead }, 'an earlier sync run was interrupted (its process stopped); this run finishes its work');
     const fullWalk = start.full || (await needsFullWalk(deps.db));
     runId = await createRun(deps.db, start.trigger, !!start.dryRun, fullWalk);
     const done = execute(deps, ports, lease, runId, { ...start, full: fullWalk }, opts);

@@ -173,7 +173,15 @@ export class PlexStandIn {
 }
 
 /** A SyncPlex over HTTP to the stand-in (what engineer B's server client does for real). */
-export function standInClient(plex: PlexStandIn, opts: { selected?: string[] } = {}): SyncPlex {
+export interface PlexTarget {
+  url: string;
+  token: string;
+  machineIdentifier: string;
+}
+
+export const targetOf = (plex: PlexStandIn): PlexTarget => ({ url: plex.url, token: plex.token, machineIdentifier: plex.lib.machineIdentifier });
+
+export function standInClient(plex: PlexTarget, opts: { selected?: string[] } = {}): SyncPlex {
   const call = async (method: string, path: string, query: Record<string, string> = {}) => {
     const qs = Object.entries({ ...query, 'X-Plex-Token': plex.token })
       .map(([k, v]) => `${k.replace(/[^>]+/, (m) => encodeURIComponent(m))}=${encodeURIComponent(v)}`)
@@ -184,7 +192,7 @@ export function standInClient(plex: PlexStandIn, opts: { selected?: string[] } =
     return text ? JSON.parse(text) : null;
   };
   return {
-    machineIdentifier: plex.lib.machineIdentifier,
+    machineIdentifier: plex.machineIdentifier,
     async sections(): Promise<PlexSectionRef[]> {
       const body = await call('GET', '/library/sections');
       return (body.MediaContainer.Directory as Array<{ key: string; type: string; title: string }>)

@@ -12,7 +12,7 @@ import { createSyncPorts } from '../../src/sync/wiring.js';
 import { TraktClientRegistry, type TraktRegistryOptions } from '../../src/trakt/registry.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake, type TraktFake, type TraktFakeOptions } from '../fakes/trakt/index.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
-import { PlexStandIn, standInClient } from './sync-plex-standin.js';
+import { PlexStandIn, standInClient, targetOf } from './sync-plex-standin.js';
 
 export interface SyncWorld {
   lib: Library;
@@ -52,7 +52,7 @@ export async function makeSyncWorld(lib: Library, opts: WorldOptions = {}): Prom
     createdAt: t.created_at * 1000,
     expiresAt: (t.created_at + t.expires_in) * 1000,
   });
-  const ports = createSyncPorts(ctx.deps, { plex: async () => standInClient(plex) });
+  const ports = createSyncPorts(ctx.deps, { plex: async () => standInClient(targetOf(plex)) });
   return {
     lib, trakt, plex, ctx, ports, accountId: account.id,
     async run(start = {}, runOpts = {}) {

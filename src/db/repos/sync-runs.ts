@@ -4,8 +4,6 @@ import type { Db } from '../database.js';
 import type { SyncRunRow, SyncRunsTable, SyncTrigger } from '../tables/sync.js';
 
 export const RUNS_KEPT = 1000;
-/** A `running` row whose heartbeat is older than this was killed. */
-export const RUN_STALE_MS = 60_000;
 
 export async function createRun(db: Db, trigger: SyncTrigger, dryRun: boolean, fullWalk: boolean, now = Date.now()): Promise<number> {
   const row = await db
@@ -48,13 +46,13 @@ export async function lastFullWalkAt(db: Db): Promise<number | undefined> {
   return row?.started_at;
 }
 
-/** Runs left `running` by a killed process become `interrupted`. */
-export async function markStaleRuns(db: Db, now = Date.now()): Promise<number> {
+
+/** Called by the holder of the sync lease: any other `running` row belongs to a process that died. */
+export async function markInterruptedRuns(db: Db, now = Date.now()): Promise<number> {
   const r = await db
     .updateTable('sync_runs')
-    .set({ status: 'interrupted', finished_at: now, error: 'The process running this sync stopped before it finished. The next run picks up where it left off.' })
+    .set({ status: 'interrupted', phase: 'done', finished_at: now, error: 'The process running this sync stopped before it finished. The next run picked up where it left off.' })
     .where('status', '=', 'running')
-    .where('heartbeat_at', '<', now - RUN_STALE_MS)
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }

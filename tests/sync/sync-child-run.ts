@@ -1,0 +1,30 @@
+/**
+ * One sync run in its own process (run with `node --import tsx`), so a test can SIGKILL
+ * it in the middle of the write phase. Reads everything from the environment: DATA_DIR
+ * and the Trakt URLs (as the service does), SYNC_PLEX (JSON PlexTarget), SYNC_BATCH,
+ * SYNC_LEASE_TTL. Prints "writing" on stdout when the write phase starts.
+ */
+import { loadConfig } from '../../src/config/env.js';
+import { createContext } from '../../src/context.js';
+import { startSyncRun } from '../../src/sync/run.js';
+import { createSyncPorts } from '../../src/sync/wiring.js';
+import { TraktClientRegistry } from '../../src/trakt/registry.js';
+import { standInClient, type PlexTarget } from './sync-plex-standin.js';
+
+const env = process.env;
+const ctx = await createContext(loadConfig(env), { logFd: 2 });
+ctx.deps.traktClients = new TraktClientRegistry(ctx.deps, { budgets: { writeIntervalMs: 5 }, retry: { baseDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 60_000 });
+const plex = standInClient(JSON.parse(env.SYNC_PLEX!) as PlexTarget);
+const ports = createSyncPorts(ctx.deps, { plex: async () => plex });
+const started = await startSyncRun(ctx.deps, ports, { trigger: 'cli' }, {
+  batchSize: Number(env.SYNC_BATCH ?? 250),
+  leaseTtlMs: Number(env.SYNC_LEASE_TTL ?? 60_000),
+  heartbeatMs: 100,
+  progressMs: 0,
+  onProgress: (run) => {
+    if (run.phase === 'writing') process.stdout.write(`writing ${run.id}\n`);
+  },
+});
+const row = await started.done;
+process.stdout.write(JSON.stringify(row) + '\n');
+await ctx.close();
