@@ -20,6 +20,7 @@ import { csrfProtection } from './web/middleware/csrf.js';
 import { securityHeaders } from './web/middleware/security.js';
 import { requireSession } from './web/middleware/session.js';
 import { pageRoutes } from './web/pages.js';
+import { settingsRoutes } from './web/settings/routes.js';
 import { staticRoutes } from './web/static.js';
 import { webhookRoutes } from './web/webhooks.js';
 import { eventRoutes } from './web/events.js';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', logRoutes());
   app.route('/', eventRoutes());
   app.route('/', webhookAccountRoutes());
+  app.route('/', settingsRoutes());
   app.route('/', pageRoutes());
 
   app.notFound((c) => {

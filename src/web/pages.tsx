@@ -5,7 +5,7 @@ import { publicOrigin } from './middleware/request-info.js';
 import { DashboardPage } from '../../views/pages/dashboard.js';
 import { HistoryPlaceholder, RunsPlaceholder } from '../../views/pages/placeholders.js';
 import { webhookCardView } from './events-summary.js';
-import { BasicSettingsPage } from '../../views/pages/settings-basic.js';
+import { traktCardState } from '../trakt/status.js';
 
 export function webhookUrl(origin: string, secret: string): string {
   return `${origin}/webhooks/plex/${secret}`;
@@ -17,7 +17,7 @@ export function pageRoutes() {
     const url = webhookUrl(publicOrigin(c), c.var.deps.secrets.webhookSecret());
     const view = {
       plexConnected: false,
-      traktConnected: false,
+      trakt: await traktCardState(c.var.deps.db),
       webhookUrl: url,
       webhooks: await webhookCardView(c.var.deps, url),
     };
@@ -25,15 +25,5 @@ export function pageRoutes() {
   });
   app.get('/runs', (c) => c.render(<RunsPlaceholder />, { title: 'Sync runs', nav: 'runs' }));
   app.get('/history', (c) => c.render(<HistoryPlaceholder />, { title: 'Trakt history', nav: 'history' }));
-  app.get('/settings', (c) => {
-    const { secrets } = c.var.deps;
-    const view = {
-      webhookUrl: webhookUrl(publicOrigin(c), secrets.webhookSecret()),
-      apiKey: secrets.apiKey(),
-      apiKeyFromEnv: secrets.apiKeyFromEnv,
-      webhookSecretFromEnv: secrets.webhookSecretFromEnv,
-    };
-    return c.render(<BasicSettingsPage view={view} />, { title: 'Settings', nav: 'settings' });
-  });
   return app;
 }

@@ -1,10 +1,11 @@
 /** The dashboard: what is connected and what happened lately. Features add their cards here. */
 import { Card, PageHeader } from '../components.js';
 import { WebhookCard, type WebhookCardView } from '../events/dashboard-card.js';
+import type { TraktCardState } from '../../src/trakt/status.js';
 
 export interface DashboardView {
   plexConnected: boolean;
-  traktConnected: boolean;
+  trakt: TraktCardState;
   webhookUrl: string;
   webhooks: WebhookCardView;
 }
@@ -24,8 +25,16 @@ export function DashboardPage(props: { view: DashboardView }) {
           )}
         </Card>
         <Card title="Trakt" id="card-trakt">
-          <p class="text-lg font-medium">{v.traktConnected ? 'Connected' : 'Not connected'}</p>
-          {!v.traktConnected && (
+          <p class="text-lg font-medium" data-state={v.trakt.state}>
+            {v.trakt.state === 'connected' ? `Connected as ${v.trakt.username}` : v.trakt.state === 'needs_login' ? 'Needs login' : 'Not connected'}
+          </p>
+          {v.trakt.state === 'needs_login' && (
+            <p class="mt-1 text-sm text-amber-700 dark:text-amber-300">
+              {`Trakt stopped accepting the sign-in of ${v.trakt.username}. Sign in again in `}
+              <a class="underline" href="/settings">Settings</a>; nothing was deleted.
+            </p>
+          )}
+          {v.trakt.state === 'not_connected' && (
             <p class="mt-1 text-sm text-slate-500">
               Enter your Trakt app's client id and secret, then connect, in <a class="underline" href="/settings">Settings</a>.
             </p>

@@ -1,0 +1,45 @@
+/**
+ * Device logins in progress on the settings page, kept in memory by a random flow id (the
+ * device code never reaches the browser). A restart forgets them; the page then says to
+ * start again.
+ */
+import crypto from 'node:crypto';
+import type { OAuthApp } from '../../trakt/oauth.js';
+import type { AppDeps } from '../env.js';
+
+export interface DeviceFlow {
+  id: string;
+  app: OAuthApp;
+  deviceCode: string;
+  userCode: string;
+  verificationUrl: string;
+  expiresAt: number;
+  intervalMs: number;
+  nextPollAt: number;
+  note?: string;
+}
+
+const flowsByDeps = new WeakMap<AppDeps, Map<string, DeviceFlow>>();
+
+function flows(deps: AppDeps): Map<string, DeviceFlow> {
+  let m = flowsByDeps.get(deps);
+  if (!m) flowsByDeps.set(deps, (m = new Map()));
+  return m;
+}
+
+export function addFlow(deps: AppDeps, f: Omit<DeviceFlow, 'id'>): DeviceFlow {
+  const all = flows(deps);
+  const now = Date.now();
+  for (const [id, old] of all) if (old.expiresAt < now) all.delete(id); // bounded: expired flows go
+  const flow = { ...f, id: crypto.randomBytes(12).toString('hex') };
+  all.set(flow.id, flow);
+  return flow;
+}
+
+export function getFlow(deps: AppDeps, id: string): DeviceFlow | undefined {
+  return flows(deps).get(id);
+}
+
+export function endFlow(deps: AppDeps, id: string): void {
+  flows(deps).delete(id);
+}
