@@ -98,7 +98,7 @@ describe('Trakt on the settings page', () => {
     await screenshot(page, 'settings-trakt-connected');
     await page.goto(service.url);
     await expect(page.locator('#card-trakt [data-state]').textContent()).resolves.toBe('Connected as alice');
-    const status = await (await fetch(`${service.url}/api/v1/status`, { headers: { 'x-api-key': service.deps.secrets.apiKey() } })).json();
+    const status = (await (await fetch(`${service.url}/api/v1/status`, { headers: { "x-api-key": service.deps.secrets.apiKey() } })).json()) as any;
     expect(status.trakt).toMatchObject({ connected: true, accounts: [{ username: 'alice', status: 'connected' }] });
 
     const stored = await service.deps.traktClients!.forAccount(status.trakt.accounts[0].id);
