@@ -1,5 +1,5 @@
 /**
- * The command line: `plex-trakt-sync serve | status` (later: login, sync).
+ * The command line: `plex-trakt-sync serve | status | login trakt` (later: sync).
  * `serve` logs JSON lines to stdout; every other command logs to stderr and prints
  * its result on stdout.
  */
@@ -9,12 +9,14 @@ import { ConfigError, loadConfig, shouldOpenBrowser, type Config } from './confi
 import { createContext } from './context.js';
 import { startService } from './main.js';
 import { collectStatus } from './web/status.js';
+import { traktLoginCommand } from './trakt/cli-login.js';
 
 const USAGE = `Usage: plex-trakt-sync <command>
 
 Commands:
   serve     run the service and its dashboard (what npm start runs)
   status    print connections, queue depth and recent runs as JSON
+  login trakt   connect a Trakt account by device code (code and URL on stderr)
 `;
 
 function openInBrowser(url: string): void {
@@ -84,6 +86,12 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'status':
         await statusCommand(config);
         return 0;
+      case 'login': {
+        const target = argv[1];
+        if (target === 'trakt') return await traktLoginCommand(config);
+        process.stderr.write(`Usage: plex-trakt-sync login trakt${target ? ` (unknown target "${target}")` : ''}\n`);
+        return 1;
+      }
       default:
         process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
         return 1;
