@@ -14,6 +14,7 @@ import { completeDeviceLogin, pollDeviceLogin, startDeviceLogin } from '../../sr
 import { TraktAuthError } from '../../src/trakt/errors.js';
 import { TraktClientRegistry, type TraktRegistryOptions } from '../../src/trakt/registry.js';
 import { collectStatus } from '../../src/web/status.js';
+import { connectedTraktAccounts, traktWriterFor } from '../../src/trakt/writer.js';
 import '../../src/trakt/status.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
@@ -157,5 +158,19 @@ describe('Trakt tokens against the emulator', () => {
       expiresAt: (pair.created_at + pair.expires_in) * 1000,
     });
     expect(again.id).toBe(first);
+  });
+
+  it('gives the webhook worker a writer over the shared client, and none once the account needs login', async () => {
+    const id = await connectAlice();
+    fake.catalogue.addMovie({ trakt: 501, title: 'Heat', year: 1995, imdb: 'tt0113277', tmdb: 949 });
+    expect(await connectedTraktAccounts(t.deps)).toEqual([{ id, username: 'alice' }]);
+    const writer = (await traktWriterFor(t.deps, id))!;
+    const answer = await writer.post('/sync/history', { movies: [{ ids: { imdb: 'tt0113277' }, watched_at: '2026-01-02T03:04:05.000Z' }] });
+    expect(answer.status).toBe(201);
+    expect(fake.plays('alice')).toHaveLength(1);
+    expect(t.deps.traktClients!.counters.requests.get('POST 201')).toBe(1);
+    const { markNeedsLogin } = await import('../../src/db/repos/trakt-accounts.js');
+    await markNeedsLogin(t.deps.db, id, 'test');
+    expect(await traktWriterFor(t.deps, id)).toBeNull();
   });
 });

@@ -1,0 +1,49 @@
+/**
+ * The Trakt side of the webhook worker's ports (src/scrobble/ports.ts), over THE client of
+ * each account, so the worker and the sync spend the same budgets. For wiring.ts:
+ *   defaultTraktAccount: () => defaultConnectedTraktAccountId(deps),
+ *   traktAccounts: () => connectedTraktAccounts(deps),
+ *   traktWriter: (id) => traktWriterFor(deps, id),
+ */
+import { listTraktAccounts } from '../db/repos/trakt-accounts.js';
+import type { TraktAccountInfo, TraktWriter } from '../scrobble/ports.js';
+import { historyProbe } from '../scrobble/history-probe.js';
+import type { AppDeps } from '../web/env.js';
+import { TraktAuthError, TraktBlockedError } from './errors.js';
+import { traktClients } from './registry.js';
+
+export async function connectedTraktAccounts(deps: AppDeps): Promise<TraktAccountInfo[]> {
+  return (await listTraktAccounts(deps.db)).filter((a) => a.status === 'connected').map((a) => ({ id: a.id, username: a.username }));
+}
+
+export async function defaultConnectedTraktAccountId(deps: AppDeps): Promise<number | null> {
+  return (await connectedTraktAccounts(deps))[0]?.id ?? null;
+}
+
+/** A writer for a connected account, or null (not connected, needs login, no app credentials). */
+export async function traktWriterFor(deps: AppDeps, accountId: number): Promise<TraktWriter | null> {
+  const account = (await listTraktAccounts(deps.db)).find((a) => a.id === accountId);
+  if (!account || account.status !== 'connected') return null;
+  let client;
+  try {
+    client = await traktClients(deps).forAccount(accountId);
+  } catch (err) {
+    if (err instanceof TraktAuthError) return null;
+    throw err;
+  }
+  // Sign-in trouble is an answer (401, retried later; the account shows "needs login"), not a lost request.
+  const answerOf = async (method: string, path: string, body?: unknown) => {
+    try {
+      const a = await client.send(method, path, { body });
+      return { status: a.status, body: a.body };
+    } catch (err) {
+      if (err instanceof TraktAuthError) return { status: 401, body: { error: err.message } };
+      if (err instanceof TraktBlockedError) return { status: 403, body: { error: err.message } };
+      throw err;
+    }
+  };
+  return {
+    post: (path, body) => answerOf('POST', path, body),
+    probe: historyProbe((path) => answerOf('GET', path)),
+  };
+}
