@@ -25,6 +25,9 @@ import { staticRoutes } from './web/static.js';
 import { webhookRoutes } from './web/webhooks.js';
 import { eventRoutes } from './web/events.js';
 import { webhookAccountRoutes } from './web/events-accounts.js';
+import { runRoutes } from './web/runs.js';
+import { syncSettingsRoutes } from './web/runs-settings.js';
+import { unmatchedRoutes } from './web/unmatched.js';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -56,6 +59,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', eventRoutes());
   app.route('/', webhookAccountRoutes());
   app.route('/', settingsRoutes());
+  app.route('/', runRoutes());
+  app.route('/', unmatchedRoutes());
+  app.route('/', syncSettingsRoutes());
   app.route('/', pageRoutes());
 
   app.notFound((c) => {

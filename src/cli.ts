@@ -10,12 +10,14 @@ import { createContext } from './context.js';
 import { startService } from './main.js';
 import { collectStatus } from './web/status.js';
 import { traktLoginCommand } from './trakt/cli-login.js';
+import { syncCommand } from './sync/cli-sync.js';
 
 const USAGE = `Usage: plex-trakt-sync <command>
 
 Commands:
   serve     run the service and its dashboard (what npm start runs)
   status    print connections, queue depth and recent runs as JSON
+  sync [--dry-run] [--full]   one reconciliation run (progress on stderr, JSON summary on stdout)
   login trakt   connect a Trakt account by device code (code and URL on stderr)
 `;
 
@@ -86,6 +88,8 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'status':
         await statusCommand(config);
         return 0;
+      case 'sync':
+        return await syncCommand(config, argv.slice(1));
       case 'login': {
         const target = argv[1];
         if (target === 'trakt') return await traktLoginCommand(config);

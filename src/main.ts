@@ -10,6 +10,8 @@ import type { Config } from './config/env.js';
 import { createContext, type ContextOptions } from './context.js';
 import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
+import { startServerBeacon } from './sync/server-beacon.js';
+import { jobRegistry } from './sync/service.js';
 import type { AppDeps } from './web/env.js';
 
 export interface ServiceHandle {
@@ -39,6 +41,10 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
   log.info({ component: 'server', url, version: deps.version }, `listening on ${url}`);
+  // Schedules (the sync) and the heartbeat the CLI looks for to hand its sync to this server.
+  const jobs = jobRegistry(deps);
+  await jobs.start();
+  const beacon = startServerBeacon(deps.db, url);
   if (deps.setupCode) {
     log.warn(
       { component: 'auth' },
@@ -59,6 +65,8 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
     close() {
       closing ??= (async () => {
         clearInterval(housekeeping);
+        jobs.stop();
+        await beacon.stop();
         deps.bus.close(); // ends SSE streams so the server can close
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);

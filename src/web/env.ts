@@ -10,6 +10,8 @@ import type { Logger } from '../log/logger.js';
 import type { SecretRegistry } from '../log/redact.js';
 import type { Cipher } from '../security/crypto.js';
 import type { WebhookQueueHandle } from '../scrobble/queue-handle.js';
+import type { JobRegistry } from '../jobs/registry.js';
+import type { SyncService } from '../sync/service.js';
 import type { TraktClientRegistry } from '../trakt/registry.js';
 
 /** Everything the web layer needs, passed in by main.ts (or a test). Features add their services here. */
@@ -31,6 +33,10 @@ export interface AppDeps {
   startedAt: number;
   /** The webhook event worker, once started (main.ts); the receiver wakes it after each write. */
   webhookQueue?: WebhookQueueHandle;
+  /** The reconciliation sync of this process (src/sync/service.ts `syncService(deps)`); a test may set it first. */
+  sync?: SyncService;
+  /** Schedules and runs (src/sync/service.ts `jobRegistry(deps)`). */
+  jobs?: JobRegistry;
   /** One Trakt client per account (src/trakt/registry.ts `traktClients(deps)`); set by a test to inject fetch or budgets. */
   traktClients?: TraktClientRegistry;
 }

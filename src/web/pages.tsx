@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from './env.js';
 import { publicOrigin } from './middleware/request-info.js';
 import { DashboardPage } from '../../views/pages/dashboard.js';
-import { HistoryPlaceholder, RunsPlaceholder } from '../../views/pages/placeholders.js';
+import { HistoryPlaceholder } from '../../views/pages/placeholders.js';
+import { syncService } from '../sync/service.js';
 import { webhookCardView } from './events-summary.js';
 import { traktCardState } from '../trakt/status.js';
 
@@ -20,10 +21,10 @@ export function pageRoutes() {
       trakt: await traktCardState(c.var.deps.db),
       webhookUrl: url,
       webhooks: await webhookCardView(c.var.deps, url),
+      sync: await syncService(c.var.deps).cardView(),
     };
     return c.render(<DashboardPage view={view} />, { title: 'Dashboard', nav: 'dashboard' });
   });
-  app.get('/runs', (c) => c.render(<RunsPlaceholder />, { title: 'Sync runs', nav: 'runs' }));
   app.get('/history', (c) => c.render(<HistoryPlaceholder />, { title: 'Trakt history', nav: 'history' }));
   return app;
 }

@@ -1,6 +1,7 @@
 /** The dashboard: what is connected and what happened lately. Features add their cards here. */
 import { Card, PageHeader } from '../components.js';
 import { WebhookCard, type WebhookCardView } from '../events/dashboard-card.js';
+import { SyncCard, type SyncCardView } from '../runs/sync-card.js';
 import type { TraktCardState } from '../../src/trakt/status.js';
 
 export interface DashboardView {
@@ -8,6 +9,7 @@ export interface DashboardView {
   trakt: TraktCardState;
   webhookUrl: string;
   webhooks: WebhookCardView;
+  sync: SyncCardView;
 }
 
 export function DashboardPage(props: { view: DashboardView }) {
@@ -41,7 +43,9 @@ export function DashboardPage(props: { view: DashboardView }) {
           )}
         </Card>
         <WebhookCard view={v.webhooks} />
+        <SyncCard view={v.sync} />
       </div>
+      <div hx-sse:connect="/live?topics=runs" hx-swap="none" class="hidden"></div>
     </>
   );
 }

@@ -65,3 +65,15 @@ export async function pruneRuns(db: Db, keep = RUNS_KEPT): Promise<void> {
 export async function runLogLines(db: Db, runId: number, afterId = 0, limit = 2000) {
   return db.selectFrom('logs').selectAll().where('run_id', '=', runId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
 }
+
+/** A run's ledger rows (first `limit`) and how many there are. */
+export async function runLedger(db: Db, runId: number, limit = 500) {
+  const rows = await db.selectFrom('ledger').selectAll().where('source', '=', 'sync').where('source_id', '=', runId).orderBy('id').limit(limit).execute();
+  const total = await db
+    .selectFrom('ledger')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('source', '=', 'sync')
+    .where('source_id', '=', runId)
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(total.n) };
+}

@@ -1,0 +1,127 @@
+/**
+ * `plex-trakt-sync sync [--dry-run] [--full]`: one run, progress on stderr, one JSON line
+ * on stdout, exit 0 when it succeeded (1 failed, 2 partly written). When a server is alive
+ * on the same database, it asks that server to run it (POST /api/v1/sync) and follows its
+ * progress, so one process spends Trakt's budgets; otherwise it runs here.
+ */
+import type { Config } from '../config/env.js';
+import { createContext } from '../context.js';
+import type { SyncRunRow } from '../db/tables/sync.js';
+import { runJson } from '../web/api-sync.js';
+import { SyncBusyError } from './run.js';
+import { liveServer } from './server-beacon.js';
+import { syncService } from './service.js';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const stdio: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
+
+type Summary = ReturnType<typeof runJson>;
+
+const exitCode = (status: string) => (status === 'succeeded' ? 0 : status === 'partial' ? 2 : 1);
+
+function progressLine(r: Summary): string {
+  const p = r.progress;
+  return `sync ${r.id}: ${r.phase} · scanned ${p.scanned}/${Math.max(p.scanTotal, p.scanned)} · writes ${p.writesDone}/${p.writesPlanned}`;
+}
+
+/** Prints a progress line when something visible changed, at most every `everyMs`. */
+function progressPrinter(io: CliIo, everyMs = 1000) {
+  let last = '';
+  let lastAt = 0;
+  let lastPhase = '';
+  return (r: Summary) => {
+    const line = progressLine(r);
+    const now = Date.now();
+    if (line !== last && (r.phase !== lastPhase || now - lastAt >= everyMs)) {
+      io.err(line);
+      last = line;
+      lastAt = now;
+      lastPhase = r.phase;
+    }
+  };
+}
+
+export async function syncCommand(config: Config, args: string[], io: CliIo = stdio, opts: { pollMs?: number } = {}): Promise<number> {
+  const unknown = args.filter((a) => a !== '--dry-run' && a !== '--full');
+  if (unknown.length) {
+    io.err(`Unknown option ${unknown[0]}. Usage: plex-trakt-sync sync [--dry-run] [--full]`);
+    return 1;
+  }
+  const dryRun = args.includes('--dry-run');
+  const full = args.includes('--full');
+  const ctx = await createContext(config, { logFd: 2 });
+  try {
+    const server = await liveServer(ctx.deps.db);
+    if (server) {
+      const viaServer = await runOnServer(server.url, ctx.deps.secrets.apiKey(), { dryRun, full }, io, opts.pollMs ?? 1000);
+      if (viaServer !== undefined) return viaServer;
+      io.err(`The server at ${server.url} did not answer; running the sync in this process instead.`);
+    }
+    const print = progressPrinter(io);
+    let started;
+    try {
+      started = await syncService(ctx.deps).start({ trigger: 'cli', dryRun, full });
+    } catch (err) {
+      if (err instanceof SyncBusyError) {
+        io.err(err.message);
+        return 1;
+      }
+      throw err;
+    }
+    const timer = setInterval(() => void ctx.deps.db.selectFrom('sync_runs').selectAll().where('id', '=', started.runId).executeTakeFirst().then((r) => r && print(runJson(r as SyncRunRow))), 500);
+    const row = await started.done.finally(() => clearInterval(timer));
+    const summary = runJson(row);
+    print(summary);
+    if (summary.error) io.err(summary.error);
+    io.out(JSON.stringify(summary));
+    return exitCode(summary.status);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Asks the server to run; undefined when it could not be reached (the caller runs in-process). */
+async function runOnServer(url: string, apiKey: string, body: { dryRun: boolean; full: boolean }, io: CliIo, pollMs: number): Promise<number | undefined> {
+  const headers = { 'x-api-key': apiKey, 'content-type': 'application/json', accept: 'application/json' };
+  let res: Response;
+  try {
+    res = await fetch(`${url}/api/v1/sync`, { method: 'POST', headers, body: JSON.stringify({ ...body, trigger: 'cli' }), signal: AbortSignal.timeout(10_000) });
+  } catch {
+    return undefined;
+  }
+  if (res.status === 409) {
+    io.err(((await res.json().catch(() => ({}))) as { message?: string }).message ?? 'A sync is already running. Wait for it to finish, then try again.');
+    return 1;
+  }
+  if (res.status !== 202) {
+    io.err(`The server at ${url} refused the sync (HTTP ${res.status}). Check the API key in Settings, or stop the server and run the sync again.`);
+    return 1;
+  }
+  const { runId } = (await res.json()) as { runId: number };
+  io.err(`sync ${runId}: running in the server at ${url}`);
+  const print = progressPrinter(io);
+  // Bounded: a run that is still going after a day is not followed any further.
+  for (let i = 0; i < (24 * 3600 * 1000) / pollMs; i++) {
+    await new Promise((r) => setTimeout(r, pollMs));
+    let r: Response;
+    try {
+      r = await fetch(`${url}/api/v1/runs/${runId}`, { headers, signal: AbortSignal.timeout(10_000) });
+    } catch {
+      continue; // the server is busy or restarting; try again
+    }
+    if (!r.ok) continue;
+    const summary = (await r.json()) as Summary;
+    print(summary);
+    if (summary.status !== 'running') {
+      if (summary.error) io.err(summary.error);
+      io.out(JSON.stringify(summary));
+      return exitCode(summary.status);
+    }
+  }
+  io.err(`sync ${runId} is still running in the server; see ${url}/runs/${runId}.`);
+  return 1;
+}

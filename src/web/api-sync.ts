@@ -1,0 +1,80 @@
+/** POST /api/v1/sync (start a run: 202 or 409) and GET /api/v1/runs/:id; the sync's part of the status. */
+import { Hono } from 'hono';
+import { getRun, lastRuns } from '../db/repos/sync-runs.js';
+import type { SyncRunRow } from '../db/tables/sync.js';
+import { SyncBusyError } from '../sync/run.js';
+import { jobRegistry, syncService, SYNC_JOB } from '../sync/service.js';
+import type { AppEnv } from './env.js';
+import { statusParts } from './status.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function runJson(r: SyncRunRow) {
+  return {
+    id: r.id,
+    status: r.status,
+    phase: r.phase,
+    trigger: r.trigger,
+    dryRun: !!r.dry_run,
+    fullWalk: !!r.full_walk,
+    startedAt: iso(r.started_at),
+    finishedAt: iso(r.finished_at),
+    durationMs: (r.finished_at ?? Date.now()) - r.started_at,
+    progress: { scanned: r.scanned, scanTotal: r.scan_total, writesDone: r.writes_done, writesPlanned: r.planned_writes },
+    counts: {
+      addedToTrakt: r.added_to_trakt,
+      markedInPlex: r.marked_in_plex,
+      ratingsToTrakt: r.ratings_to_trakt,
+      ratingsToPlex: r.ratings_to_plex,
+      unmatched: r.unmatched,
+      notFound: r.not_found,
+      errors: r.errors,
+    },
+    apiCalls: { plex: r.plex_requests, traktGets: r.trakt_gets, traktWrites: r.trakt_writes },
+    error: r.error,
+  };
+}
+
+const flag = (v: unknown) => v === true || v === 1 || v === '1' || v === 'true';
+
+export function syncApi() {
+  const api = new Hono<AppEnv>();
+  api.post('/sync', async (c) => {
+    const q = c.req.query();
+    let body: Record<string, unknown> = {};
+    if ((c.req.header('content-type') ?? '').includes('json')) {
+      try {
+        body = ((await c.req.json()) ?? {}) as Record<string, unknown>;
+      } catch {
+        return c.json({ error: 'bad_request', message: 'The body is not JSON. Send {"dryRun": true} or no body.' }, 400);
+      }
+    }
+    const trigger = q.trigger === 'cli' || body.trigger === 'cli' ? 'cli' : 'api';
+    try {
+      const started = await syncService(c.var.deps).start({ trigger, dryRun: flag(body.dryRun ?? q.dryRun), full: flag(body.full ?? q.full) });
+      return c.json({ runId: started.runId }, 202);
+    } catch (err) {
+      if (err instanceof SyncBusyError) return c.json({ error: 'conflict', message: err.message }, 409);
+      throw err;
+    }
+  });
+  api.get('/runs/:id{[0-9]+}', async (c) => {
+    const run = await getRun(c.var.deps.db, Number(c.req.param('id')));
+    if (!run) return c.json({ error: 'not_found', message: `There is no sync run ${c.req.param('id')}.` }, 404);
+    return c.json(runJson(run));
+  });
+  return api;
+}
+
+statusParts.push(async (deps) => {
+  const runs = await lastRuns(deps.db, 5);
+  const info = await jobRegistry(deps).get(SYNC_JOB);
+  return {
+    sync: {
+      running: info?.running ?? false,
+      schedule: info?.describe ?? null,
+      nextRun: info?.nextRun ? new Date(info.nextRun).toISOString() : null,
+      lastRuns: runs.map(runJson),
+    },
+  };
+});

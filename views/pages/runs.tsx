@@ -1,0 +1,57 @@
+/** Sync runs: newest first, paginated, rows updated live while a run goes. */
+import type { SyncRunRow } from '../../src/db/tables/sync.js';
+import { EmptyState, PageHeader, secondaryButtonClass } from '../components.js';
+import { RunRow } from '../runs/run-parts.js';
+
+export interface RunsView {
+  rows: SyncRunRow[];
+  page: number;
+  pages: number;
+  total: number;
+}
+
+export function RunsPage(props: { view: RunsView }) {
+  const v = props.view;
+  return (
+    <>
+      <PageHeader title="Sync runs" subtitle="Every reconciliation run: what it found, what it wrote, and what it could not match.">
+        <a class={secondaryButtonClass} href="/unmatched">Unmatched items</a>
+      </PageHeader>
+      {v.total === 0 ? (
+        <EmptyState title="No sync has run yet">Press "Run sync now" on the dashboard, or set a schedule in Settings.</EmptyState>
+      ) : (
+        <div class="overflow-x-auto">
+          <table class="w-full text-sm" id="runs-table">
+            <thead class="text-left text-xs uppercase text-slate-500">
+              <tr>
+                <th class="py-2 pr-3">Started</th>
+                <th class="py-2 pr-3">Trigger</th>
+                <th class="py-2 pr-3">Duration</th>
+                <th class="py-2 pr-3">Status</th>
+                <th class="py-2 pr-3 text-right">Added to Trakt</th>
+                <th class="py-2 pr-3 text-right">Marked in Plex</th>
+                <th class="py-2 pr-3 text-right">Ratings</th>
+                <th class="py-2 pr-3 text-right">Unmatched</th>
+                <th class="py-2 pr-3 text-right">Errors</th>
+                <th class="py-2 text-right">API calls</th>
+              </tr>
+            </thead>
+            <tbody id="run-rows" data-prepend={v.page === 1 ? '' : undefined}>
+              {v.rows.map((r) => (
+                <RunRow run={r} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {v.pages > 1 && (
+        <nav class="mt-4 flex items-center gap-3 text-sm" aria-label="Pages">
+          {v.page > 1 && <a class="underline" href={`/runs?page=${v.page - 1}`}>Newer</a>}
+          <span class="text-slate-500">{`Page ${v.page} of ${v.pages}`}</span>
+          {v.page < v.pages && <a class="underline" href={`/runs?page=${v.page + 1}`}>Older</a>}
+        </nav>
+      )}
+      <div hx-sse:connect="/live?topics=runs" hx-swap="none" class="hidden"></div>
+    </>
+  );
+}

@@ -1,0 +1,64 @@
+/** The dashboard's Sync card: the running run's progress, or the last run; the next run; "Run sync now". */
+import type { SyncRunRow } from '../../src/db/tables/sync.js';
+import { Card, secondaryButtonClass, buttonClass } from '../components.js';
+import { RunProgress, StatusBadge, Time } from './run-parts.js';
+
+export interface SyncCardView {
+  running?: SyncRunRow;
+  last?: SyncRunRow;
+  nextRun: number | null;
+  schedule: string;
+  /** A sentence after a button press (e.g. "a sync is already running"). */
+  message?: string;
+}
+
+export function SyncCardBody(props: { view: SyncCardView }) {
+  const v = props.view;
+  return (
+    <>
+      {v.running ? (
+        <>
+          <RunProgress run={v.running} />
+          <p class="mt-2 text-sm">
+            <a class="underline" href={`/runs/${v.running.id}`}>Live progress and log</a>
+          </p>
+        </>
+      ) : v.last ? (
+        <p class="text-sm">
+          {'Last run '}
+          <a class="underline" href={`/runs/${v.last.id}`}>
+            <Time ms={v.last.started_at} />
+          </a>{' '}
+          <StatusBadge run={v.last} />
+          <span class="block text-slate-500">{`${v.last.added_to_trakt} added to Trakt, ${v.last.marked_in_plex} marked in Plex, ${v.last.unmatched} unmatched`}</span>
+        </p>
+      ) : (
+        <p class="text-lg font-medium">No sync has run yet</p>
+      )}
+      <p class="mt-2 text-sm text-slate-500">
+        {'Next run: '}
+        {v.nextRun ? <Time ms={v.nextRun} /> : 'not scheduled'}
+        <span class="block">{`Schedule: ${v.schedule}. `}<a class="underline" href="/settings#sync">Change</a></span>
+      </p>
+      {v.message && <p class="mt-2 text-sm text-amber-700 dark:text-amber-300" role="status">{v.message}</p>}
+      <div class="mt-3 flex gap-2">
+        <button class={buttonClass} id="run-sync-now" hx-post="/runs/start" hx-target="#sync-card-body" hx-swap="innerHTML" disabled={!!v.running}>
+          Run sync now
+        </button>
+        <button class={secondaryButtonClass} hx-post="/runs/start" hx-vals='{"dryRun":"1"}' hx-target="#sync-card-body" hx-swap="innerHTML" disabled={!!v.running}>
+          Dry run
+        </button>
+      </div>
+    </>
+  );
+}
+
+export function SyncCard(props: { view: SyncCardView }) {
+  return (
+    <Card title="Sync" id="card-sync">
+      <div id="sync-card-body">
+        <SyncCardBody view={props.view} />
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,82 @@
+/** Sync settings: directions, ratings and who wins a conflict, the schedule (with the next run), dry run. */
+import type { JobInfo } from '../../src/jobs/registry.js';
+import type { SyncSettings } from '../../src/sync/settings.js';
+import { buttonClass, Card, CsrfField, inputClass, secondaryButtonClass } from '../components.js';
+import { Time } from '../runs/run-parts.js';
+import { Notice } from './fields.js';
+
+export interface SyncSectionView {
+  csrf: string;
+  settings: SyncSettings;
+  job?: JobInfo;
+  error?: string;
+  message?: string;
+}
+
+const hx = { 'hx-target': '#settings-sync', 'hx-swap': 'outerHTML' };
+
+function Check(props: { name: string; label: string; checked: boolean; hint: string }) {
+  return (
+    <label class="flex items-start gap-2 text-sm">
+      <input type="checkbox" name={props.name} value="1" checked={props.checked} class="mt-1" id={`sync-${props.name}`} />
+      <span>
+        {props.label}
+        <span class="block text-xs text-slate-500">{props.hint}</span>
+      </span>
+    </label>
+  );
+}
+
+export function SyncSection(props: { view: SyncSectionView }) {
+  const v = props.view;
+  const s = v.settings;
+  const sched = s.schedule;
+  return (
+    <section id="settings-sync" data-section="sync">
+      <a id="sync"></a>
+      <Card title="Sync">
+        <p class="text-sm text-slate-600 dark:text-slate-300">
+          The reconciliation sync reads both sides, compares them and writes only the difference. Nothing is ever removed on either side.
+        </p>
+        <form id="sync-form" method="post" action="/settings/sync" hx-post="/settings/sync" {...hx} class="mt-4 space-y-3" novalidate>
+          <CsrfField token={v.csrf} />
+          <Check name="toTrakt" label="Plex → Trakt: add what you watched in Plex to your Trakt history" checked={s.toTrakt} hint="With the time Plex last saw it watched." />
+          <Check name="toPlex" label="Trakt → Plex: mark watched in Plex what Trakt has as watched" checked={s.toPlex} hint="Plex stamps the time of the sync." />
+          <Check name="ratings" label="Ratings both ways" checked={s.ratings} hint="An item rated on one side only gets that rating on the other." />
+          <label class="block text-sm">
+            When both sides rated an item differently
+            <select name="ratingPriority" class={inputClass} id="sync-rating-priority">
+              <option value="plex" selected={s.ratingPriority === 'plex'}>Plex wins</option>
+              <option value="trakt" selected={s.ratingPriority === 'trakt'}>Trakt wins</option>
+            </select>
+          </label>
+          <fieldset class="space-y-2 text-sm">
+            <legend class="font-medium">Schedule</legend>
+            <label class="flex items-center gap-2">
+              <input type="radio" name="scheduleMode" value="off" checked={sched.mode === 'off'} /> Off (run it by hand)
+            </label>
+            <label class="flex items-center gap-2">
+              <input type="radio" name="scheduleMode" value="interval" checked={sched.mode === 'interval'} /> Every
+              <input type="number" name="hours" min="1" max="168" value={String(sched.mode === 'interval' ? sched.hours : 6)} class={`${inputClass} !mt-0 w-20`} aria-label="hours" /> hours
+            </label>
+            <label class="flex items-center gap-2">
+              <input type="radio" name="scheduleMode" value="cron" checked={sched.mode === 'cron'} /> Cron expression
+              <input type="text" name="cron" value={sched.mode === 'cron' ? sched.cron : ''} placeholder="0 3 * * *" class={`${inputClass} !mt-0 w-48 font-mono`} aria-label="cron expression" id="sync-cron" />
+            </label>
+          </fieldset>
+          {v.error && <Notice kind="error" id="sync-error">{v.error}</Notice>}
+          <p class="text-sm text-slate-500" id="sync-next-run">
+            {'Next run: '}
+            {v.job?.nextRun ? <Time ms={v.job.nextRun} /> : 'not scheduled'}
+            {v.job?.running ? ' · a sync is running now' : ''}
+          </p>
+          <div class="flex flex-wrap gap-2">
+            <button type="submit" class={buttonClass} id="sync-save">Save</button>
+            <button type="button" class={secondaryButtonClass} id="sync-dry-run" hx-post="/settings/sync/dry-run" {...hx}>Dry run now</button>
+          </div>
+        </form>
+        {v.message && <Notice kind="ok" id="sync-message">{v.message}</Notice>}
+      </Card>
+    </section>
+  );
+}
