@@ -9,6 +9,7 @@ import type { SyncRunRow } from '../../src/db/tables/sync.js';
 import { startSyncRun, type RunnerOptions, type StartOptions } from '../../src/sync/run.js';
 import type { SyncPorts } from '../../src/sync/ports.js';
 import { createSyncPorts } from '../../src/sync/wiring.js';
+import { SyncService } from '../../src/sync/service.js';
 import { TraktClientRegistry, type TraktRegistryOptions } from '../../src/trakt/registry.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake, type TraktFake, type TraktFakeOptions } from '../fakes/trakt/index.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
@@ -53,6 +54,8 @@ export async function makeSyncWorld(lib: Library, opts: WorldOptions = {}): Prom
     expiresAt: (t.created_at + t.expires_in) * 1000,
   });
   const ports = createSyncPorts(ctx.deps, { plex: async () => standInClient(targetOf(plex)) });
+  // The service's own SyncService (pages, API, jobs) uses the same ports.
+  ctx.deps.sync = new SyncService(ctx.deps, ports, { heartbeatMs: 200, progressMs: 20, ...opts.runner });
   return {
     lib, trakt, plex, ctx, ports, accountId: account.id,
     async run(start = {}, runOpts = {}) {
