@@ -9,6 +9,7 @@ import * as m0002 from './0002_trakt_accounts.js';
 import * as m0004 from './0004_ledger.js';
 import * as m0005 from './0005_webhook_events.js';
 import * as m0006 from './0006_sync.js';
+import * as m0007 from './0007_history.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0004_ledger': m0004,
   '0005_webhook_events': m0005,
   '0006_sync': m0006,
+  '0007_history': m0007,
 };

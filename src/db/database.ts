@@ -9,7 +9,8 @@ import type { LedgerTables } from './tables/ledger.js';
 import type { TraktTables } from './tables/trakt.js';
 import type { SyncTables } from './tables/sync.js';
 import type { WebhookTables } from './tables/webhooks.js';
+import type { HistoryTables } from './tables/history.js';
 
-export interface Database extends CoreTables, LedgerTables, TraktTables, WebhookTables, SyncTables {}
+export interface Database extends CoreTables, LedgerTables, TraktTables, WebhookTables, SyncTables, HistoryTables {}
 
 export type Db = Kysely<Database>;
