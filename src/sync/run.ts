@@ -212,12 +212,16 @@ async function execute(deps: RunnerDeps, ports: SyncPorts, lease: Lease, runId: 
       const tctx = {
         db: deps.db, sqlite: deps.sqlite, trakt: counted, serverId: plex.machineIdentifier, runId, log: deps.log,
         batchSize: Math.min(250, Math.max(1, opts.batchSize ?? 250)), shouldStop,
-        onBatch: (n: number) => {
+        onBatch: (n: number, soFar: { sent: number }) => {
           counts.writes_done += n;
+          if (writingHistory) counts.added_to_trakt = soFar.sent;
+          else counts.ratings_to_trakt = soFar.sent;
           void flush();
         },
       };
+      let writingHistory = true;
       const history = await writeTraktBatches(tctx, plan.toTrakt, 'history');
+      writingHistory = false;
       counts.added_to_trakt = history.sent;
       counts.not_found += history.notFound;
       counts.errors += history.failed + history.unanswered;

@@ -22,8 +22,8 @@ export interface TraktWriteContext {
   runId: number;
   log: Logger;
   batchSize: number;
-  /** After each batch: how many items were handled (sent, failed or not found). */
-  onBatch?: (handled: number) => void;
+  /** After each batch: how many items it handled (sent, failed or not found), and the totals so far. */
+  onBatch?: (handled: number, soFar: TraktWriteResult) => void;
   shouldStop?: () => boolean;
 }
 
@@ -95,7 +95,7 @@ export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[
       result.unanswered++;
       failedInARow++;
       log.error({ err: err instanceof Error ? err.message : String(err), items: batch.length }, `no answer from Trakt for a ${what} batch; it is checked against Trakt's history on the next run`);
-      ctx.onBatch?.(batch.length);
+      ctx.onBatch?.(batch.length, result);
       continue;
     }
     result.requests++;
@@ -127,7 +127,7 @@ export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[
       result.failed += batch.length;
       log.error({ status, items: batch.length }, `Trakt refused a ${what} batch: ${error}`);
     }
-    ctx.onBatch?.(batch.length);
+    ctx.onBatch?.(batch.length, result);
   }
   return result;
 }

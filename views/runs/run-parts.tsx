@@ -94,7 +94,7 @@ export function RunCounts(props: { run: SyncRunRow }) {
     ['Errors', r.errors],
   ];
   return (
-    <dl class="mt-3 grid grid-cols-3 gap-2 text-center text-sm sm:grid-cols-6">
+    <dl class="mt-3 grid grid-cols-3 gap-2 text-center text-sm">
       {items.map(([k, v]) => (
         <div>
           <dt class="text-slate-500">{k}</dt>
