@@ -10,7 +10,9 @@ import type { SyncRunRow } from '../db/tables/sync.js';
 import { runJson } from '../web/api-sync.js';
 import { SyncBusyError } from './run.js';
 import { liveServer } from './server-beacon.js';
-import { syncService } from './service.js';
+import type { SyncPorts } from './ports.js';
+import { SyncService, syncService } from './service.js';
+import type { AppDeps } from '../web/env.js';
 
 export interface CliIo {
   out(line: string): void;
@@ -45,7 +47,13 @@ function progressPrinter(io: CliIo, everyMs = 1000) {
   };
 }
 
-export async function syncCommand(config: Config, args: string[], io: CliIo = stdio, opts: { pollMs?: number } = {}): Promise<number> {
+export interface SyncCommandOptions {
+  pollMs?: number;
+  /** Tests: the ports an in-process run uses (default: the connected Trakt account and Plex server). */
+  ports?: (deps: AppDeps) => SyncPorts;
+}
+
+export async function syncCommand(config: Config, args: string[], io: CliIo = stdio, opts: SyncCommandOptions = {}): Promise<number> {
   const unknown = args.filter((a) => a !== '--dry-run' && a !== '--full');
   if (unknown.length) {
     io.err(`Unknown option ${unknown[0]}. Usage: plex-trakt-sync sync [--dry-run] [--full]`);
@@ -61,6 +69,7 @@ export async function syncCommand(config: Config, args: string[], io: CliIo = st
       if (viaServer !== undefined) return viaServer;
       io.err(`The server at ${server.url} did not answer; running the sync in this process instead.`);
     }
+    if (opts.ports) ctx.deps.sync = new SyncService(ctx.deps, opts.ports(ctx.deps));
     const print = progressPrinter(io);
     let started;
     try {
