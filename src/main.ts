@@ -66,6 +66,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
       closing ??= (async () => {
         clearInterval(housekeeping);
         jobs.stop();
+        await deps.sync?.stop(); // a running sync stops after its batch in flight
         await beacon.stop();
         deps.bus.close(); // ends SSE streams so the server can close
         await new Promise<void>((resolve) => {

@@ -134,6 +134,7 @@ export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, s
   for (const type of ['movie', 'episode'] as const) {
     if (settings.toTrakt) {
       // One play per identity: the same movie in two libraries or editions is one item, at its latest view.
+      // Iterated, not loaded whole: a first sync can plan tens of thousands of plays.
       const rows = sqlite
         .prepare(
           `SELECT ${COLS}, MAX(p.last_viewed_at) AS last_viewed_at, ${RECORDED} AS recorded, ${NOT_FOUND} AS not_found
@@ -142,7 +143,7 @@ export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, s
              AND NOT ${onTrakt('trakt_watched', type)}
            GROUP BY p.item_key ORDER BY p.item_key`,
         )
-        .all(params) as Row[];
+        .iterate(params) as IterableIterator<Row>;
       for (const r of rows) {
         if (r.recorded) plan.skippedRecorded++;
         else if (r.not_found) plan.skippedNotFound++;

@@ -62,6 +62,8 @@ export class SyncBusyError extends Error {
 export interface StartedRun {
   runId: number;
   done: Promise<SyncRunRow>;
+  /** Asks the run to stop after the batch in flight (shutdown); the next run finishes the job. */
+  stop(): void;
 }
 
 const FULL_WALK_EVERY_MS = 24 * 3600 * 1000;
@@ -95,8 +97,9 @@ export async function startSyncRun(deps: RunnerDeps, ports: SyncPorts, start: St
     if (dead) deps.log.warn({ component: 'sync', runs: dead }, 'an earlier sync run was interrupted (its process stopped); this run finishes its work');
     const fullWalk = start.full || (await needsFullWalk(deps.db));
     runId = await createRun(deps.db, start.trigger, !!start.dryRun, fullWalk);
-    const done = execute(deps, ports, lease, runId, { ...start, full: fullWalk }, opts);
-    return { runId, done };
+    const stopper = { stopped: false };
+    const done = execute(deps, ports, lease, runId, { ...start, full: fullWalk }, opts, stopper);
+    return { runId, done, stop: () => void (stopper.stopped = true) };
   } catch (err) {
     await lease.release();
     throw err;
@@ -108,7 +111,15 @@ async function needsFullWalk(db: Db): Promise<boolean> {
   return last === undefined || Date.now() - last > FULL_WALK_EVERY_MS;
 }
 
-async function execute(deps: RunnerDeps, ports: SyncPorts, lease: Lease, runId: number, start: StartOptions & { full: boolean }, opts: RunnerOptions): Promise<SyncRunRow> {
+async function execute(
+  deps: RunnerDeps,
+  ports: SyncPorts,
+  lease: Lease,
+  runId: number,
+  start: StartOptions & { full: boolean },
+  opts: RunnerOptions,
+  stopper: { stopped: boolean },
+): Promise<SyncRunRow> {
   const log = deps.log.child({ component: 'sync', runId });
   const startedAt = Date.now();
   const counts: Counts = {
@@ -117,7 +128,7 @@ async function execute(deps: RunnerDeps, ports: SyncPorts, lease: Lease, runId: 
   };
   let phase: SyncPhase = 'starting';
   let lost = false;
-  const shouldStop = () => lost;
+  const shouldStop = () => lost || stopper.stopped;
 
   let lastFlush = 0;
   let flushing: Promise<void> = Promise.resolve();
@@ -185,6 +196,8 @@ async function execute(deps: RunnerDeps, ports: SyncPorts, lease: Lease, runId: 
         void flush();
       },
     });
+    // A walk cut short must not move the marker: the next run would skip what was not read.
+    if (shouldStop()) throw new UserFacingError(lost ? 'This run lost its lock to another process and stopped; the next run finishes the job.' : 'The service was shutting down, so this run stopped early; the next run finishes the job.');
     await setSetting(deps.db, plexMarkerKey, { at: startedAt });
     log.info({ scanned: plexResult.scanned, sections: plexResult.sections, requests: plexResult.requests }, `Plex: ${plexResult.scanned} items read from ${plexResult.sections} sections`);
 
@@ -243,6 +256,7 @@ async function execute(deps: RunnerDeps, ports: SyncPorts, lease: Lease, runId: 
       counts.ratings_to_plex = rp.done;
       counts.errors += rp.failed;
       if (lost) throw new UserFacingError('This run lost its lock to another process and stopped; the next run finishes the job.');
+      if (stopper.stopped) throw new UserFacingError('The service was shutting down, so this run stopped early; the next run finishes the job.');
       if (counts.writes_done < counts.planned_writes || counts.errors > 0) status = 'partial';
     }
 

@@ -46,6 +46,14 @@ export class SyncService {
     return started;
   }
 
+  /** Stops this process's run (if any) after its current batch and waits for it, bounded. */
+  async stop(timeoutMs = 3000): Promise<void> {
+    const run = this.current;
+    if (!run) return;
+    run.stop();
+    await Promise.race([run.done.catch(() => undefined), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
   /** True while a run holds the lease (in this process or another one). */
   async running(): Promise<boolean> {
     const lease = await readLease(this.deps.db, SYNC_LEASE);

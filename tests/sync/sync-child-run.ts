@@ -2,7 +2,9 @@
  * One sync run in its own process (run with `node --import tsx`), so a test can SIGKILL
  * it in the middle of the write phase. Reads everything from the environment: DATA_DIR
  * and the Trakt URLs (as the service does), SYNC_PLEX (JSON PlexTarget), SYNC_BATCH,
- * SYNC_LEASE_TTL. Prints "writing" on stdout when the write phase starts.
+ * SYNC_LEASE_TTL, SYNC_REAL_BUDGETS=1 (Trakt's real budgets, for the benchmark).
+ * Prints "writing <id>" when the write phase starts, then the run row as JSON with the
+ * process's peak RSS (`maxRssKb`).
  */
 import { loadConfig } from '../../src/config/env.js';
 import { createContext } from '../../src/context.js';
@@ -13,18 +15,25 @@ import { standInClient, type PlexTarget } from './sync-plex-standin.js';
 
 const env = process.env;
 const ctx = await createContext(loadConfig(env), { logFd: 2 });
-ctx.deps.traktClients = new TraktClientRegistry(ctx.deps, { budgets: { writeIntervalMs: 5 }, retry: { baseDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 60_000 });
+ctx.deps.traktClients = new TraktClientRegistry(
+  ctx.deps,
+  env.SYNC_REAL_BUDGETS === '1' ? { timeoutMs: 60_000 } : { budgets: { writeIntervalMs: 5 }, retry: { baseDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 60_000 },
+);
 const plex = standInClient(JSON.parse(env.SYNC_PLEX!) as PlexTarget);
 const ports = createSyncPorts(ctx.deps, { plex: async () => plex });
+let announced = false;
 const started = await startSyncRun(ctx.deps, ports, { trigger: 'cli' }, {
   batchSize: Number(env.SYNC_BATCH ?? 250),
   leaseTtlMs: Number(env.SYNC_LEASE_TTL ?? 60_000),
   heartbeatMs: 100,
   progressMs: 0,
   onProgress: (run) => {
-    if (run.phase === 'writing') process.stdout.write(`writing ${run.id}\n`);
+    if (run.phase === 'writing' && !announced) {
+      announced = true;
+      process.stdout.write(`writing ${run.id}\n`);
+    }
   },
 });
 const row = await started.done;
-process.stdout.write(JSON.stringify(row) + '\n');
+process.stdout.write(JSON.stringify({ ...row, maxRssKb: process.resourceUsage().maxRSS }) + '\n');
 await ctx.close();

@@ -1,0 +1,108 @@
+/**
+ * The reconciliation sync at scale: 10,000 movies and 3,000 shows with 100,000 episodes,
+ * emulators answering after 20 ms each, Trakt's real limits enforced (1 write/s, 1,000
+ * GETs / 5 min, 5-minute lockout) and the client's real budgets. The sync runs in a child
+ * process (as the CLI would), so its peak RSS is its own. First run: half of everything
+ * watched in Plex only (10 % on both sides); second run: nothing changed.
+ * Takes about four minutes: ~220 batches at Trakt's one write a second.
+ */
+import { spawn } from 'node:child_process';
+import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake } from '../fakes/trakt/index.js';
+import { makeTestContext } from '../helpers/context.js';
+import { buildLibrary, iso } from '../sync/sync-library.js';
+import { PlexStandIn, targetOf } from '../sync/sync-plex-standin.js';
+
+const LATENCY_MS = 20;
+const BATCH = 250;
+
+function library() {
+  const lib = buildLibrary({ movies: 10_000, shows: 3_000, episodesPerShow: 34, seasons: 3 });
+  // 3,000 × 34 = 102,000: trim 2,000 shows by one episode → exactly 100,000.
+  for (let i = 0; i < 2_000; i++) lib.shows[i]!.episodes.pop();
+  const base = 1_600_000_000;
+  let n = 0;
+  const state = (item: { plex: { viewCount: number; lastViewedAt: number | null }; trakt: { plays: string[] } }) => {
+    const k = n++ % 10;
+    const at = base + n * 60;
+    if (k < 5) item.plex = { viewCount: 1 + (n % 3), lastViewedAt: at }; // Plex only
+    else if (k === 5) {
+      item.plex = { viewCount: 1, lastViewedAt: at };
+      item.trakt = { plays: [iso(at)] };
+    }
+  };
+  for (const m of lib.movies) state(m);
+  for (const s of lib.shows) for (const e of s.episodes) state(e);
+  return lib;
+}
+
+interface ChildResult {
+  row: Record<string, any> & { maxRssKb: number };
+  wallMs: number;
+}
+
+function runChild(env: Record<string, string>): Promise<ChildResult> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/sync/sync-child-run.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.once('exit', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !last.startsWith('{')) return reject(new Error(`sync child exited ${code}: ${err.slice(-2000)}`));
+      resolve({ row: JSON.parse(last), wallMs: performance.now() - t0 });
+    });
+  });
+}
+
+export async function run(): Promise<void> {
+  const t0 = performance.now();
+  const lib = library();
+  const trakt = await startTraktFake(); // real limits: 1 write/s, 1,000 GET / 5 min, lockout
+  const seed = seedTraktFromLibrary(trakt, lib);
+  trakt.server.latencyMs = LATENCY_MS;
+  const plex = new PlexStandIn(lib);
+  await plex.start();
+  plex.server.latencyMs = LATENCY_MS;
+  const ctx = await makeTestContext({ TRAKT_API_URL: trakt.url, TRAKT_OAUTH_URL: trakt.url });
+  const t = trakt.issueToken('alice');
+  await saveConnectedAccount(ctx.deps.db, ctx.deps.cipher, { username: 'alice', slug: 'alice' }, DEFAULT_CLIENT_ID, {
+    accessToken: t.access_token,
+    refreshToken: t.refresh_token,
+    createdAt: t.created_at * 1000,
+    expiresAt: (t.created_at + t.expires_in) * 1000,
+  });
+  const episodes = lib.shows.reduce((a, s) => a + s.episodes.length, 0);
+  console.log(`library: ${lib.movies.length} movies, ${lib.shows.length} shows, ${episodes} episodes; Trakt seeded with ${seed.plays} plays; setup ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const env = {
+    DATA_DIR: ctx.dataDir, LOG_LEVEL: 'info', TRAKT_API_URL: trakt.url, TRAKT_OAUTH_URL: trakt.url,
+    TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID, TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+    SYNC_PLEX: JSON.stringify(targetOf(plex)), SYNC_BATCH: String(BATCH), SYNC_REAL_BUDGETS: '1',
+  };
+  try {
+    for (const label of ['first run (half watched in Plex only)', 'second run (nothing changed)']) {
+      const plexBefore = plex.server.requests.length;
+      const traktBefore = trakt.server.requests.length;
+      const { row, wallMs } = await runChild(env);
+      const traktReqs = trakt.server.requests.slice(traktBefore);
+      const gets = traktReqs.filter((r) => r.method === 'GET').length;
+      const writes = traktReqs.filter((r) => r.method === 'POST').length;
+      const limited = traktReqs.filter((r) => r.status === 429).length;
+      const items = row.added_to_trakt + row.ratings_to_trakt + row.not_found;
+      const forcedMs = writes * 1000; // Trakt's 1 write/s alone
+      console.log(`${label}:`);
+      console.log(`  status ${row.status}; wall time ${(wallMs / 1000).toFixed(1)} s (run ${((row.finished_at - row.started_at) / 1000).toFixed(1)} s)`);
+      console.log(`  Plex requests ${plex.server.requests.length - plexBefore}; items scanned ${row.scanned}; marked watched in Plex ${row.marked_in_plex}`);
+      console.log(`  Trakt GETs ${gets}; Trakt writes ${writes}; items per write ${writes ? (items / writes).toFixed(1) : '-'}; plays added ${row.added_to_trakt}; 429 received ${limited}`);
+      if (writes) console.log(`  write limit alone forces ${(forcedMs / 1000).toFixed(0)} s; wall / forced = ${(wallMs / forcedMs).toFixed(2)} (target ≤ 1.20)`);
+      console.log(`  peak RSS of the sync process ${(row.maxRssKb / 1024).toFixed(0)} MB (target < 300 MB); unmatched ${row.unmatched}; errors ${row.errors}`);
+    }
+  } finally {
+    await ctx.close();
+    await plex.stop();
+    await trakt.stop();
+  }
+}
