@@ -28,6 +28,7 @@ import { webhookAccountRoutes } from './web/events-accounts.js';
 import { runRoutes } from './web/runs.js';
 import { syncSettingsRoutes } from './web/runs-settings.js';
 import { unmatchedRoutes } from './web/unmatched.js';
+import { historyRoutes } from './web/history.js';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', settingsRoutes());
   app.route('/', runRoutes());
   app.route('/', unmatchedRoutes());
+  app.route('/', historyRoutes());
   app.route('/', syncSettingsRoutes());
   app.route('/', pageRoutes());
 

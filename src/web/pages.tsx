@@ -3,7 +3,6 @@ import { Hono } from 'hono';
 import type { AppEnv } from './env.js';
 import { publicOrigin } from './middleware/request-info.js';
 import { DashboardPage } from '../../views/pages/dashboard.js';
-import { HistoryPlaceholder } from '../../views/pages/placeholders.js';
 import { syncService } from '../sync/service.js';
 import { webhookCardView } from './events-summary.js';
 import { traktCardState } from '../trakt/status.js';
@@ -25,6 +24,5 @@ export function pageRoutes() {
     };
     return c.render(<DashboardPage view={view} />, { title: 'Dashboard', nav: 'dashboard' });
   });
-  app.get('/history', (c) => c.render(<HistoryPlaceholder />, { title: 'Trakt history', nav: 'history' }));
   return app;
 }

@@ -1,0 +1,70 @@
+/** What the History page shows, read from the mirror only (never from Trakt). */
+import { countPlays, listPlays, monthlyCounts, type Cursor, type PlayFilter } from '../db/repos/history-plays.js';
+import { getHistoryState } from '../db/repos/history-state.js';
+import { defaultTraktAccount } from '../db/repos/trakt-accounts.js';
+import type { HistoryRow } from '../db/tables/history.js';
+import { posterService, type PosterWanted } from '../tmdb/posters.js';
+import type { AppDeps } from '../web/env.js';
+import type { PlayView } from '../../views/history/play-row.js';
+import type { HistoryStatusView } from '../../views/history/status.js';
+import type { ResultsView } from '../../views/pages/history.js';
+import { chartStart, monthBuckets, type MonthBucket } from './chart.js';
+import { cursorOf } from './map.js';
+import { provenanceFor } from './provenance.js';
+import { historyService } from './service.js';
+
+export const PAGE_SIZE = 50;
+
+/** The show's poster for an episode, the movie's for a movie. */
+export function posterWanted(r: HistoryRow): PosterWanted | undefined {
+  if (r.type === 'movie') return r.movie_tmdb !== null ? { media: 'movie', tmdbId: r.movie_tmdb } : undefined;
+  return r.show_tmdb !== null ? { media: 'tv', tmdbId: r.show_tmdb } : undefined;
+}
+
+export async function historyAccount(deps: AppDeps): Promise<{ id: number; username: string } | undefined> {
+  const a = await defaultTraktAccount(deps.db);
+  return a && { id: a.id, username: a.username };
+}
+
+export async function tmdbEnabled(deps: AppDeps): Promise<boolean> {
+  return !!(await posterService(deps).apiKey());
+}
+
+export async function playViews(deps: AppDeps, accountId: number, rows: HistoryRow[], enabled?: boolean): Promise<PlayView[]> {
+  const on = enabled ?? (await tmdbEnabled(deps));
+  const posters = await posterService(deps).states(rows.map(posterWanted), on);
+  const via = provenanceFor(deps.sqlite, accountId, rows);
+  return rows.map((row, i) => ({ row, poster: posters[i]!, via: via.get(row.history_id) }));
+}
+
+export async function resultsView(deps: AppDeps, accountId: number | undefined, filter: PlayFilter, before?: Cursor, enabled?: boolean): Promise<ResultsView> {
+  if (accountId === undefined) return { plays: [], matching: 0, filter };
+  const rows = listPlays(deps.sqlite, accountId, { ...filter, before, limit: PAGE_SIZE + 1 });
+  const more = rows.length > PAGE_SIZE;
+  const page = more ? rows.slice(0, PAGE_SIZE) : rows;
+  return {
+    plays: await playViews(deps, accountId, page, enabled),
+    // The count is only shown with the first page.
+    matching: before ? 0 : countPlays(deps.sqlite, accountId, filter),
+    filter,
+    next: more ? cursorOf(page.at(-1)!) : undefined,
+  };
+}
+
+export async function statusView(deps: AppDeps, account: { id: number; username: string } | undefined): Promise<HistoryStatusView> {
+  if (!account) return { phase: 'empty', lastCheckedAt: null, lastError: null, total: 0 };
+  const st = await getHistoryState(deps.db, account.id);
+  return {
+    account,
+    phase: st?.phase ?? 'empty',
+    running: historyService(deps).running.get(account.id),
+    fill: st ? { pagesDone: st.fill_pages_done, pageCount: st.fill_page_count, itemsDone: st.fill_items_done, itemCount: st.fill_item_count } : undefined,
+    lastCheckedAt: st?.last_checked_at ?? null,
+    lastError: st?.last_error ?? null,
+    total: countPlays(deps.sqlite, account.id),
+  };
+}
+
+export function chartView(deps: AppDeps, accountId: number | undefined, now = Date.now()): MonthBucket[] {
+  return monthBuckets(accountId === undefined ? [] : monthlyCounts(deps.sqlite, accountId, chartStart(now)), now);
+}

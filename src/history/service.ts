@@ -1,0 +1,205 @@
+/**
+ * The history mirror as the service runs it: one HistoryService per process. Refreshes
+ * are debounced (a burst of scrobbles is one refresh), serialized per account, and held
+ * under a database lease so two processes never walk the same history at once. The
+ * background refresher fills the mirror on start, checks Trakt's last activities every
+ * 15 minutes, forces a count check daily, and refreshes after each finished sync run and
+ * each webhook play (bus topic `history-refresh`, published by the scrobbler).
+ */
+import crypto from 'node:crypto';
+import { tryAcquireLease } from '../db/repos/locks.js';
+import { newestPlay } from '../db/repos/history-plays.js';
+import { lastRuns } from '../db/repos/sync-runs.js';
+import { listTraktAccounts } from '../db/repos/trakt-accounts.js';
+import { traktClients } from '../trakt/registry.js';
+import type { AppDeps } from '../web/env.js';
+import { publishHistoryChange, publishHistoryProgress } from './live.js';
+import { HistoryMirror, type MirrorOptions, type MirrorProgress, type RefreshResult } from './mirror.js';
+import { traktHistorySource, type HistorySource } from './source.js';
+
+export type RefreshMode = 'auto' | 'full' | 'check';
+
+export interface HistoryServiceOptions {
+  /** Wait after a request before refreshing, so a burst is one refresh (default 2 s). */
+  debounceMs?: number;
+  /** Last-activities check interval (default 15 min). */
+  intervalMs?: number;
+  /** Forced count check interval, even when last activities did not move (default 24 h). */
+  forcedCheckMs?: number;
+  /** How often to look for finished sync runs (default 20 s). */
+  runPollMs?: number;
+  /** Delay of the first refresh after start (default 1 s). */
+  startDelayMs?: number;
+  /** Tests: the Trakt side of an account. */
+  source?: (accountId: number) => Promise<HistorySource>;
+  mirror?: Omit<MirrorOptions, 'onProgress' | 'shouldStop'>;
+}
+
+export class HistorySkippedError extends Error {}
+
+const MODE_RANK: Record<RefreshMode, number> = { auto: 0, check: 1, full: 2 };
+const LEASE_TTL_MS = 120_000;
+
+export class HistoryService {
+  /** The refresh running now, per account (for the page's progress line). */
+  readonly running = new Map<number, MirrorProgress>();
+  readonly lastResult = new Map<number, RefreshResult>();
+  private chains = new Map<number, Promise<unknown>>();
+  private pending = new Map<number | 'all', { mode: RefreshMode; timer: NodeJS.Timeout }>();
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribe?: () => void;
+  private stopped = false;
+  private lastForcedAt = 0;
+  private lastRunSeen: number | undefined;
+  private readonly owner = `history-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
+
+  constructor(
+    private readonly deps: AppDeps,
+    readonly options: HistoryServiceOptions = {},
+  ) {}
+
+  /** Debounced refresh of one account (or every connected one). Never throws. */
+  request(accountId?: number, mode: RefreshMode = 'auto', delayMs = this.options.debounceMs ?? 2000): void {
+    if (this.stopped) return;
+    const key = accountId ?? 'all';
+    const prev = this.pending.get(key);
+    const chosen = prev && MODE_RANK[prev.mode] > MODE_RANK[mode] ? prev.mode : mode;
+    if (prev) clearTimeout(prev.timer);
+    const timer = setTimeout(() => {
+      this.pending.delete(key);
+      void this.accounts(accountId).then((ids) => Promise.all(ids.map((id) => this.refreshNow(id, chosen).catch(() => undefined))));
+    }, delayMs);
+    timer.unref();
+    this.pending.set(key, { mode: chosen, timer });
+  }
+
+  private async accounts(accountId?: number): Promise<number[]> {
+    if (accountId !== undefined) return [accountId];
+    return (await listTraktAccounts(this.deps.db)).filter((a) => a.status === 'connected').map((a) => a.id);
+  }
+
+  /** Refreshes now (after any refresh of the same account already running); rejects with the error. */
+  refreshNow(accountId: number, mode: RefreshMode = 'auto'): Promise<RefreshResult> {
+    const prev = this.chains.get(accountId) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(() => this.run(accountId, mode));
+    this.chains.set(accountId, next);
+    void next.catch(() => undefined).finally(() => {
+      if (this.chains.get(accountId) === next) this.chains.delete(accountId);
+    });
+    return next;
+  }
+
+  private async run(accountId: number, mode: RefreshMode): Promise<RefreshResult> {
+    const { deps } = this;
+    if (this.stopped) throw new HistorySkippedError('The service is stopping.');
+    const lease = await tryAcquireLease(deps.db, `history:${accountId}`, this.owner, LEASE_TTL_MS);
+    if (!lease) {
+      // Another process is refreshing this history: look again later.
+      this.request(accountId, mode, 60_000);
+      throw new HistorySkippedError('Another process is refreshing this Trakt history.');
+    }
+    const before = newestPlay(deps.sqlite, accountId);
+    const t0 = Date.now();
+    try {
+      const source = this.options.source ? await this.options.source(accountId) : traktHistorySource(await traktClients(deps).forAccount(accountId));
+      const mirror = new HistoryMirror(deps, accountId, source, {
+        ...this.options.mirror,
+        shouldStop: () => this.stopped,
+        onProgress: (p) => {
+          this.running.set(accountId, p);
+          void lease.renew();
+          publishHistoryProgress(deps, accountId);
+        },
+      });
+      this.running.set(accountId, { kind: mode === 'full' ? 'full' : 'check', pagesDone: 0, itemsDone: 0 });
+      const result = await mirror.refresh(mode);
+      this.lastResult.set(accountId, result);
+      const log = result.changed ? deps.log.info.bind(deps.log) : deps.log.debug.bind(deps.log);
+      log({ component: 'history', accountId, ...result, ms: Date.now() - t0 }, result.changed ? `Trakt history refreshed: ${result.added} new, ${result.removed} removed` : 'Trakt history unchanged');
+      if (result.changed) publishHistoryChange(deps, accountId, before);
+      return result;
+    } catch (err) {
+      if (!this.stopped) deps.log.warn({ component: 'history', accountId, err: err instanceof Error ? err.message : String(err) }, 'Trakt history refresh failed; the mirror keeps what it had');
+      throw err;
+    } finally {
+      this.running.delete(accountId);
+      await lease.release().catch(() => undefined);
+      publishHistoryProgress(deps, accountId);
+    }
+  }
+
+  /** Background refresher: first fill, periodic checks, after sync runs and webhook plays. */
+  start(): void {
+    const o = this.options;
+    this.request(undefined, 'auto', o.startDelayMs ?? 1000);
+    this.lastForcedAt = Date.now();
+    const every = (ms: number, fn: () => void) => {
+      const t = setInterval(fn, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(o.intervalMs ?? 15 * 60_000, () => {
+      const forced = Date.now() - this.lastForcedAt >= (o.forcedCheckMs ?? 24 * 3600_000);
+      if (forced) this.lastForcedAt = Date.now();
+      this.request(undefined, forced ? 'check' : 'auto', 0);
+    });
+    every(o.runPollMs ?? 20_000, () => void this.checkRuns());
+    void this.checkRuns();
+    this.unsubscribe = this.deps.bus.subscribe(
+      ['history-refresh'],
+      (m) => {
+        let id: number | undefined;
+        try {
+          const v = JSON.parse(m.html) as { traktAccountId?: unknown };
+          id = typeof v.traktAccountId === 'number' ? v.traktAccountId : undefined;
+        } catch {
+          /* any notice means "look" */
+        }
+        this.request(id);
+      },
+      () => undefined,
+    );
+  }
+
+  /** A sync run that finished since we last looked (here or in another process) may have added plays. */
+  private async checkRuns(): Promise<void> {
+    try {
+      const [run] = await lastRuns(this.deps.db, 1);
+      const done = run && run.status !== 'running' ? run.id : undefined;
+      if (this.lastRunSeen !== undefined && done !== undefined && done !== this.lastRunSeen && !run!.dry_run) this.request();
+      if (done !== undefined || this.lastRunSeen === undefined) this.lastRunSeen = done ?? 0;
+    } catch (err) {
+      this.deps.log.debug({ component: 'history', err: String(err) }, 'sync run check failed');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    for (const p of this.pending.values()) clearTimeout(p.timer);
+    this.pending.clear();
+    this.unsubscribe?.();
+    await Promise.allSettled([...this.chains.values()]);
+  }
+}
+
+const services = new WeakMap<AppDeps, HistoryService>();
+
+/** THE history service of this process; the first call may pass options (tests). */
+export function historyService(deps: AppDeps, options?: HistoryServiceOptions): HistoryService {
+  let s = services.get(deps);
+  if (!s) services.set(deps, (s = new HistoryService(deps, options)));
+  return s;
+}
+
+/** For the scrobbler and the sync: refresh the mirror soon (debounced); every connected account when none is named. */
+export function requestHistoryRefresh(deps: AppDeps, accountId?: number): void {
+  historyService(deps).request(accountId);
+}
+
+/** Started by main.ts; stopped on shutdown. */
+export function startHistoryRefresher(deps: AppDeps, options?: HistoryServiceOptions): { stop(): Promise<void> } {
+  const s = historyService(deps, options);
+  s.start();
+  return { stop: () => s.stop() };
+}

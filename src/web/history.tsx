@@ -1,0 +1,90 @@
+/** The History page and its fragments: filters, the next page, one poster, full refresh, its script. */
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import type { HistoryType } from '../db/tables/history.js';
+import { parseCursor } from '../history/map.js';
+import { chartView, historyAccount, resultsView, statusView, tmdbEnabled } from '../history/read.js';
+import { historyService } from '../history/service.js';
+import { posterService } from '../tmdb/posters.js';
+import { countPlays, type PlayFilter } from '../db/repos/history-plays.js';
+import { PlayRows } from '../../views/history/play-row.js';
+import { Poster } from '../../views/history/poster.js';
+import { HistoryStatus } from '../../views/history/status.js';
+import { HISTORY_CLIENT_JS } from '../../views/history/client-script.js';
+import { HistoryPage, HistoryResults, MoreSentinel } from '../../views/pages/history.js';
+import type { AppEnv } from './env.js';
+
+function parseFilter(c: Context<AppEnv>): PlayFilter {
+  const type = c.req.query('type');
+  const q = (c.req.query('q') ?? '').trim().slice(0, 200);
+  return { type: type === 'movie' || type === 'episode' ? (type as HistoryType) : undefined, q: q || undefined };
+}
+
+export function historyRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get('/history', async (c) => {
+    const { deps } = c.var;
+    const account = await historyAccount(deps);
+    const filter = parseFilter(c);
+    const total = account ? countPlays(deps.sqlite, account.id) : 0;
+    // The filter form asks for the results only.
+    if (c.req.header('hx-request') && (c.req.header('hx-target') ?? '').includes('history-results')) {
+      return c.html(<HistoryResults view={await resultsView(deps, account?.id, filter)} total={total} />);
+    }
+    const enabled = await tmdbEnabled(deps);
+    const view = {
+      status: await statusView(deps, account),
+      total,
+      chart: chartView(deps, account?.id),
+      results: await resultsView(deps, account?.id, filter, undefined, enabled),
+      tmdbEnabled: enabled,
+    };
+    return c.render(<HistoryPage view={view} csrf={c.var.csrf} />, { title: 'Trakt history', nav: 'history' });
+  });
+
+  app.get('/history/page', async (c) => {
+    const before = parseCursor(c.req.query('before'));
+    if (!before) return c.text('Which plays? "before" must be a cursor from the list; reload the page.', 400);
+    const { deps } = c.var;
+    const account = await historyAccount(deps);
+    const filter = parseFilter(c);
+    const v = await resultsView(deps, account?.id, filter, before);
+    return c.html(
+      <>
+        <MoreSentinel next={v.next} filter={filter} />
+        <hx-partial hx-target="#history-list" hx-swap="beforeend">
+          <PlayRows plays={v.plays} />
+        </hx-partial>
+      </>,
+    );
+  });
+
+  app.get('/history/poster/:media{movie|tv}/:id{[0-9]{1,10}}', async (c) => {
+    const media = c.req.param('media') as 'movie' | 'tv';
+    const title = (c.req.query('title') ?? '').slice(0, 200);
+    const url = await posterService(c.var.deps).poster({ media, tmdbId: Number(c.req.param('id')) });
+    return c.html(<Poster state={url ? { kind: 'img', url } : { kind: 'none' }} title={title} />);
+  });
+
+  app.post('/history/refresh', async (c) => {
+    const { deps } = c.var;
+    const account = await historyAccount(deps);
+    if (account) {
+      historyService(deps).request(account.id, 'full', 0);
+      deps.log.info({ component: 'history', accountId: account.id }, 'full history refresh requested');
+    }
+    if (!c.req.header('hx-request')) return c.redirect('/history', 303);
+    const status = await statusView(deps, account);
+    // Shown as started at once; the live stream carries its progress.
+    if (account && !status.running) status.running = { kind: 'full', pagesDone: 0, itemsDone: 0 };
+    return c.html(<HistoryStatus view={status} csrf={c.var.csrf} />);
+  });
+
+  app.get('/history/client.js', (c) => {
+    c.header('content-type', 'text/javascript; charset=utf-8');
+    c.header('cache-control', 'no-cache');
+    return c.body(HISTORY_CLIENT_JS);
+  });
+  return app;
+}
