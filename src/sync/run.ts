@@ -42,6 +42,8 @@ export interface RunnerOptions {
   heartbeatMs?: number;
   /** Throttle for progress callbacks. */
   progressMs?: number;
+  /** Brings the Trakt history mirror up to date before planning (its episode ids fix numbering differences). */
+  refreshHistory?: (accountId: number) => Promise<unknown>;
   /** Called (throttled) with the run row as it changes; the service renders it onto the live bus. */
   onProgress?: (run: SyncRunRow) => void;
 }
@@ -207,6 +209,13 @@ async function execute(
     const traktResult = await mirrorTrakt(deps.sqlite, counted, { full: start.full, previous });
     log.info({ fetched: traktResult.fetched, skipped: traktResult.skipped }, `Trakt: ${traktResult.watchedRows} watched and ${traktResult.ratingRows} rated items read; unchanged lists skipped: ${traktResult.skipped.join(', ') || 'none'}`);
 
+    if (opts.refreshHistory) {
+      try {
+        await opts.refreshHistory(trakt.accountId);
+      } catch (err) {
+        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'the Trakt history mirror could not be refreshed; episodes are matched with what it has');
+      }
+    }
     await setPhase('planning', 'planning');
     remapEpisodeNumbering(deps.sqlite, plex.machineIdentifier, trakt.accountId);
     const plan = computePlan(deps.sqlite, trakt.accountId, plex.machineIdentifier, settings);

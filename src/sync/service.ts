@@ -14,6 +14,10 @@ import type { SyncPorts } from './ports.js';
 import { startSyncRun, SyncBusyError, SYNC_LEASE, type RunnerOptions, type StartedRun, type StartOptions } from './run.js';
 import { getSyncSettings } from './settings.js';
 import { createSyncPorts } from './wiring.js';
+import { historyService } from '../history/service.js';
+
+/** How long a run waits for the history mirror before planning with what it has. */
+const HISTORY_WAIT_MS = 60_000;
 
 export const SYNC_JOB = 'sync';
 
@@ -75,7 +79,13 @@ export class SyncService {
 }
 
 export function syncService(deps: AppDeps): SyncService {
-  deps.sync ??= new SyncService(deps, createSyncPorts(deps));
+  deps.sync ??= new SyncService(deps, createSyncPorts(deps), {
+    refreshHistory: (accountId) =>
+      Promise.race([
+        historyService(deps).refreshNow(accountId, 'auto'),
+        new Promise((resolve) => setTimeout(resolve, HISTORY_WAIT_MS).unref()),
+      ]),
+  });
   return deps.sync;
 }
 

@@ -9,7 +9,8 @@ import type { TraktTransport } from '../trakt/client-core.js';
 import { traktClients } from '../trakt/registry.js';
 import { historyProbe } from '../scrobble/history-probe.js';
 import type { AppDeps } from '../web/env.js';
-import type { SyncPlex, SyncPorts, SyncTrakt, TraktResponse } from './ports.js';
+import type { PlexServerClient } from '../plex/server-client.js';
+import type { PlexMeta, PlexSectionRef, SyncPlex, SyncPorts, SyncTrakt, TraktResponse } from './ports.js';
 
 function splitQuery(pathWithQuery: string): [string, Record<string, string>] {
   const [path, query] = pathWithQuery.split('?');
@@ -30,6 +31,27 @@ export function traktPortFrom(client: Pick<TraktTransport, 'send'>, accountId: n
     get: (p) => call('GET', p),
     post: (p, b) => call('POST', p, b),
     probe: historyProbe((p) => call('GET', p)),
+  };
+}
+
+/**
+ * Adapts engineer B's Plex server client. `selected` says which movie/show sections are
+ * synced (default: every movie and show library, the product's default).
+ */
+export function plexPortFrom(client: Pick<PlexServerClient, 'sections' | 'itemsPage' | 'markWatched' | 'rate'>, machineIdentifier: string, selected: (key: string) => boolean = () => true): SyncPlex {
+  return {
+    machineIdentifier,
+    async sections(): Promise<PlexSectionRef[]> {
+      return (await client.sections())
+        .filter((s) => (s.type === 'movie' || s.type === 'show') && selected(s.key))
+        .map((s) => ({ id: s.key, type: s.type as 'movie' | 'show', title: s.title }));
+    },
+    async items(sectionId, type, page) {
+      const p = await client.itemsPage(sectionId, type, page);
+      return { items: p.items as unknown as PlexMeta[], totalSize: p.totalSize };
+    },
+    markWatched: (ratingKey) => client.markWatched(ratingKey),
+    rate: (ratingKey, rating) => client.rate(ratingKey, rating),
   };
 }
 

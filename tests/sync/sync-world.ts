@@ -8,7 +8,8 @@ import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
 import type { SyncRunRow } from '../../src/db/tables/sync.js';
 import { startSyncRun, type RunnerOptions, type StartOptions } from '../../src/sync/run.js';
 import type { SyncPorts } from '../../src/sync/ports.js';
-import { createSyncPorts } from '../../src/sync/wiring.js';
+import { createSyncPorts, plexPortFrom } from '../../src/sync/wiring.js';
+import { PlexServerClient } from '../../src/plex/server-client.js';
 import { SyncService } from '../../src/sync/service.js';
 import { TraktClientRegistry, type TraktRegistryOptions } from '../../src/trakt/registry.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake, type TraktFake, type TraktFakeOptions } from '../fakes/trakt/index.js';
@@ -30,6 +31,8 @@ export interface WorldOptions {
   trakt?: TraktFakeOptions;
   client?: TraktRegistryOptions;
   runner?: RunnerOptions;
+  /** Use the tests' own small Plex client instead of engineer B's PlexServerClient. */
+  plainPlex?: boolean;
   /** Skip seeding Trakt (e.g. to seed it differently). */
   seedTrakt?: boolean;
 }
@@ -53,7 +56,10 @@ export async function makeSyncWorld(lib: Library, opts: WorldOptions = {}): Prom
     createdAt: t.created_at * 1000,
     expiresAt: (t.created_at + t.expires_in) * 1000,
   });
-  const ports = createSyncPorts(ctx.deps, { plex: async () => standInClient(targetOf(plex)) });
+  // Engineer B's real Plex server client against the stand-in (opts.plainPlex: the test's own small client).
+  const plexClient = new PlexServerClient({ baseUrl: plex.url, token: plex.token, clientIdentifier: 'sync-tests', timeoutMs: 5_000 });
+  const plexPort = opts.plainPlex ? standInClient(targetOf(plex)) : plexPortFrom(plexClient, lib.machineIdentifier);
+  const ports = createSyncPorts(ctx.deps, { plex: async () => plexPort });
   // The service's own SyncService (pages, API, jobs) uses the same ports.
   ctx.deps.sync = new SyncService(ctx.deps, ports, { heartbeatMs: 200, progressMs: 20, ...opts.runner });
   return {
