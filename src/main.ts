@@ -11,6 +11,7 @@ import { createContext, type ContextOptions } from './context.js';
 import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
+import { startHistoryRefresher } from './history/service.js';
 import { jobRegistry } from './sync/service.js';
 import type { AppDeps } from './web/env.js';
 
@@ -45,6 +46,8 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const jobs = jobRegistry(deps);
   await jobs.start();
   const beacon = startServerBeacon(deps.db, url);
+  // The Trakt history mirror: first fill in the background, then kept current.
+  const history = startHistoryRefresher(deps);
   if (deps.setupCode) {
     log.warn(
       { component: 'auth' },
@@ -68,6 +71,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
         jobs.stop();
         await deps.sync?.stop(); // a running sync stops after its batch in flight
         await beacon.stop();
+        await history.stop();
         deps.bus.close(); // ends SSE streams so the server can close
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);

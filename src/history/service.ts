@@ -179,7 +179,9 @@ export class HistoryService {
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
     this.unsubscribe?.();
-    await Promise.allSettled([...this.chains.values()]);
+    // A refresh stops between pages; a Trakt request in flight is not waited for beyond a few seconds.
+    const grace = new Promise<void>((r) => setTimeout(r, 3000).unref());
+    await Promise.race([Promise.allSettled([...this.chains.values()]), grace]);
   }
 }
 
