@@ -1,15 +1,15 @@
 /**
  * The real sync ports: the connected Trakt account's shared client (engineer A's
  * registry, so the webhook worker and the sync spend one budget) and the Plex server
- * (engineer B's client). Until the Plex modules land, `plex()` answers null and a run
- * says "connect Plex".
+ * (engineer B's client): for now the server preset by PLEX_URL/PLEX_TOKEN, else null and a
+ * run says "connect Plex".
  */
 import { defaultTraktAccount } from '../db/repos/trakt-accounts.js';
 import type { TraktTransport } from '../trakt/client-core.js';
 import { traktClients } from '../trakt/registry.js';
 import { historyProbe } from '../scrobble/history-probe.js';
 import type { AppDeps } from '../web/env.js';
-import type { PlexServerClient } from '../plex/server-client.js';
+import { PlexServerClient } from '../plex/server-client.js';
 import type { PlexMeta, PlexSectionRef, SyncPlex, SyncPorts, SyncTrakt, TraktResponse } from './ports.js';
 
 function splitQuery(pathWithQuery: string): [string, Record<string, string>] {
@@ -59,9 +59,28 @@ export interface SyncPortOverrides {
   plex?: () => Promise<SyncPlex | null>;
 }
 
+/**
+ * The Plex server preset by PLEX_URL + PLEX_TOKEN, every movie and show library. (The server
+ * chosen by the PIN login and the selected sections come from engineer B's settings once
+ * they land; until then only the preset is used.)
+ */
+function presetPlex(deps: AppDeps): () => Promise<SyncPlex | null> {
+  let port: SyncPlex | undefined;
+  return async () => {
+    const { url, token } = deps.config.plex;
+    if (!url || !token) return null;
+    if (port) return port;
+    deps.secretRegistry.add(token);
+    const client = new PlexServerClient({ baseUrl: url, token, clientIdentifier: `plex-trakt-sync-${deps.version}`, version: deps.version });
+    const { machineIdentifier } = await client.identity();
+    port = plexPortFrom(client, machineIdentifier);
+    return port;
+  };
+}
+
 export function createSyncPorts(deps: AppDeps, overrides: SyncPortOverrides = {}): SyncPorts {
   return {
-    plex: overrides.plex ?? (async () => null),
+    plex: overrides.plex ?? presetPlex(deps),
     trakt: async () => {
       const account = await defaultTraktAccount(deps.db);
       if (!account || account.status === 'disconnected') return null;

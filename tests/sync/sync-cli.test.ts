@@ -88,6 +88,15 @@ describe('plex-trakt-sync sync', () => {
     expect(w.trakt.plays('alice')).toHaveLength(4);
   });
 
+  it('uses the Plex server preset by PLEX_URL and PLEX_TOKEN', async () => {
+    w.plex.watch(w.lib.shows[0]!.episodes[1]!.key);
+    const io = capture();
+    const code = await syncCommand(loadConfig({ ...env, PLEX_URL: w.plex.url, PLEX_TOKEN: w.plex.token }), [], io);
+    expect(code, io.err_.join('\n')).toBe(0);
+    expect(JSON.parse(io.out_[0]!)).toMatchObject({ status: 'succeeded', counts: { addedToTrakt: 2 } });
+    expect(w.trakt.plays('alice')).toHaveLength(6);
+  });
+
   it('says what to connect when Plex is not connected (exit 1, still one JSON line)', async () => {
     const io = capture();
     const code = await syncCommand(loadConfig(env), [], io);
