@@ -6,6 +6,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_core.js';
 import * as m0002 from './0002_trakt_accounts.js';
+import * as m0003 from './0003_plex.js';
 import * as m0004 from './0004_ledger.js';
 import * as m0005 from './0005_webhook_events.js';
 import * as m0006 from './0006_sync.js';
@@ -14,6 +15,7 @@ import * as m0007 from './0007_history.js';
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_trakt_accounts': m0002,
+  '0003_plex': m0003,
   '0004_ledger': m0004,
   '0005_webhook_events': m0005,
   '0006_sync': m0006,

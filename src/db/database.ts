@@ -10,7 +10,8 @@ import type { TraktTables } from './tables/trakt.js';
 import type { SyncTables } from './tables/sync.js';
 import type { WebhookTables } from './tables/webhooks.js';
 import type { HistoryTables } from './tables/history.js';
+import type { PlexTables } from './tables/plex.js';
 
-export interface Database extends CoreTables, LedgerTables, TraktTables, WebhookTables, SyncTables, HistoryTables {}
+export interface Database extends CoreTables, LedgerTables, TraktTables, WebhookTables, SyncTables, HistoryTables, PlexTables {}
 
 export type Db = Kysely<Database>;

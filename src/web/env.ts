@@ -13,6 +13,7 @@ import type { WebhookQueueHandle } from '../scrobble/queue-handle.js';
 import type { JobRegistry } from '../jobs/registry.js';
 import type { SyncService } from '../sync/service.js';
 import type { TraktClientRegistry } from '../trakt/registry.js';
+import type { PlexOverrides } from '../plex/deps.js';
 
 /** Everything the web layer needs, passed in by main.ts (or a test). Features add their services here. */
 export interface AppDeps {
@@ -39,6 +40,8 @@ export interface AppDeps {
   jobs?: JobRegistry;
   /** One Trakt client per account (src/trakt/registry.ts `traktClients(deps)`); set by a test to inject fetch or budgets. */
   traktClients?: TraktClientRegistry;
+  /** Plex client hooks (fetch, timeouts) for tests; src/plex/connected.ts reads them. */
+  plex?: PlexOverrides;
 }
 
 export interface AppEnv {

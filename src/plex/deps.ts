@@ -1,0 +1,12 @@
+/** Test and tuning hooks for the Plex clients a feature gets from `plexServerFor(deps)` and friends. */
+import type { FetchLike, PlexRetry } from './http.js';
+
+export interface PlexOverrides {
+  fetch?: FetchLike;
+  /** Connection tests (`/identity`): 5 s unless a test needs it shorter. */
+  connectTimeoutMs?: number;
+  /** Every other request: 15 s. */
+  timeoutMs?: number;
+  retry?: PlexRetry;
+  sleep?: (ms: number) => Promise<void>;
+}
