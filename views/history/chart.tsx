@@ -50,7 +50,7 @@ export function PlaysChart(props: { buckets: MonthBucket[] }) {
               <rect x={x} y={PAD.top} width={barW} height={plotH} fill="transparent" />
               {he > 0 && <rect x={x} y={base - he} width={barW} height={he} class="fill-sky-500" rx="1" />}
               {hm > 0 && <rect x={x} y={base - he - hm} width={barW} height={hm} class="fill-amber-500" rx="1" />}
-              {(mo === '01' || i === 0) && (
+              {(mo === '01' || (i === 0 && Number(mo) <= 10)) && (
                 <text x={x + barW / 2} y={H - 6} text-anchor="middle" class="fill-slate-500 text-[10px]">
                   {mo === '01' ? yr : `${MONTHS[Number(mo) - 1]} ${yr}`}
                 </text>

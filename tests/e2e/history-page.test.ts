@@ -1,0 +1,168 @@
+/**
+ * The History page in a real browser against the Trakt emulator and a TMDB stand-in: the
+ * background fill, the seeded plays in order with day headings, three pages by scrolling,
+ * filters, posters arriving on their own, and a new play appearing at the top live.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { loadConfig } from '../../src/config/env.js';
+import { countPlays } from '../../src/db/repos/history-plays.js';
+import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
+import { requestHistoryRefresh } from '../../src/history/service.js';
+import { startService, type ServiceHandle } from '../../src/main.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
+import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
+import { LogCapture, tempDir } from '../helpers/context.js';
+import { seedCatalogue, seedPlays } from '../http/history-world.js';
+
+const TMDB_KEY = '0123456789abcdef0123456789abcdef';
+const PLAYS = 130;
+
+/** A small TMDB stand-in: /3/configuration, /3/movie/:id, /3/tv/:id and the images they name. */
+async function startTmdbStandIn(): Promise<{ url: string; hits: string[]; stop(): Promise<void> }> {
+  const hits: string[] = [];
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://x');
+    hits.push(u.pathname);
+    const send = (status: number, type: string, body: string) => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    };
+    if (u.pathname.startsWith('/3/') && u.searchParams.get('api_key') !== TMDB_KEY) return send(401, 'application/json', '{"status_code":7}');
+    if (u.pathname === '/3/configuration') return send(200, 'application/json', JSON.stringify({ images: { poster_sizes: ['w92', 'w154', 'w185', 'original'] } }));
+    const m = /^\/3\/(movie|tv)\/(\d+)$/.exec(u.pathname);
+    if (m) return send(200, 'application/json', JSON.stringify({ id: Number(m[2]), poster_path: `/${m[1]}-${m[2]}.svg` }));
+    if (/^\/t\/p\/w154\/[a-z]+-\d+\.svg$/.test(u.pathname)) {
+      return send(200, 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg" width="44" height="64"><rect width="44" height="64" fill="#0ea5e9"/></svg>');
+    }
+    send(404, 'application/json', '{"status_code":34}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    hits,
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+let fake: TraktFake;
+let tmdb: Awaited<ReturnType<typeof startTmdbStandIn>>;
+let service: ServiceHandle;
+let browser: BrowserContext;
+let accountId: number;
+
+beforeAll(async () => {
+  fake = await startTraktFake({ rateLimits: false });
+  seedCatalogue(fake);
+  // The newest play a little before now, so "today" has plays and the new one goes on top.
+  seedPlays(fake, PLAYS, Math.floor(Date.now() / 1000) * 1000 - 2 * 3600_000);
+  tmdb = await startTmdbStandIn();
+  const env = {
+    DATA_DIR: tempDir(),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    TRAKT_API_URL: fake.url,
+    TRAKT_OAUTH_URL: fake.url,
+    TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID,
+    TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+    TMDB_API_KEY: TMDB_KEY,
+    TMDB_API_URL: `${tmdb.url}/3`,
+    TMDB_IMAGE_URL: `${tmdb.url}/t/p`,
+  };
+  // Connected before the service starts, as after a login: the refresher fills the mirror on start.
+  const first = await startService(loadConfig(env), { logSink: new LogCapture() });
+  const t = fake.issueToken('alice');
+  const account = await saveConnectedAccount(first.deps.db, first.deps.cipher, { username: 'alice', slug: 'alice' }, DEFAULT_CLIENT_ID, {
+    accessToken: t.access_token,
+    refreshToken: t.refresh_token,
+    createdAt: t.created_at * 1000,
+    expiresAt: (t.created_at + t.expires_in) * 1000,
+  });
+  accountId = account.id;
+  await first.close();
+  service = await startService(loadConfig(env), { logSink: new LogCapture() });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await service?.close();
+  await tmdb?.stop();
+  await fake?.stop();
+});
+
+describe('the History page in a browser', () => {
+  it('fills in the background, lists in order, scrolls three pages, filters, shows posters, and takes a new play live', async () => {
+    await expect.poll(() => countPlays(service.deps.sqlite, accountId), { timeout: 15_000 }).toBe(PLAYS);
+    const page = await browser.newPage();
+    const problems = watchConsole(page);
+    await page.goto(service.url);
+    await page.fill('input[name=setupCode]', service.deps.setupCode!);
+    await page.fill('input[name=password]', 'a good long password');
+    await page.fill('input[name=confirm]', 'a good long password');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${service.url}/`);
+
+    const traktRequests = fake.server.requests.length;
+    await page.goto(`${service.url}/history`);
+    await expect.poll(() => service.deps.bus.hasSubscribers('history'), { timeout: 5000 }).toBe(true);
+    const expected = fake.plays('alice').map((p) => `play-${p.id}`);
+    const shownIds = () => page.locator('#history-list li.play').evaluateAll((els) => els.map((e) => e.id));
+    expect(await shownIds()).toEqual(expected.slice(0, 50));
+    expect(await page.locator('#history-total').textContent()).toBe(`${PLAYS} plays`);
+    // Day headings in the browser's time zone, one per day, before that day's first play.
+    const headings = await page.locator('#history-list li.day-heading').count();
+    expect(headings).toBeGreaterThan(1);
+    expect(headings).toBeLessThan(50);
+    expect(await page.locator('#history-list > li').first().getAttribute('class')).toContain('day-heading');
+    // The chart: 24 months.
+    expect(await page.locator('#history-chart g.chart-month').count()).toBe(24);
+
+    // Posters arrive on their own from the TMDB stand-in.
+    await expect.poll(() => page.locator('#history-list img[data-poster=loaded]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const src = await page.locator('#history-list img[data-poster=loaded]').first().getAttribute('src');
+    expect(src).toMatch(new RegExp(`^${tmdb.url}/t/p/w154/(movie|tv)-\\d+\\.svg$`));
+    await expect.poll(() => page.locator('#history-list img[data-poster=loaded]').first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(44);
+    await screenshot(page, 'history');
+
+    // Three pages by scrolling to the end.
+    for (let n = 2; n <= 3; n++) {
+      await page.locator('#history-more').scrollIntoViewIfNeeded();
+      await expect.poll(async () => (await shownIds()).length, { timeout: 5000 }).toBe(Math.min(PLAYS, n * 50));
+    }
+    expect(await shownIds()).toEqual(expected);
+    await page.locator('#history-more').scrollIntoViewIfNeeded();
+    await expect.poll(() => page.locator('#history-more[data-end]').count()).toBe(1);
+    expect(fake.server.requests.length).toBe(traktRequests); // opening and scrolling never called Trakt
+
+    // Filters: movies only, then a search.
+    await page.locator('label:has-text("Movies")').click();
+    await expect.poll(() => page.locator('#history-list li.play[data-type=episode]').count()).toBe(0);
+    expect(await page.locator('#history-list li.play[data-type=movie]').count()).toBe(50);
+    expect(page.url()).toContain('type=movie');
+    await page.fill('input[name=q]', 'Movie 7');
+    await expect.poll(async () => (await page.locator('#history-list li.play .play-title').allTextContents()).every((t) => /^Movie 7\b/.test(t))).toBe(true);
+    expect(await page.locator('#history-list li.play').count()).toBeGreaterThan(0);
+    await page.locator('label:has-text("All")').click();
+    await page.fill('input[name=q]', '');
+    await expect.poll(async () => (await shownIds()).slice(0, 3), { timeout: 5000 }).toEqual(expected.slice(0, 3));
+
+    // A play added on Trakt's site, then a refresh request (as after a sync or a scrobble): on top, live.
+    await page.evaluate(() => ((globalThis as any).__sameDocument = true));
+    const id = fake.addPlay('alice', { type: 'movie', trakt: 105 }, new Date().toISOString(), 'watch');
+    fake.user('alice').activities.touch('movies', 'watched_at', Date.now());
+    requestHistoryRefresh(service.deps, accountId);
+    await expect.poll(async () => (await shownIds())[0], { timeout: 10_000 }).toBe(`play-${id}`);
+    expect(await page.evaluate(() => (globalThis as any).__sameDocument)).toBe(true);
+    expect(await page.locator('#history-total').textContent()).toBe(`${PLAYS + 1} plays`);
+    expect(await page.locator(`#play-${id} .play-title`).textContent()).toMatch(/^Movie 5/);
+
+    expect(problems).toEqual([]);
+  });
+});
