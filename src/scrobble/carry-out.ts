@@ -63,6 +63,16 @@ export function failureSentence(status: number, body: unknown): string {
   }
 }
 
+/** A JSON object with `key` (Trakt's answers to a stop and a history add always have one). */
+function isObject(body: unknown, key: string): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && key in body;
+}
+
+function unreadable(body: unknown): string {
+  const text = typeof body === 'string' ? body : JSON.stringify(body) ?? '';
+  return `Trakt answered OK with something that is not its answer (${text.replace(/\s+/g, ' ').slice(0, 60)})`;
+}
+
 function intentFor(c: CarryInput, ref: MediaRef, i: number, key: string, request: unknown): LedgerIntent {
   const d = c.decision;
   return {
@@ -155,6 +165,11 @@ async function carryOutScrobbles(c: CarryInput, todo: Array<{ ref: MediaRef; i: 
     answers.push({ status: answer.status, body: answer.body });
     const cls = classify(answer.status);
     const b = (answer.body ?? {}) as { action?: string; id?: number };
+    if (cls === 'ok' && d.action === 'scrobble.stop' && !isObject(answer.body, 'action')) {
+      // A 2xx that is not Trakt's answer (a proxy's page, a cut-off body): the play may or may not
+      // exist. Treated like no answer: the intent stays, and the next attempt probes history first.
+      return { kind: 'retry', reason: `${unreadable(answer.body)}; the event will be tried again.`, answer: answers };
+    }
     if (cls === 'ok') {
       const outcome = typeof b.action === 'string' ? b.action : 'ok';
       await settle(c.db, [{ id: rowId!, status: 'sent', outcome, traktHistoryId: outcome === 'scrobble' && typeof b.id === 'number' ? b.id : null }]);
@@ -192,6 +207,10 @@ async function carryOutBulk(c: CarryInput, todo: Array<{ ref: MediaRef; i: numbe
   }
   const cls = classify(answer.status);
   const shown = { status: answer.status, body: answer.body };
+  if (cls === 'ok' && d.action === 'history.add' && !isObject(answer.body, 'added')) {
+    // As for a stop: an unreadable 2xx leaves the intents to be probed before anything is re-sent.
+    return { kind: 'retry', reason: `${unreadable(answer.body)}; the event will be tried again.`, answer: shown };
+  }
   if (cls !== 'ok') {
     const reason = failureSentence(answer.status, answer.body);
     await settle(c.db, ids.map((id) => ({ id, status: 'failed' as const, outcome: `http ${answer.status}`, error: reason })));

@@ -9,6 +9,18 @@ function startOfTodayUtc(now = Date.now()): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
 
+/**
+ * What is wrong right now, if anything: the newest event that is waiting to be tried again
+ * (Trakt down, slow, rate limiting, answering garbage), with its reason.
+ */
+export function currentWebhookProblem(deps: Pick<AppDeps, 'sqlite'>): { eventId: number; reason: string; attempts: number; nextAttemptAt: string; waiting: number } | null {
+  const row = deps.sqlite
+    .prepare("select id, reason, attempts, next_attempt_at, (select count(*) from webhook_events where status = 'pending' and attempts > 0) as waiting from webhook_events where status = 'pending' and attempts > 0 order by id desc limit 1")
+    .get() as { id: number; reason: string | null; attempts: number; next_attempt_at: number; waiting: number } | undefined;
+  if (!row) return null;
+  return { eventId: row.id, reason: row.reason ?? 'unknown', attempts: row.attempts, nextAttemptAt: new Date(row.next_attempt_at).toISOString(), waiting: row.waiting };
+}
+
 export async function webhookCardView(deps: AppDeps, webhookUrl: string): Promise<WebhookCardView> {
   const [last, today, failed] = await Promise.all([lastWebhookEvent(deps.db), countWebhookEvents(deps.db, undefined, startOfTodayUtc()), countWebhookEvents(deps.db, 'failed')]);
   return {
@@ -17,6 +29,7 @@ export async function webhookCardView(deps: AppDeps, webhookUrl: string): Promis
     today,
     queueDepth: pendingCount(deps.sqlite),
     failed,
+    problem: currentWebhookProblem(deps)?.reason,
   };
 }
 
@@ -28,6 +41,7 @@ statusParts.push(async (deps) => {
       failed: await countWebhookEvents(deps.db, 'failed'),
       lastReceivedAt: last ? new Date(last.received_at).toISOString() : null,
       lastServer: last?.server_title ?? null,
+      problem: currentWebhookProblem(deps),
     },
   };
 });

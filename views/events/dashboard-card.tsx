@@ -8,6 +8,8 @@ export interface WebhookCardView {
   today: number;
   queueDepth: number;
   failed: number;
+  /** Why events are waiting to be tried again (Trakt down, slow, rate limiting...), when they are. */
+  problem?: string;
 }
 
 export function WebhookCard(props: { view: WebhookCardView }) {
@@ -43,6 +45,11 @@ export function WebhookCard(props: { view: WebhookCardView }) {
           </dd>
         </div>
       </dl>
+      {v.problem && (
+        <p class="mt-3 rounded-md bg-amber-50 p-2 text-sm text-amber-800 dark:bg-amber-950 dark:text-amber-200" id="webhooks-problem" role="status">
+          {`Events are waiting to be retried: ${v.problem}`}
+        </p>
+      )}
       <p class="mt-3 break-all text-sm text-slate-500">
         Add this URL in Plex Web → Settings → Webhooks: <code>{v.webhookUrl}</code>
       </p>
