@@ -16,8 +16,12 @@ export interface GuidContext {
   agent: AgentStyle;
   /** The show's ids (episodes and seasons) or the movie's. */
   ids: ExternalIds;
-  /** Unique per item: the hex part of plex:// guids and the number of local:// ones. */
-  serial: number;
+  /**
+   * What the agent matched: the library-model key. Copies of a movie in two sections and
+   * its editions share it, so they share a plex:// guid, as on a real server.
+   */
+  identity: string;
+  /** The item's own ratingKey (local:// guids are per item). */
   ratingKey: string;
   /** HAMA's AniDB id of the show (the model has none: the seed invents one). */
   anidb?: number;
@@ -31,11 +35,16 @@ const LEGACY: Partial<Record<AgentStyle, { provider: string; id: (c: GuidContext
   'hama-anidb': { provider: 'com.plexapp.agents.hama', id: (c) => (c.anidb ? `anidb-${c.anidb}` : undefined) },
 };
 
-/** A 24-hex id like Plex's (`5d7768ba96b655001fdc0408`), unique per serial and type. */
-export function plexHex(serial: number, type: string): string {
-  let h = 0x811c9dc5;
-  for (const ch of `${type}:${serial}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-  return `5d${h.toString(16).padStart(8, '0')}${serial.toString(16).padStart(14, '0')}`;
+const fnv = (text: string, seed: number): string => {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+};
+
+/** A 24-hex id like Plex's (`5d7768ba96b655001fdc0408`), stable for an identity and type. */
+export function plexHex(identity: string, type: string): string {
+  const text = `${type}:${identity}`;
+  return `5d${fnv(text, 0x811c9dc5)}${fnv(text, 0x2f1b3c4d)}${fnv(text, 0x6a09e667).slice(0, 6)}`;
 }
 
 export function externalGuids(ids: ExternalIds): string[] {
@@ -46,7 +55,7 @@ export function externalGuids(ids: ExternalIds): string[] {
   return out;
 }
 
-const noneHash = (serial: number): string => plexHex(serial, 'none').padEnd(40, '0');
+const noneHash = (identity: string): string => `${plexHex(identity, 'none')}${fnv(identity, 0x510e527f)}${fnv(identity, 0x9b05688c)}`;
 
 /**
  * The guid of a movie (`path` empty), show (empty), season ([season]) or episode
@@ -56,9 +65,9 @@ export function guidsFor(type: 'movie' | 'show' | 'season' | 'episode', ctx: Gui
   const suffix = path.map((n) => `/${n}`).join('');
   if (ctx.agent === 'modern') {
     const ids = type === 'episode' ? (own ?? {}) : type === 'season' ? {} : ctx.ids;
-    return { guid: `plex://${type}/${plexHex(ctx.serial, type)}`, external: externalGuids(ids) };
+    return { guid: `plex://${type}/${plexHex(ctx.identity, type)}`, external: externalGuids(ids) };
   }
-  if (ctx.agent === 'none') return { guid: `com.plexapp.agents.none://${noneHash(ctx.serial)}${suffix}?lang=xn`, external: [] };
+  if (ctx.agent === 'none') return { guid: `com.plexapp.agents.none://${noneHash(ctx.identity)}${suffix}?lang=xn`, external: [] };
   const legacy = LEGACY[ctx.agent];
   const id = legacy?.id(ctx);
   // Unmatched items (and the local agent) get a local:// guid, as Plex gives them.

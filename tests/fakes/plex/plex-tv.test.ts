@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER_PLEX_TV_ID } from './accounts.js';
-import { startHarness, type Harness, type JsonResponse } from './test-support.js';
+import { fetchJson, startHarness, type Harness, type JsonResponse } from './test-support.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -11,7 +11,7 @@ afterAll(() => h.fakes.stop());
 const CLIENT = { 'x-plex-client-identifier': 'pts-client-0001', 'x-plex-product': 'Plex-Trakt Sync', accept: 'application/json' };
 
 function tv(path: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<JsonResponse> {
-  return fetch(`${h.fakes.tvUrl}${path}`, { method: init.method ?? 'GET', headers: init.headers ?? CLIENT });
+  return fetchJson(`${h.fakes.tvUrl}${path}`, { method: init.method ?? 'GET', headers: init.headers ?? CLIENT });
 }
 
 describe('plex.tv PIN login', () => {
@@ -73,7 +73,7 @@ describe('plex.tv PIN login', () => {
 
   it('approves through the page endpoint only for the PIN owner client, as the chosen account', async () => {
     const pin = await (await tv('/api/v2/pins?strong=true', { method: 'POST' })).json();
-    const post = (body: unknown) => fetch(`${h.fakes.authUrl}/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) => fetchJson(`${h.fakes.authUrl}/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await post({ clientID: 'wrong', code: pin.code })).status).toBe(400);
     expect((await post({ clientID: 'pts-client-0001', code: 'nope' })).status).toBe(404);
     const ok = await post({ clientID: 'pts-client-0001', code: pin.code, accountId: 5_551_234 });
@@ -94,7 +94,7 @@ describe('plex.tv PIN login', () => {
   });
 
   it('serves the auth page as HTML that reads the fragment', async () => {
-    const res = await fetch(h.fakes.authUrl);
+    const res = await fetchJson(h.fakes.authUrl);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     const html = await res.text();
@@ -133,9 +133,9 @@ describe('plex.tv account and resources', () => {
     expect(local).toHaveLength(1);
     expect(server.connections.some((c: any) => c.relay)).toBe(true);
     expect(server.connections[0].local).toBe(false); // a picker that takes the first one gets a dead one
-    const identity = await (await fetch(`${local[0].uri}/identity`, { headers: { accept: 'application/json' } })).json();
+    const identity = await (await fetchJson(`${local[0].uri}/identity`, { headers: { accept: 'application/json' } })).json();
     expect(identity.MediaContainer.machineIdentifier).toBe(server.clientIdentifier);
-    const sections = await fetch(`${local[0].uri}/library/sections`, { headers: { 'x-plex-token': server.accessToken } });
+    const sections = await fetchJson(`${local[0].uri}/library/sections`, { headers: { 'x-plex-token': server.accessToken } });
     expect(sections.status).toBe(200);
     for (const dead of server.connections.filter((c: any) => !c.local)) {
       await expect(fetch(`${dead.uri.replace('https:', 'http:')}/identity`)).rejects.toThrow();
@@ -170,9 +170,9 @@ describe('plex.tv account and resources', () => {
 
   it('drives PINs through /__control for another process', async () => {
     const pin = await (await tv('/api/v2/pins?strong=true', { method: 'POST' })).json();
-    const listed = await (await fetch(`${h.fakes.tvUrl}/__control/pins`, { method: 'POST' })).json();
+    const listed = await (await fetchJson(`${h.fakes.tvUrl}/__control/pins`, { method: 'POST' })).json();
     expect(listed.map((p: any) => p.id)).toContain(pin.id);
-    const approved = await (await fetch(`${h.fakes.tvUrl}/__control/approve-pin`, { method: 'POST', body: JSON.stringify({ ref: pin.id }) })).json();
+    const approved = await (await fetchJson(`${h.fakes.tvUrl}/__control/approve-pin`, { method: 'POST', body: JSON.stringify({ ref: pin.id }) })).json();
     expect(approved.authToken).toEqual(expect.any(String));
     expect((await (await tv(`/api/v2/pins/${pin.id}`)).json()).authToken).toBe(approved.authToken);
   });

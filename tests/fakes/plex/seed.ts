@@ -70,10 +70,13 @@ export function seedPlexFromLibrary(fakes: { pms?: PlexServerFake; tv?: PlexTvFa
     const addedAt = ADDED_BASE + Number(pms.store.peekRatingKey()) * 37;
     return { addedAt, updatedAt: addedAt + 3600 };
   };
-  const ctx = (agent: GuidContext['agent'], ids: GuidContext['ids'], anidb?: number): GuidContext => {
-    const ratingKey = pms.store.peekRatingKey();
-    return { agent, ids, serial: Number(ratingKey), ratingKey, anidb };
-  };
+  const ctx = (agent: GuidContext['agent'], ids: GuidContext['ids'], identity: string, anidb?: number): GuidContext => ({
+    agent,
+    ids,
+    identity,
+    ratingKey: pms.store.peekRatingKey(),
+    anidb,
+  });
 
   for (const m of lib.movies) {
     seedMovie(pms, m, ctx, nextTimes, applyState);
@@ -89,7 +92,7 @@ export function seedPlexFromLibrary(fakes: { pms?: PlexServerFake; tv?: PlexTvFa
   return { ...summary, ms: performance.now() - started };
 }
 
-type Ctx = (agent: GuidContext['agent'], ids: GuidContext['ids'], anidb?: number) => GuidContext;
+type Ctx = (agent: GuidContext['agent'], ids: GuidContext['ids'], identity: string, anidb?: number) => GuidContext;
 type Times = () => { addedAt: number; updatedAt: number };
 type Apply = (item: PlexItem, state: PlexState, first: boolean) => void;
 
@@ -97,7 +100,7 @@ function seedMovie(pms: PlexServerFake, m: LibMovie, ctx: Ctx, times: Times, app
   let first = true;
   for (const sectionId of m.sectionIds) {
     for (const edition of [undefined, ...(m.editions ?? [])]) {
-      const g = guidsFor('movie', ctx(m.agent, m.ids));
+      const g = guidsFor('movie', ctx(m.agent, m.ids, m.key));
       const folder = `${m.title} (${m.year})`;
       const item = pms.store.add({
         type: 'movie',
@@ -121,7 +124,7 @@ function seedMovie(pms: PlexServerFake, m: LibMovie, ctx: Ctx, times: Times, app
 }
 
 function seedShow(pms: PlexServerFake, show: LibShow, anidb: number, ctx: Ctx, times: Times, apply: Apply): { seasons: number; episodes: number } {
-  const g = guidsFor('show', ctx(show.agent, show.ids, anidb));
+  const g = guidsFor('show', ctx(show.agent, show.ids, show.key, anidb));
   const showItem = pms.store.add({
     type: 'show',
     libKey: show.key,
@@ -148,7 +151,7 @@ function seedShow(pms: PlexServerFake, show: LibShow, anidb: number, ctx: Ctx, t
   const folder = `${pms.store.sections.get(show.sectionId)!.location}/${show.title} (${show.year})`;
   let episodes = 0;
   for (const season of [...bySeason.keys()].sort((a, b) => a - b)) {
-    const sg = guidsFor('season', ctx(show.agent, show.ids, anidb), [season]);
+    const sg = guidsFor('season', ctx(show.agent, show.ids, `${show.key}:season-${season}`, anidb), [season]);
     const seasonItem = pms.store.add({
       type: 'season',
       libKey: `${show.key}:season-${season}`,
@@ -180,7 +183,7 @@ function seedShow(pms: PlexServerFake, show: LibShow, anidb: number, ctx: Ctx, t
         sharedFile = file;
         sharedLeft = extra;
       }
-      const eg = guidsFor('episode', ctx(show.agent, show.ids, anidb), [season, e.number], e.ids);
+      const eg = guidsFor('episode', ctx(show.agent, show.ids, e.key, anidb), [season, e.number], e.ids);
       const year = show.year + Math.max(0, season - 1);
       const ep = pms.store.add({
         type: 'episode',

@@ -9,6 +9,7 @@ import { startPlexFakes, type PlexFakes } from './fakes.js';
 
 /** fetch with a loosely typed JSON body (lib.dom types it as unknown). */
 export type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+export const fetchJson = (url: string, init?: RequestInit): Promise<JsonResponse> => fetch(url, init);
 
 export const unwatched = (): PlexState => ({ viewCount: 0, lastViewedAt: null });
 export const T0 = 1_750_000_000; // a fixed "now" (epoch seconds) for the manual clock
