@@ -1,5 +1,4 @@
 /** Plays per month for the picture above the History page: pure bucketing, no drawing. */
-import type { MonthCount } from '../db/repos/history-plays.js';
 
 export interface MonthBucket {
   /** "2025-03" (UTC) */
@@ -14,24 +13,22 @@ export function chartStart(now: number, months = 24): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - (months - 1), 1);
 }
 
-/** Every month of the window, oldest first, zero-filled. */
-export function monthBuckets(counts: MonthCount[], now: number, months = 24): MonthBucket[] {
+/** The UTC months of the window, oldest first, as [start, end) epoch ms. */
+export function monthRanges(now: number, months = 24): Array<{ month: string; range: [number, number] }> {
   const start = new Date(chartStart(now, months));
-  const out: MonthBucket[] = [];
-  const index = new Map<string, MonthBucket>();
+  const out: Array<{ month: string; range: [number, number] }> = [];
   for (let i = 0; i < months; i++) {
-    const d = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + i, 1));
-    const b = { month: `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`, movies: 0, episodes: 0 };
-    out.push(b);
-    index.set(b.month, b);
-  }
-  for (const c of counts) {
-    const b = index.get(c.month);
-    if (!b) continue;
-    if (c.type === 'movie') b.movies += c.n;
-    else b.episodes += c.n;
+    const from = Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + i, 1);
+    const to = Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + i + 1, 1);
+    const d = new Date(from);
+    out.push({ month: `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`, range: [from, to] });
   }
   return out;
+}
+
+/** Zips month ranges with their counts. */
+export function monthBuckets(months: Array<{ month: string }>, counts: Array<{ movies: number; episodes: number }>): MonthBucket[] {
+  return months.map((m, i) => ({ month: m.month, movies: counts[i]?.movies ?? 0, episodes: counts[i]?.episodes ?? 0 }));
 }
 
 /** A "nice" top for the y axis: 1, 2, 5 × 10^n at or above the largest month. */

@@ -1,5 +1,5 @@
 /** What the History page shows, read from the mirror only (never from Trakt). */
-import { countPlays, listPlays, monthlyCounts, type Cursor, type PlayFilter } from '../db/repos/history-plays.js';
+import { countPlays, countsByRange, listPlays, type Cursor, type PlayFilter } from '../db/repos/history-plays.js';
 import { getHistoryState } from '../db/repos/history-state.js';
 import { defaultTraktAccount } from '../db/repos/trakt-accounts.js';
 import type { HistoryRow } from '../db/tables/history.js';
@@ -8,7 +8,7 @@ import type { AppDeps } from '../web/env.js';
 import type { PlayView } from '../../views/history/play-row.js';
 import type { HistoryStatusView } from '../../views/history/status.js';
 import type { ResultsView } from '../../views/pages/history.js';
-import { chartStart, monthBuckets, type MonthBucket } from './chart.js';
+import { monthBuckets, monthRanges, type MonthBucket } from './chart.js';
 import { cursorOf } from './map.js';
 import { provenanceFor } from './provenance.js';
 import { historyService } from './service.js';
@@ -66,5 +66,6 @@ export async function statusView(deps: AppDeps, account: { id: number; username:
 }
 
 export function chartView(deps: AppDeps, accountId: number | undefined, now = Date.now()): MonthBucket[] {
-  return monthBuckets(accountId === undefined ? [] : monthlyCounts(deps.sqlite, accountId, chartStart(now)), now);
+  const months = monthRanges(now);
+  return monthBuckets(months, accountId === undefined ? [] : countsByRange(deps.sqlite, accountId, months.map((m) => m.range)));
 }

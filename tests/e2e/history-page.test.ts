@@ -128,7 +128,7 @@ describe('the History page in a browser', () => {
     await expect.poll(() => page.locator('#history-list img[data-poster=loaded]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const src = await page.locator('#history-list img[data-poster=loaded]').first().getAttribute('src');
     expect(src).toMatch(new RegExp(`^${tmdb.url}/t/p/w154/(movie|tv)-\\d+\\.svg$`));
-    await expect.poll(() => page.locator('#history-list img[data-poster=loaded]').first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(44);
+    await expect.poll(() => page.locator('#history-list img[data-poster=loaded]').first().evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(44);
     await screenshot(page, 'history');
 
     // Three pages by scrolling to the end.

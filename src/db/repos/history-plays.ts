@@ -9,6 +9,21 @@ import type { HistoryRow, HistoryType } from '../tables/history.js';
 type Sqlite = BetterSqlite3.Database;
 
 const statements = new WeakMap<Sqlite, Map<string, BetterSqlite3.Statement>>();
+/** Counts and month totals, dropped on every write to the mirror (one writer: this process's refresher). */
+const aggregates = new WeakMap<Sqlite, Map<string, unknown>>();
+
+function cached<T>(sqlite: Sqlite, key: string, compute: () => T): T {
+  let cache = aggregates.get(sqlite);
+  if (!cache) aggregates.set(sqlite, (cache = new Map()));
+  if (cache.has(key)) return cache.get(key) as T;
+  const value = compute();
+  cache.set(key, value);
+  return value;
+}
+
+function changed(sqlite: Sqlite): void {
+  aggregates.get(sqlite)?.clear();
+}
 
 function stmt(sqlite: Sqlite, sql: string): BetterSqlite3.Statement {
   let cache = statements.get(sqlite);
@@ -47,6 +62,7 @@ export function upsertPlays(sqlite: Sqlite, rows: HistoryRow[]): UpsertResult {
       else out.inserted.push(r);
     }
   })();
+  if (rows.length) changed(sqlite);
   return out;
 }
 
@@ -101,7 +117,9 @@ export function playsNewerThan(sqlite: Sqlite, accountId: number, after: Cursor,
 
 export function countPlays(sqlite: Sqlite, accountId: number, f: PlayFilter = {}): number {
   const w = where(accountId, f);
-  return (stmt(sqlite, `SELECT COUNT(*) AS n FROM trakt_history WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
+  const count = () => (stmt(sqlite, `SELECT COUNT(*) AS n FROM trakt_history WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
+  // Searches are not cached: too many distinct texts.
+  return f.q?.trim() ? count() : cached(sqlite, `count|${accountId}|${f.type ?? ''}`, count);
 }
 
 /** Plays with from <= watched_at <= to. */
@@ -123,6 +141,7 @@ export function deletePlays(sqlite: Sqlite, accountId: number, ids: number[]): n
   sqlite.transaction(() => {
     for (const id of ids) n += del.run(accountId, id).changes;
   })();
+  if (n) changed(sqlite);
   return n;
 }
 
@@ -141,11 +160,11 @@ export interface MonthCount {
   n: number;
 }
 
-/** Plays per UTC month and type since `fromMs`. */
-export function monthlyCounts(sqlite: Sqlite, accountId: number, fromMs: number): MonthCount[] {
-  return stmt(
-    sqlite,
-    `SELECT strftime('%Y-%m', watched_at / 1000, 'unixepoch') AS month, type, COUNT(*) AS n
-     FROM trakt_history WHERE account_id = ? AND watched_at >= ? GROUP BY month, type`,
-  ).all(accountId, fromMs) as MonthCount[];
+/** Plays per type in each [start, end) range (UTC months for the chart), from the covering type index. */
+export function countsByRange(sqlite: Sqlite, accountId: number, ranges: Array<[number, number]>): Array<{ movies: number; episodes: number }> {
+  return cached(sqlite, `ranges|${accountId}|${ranges.map((r) => r.join('-')).join(',')}`, () => {
+    const q = stmt(sqlite, 'SELECT COUNT(*) AS n FROM trakt_history WHERE account_id = ? AND type = ? AND watched_at >= ? AND watched_at < ?');
+    const n = (type: string, [from, to]: [number, number]) => (q.get(accountId, type, from, to) as { n: number }).n;
+    return ranges.map((r) => ({ movies: n('movie', r), episodes: n('episode', r) }));
+  });
 }
