@@ -11,6 +11,7 @@ import { tryAcquireLease } from '../db/repos/locks.js';
 import { newestPlay } from '../db/repos/history-plays.js';
 import { lastRuns } from '../db/repos/sync-runs.js';
 import { listTraktAccounts } from '../db/repos/trakt-accounts.js';
+import { metrics } from '../metrics/registry.js';
 import { traktClients } from '../trakt/registry.js';
 import type { AppDeps } from '../web/env.js';
 import { publishHistoryChange, publishHistoryProgress } from './live.js';
@@ -36,6 +37,9 @@ export interface HistoryServiceOptions {
 }
 
 export class HistorySkippedError extends Error {}
+
+const refreshes = metrics.counter('pts_history_refreshes_total', 'Trakt history mirror refreshes by kind and result.');
+const historyRequests = metrics.counter('pts_history_trakt_requests_total', 'Trakt requests made by the history mirror.');
 
 const MODE_RANK: Record<RefreshMode, number> = { auto: 0, check: 1, full: 2 };
 const LEASE_TTL_MS = 120_000;
@@ -114,11 +118,14 @@ export class HistoryService {
       this.running.set(accountId, { kind: mode === 'full' ? 'full' : 'check', pagesDone: 0, itemsDone: 0 });
       const result = await mirror.refresh(mode);
       this.lastResult.set(accountId, result);
+      refreshes.inc({ kind: result.kind, result: result.changed ? 'changed' : 'unchanged' });
+      historyRequests.inc(undefined, result.requests);
       const log = result.changed ? deps.log.info.bind(deps.log) : deps.log.debug.bind(deps.log);
       log({ component: 'history', accountId, ...result, ms: Date.now() - t0 }, result.changed ? `Trakt history refreshed: ${result.added} new, ${result.removed} removed` : 'Trakt history unchanged');
       if (result.changed) publishHistoryChange(deps, accountId, before);
       return result;
     } catch (err) {
+      refreshes.inc({ kind: mode, result: 'failed' });
       if (!this.stopped) deps.log.warn({ component: 'history', accountId, err: err instanceof Error ? err.message : String(err) }, 'Trakt history refresh failed; the mirror keeps what it had');
       throw err;
     } finally {

@@ -13,6 +13,7 @@ import { HistoryStatus } from '../../views/history/status.js';
 import { HISTORY_CLIENT_JS } from '../../views/history/client-script.js';
 import { HistoryPage, HistoryResults, MoreSentinel } from '../../views/pages/history.js';
 import type { AppEnv } from './env.js';
+import { statusParts } from './status.js';
 
 function parseFilter(c: Context<AppEnv>): PlayFilter {
   const type = c.req.query('type');
@@ -88,3 +89,19 @@ export function historyRoutes() {
   });
   return app;
 }
+
+// `/api/v1/status` and `plex-trakt-sync status`: the mirror of the account the page shows.
+statusParts.push(async (deps) => {
+  const account = await historyAccount(deps);
+  if (!account) return { history: null };
+  const s = await statusView(deps, account);
+  return {
+    history: {
+      plays: s.total,
+      phase: s.phase,
+      refreshing: s.running?.kind ?? null,
+      lastCheckedAt: s.lastCheckedAt ? new Date(s.lastCheckedAt).toISOString() : null,
+      lastError: s.lastError,
+    },
+  };
+});

@@ -1,0 +1,89 @@
+/**
+ * The background refresher: first fill on start, debounced refresh requests, refreshes after
+ * a webhook play (bus notice) and after a finished sync run, live rows for the page, the
+ * status part, and a clean stop.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { countPlays } from '../../src/db/repos/history-plays.js';
+import { createRun, updateRun } from '../../src/db/repos/sync-runs.js';
+import { historyService, requestHistoryRefresh, startHistoryRefresher } from '../../src/history/service.js';
+import { collectStatus } from '../../src/web/status.js';
+import { historyWorld, seedPlays, type HistoryWorld } from './history-world.js';
+
+let w: HistoryWorld;
+let stop: (() => Promise<void>) | undefined;
+beforeEach(async () => {
+  w = await historyWorld();
+  seedPlays(w.fake, 300, Date.now() - 3600_000);
+});
+afterEach(async () => {
+  await stop?.();
+  stop = undefined;
+  await w.close();
+});
+
+const activityGets = () => w.fake.server.received('/sync/last_activities', 'GET').length;
+/** A play added on Trakt's site: the play and the activity mark. */
+function addOnTrakt(trakt: number, at = Date.now()): number {
+  const id = w.fake.addPlay('alice', { type: 'movie', trakt }, new Date(at).toISOString());
+  w.fake.user('alice').activities.touch('movies', 'watched_at', at);
+  return id;
+}
+
+describe('the history refresher', () => {
+  it('fills on start, then refreshes once per burst of requests, and publishes the new play for the page', async () => {
+    stop = startHistoryRefresher(w.ctx.deps, { startDelayMs: 5, debounceMs: 40, runPollMs: 60_000 }).stop;
+    await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(300);
+    await expect.poll(() => historyService(w.ctx.deps).running.size).toBe(0);
+    const messages: string[] = [];
+    const unsubscribe = w.ctx.deps.bus.subscribe(['history'], (m) => messages.push(m.html), () => undefined);
+    const gets = activityGets();
+    const id = addOnTrakt(105);
+    for (let i = 0; i < 5; i++) requestHistoryRefresh(w.ctx.deps, w.accountId);
+    await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(301);
+    await expect.poll(() => messages.some((m) => m.includes(`id="play-${id}"`)), { timeout: 5000 }).toBe(true);
+    expect(activityGets() - gets).toBe(1);
+    const live = messages.find((m) => m.includes(`id="play-${id}"`))!;
+    expect(live).toContain('hx-target="#history-list[data-live=all]" hx-swap="afterbegin"');
+    expect(live).toContain('hx-target="#history-list[data-live=movie]"');
+    expect(live).not.toContain('data-live=episode');
+    expect(live).toContain('301 plays');
+    unsubscribe();
+    const status = await collectStatus(w.ctx.deps);
+    expect(status.history).toMatchObject({ plays: 301, phase: 'ready', refreshing: null, lastError: null });
+  });
+
+  it('refreshes after a webhook play notice on the bus and after a finished sync run', async () => {
+    stop = startHistoryRefresher(w.ctx.deps, { startDelayMs: 5, debounceMs: 10, runPollMs: 30 }).stop;
+    await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(300);
+    addOnTrakt(106);
+    // What the scrobbler publishes after a play reached Trakt (src/scrobble/history-notify.ts).
+    w.ctx.deps.bus.publish('history-refresh', JSON.stringify({ traktAccountId: w.accountId, at: Date.now() }));
+    await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(301);
+    addOnTrakt(107);
+    const run = await createRun(w.ctx.deps.db, 'manual', false, false);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(countPlays(w.ctx.deps.sqlite, w.accountId)).toBe(301); // still running: nothing to look at yet
+    await updateRun(w.ctx.deps.db, run, { status: 'succeeded', finished_at: Date.now() });
+    await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(302);
+  });
+
+  it('stops: no refresh after stop, and a refresh failure is logged as a sentence while the mirror stays', async () => {
+    const s = startHistoryRefresher(w.ctx.deps, { startDelayMs: 5, debounceMs: 10, runPollMs: 60_000 });
+    stop = s.stop;
+    await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(300);
+    await expect.poll(() => historyService(w.ctx.deps).running.size).toBe(0);
+    w.fake.server.inject('/sync/last_activities', { kind: 'status', status: 503, body: 'down' }, 50);
+    await expect(historyService(w.ctx.deps).refreshNow(w.accountId)).rejects.toThrow(/Trakt/);
+    expect(w.ctx.logs.text()).toMatch(/Trakt history refresh failed; the mirror keeps what it had/);
+    expect(countPlays(w.ctx.deps.sqlite, w.accountId)).toBe(300);
+    w.fake.server.clearFaults();
+    await s.stop();
+    const gets = activityGets();
+    addOnTrakt(108);
+    requestHistoryRefresh(w.ctx.deps, w.accountId);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(activityGets()).toBe(gets);
+    expect(countPlays(w.ctx.deps.sqlite, w.accountId)).toBe(300);
+  });
+});
