@@ -31,6 +31,8 @@ export interface HistoryServiceOptions {
   runPollMs?: number;
   /** Delay of the first refresh after start (default 1 s). */
   startDelayMs?: number;
+  /** A failed refresh is tried again after this long (default 5 min: longer than Trakt's lockout). */
+  retryAfterFailureMs?: number;
   /** Tests: the Trakt side of an account. */
   source?: (accountId: number) => Promise<HistorySource>;
   mirror?: Omit<MirrorOptions, 'onProgress' | 'shouldStop'>;
@@ -126,6 +128,7 @@ export class HistoryService {
       return result;
     } catch (err) {
       refreshes.inc({ kind: mode, result: 'failed' });
+      if (!this.stopped) this.request(accountId, mode === 'full' ? 'full' : 'auto', this.options.retryAfterFailureMs ?? 5 * 60_000);
       if (!this.stopped) deps.log.warn({ component: 'history', accountId, err: err instanceof Error ? err.message : String(err) }, 'Trakt history refresh failed; the mirror keeps what it had');
       throw err;
     } finally {

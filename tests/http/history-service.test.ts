@@ -68,8 +68,8 @@ describe('the history refresher', () => {
     await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(302);
   });
 
-  it('stops: no refresh after stop, and a refresh failure is logged as a sentence while the mirror stays', async () => {
-    const s = startHistoryRefresher(w.ctx.deps, { startDelayMs: 5, debounceMs: 10, runPollMs: 60_000 });
+  it('a failure is logged as a sentence, the mirror stays, it is tried again later; no refresh after stop', async () => {
+    const s = startHistoryRefresher(w.ctx.deps, { startDelayMs: 5, debounceMs: 10, runPollMs: 60_000, retryAfterFailureMs: 80 });
     stop = s.stop;
     await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(300);
     await expect.poll(() => historyService(w.ctx.deps).running.size).toBe(0);
@@ -78,12 +78,16 @@ describe('the history refresher', () => {
     expect(w.ctx.logs.text()).toMatch(/Trakt history refresh failed; the mirror keeps what it had/);
     expect(countPlays(w.ctx.deps.sqlite, w.accountId)).toBe(300);
     w.fake.server.clearFaults();
+    const failedAt = activityGets();
+    addOnTrakt(109);
+    await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(301);
+    expect(activityGets()).toBeGreaterThan(failedAt);
     await s.stop();
     const gets = activityGets();
     addOnTrakt(108);
     requestHistoryRefresh(w.ctx.deps, w.accountId);
     await new Promise((r) => setTimeout(r, 100));
     expect(activityGets()).toBe(gets);
-    expect(countPlays(w.ctx.deps.sqlite, w.accountId)).toBe(300);
+    expect(countPlays(w.ctx.deps.sqlite, w.accountId)).toBe(301);
   });
 });
