@@ -4,7 +4,7 @@
  * account that webhooks map to the connected Trakt account, and the library sections to
  * sync (every movie and show section unless unticked).
  */
-import { getPlexOwner, getSelectedServer, listSectionSelection } from '../db/repos/plex.js';
+import { getPlexOwner, getSelectedServer, listSectionSelection, saveSelectedServer } from '../db/repos/plex.js';
 import type { AppDeps } from '../web/env.js';
 import { plexClientIdentifier } from './client-id.js';
 import { PlexServerClient } from './server-client.js';
@@ -25,7 +25,6 @@ export type PlexConnectionInfo =
     };
 
 const clientCache = new WeakMap<AppDeps, Map<string, PlexServerClient>>();
-const identityCache = new WeakMap<AppDeps, { url: string; machineIdentifier: string; name: string | null }>();
 
 /** Both PLEX_URL and PLEX_TOKEN, or a sentence saying which one is missing. */
 export function envPreset(deps: AppDeps): { url: string; token: string } | { problem: string } | null {
@@ -36,16 +35,23 @@ export function envPreset(deps: AppDeps): { url: string; token: string } | { pro
   return null;
 }
 
+/** The server chosen in Settings (one remembered from a former PLEX_URL does not count once that is gone). */
+async function storedServer(deps: AppDeps) {
+  const row = await getSelectedServer(deps.db);
+  return row && row.source !== 'env' ? row : undefined;
+}
+
 /** What is connected, from the environment and the database only (no network). */
 export async function plexConnectionInfo(deps: AppDeps): Promise<PlexConnectionInfo> {
   const env = envPreset(deps);
   const owner = await getPlexOwner(deps.db);
   if (env && 'url' in env) {
-    const id = identityCache.get(deps);
-    const known = id?.url === env.url ? id : undefined;
-    return { state: 'connected', source: 'env', url: env.url, name: known?.name ?? null, machineIdentifier: known?.machineIdentifier ?? null, serverId: null, ownerUsername: owner?.username ?? null };
+    // The environment's server, as remembered after its first answer (name, identifier, library choices).
+    const row = await getSelectedServer(deps.db);
+    const known = row && row.source === 'env' && row.url === env.url ? row : undefined;
+    return { state: 'connected', source: 'env', url: env.url, name: known?.name ?? null, machineIdentifier: known?.machine_identifier ?? null, serverId: known?.id ?? null, ownerUsername: owner?.username ?? null };
   }
-  const server = await getSelectedServer(deps.db);
+  const server = await storedServer(deps);
   if (!server) return { state: 'none', problem: env && 'problem' in env ? env.problem : undefined };
   return { state: 'connected', source: 'stored', url: server.url, name: server.name, machineIdentifier: server.machine_identifier, serverId: server.id, ownerUsername: owner?.username ?? null };
 }
@@ -78,7 +84,7 @@ export async function serverClientFor(deps: AppDeps, url: string, token: string)
 export async function plexServerFor(deps: AppDeps): Promise<PlexServerClient | null> {
   const env = envPreset(deps);
   if (env && 'url' in env) return serverClientFor(deps, env.url, env.token);
-  const server = await getSelectedServer(deps.db);
+  const server = await storedServer(deps);
   if (!server) return null;
   return serverClientFor(deps, server.url, deps.cipher.decrypt(server.access_token));
 }
@@ -97,16 +103,31 @@ export async function plexTvFor(deps: AppDeps): Promise<PlexTvClient> {
   });
 }
 
+/** Asks the environment's server who it is and remembers it (so its libraries can be chosen like a stored server's). */
+export async function rememberEnvServer(deps: AppDeps): Promise<number | null> {
+  const env = envPreset(deps);
+  if (!env || !('url' in env)) return null;
+  const client = await serverClientFor(deps, env.url, env.token);
+  const info = await client.serverInfo();
+  return saveSelectedServer(deps.db, {
+    name: info.name,
+    machineIdentifier: info.machineIdentifier,
+    url: env.url,
+    sealedAccessToken: deps.cipher.encrypt(env.token),
+    accountId: null,
+    source: 'env',
+    version: info.version ?? null,
+  });
+}
+
 /** The connected server's machine identifier (webhooks carry it as Server.uuid); asks the environment's server once. */
 export async function connectedMachineIdentifier(deps: AppDeps): Promise<string | null> {
   const info = await plexConnectionInfo(deps);
   if (info.state !== 'connected') return null;
   if (info.machineIdentifier) return info.machineIdentifier;
-  const client = await plexServerFor(deps);
-  if (!client) return null;
-  const id = await client.identity();
-  identityCache.set(deps, { url: info.url, machineIdentifier: id.machineIdentifier, name: null });
-  return id.machineIdentifier;
+  await rememberEnvServer(deps);
+  const again = await plexConnectionInfo(deps);
+  return again.state === 'connected' ? again.machineIdentifier : null;
 }
 
 /** The signed-in server owner: plex.tv id and username (webhooks name the owner Account.id 1 or by this title). */

@@ -4,7 +4,7 @@
  * carry a path; the token is passed per call because PIN creation has none yet.
  */
 import { PlexResponseError } from './errors.js';
-import { describeBase, PLEX_PRODUCT, PlexHttp, type PlexHttpOptions } from './http.js';
+import { describeBase, PLEX_PRODUCT, PlexHttp, type PlexHttpOptions, type RequestOptions } from './http.js';
 import type { PlexConnection, PlexPin, PlexResource, PlexTvUser } from './types.js';
 
 export type PlexTvClientOptions = Omit<PlexHttpOptions, 'token'>;
@@ -71,8 +71,8 @@ export class PlexTvClient {
   }
 
   /** Who the token belongs to; a 401 (PlexUnauthorizedError) means the token is not valid. */
-  async user(token: string): Promise<PlexTvUser> {
-    const a = await this.http.json<Record<string, unknown>>('GET', '/api/v2/user', { headers: { 'x-plex-token': token } });
+  async user(token: string, ro: Pick<RequestOptions, 'timeoutMs' | 'retry'> = {}): Promise<PlexTvUser> {
+    const a = await this.http.json<Record<string, unknown>>('GET', '/api/v2/user', { ...ro, headers: { 'x-plex-token': token } });
     const b = a.body;
     if (typeof b.id !== 'number' || typeof b.username !== 'string') throw new PlexResponseError(this.http.label, 'no user id and username');
     return {

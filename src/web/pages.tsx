@@ -6,6 +6,7 @@ import { DashboardPage } from '../../views/pages/dashboard.js';
 import { syncService } from '../sync/service.js';
 import { webhookCardView } from './events-summary.js';
 import { traktCardState } from '../trakt/status.js';
+import { plexCardState } from '../plex/status.js';
 
 export function webhookUrl(origin: string, secret: string): string {
   return `${origin}/webhooks/plex/${secret}`;
@@ -16,7 +17,7 @@ export function pageRoutes() {
   app.get('/', async (c) => {
     const url = webhookUrl(publicOrigin(c), c.var.deps.secrets.webhookSecret());
     const view = {
-      plexConnected: false,
+      ...(await plexCardState(c.var.deps)),
       trakt: await traktCardState(c.var.deps.db),
       webhookUrl: url,
       webhooks: await webhookCardView(c.var.deps, url),

@@ -6,6 +6,8 @@ import type { TraktCardState } from '../../src/trakt/status.js';
 
 export interface DashboardView {
   plexConnected: boolean;
+  /** The connected server's name (or URL). */
+  plexServer?: string | null;
   trakt: TraktCardState;
   webhookUrl: string;
   webhooks: WebhookCardView;
@@ -19,7 +21,9 @@ export function DashboardPage(props: { view: DashboardView }) {
       <PageHeader title="Dashboard" subtitle="Plex and Trakt, kept in step." />
       <div class="grid gap-4 md:grid-cols-2 lg:grid-cols-3">
         <Card title="Plex" id="card-plex">
-          <p class="text-lg font-medium">{v.plexConnected ? 'Connected' : 'Not connected'}</p>
+          <p class="text-lg font-medium" id="plex-card-status" data-state={v.plexConnected ? 'connected' : 'not_connected'}>
+            {v.plexConnected ? (v.plexServer ? `Connected to ${v.plexServer}` : 'Connected') : 'Not connected'}
+          </p>
           {!v.plexConnected && (
             <p class="mt-1 text-sm text-slate-500">
               Sign in with Plex and pick your server in <a class="underline" href="/settings">Settings</a>.

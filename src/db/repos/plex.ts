@@ -43,7 +43,7 @@ export interface PlexServerInput {
   /** Sealed with deps.cipher. */
   sealedAccessToken: string;
   accountId: number | null;
-  source: 'pin' | 'manual';
+  source: 'pin' | 'manual' | 'env';
   version?: string | null;
 }
 

@@ -6,11 +6,13 @@ import { renderSettingsPage } from './render.js';
 import { secretSettingsRoutes } from './secrets.js';
 import { tmdbSettingsRoutes } from './tmdb.js';
 import { traktSettingsRoutes } from './trakt.js';
+import { plexSettingsRoutes } from './plex.js';
 
 export function settingsRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/settings', async (c) => c.render(<SettingsPage sections={await renderSettingsPage(c)} />, { title: 'Settings', nav: 'settings' }));
   app.route('/', traktSettingsRoutes());
+  app.route('/', plexSettingsRoutes());
   app.route('/', tmdbSettingsRoutes());
   app.route('/', secretSettingsRoutes());
   return app;

@@ -9,6 +9,7 @@ import type { AppEnv } from '../env.js';
 import { renderApiKeySection, renderWebhookSection } from './secrets.js';
 import { renderTmdbSection } from './tmdb.js';
 import { renderTraktSection } from './trakt.js';
+import { renderPlexSection } from './plex.js';
 import { renderSyncSection } from '../runs-settings.js';
 
 export interface SettingsSection {
@@ -18,6 +19,7 @@ export interface SettingsSection {
 
 export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'trakt', render: (c) => renderTraktSection(c) },
+  { id: 'plex', render: (c) => renderPlexSection(c) },
   { id: 'tmdb', render: (c) => renderTmdbSection(c) },
   { id: 'sync', render: (c) => renderSyncSection(c) },
   { id: 'webhook', render: (c) => renderWebhookSection(c) },
