@@ -153,7 +153,7 @@ describe('PLEX_URL and PLEX_TOKEN', () => {
     expect(libs).toContain('id="plex-libraries-form"');
     expect(await html(client.get('/'))).toContain(`Connected to ${fakes.pms.name}`);
     const status = await ctx.app.request('/api/v1/status', { headers: { 'x-api-key': ctx.deps.secrets.apiKey() } });
-    expect((await status.json()).plex).toMatchObject({ connected: true, source: 'env', server: fakes.pms.name, machineIdentifier: fakes.pms.machineIdentifier });
+    expect(((await status.json()) as { plex: unknown }).plex).toMatchObject({ connected: true, source: 'env', server: fakes.pms.name, machineIdentifier: fakes.pms.machineIdentifier });
   });
 
   it('says which half is missing when only one is set', async () => {
