@@ -52,7 +52,9 @@ export class EventWorker implements WebhookQueueHandle {
   constructor(private readonly deps: WorkerDeps, opts: WorkerOptions = {}) {
     this.opts = {
       concurrency: opts.concurrency ?? 4,
-      maxAttempts: opts.maxAttempts ?? 6,
+      // 20 attempts (5 s doubling, capped at 10 min, jittered) wait out about 1-2 hours of Trakt
+      // being down or locked (a tripped limit locks for 5 min) before an event is dead-lettered.
+      maxAttempts: opts.maxAttempts ?? 20,
       backoffMs: opts.backoffMs ?? 5_000,
       maxBackoffMs: opts.maxBackoffMs ?? 10 * 60_000,
       safetyPollMs: opts.safetyPollMs ?? 30_000,
