@@ -10,6 +10,7 @@ import { createContext } from './context.js';
 import { startService } from './main.js';
 import { collectStatus } from './web/status.js';
 import { traktLoginCommand } from './trakt/cli-login.js';
+import { plexLoginCommand } from './plex/cli-login.js';
 import { syncCommand } from './sync/cli-sync.js';
 
 const USAGE = `Usage: plex-trakt-sync <command>
@@ -19,6 +20,7 @@ Commands:
   status    print connections, queue depth and recent runs as JSON
   sync [--dry-run] [--full]   one reconciliation run (progress on stderr, JSON summary on stdout)
   login trakt   connect a Trakt account by device code (code and URL on stderr)
+  login plex [--server <name>]   sign in to Plex by PIN (URL on stderr) and pick the server
 `;
 
 function openInBrowser(url: string): void {
@@ -93,7 +95,8 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'login': {
         const target = argv[1];
         if (target === 'trakt') return await traktLoginCommand(config);
-        process.stderr.write(`Usage: plex-trakt-sync login trakt${target ? ` (unknown target "${target}")` : ''}\n`);
+        if (target === 'plex') return await plexLoginCommand(config, argv.slice(2));
+        process.stderr.write(`Usage: plex-trakt-sync login trakt|plex${target ? ` (unknown target "${target}")` : ''}\n`);
         return 1;
       }
       default:
