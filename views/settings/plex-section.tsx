@@ -31,7 +31,8 @@ export const plexHx = (path: string) => ({ 'hx-post': path, 'hx-target': '#setti
 
 function SignIn(props: { v: PlexSectionView; label: string }) {
   // The form opens the plex.tv page in a new tab (a real navigation, so no popup blocker);
-  // the hidden poller below starts asking this server whether the PIN was approved.
+  // the hidden poller below starts asking this server whether the PIN was approved. It
+  // listens on the document: htmx cancels a submit it hears on the form itself.
   return (
     <div class="mt-4">
       <form id="plex-signin-form" method="post" action="/settings/plex/pin" target="_blank">
@@ -41,7 +42,7 @@ function SignIn(props: { v: PlexSectionView; label: string }) {
         </button>
         <span class="ml-2 text-xs text-slate-500">Opens plex.tv in a new tab; approve there and come back.</span>
       </form>
-      <div id="plex-pin-start" {...plexHx('/settings/plex/pin/poll')} hx-trigger="submit from:#plex-signin-form delay:700ms" hx-vals='{"tries":"0"}'></div>
+      <div id="plex-pin-start" {...plexHx('/settings/plex/pin/poll')} hx-trigger="submit from:document target:#plex-signin-form delay:700ms" hx-vals='{"tries":"0"}'></div>
     </div>
   );
 }

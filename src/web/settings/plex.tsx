@@ -12,6 +12,7 @@ import { acceptPlexToken, connectManual, connectResource, listServerChoices, own
 import { plexAuthUrl } from '../../plex/tv-client.js';
 import type { PlexSection as PlexLibrarySection } from '../../plex/types.js';
 import { PlexSection, type PlexSectionView } from '../../../views/settings/plex-section.js';
+import { PlexAuthRedirect } from '../../../views/settings/plex-redirect.js';
 import type { PickerServer } from '../../../views/settings/plex-picker.js';
 import type { LibraryChoice } from '../../../views/settings/plex-libraries.js';
 import type { AppEnv } from '../env.js';
@@ -100,7 +101,7 @@ async function libraryChoices(c: Context<AppEnv>): Promise<{ serverId: number; s
 export function plexSettingsRoutes() {
   const app = new Hono<AppEnv>();
 
-  // A plain form post in a new tab: create the PIN, then send that tab to plex.tv's auth page.
+  // A plain form post in a new tab: create the PIN, then forward that tab to plex.tv's auth page.
   app.post('/settings/plex/pin', async (c) => {
     const { deps } = c.var;
     try {
@@ -108,7 +109,7 @@ export function plexSettingsRoutes() {
       const pin = await tv.createPin();
       await setPendingPin(deps.db, { id: pin.id, expiresAt: pinExpiry(pin) });
       deps.log.info({ component: 'plex' }, 'Plex sign-in started from the settings page');
-      return c.redirect(plexAuthUrl(deps.config.plex.authUrl, await plexClientIdentifier(deps.db), pin.code), 303);
+      return c.html('<!doctype html>' + String(<PlexAuthRedirect url={plexAuthUrl(deps.config.plex.authUrl, await plexClientIdentifier(deps.db), pin.code)} />));
     } catch (err) {
       const text = `Could not start the Plex sign-in: ${sentence(err)}`;
       await setPendingPin(deps.db, { id: 0, expiresAt: 0, error: text });
