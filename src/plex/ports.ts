@@ -1,0 +1,59 @@
+/**
+ * The Plex side of the webhook worker's and the sync's ports (src/scrobble/ports.ts,
+ * src/sync/ports.ts), over the connected server. Their wiring can use these directly:
+ * `...scrobblePlexPorts(deps)` and `plex: syncPlexPort(deps)`.
+ */
+import { listSectionSelection } from '../db/repos/plex.js';
+import type { ConnectedServer, PlexLookups, PlexPosition } from '../scrobble/ports.js';
+import type { SyncPlex } from '../sync/ports.js';
+import { plexPortFrom } from '../sync/wiring.js';
+import type { AppDeps } from '../web/env.js';
+import { connectedMachineIdentifier, plexConnectionInfo, plexServerFor, sectionSelected } from './connected.js';
+import { parsePlexGuids } from './guid.js';
+import type { PlexMetadata } from './types.js';
+
+const position = (m: PlexMetadata | undefined | null): PlexPosition | null =>
+  m ? { viewOffset: typeof m.viewOffset === 'number' ? m.viewOffset : null, duration: typeof m.duration === 'number' ? m.duration : null } : null;
+
+/** connectedServer, librarySelected and plex lookups for the webhook worker. */
+export function scrobblePlexPorts(deps: AppDeps): {
+  connectedServer(): Promise<ConnectedServer | null>;
+  librarySelected(sectionId: string): Promise<boolean>;
+  plex(): Promise<PlexLookups | null>;
+} {
+  return {
+    async connectedServer() {
+      const info = await plexConnectionInfo(deps);
+      if (info.state !== 'connected') return null;
+      const uuid = await connectedMachineIdentifier(deps).catch(() => null);
+      return uuid ? { uuid, ownerUsername: info.ownerUsername } : null;
+    },
+    librarySelected: (sectionId) => sectionSelected(deps, sectionId),
+    async plex() {
+      const client = await plexServerFor(deps);
+      if (!client) return null;
+      return {
+        sessionPosition: async (ratingKey) => position((await client.sessions()).find((s) => s.ratingKey === ratingKey)),
+        itemPosition: async (ratingKey) => position(await client.metadata(ratingKey)),
+        showIds: async (ratingKey) => {
+          const m = await client.metadata(ratingKey);
+          return m ? parsePlexGuids(m).ids : null;
+        },
+      };
+    },
+  };
+}
+
+/** The sync's Plex port: the connected server and its selected movie and show sections, or null. */
+export function syncPlexPort(deps: AppDeps): () => Promise<SyncPlex | null> {
+  return async () => {
+    const client = await plexServerFor(deps);
+    if (!client) return null;
+    const machineIdentifier = await connectedMachineIdentifier(deps);
+    const info = await plexConnectionInfo(deps);
+    const unticked = new Set(
+      info.state === 'connected' && info.serverId !== null ? (await listSectionSelection(deps.db, info.serverId)).filter((r) => !r.selected).map((r) => r.section_key) : [],
+    );
+    return plexPortFrom(client, machineIdentifier ?? (await client.identity()).machineIdentifier, (key) => !unticked.has(key));
+  };
+}
