@@ -24,7 +24,8 @@ export class TmdbNotFoundError extends TmdbError {}
 export type TmdbGate = <T>(fn: () => Promise<T>) => Promise<T>;
 
 export function tmdbGate(limit = 40, intervalMs = 1000): TmdbGate {
-  const throttled = pThrottle({ limit, interval: intervalMs })(<T>(fn: () => Promise<T>) => fn());
+  // Strict: no sliding window ever holds more than `limit` calls (the windowed default can burst 2x at a boundary).
+  const throttled = pThrottle({ limit, interval: intervalMs, strict: true })(<T>(fn: () => Promise<T>) => fn());
   return <T>(fn: () => Promise<T>) => throttled(fn) as Promise<T>;
 }
 

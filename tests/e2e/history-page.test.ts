@@ -146,6 +146,7 @@ describe('the History page in a browser', () => {
     await expect.poll(() => page.locator('#history-list li.play[data-type=episode]').count()).toBe(0);
     expect(await page.locator('#history-list li.play[data-type=movie]').count()).toBe(50);
     expect(page.url()).toContain('type=movie');
+    expect(await page.locator('h1').count()).toBe(1); // the filter swapped the results only
     await page.fill('input[name=q]', 'Movie 7');
     await expect.poll(async () => (await page.locator('#history-list li.play .play-title').allTextContents()).every((t) => /^Movie 7\b/.test(t))).toBe(true);
     expect(await page.locator('#history-list li.play').count()).toBeGreaterThan(0);
