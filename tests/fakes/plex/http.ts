@@ -22,6 +22,19 @@ export function pmsReply(req: FakeRequest, status: number, container: Record<str
   return { status, headers: { 'content-type': 'text/xml;charset=utf-8', ...headers }, body: toXml('MediaContainer', container, 'pms') };
 }
 
+/**
+ * A JSON MediaContainer whose `Metadata` entries are made and serialised one at a time: a
+ * page of 10,000 items then leaves short-lived garbage instead of one large object graph
+ * that the garbage collector has to promote and trace.
+ */
+export function pmsJsonStream<T>(status: number, container: Record<string, unknown>, entries: T[], render: (entry: T) => unknown, headers: Record<string, string> = {}): FakeResponse {
+  const head = JSON.stringify(container);
+  const parts: string[] = [];
+  for (const e of entries) parts.push(JSON.stringify(render(e)));
+  const metadata = parts.length ? `,"Metadata":[${parts.join(',')}]` : '';
+  return { status, headers: { 'content-type': 'application/json', ...headers }, body: `{"MediaContainer":${head.slice(0, -1)}${metadata}}}` };
+}
+
 /** A plex.tv answer: `json` as is, or XML under `xmlRoot` built from `xmlBody` (defaults to `json`). */
 export function plexTvReply(req: FakeRequest, status: number, json: unknown, xmlRoot: string, xmlBody?: Record<string, unknown>): FakeResponse {
   if (wantsJson(req)) return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: json as object };

@@ -107,7 +107,7 @@ export function parseMediaQuery(params: URLSearchParams, typeNumber: number, now
 /** The value of a field of an item for an account (containers summarise their episodes). */
 function valueOf(item: PlexItem, field: string, accountId: number, states: WatchStates): number | string | undefined {
   const container = item.type === 'show' || item.type === 'season';
-  const state = container ? undefined : states.get(accountId, item.ratingKey);
+  const state = container ? undefined : states.get(accountId, item.rk);
   switch (field) {
     case 'title':
       return item.title;
@@ -132,9 +132,9 @@ function valueOf(item: PlexItem, field: string, accountId: number, states: Watch
     case 'parentIndex':
       return item.parent?.index;
     case 'userRating':
-      return (container ? states.get(accountId, item.ratingKey) : state)?.userRating;
+      return (container ? states.get(accountId, item.rk) : state)?.userRating;
     case 'lastRatedAt':
-      return (container ? states.get(accountId, item.ratingKey) : state)?.lastRatedAt;
+      return (container ? states.get(accountId, item.rk) : state)?.lastRatedAt;
     case 'viewOffset':
       return state?.viewOffset;
     case 'inProgress':

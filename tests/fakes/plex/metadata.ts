@@ -3,195 +3,149 @@
  * fields that are unset are omitted, not null (no `viewCount`/`lastViewedAt`/`userRating`
  * until there is one); `Guid[]` only on request (`includeGuids=1`) and only when the agent
  * has external ids; episodes carry their season and show (keys, guids, titles, indexes).
+ * Built by assignment, not spreads: listings render thousands of these per page.
  */
-import type { PlexItem, PlexSection } from './store.js';
+import type { PlexItem, PlexSection, PlexStore } from './store.js';
 import type { WatchStates } from './watch-state.js';
+
+export interface RenderContext {
+  store: PlexStore;
+  states: WatchStates;
+}
 
 export interface RenderOptions {
   includeGuids: boolean;
-  /** Add librarySectionID/Title/Key/UUID on the item (single-item answers, webhooks, sessions). */
-  withSection?: PlexSection;
+  /** Add librarySectionTitle/ID/Key on the item (single-item answers, webhooks, sessions). */
+  withSection?: boolean;
   /** Leave out Media[] (webhook payloads do). */
   noMedia?: boolean;
+  /**
+   * Only what a sync reads (ids, titles, indexes, watch state, times, the media file): no
+   * summary, artwork or stream details. A benchmark knob; real servers send everything.
+   */
+  lean?: boolean;
 }
 
+type Out = Record<string, unknown>;
+
+const pad = (n: number): string => String(n).padStart(2, '0');
 const thumbOf = (item: PlexItem): string => `/library/metadata/${item.ratingKey}/thumb/${item.updatedAt}`;
 const artOf = (item: PlexItem): string => `/library/metadata/${item.ratingKey}/art/${item.updatedAt}`;
 
-function media(item: PlexItem): Array<Record<string, unknown>> {
-  const container = 'mkv';
-  const duration = item.durationMs ?? 0;
-  return [
-    {
-      id: item.rk + 500_000,
-      duration,
-      bitrate: 9370,
-      width: 1920,
-      height: 1080,
-      aspectRatio: 1.78,
-      audioChannels: 6,
-      audioCodec: 'ac3',
-      videoCodec: 'hevc',
-      videoResolution: '1080',
-      container,
-      videoFrameRate: '24p',
-      videoProfile: 'main 10',
-      ...(item.editionTitle ? { editionTitle: item.editionTitle } : {}),
-      Part: [
-        {
-          id: item.rk + 900_000,
-          key: `/library/parts/${item.rk + 900_000}/${item.addedAt}/file.${container}`,
-          duration,
-          file: item.file,
-          size: Math.round(duration * 1.17),
-          container,
-          videoProfile: 'main 10',
-        },
-      ],
-    },
-  ];
+/** The media file path: `Title (Year)/Title (Year).mkv`, or `Show (Year)/Season 01/Show (Year) - S01E01-E02.mkv`. */
+export function mediaFile(item: PlexItem, section: PlexSection | undefined): string {
+  const root = section?.location ?? '/data/media';
+  if (item.type === 'movie') {
+    const name = `${item.title} (${item.year})`;
+    return `${root}/${name}/${name}${item.editionTitle ? ` {edition-${item.editionTitle}}` : ''}.mkv`;
+  }
+  const show = item.show!;
+  const season = item.parent!.index!;
+  const first = item.fileFirst ?? item.index!;
+  const last = item.fileLast ?? first;
+  const name = `${show.title} (${show.year})`;
+  return `${root}/${name}/${season === 0 ? 'Specials' : `Season ${pad(season)}`}/${name} - S${pad(season)}E${pad(first)}${last > first ? `-E${pad(last)}` : ''}.mkv`;
 }
 
-/** Watch fields of a leaf for an account, omitted when unset (as PMS does). */
-function leafState(item: PlexItem, accountId: number, states: WatchStates): Record<string, number> {
-  const s = states.get(accountId, item.ratingKey);
-  const out: Record<string, number> = {};
-  if (!s) return out;
+function media(item: PlexItem, section: PlexSection | undefined, lean: boolean): Out[] {
+  const duration = item.durationMs ?? 0;
+  const partId = item.rk + 900_000;
+  if (lean) return [{ id: item.rk + 500_000, duration, Part: [{ id: partId, file: mediaFile(item, section) }] }];
+  const m: Out = {
+    id: item.rk + 500_000,
+    duration,
+    bitrate: 9370,
+    width: 1920,
+    height: 1080,
+    aspectRatio: 1.78,
+    audioChannels: 6,
+    audioCodec: 'ac3',
+    videoCodec: 'hevc',
+    videoResolution: '1080',
+    container: 'mkv',
+    videoFrameRate: '24p',
+    videoProfile: 'main 10',
+  };
+  if (item.editionTitle) m.editionTitle = item.editionTitle;
+  m.Part = [{ id: partId, key: `/library/parts/${partId}/${item.addedAt}/file.mkv`, duration, file: mediaFile(item, section), size: Math.round(duration * 1.17), container: 'mkv', videoProfile: 'main 10' }];
+  return [m];
+}
+
+/** Watch fields of a movie or episode for an account, only those that are set. */
+function leafState(out: Out, item: PlexItem, accountId: number, states: WatchStates): void {
+  const s = states.get(accountId, item.rk);
+  if (!s) return;
   if (s.viewOffset) out.viewOffset = s.viewOffset;
   if (s.viewCount > 0) out.viewCount = s.viewCount;
   if (s.lastViewedAt !== undefined) out.lastViewedAt = s.lastViewedAt;
   if (s.userRating !== undefined) out.userRating = s.userRating;
   if (s.lastRatedAt !== undefined) out.lastRatedAt = s.lastRatedAt;
-  return out;
 }
 
-function containerState(item: PlexItem, accountId: number, states: WatchStates): Record<string, number> {
+/** What a show or season shows about its episodes for an account, plus its own rating. */
+function containerState(out: Out, item: PlexItem, accountId: number, states: WatchStates): void {
   const sum = states.summary(accountId, item);
-  const own = states.get(accountId, item.ratingKey);
-  const out: Record<string, number> = { leafCount: sum.leafCount, viewedLeafCount: sum.viewedLeafCount };
+  out.leafCount = sum.leafCount;
+  out.viewedLeafCount = sum.viewedLeafCount;
   if (item.type === 'show') out.childCount = item.children?.length ?? 0;
   if (sum.lastViewedAt !== undefined) out.lastViewedAt = sum.lastViewedAt;
+  const own = states.get(accountId, item.rk);
   if (own?.userRating !== undefined) out.userRating = own.userRating;
   if (own?.lastRatedAt !== undefined) out.lastRatedAt = own.lastRatedAt;
-  return out;
 }
 
-function sectionFields(section: PlexSection | undefined): Record<string, unknown> {
-  if (!section) return {};
-  return { librarySectionTitle: section.title, librarySectionID: section.id, librarySectionKey: `/library/sections/${section.id}` };
+function sectionFields(out: Out, section: PlexSection | undefined): void {
+  if (!section) return;
+  out.librarySectionTitle = section.title;
+  out.librarySectionID = section.id;
+  out.librarySectionKey = `/library/sections/${section.id}`;
 }
 
-function guidList(item: PlexItem, opts: RenderOptions): Record<string, unknown> {
-  return opts.includeGuids && item.externalGuids.length ? { Guid: item.externalGuids.map((id) => ({ id })) } : {};
-}
-
-export function renderItem(item: PlexItem, accountId: number, states: WatchStates, opts: RenderOptions): Record<string, unknown> {
-  const base = { ratingKey: item.ratingKey };
-  switch (item.type) {
-    case 'movie':
-      return {
-        ...base,
-        key: `/library/metadata/${item.ratingKey}`,
-        guid: item.guid,
-        ...(item.editionTitle ? { editionTitle: item.editionTitle } : {}),
-        type: 'movie',
-        title: item.title,
-        ...sectionFields(opts.withSection),
-        contentRating: 'PG-13',
-        summary: `${item.title} (${item.year}), an emulated movie.`,
-        year: item.year,
-        thumb: thumbOf(item),
-        art: artOf(item),
-        duration: item.durationMs,
-        originallyAvailableAt: item.originallyAvailableAt,
-        addedAt: item.addedAt,
-        updatedAt: item.updatedAt,
-        ...leafState(item, accountId, states),
-        ...(opts.noMedia ? {} : { Media: media(item) }),
-        ...guidList(item, opts),
-      };
-    case 'show':
-      return {
-        ...base,
-        key: `/library/metadata/${item.ratingKey}/children`,
-        guid: item.guid,
-        type: 'show',
-        title: item.title,
-        ...sectionFields(opts.withSection),
-        contentRating: 'TV-14',
-        summary: `${item.title}, an emulated show.`,
-        index: 1,
-        year: item.year,
-        thumb: thumbOf(item),
-        art: artOf(item),
-        duration: item.durationMs,
-        originallyAvailableAt: item.originallyAvailableAt,
-        ...containerState(item, accountId, states),
-        addedAt: item.addedAt,
-        updatedAt: item.updatedAt,
-        ...guidList(item, opts),
-      };
-    case 'season': {
-      const show = item.show!;
-      return {
-        ...base,
-        key: `/library/metadata/${item.ratingKey}/children`,
-        parentRatingKey: show.ratingKey,
-        guid: item.guid,
-        parentGuid: show.guid,
-        type: 'season',
-        title: item.title,
-        parentKey: `/library/metadata/${show.ratingKey}`,
-        parentTitle: show.title,
-        ...sectionFields(opts.withSection),
-        summary: '',
-        index: item.index,
-        parentIndex: 1,
-        parentYear: show.year,
-        thumb: thumbOf(item),
-        parentThumb: thumbOf(show),
-        ...containerState(item, accountId, states),
-        addedAt: item.addedAt,
-        updatedAt: item.updatedAt,
-        ...guidList(item, opts),
-      };
-    }
-    case 'episode': {
-      const season = item.parent!;
-      const show = item.show!;
-      return {
-        ...base,
-        key: `/library/metadata/${item.ratingKey}`,
-        parentRatingKey: season.ratingKey,
-        grandparentRatingKey: show.ratingKey,
-        guid: item.guid,
-        parentGuid: season.guid,
-        grandparentGuid: show.guid,
-        type: 'episode',
-        title: item.title,
-        grandparentKey: `/library/metadata/${show.ratingKey}`,
-        parentKey: `/library/metadata/${season.ratingKey}`,
-        ...sectionFields(opts.withSection),
-        grandparentTitle: show.title,
-        parentTitle: season.title,
-        contentRating: 'TV-14',
-        summary: `${show.title} ${season.title}, episode ${item.index}.`,
-        index: item.index,
-        parentIndex: season.index,
-        year: item.year,
-        thumb: thumbOf(item),
-        art: artOf(show),
-        parentThumb: thumbOf(season),
-        grandparentThumb: thumbOf(show),
-        grandparentArt: artOf(show),
-        duration: item.durationMs,
-        originallyAvailableAt: item.originallyAvailableAt,
-        addedAt: item.addedAt,
-        updatedAt: item.updatedAt,
-        ...leafState(item, accountId, states),
-        ...(opts.noMedia ? {} : { Media: media(item) }),
-        ...guidList(item, opts),
-      };
-    }
+export function renderItem(item: PlexItem, accountId: number, ctx: RenderContext, opts: RenderOptions): Out {
+  const section = ctx.store.sections.get(item.sectionId);
+  const out: Out = { ratingKey: item.ratingKey };
+  const show = item.show;
+  const season = item.type === 'episode' ? item.parent : undefined;
+  out.key = item.type === 'show' || item.type === 'season' ? `/library/metadata/${item.ratingKey}/children` : `/library/metadata/${item.ratingKey}`;
+  if (season) out.parentRatingKey = season.ratingKey;
+  if (show) out[season ? 'grandparentRatingKey' : 'parentRatingKey'] = show.ratingKey;
+  out.guid = item.guid;
+  if (season) out.parentGuid = season.guid;
+  if (show) out[season ? 'grandparentGuid' : 'parentGuid'] = show.guid;
+  if (item.editionTitle) out.editionTitle = item.editionTitle;
+  out.type = item.type;
+  out.title = item.title;
+  if (show) {
+    out[season ? 'grandparentKey' : 'parentKey'] = `/library/metadata/${show.ratingKey}`;
+    if (season) out.parentKey = `/library/metadata/${season.ratingKey}`;
   }
+  if (opts.withSection) sectionFields(out, section);
+  if (show) out[season ? 'grandparentTitle' : 'parentTitle'] = show.title;
+  if (season) out.parentTitle = season.title;
+  const full = !opts.lean;
+  if (full && item.type !== 'season') out.contentRating = item.type === 'movie' ? 'PG-13' : 'TV-14';
+  if (full) out.summary = item.type === 'season' ? '' : `${item.title}: an emulated ${item.type}.`;
+  if (item.type === 'show') out.index = 1;
+  if (item.type === 'episode' || item.type === 'season') out.index = item.index;
+  if (season) out.parentIndex = season.index;
+  if (item.type === 'season') out.parentIndex = 1;
+  out.year = item.year;
+  if (full) {
+    out.thumb = thumbOf(item);
+    if (item.type !== 'season') out.art = artOf(show ?? item);
+    if (season) out.parentThumb = thumbOf(season);
+    if (show) out[season ? 'grandparentThumb' : 'parentThumb'] = thumbOf(show);
+    if (season) out.grandparentArt = artOf(show!);
+  }
+  if (item.durationMs !== undefined && item.type !== 'season') out.duration = item.durationMs;
+  if (item.originallyAvailableAt) out.originallyAvailableAt = item.originallyAvailableAt;
+  if (item.type === 'show' || item.type === 'season') containerState(out, item, accountId, ctx.states);
+  out.addedAt = item.addedAt;
+  out.updatedAt = item.updatedAt;
+  if (item.type === 'movie' || item.type === 'episode') {
+    leafState(out, item, accountId, ctx.states);
+    if (!opts.noMedia) out.Media = media(item, section, !full);
+  }
+  if (opts.includeGuids && item.externalGuids.length) out.Guid = item.externalGuids.map((id) => ({ id }));
+  return out;
 }

@@ -157,6 +157,18 @@ describe('Plex Media Server: sections and listings', () => {
     expect(sectionLeaves.totalSize).toBe(6);
   });
 
+  it('renders lean listings for benchmarks: ids, state and the media file, no artwork or summaries', async () => {
+    h.fakes.pms.lean = true;
+    try {
+      const [m] = (await (await h.pms('/library/sections/2/all?type=4&includeGuids=1&X-Plex-Container-Size=1&X-Plex-Container-Start=1')).json()).MediaContainer.Metadata;
+      expect(m).toMatchObject({ type: 'episode', parentIndex: 1, index: 1, viewCount: 1, Guid: expect.any(Array) });
+      expect(m.Media[0].Part[0].file).toMatch(/S01E01-E02\.mkv$/);
+      for (const field of ['summary', 'thumb', 'art', 'grandparentThumb', 'contentRating']) expect(m).not.toHaveProperty(field);
+    } finally {
+      h.fakes.pms.lean = false;
+    }
+  });
+
   it('finds items by library-model key, editions and copies included', () => {
     expect(h.fakes.pms.ratingKeysOf('movie-2')).toHaveLength(4); // two sections, each with the edition
     expect(h.fakes.pms.ratingKeyOf('show-1:season-1')).toEqual(expect.any(String));

@@ -6,7 +6,7 @@
  * size 0 gives only the total.
  */
 import type { FakeRequest, FakeResponse } from '../kit/server.js';
-import { plexParam, pmsBadRequest, pmsNotFound, pmsReply } from './http.js';
+import { plexParam, pmsBadRequest, pmsJsonStream, pmsNotFound, pmsReply, wantsJson } from './http.js';
 import { applyMediaQuery, parseMediaQuery } from './media-query.js';
 import { renderItem } from './metadata.js';
 import { TYPE_NUMBER, type PlexItem, type PlexSection, type PlexStore } from './store.js';
@@ -18,6 +18,8 @@ export interface LibraryContext {
   nowSec(): number;
   /** Cap every page at this size, as "some endpoints will force pagination". */
   forcePageSize?: number;
+  /** Render listings lean (see RenderOptions.lean). */
+  lean?: boolean;
 }
 
 const VIEW_GROUP: Record<number, string> = { 1: 'movie', 2: 'show', 3: 'season', 4: 'episode' };
@@ -77,10 +79,11 @@ function paged(req: FakeRequest, ctx: LibraryContext, all: PlexItem[], accountId
   let count = size ?? all.length;
   if (ctx.forcePageSize !== undefined) count = Math.min(count, ctx.forcePageSize);
   const page = all.slice(offset, offset + count);
-  const includeGuids = req.query.get('includeGuids') === '1';
+  const opts = { includeGuids: req.query.get('includeGuids') === '1', lean: ctx.lean };
   const body: Record<string, unknown> = { size: page.length, ...container, offset, totalSize: all.length };
-  if (page.length) body.Metadata = page.map((item) => renderItem(item, accountId, ctx.states, { includeGuids }));
   const headers: Record<string, string> = paginated ? { 'X-Plex-Container-Start': String(offset), 'X-Plex-Container-Total-Size': String(all.length) } : {};
+  if (wantsJson(req)) return pmsJsonStream(200, body, page, (item) => renderItem(item, accountId, ctx, opts), headers);
+  if (page.length) body.Metadata = page.map((item) => renderItem(item, accountId, ctx, opts));
   return pmsReply(req, 200, body, headers);
 }
 
@@ -136,7 +139,7 @@ export function metadataItems(req: FakeRequest, ctx: LibraryContext, accountId: 
     librarySectionUUID: section.uuid,
     mediaTagPrefix: '/system/bundle/media/flags/',
     mediaTagVersion: 1_690_992_652,
-    Metadata: items.map((item) => renderItem(item, accountId, ctx.states, { includeGuids, withSection: ctx.store.sections.get(item.sectionId) })),
+    Metadata: items.map((item) => renderItem(item, accountId, ctx, { includeGuids, withSection: true })),
   });
 }
 

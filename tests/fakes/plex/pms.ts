@@ -26,6 +26,8 @@ export interface PlexServerFakeOptions {
   acceptAccountTokens?: boolean;
   /** Cap every page at this many items ("some endpoints will force pagination"). */
   forcePageSize?: number;
+  /** Listings carry only what a sync reads (no summaries, artwork, stream details): a benchmark knob. */
+  lean?: boolean;
   port?: number;
 }
 
@@ -44,6 +46,7 @@ export class PlexServerFake {
   machineIdentifier: string;
   acceptAccountTokens: boolean;
   forcePageSize: number | undefined;
+  lean: boolean;
   private readonly thumb = makeJpeg();
 
   constructor(opts: PlexServerFakeOptions = {}) {
@@ -53,6 +56,7 @@ export class PlexServerFake {
     this.machineIdentifier = opts.machineIdentifier ?? 'f9084da773878b0b3feb88c69934e2354df28697';
     this.acceptAccountTokens = opts.acceptAccountTokens ?? false;
     this.forcePageSize = opts.forcePageSize;
+    this.lean = opts.lean ?? false;
     this.sessions = new Sessions(this.now);
     this.server = new FakeServer({ name: 'plex-server', handle: (req) => this.handle(req), control: controlActions(this) });
   }
@@ -102,10 +106,10 @@ export class PlexServerFake {
     const item = this.resolve(ref);
     if (item.type === 'show' || item.type === 'season') {
       const sum = this.states.summary(accountId, item);
-      const own = this.states.get(accountId, item.ratingKey);
+      const own = this.states.get(accountId, item.rk);
       return { viewCount: sum.viewedLeafCount, lastViewedAt: sum.lastViewedAt, userRating: own?.userRating };
     }
-    return { ...(this.states.get(accountId, item.ratingKey) ?? { viewCount: 0 }) };
+    return { ...(this.states.get(accountId, item.rk) ?? { viewCount: 0 }) };
   }
 
   /** The writes received for an item (by ratingKey or model key), or all of them. */
@@ -159,7 +163,7 @@ export class PlexServerFake {
   }
 
   private libraryContext(): LibraryContext {
-    return { store: this.store, states: this.states, nowSec: () => sec(this.now()), forcePageSize: this.forcePageSize };
+    return { store: this.store, states: this.states, nowSec: () => sec(this.now()), forcePageSize: this.forcePageSize, lean: this.lean };
   }
 
   private accountFor(req: FakeRequest): PlexAccount | undefined {

@@ -6,12 +6,11 @@
  * (`Show (2010) - S01E01-E02.mkv` shared by the episodes of a multi-episode file) and the
  * owner's watch state and ratings. Replaces whatever the server held.
  */
-import type { LibEpisode, LibMovie, LibShow, Library, PlexState } from '../library/model.js';
+import type { ExternalIds, LibEpisode, LibMovie, LibShow, Library, PlexState } from '../library/model.js';
 import { OWNER_ID } from './accounts.js';
-import { guidsFor, type GuidContext } from './guids.js';
 import type { PlexServerFake } from './pms.js';
 import type { PlexTvFake } from './plex-tv.js';
-import { sortTitleOf, type PlexItem } from './store.js';
+import type { PlexItem } from './item.js';
 
 export interface SeedOptions {
   /**
@@ -33,7 +32,7 @@ export interface PlexSeedSummary {
 
 /** Where items were added, spaced like a library filled over years (epoch seconds). */
 const ADDED_BASE = 1_500_000_000;
-const pad = (n: number): string => String(n).padStart(2, '0');
+const NO_IDS: ExternalIds = Object.freeze({});
 
 export function seedPlexFromLibrary(fakes: { pms?: PlexServerFake; tv?: PlexTvFake }, lib: Library, opts: SeedOptions = {}): PlexSeedSummary {
   const started = performance.now();
@@ -57,7 +56,7 @@ export function seedPlexFromLibrary(fakes: { pms?: PlexServerFake; tv?: PlexTvFa
   const applyState = (item: PlexItem, state: PlexState, first: boolean): void => {
     if (opts.stateOn === 'first' && !first) return;
     if (state.viewCount <= 0 && !state.viewOffsetMs && state.userRating === undefined && state.lastViewedAt === null) return;
-    const s = pms.states.mutable(OWNER_ID, item.ratingKey);
+    const s = pms.states.mutable(OWNER_ID, item.rk);
     s.viewCount = Math.max(0, state.viewCount);
     if (state.lastViewedAt !== null) s.lastViewedAt = state.lastViewedAt;
     if (state.viewOffsetMs) s.viewOffset = state.viewOffsetMs;
@@ -66,24 +65,14 @@ export function seedPlexFromLibrary(fakes: { pms?: PlexServerFake; tv?: PlexTvFa
       s.lastRatedAt = state.lastViewedAt ?? item.addedAt + 86_400;
     }
   };
-  const nextTimes = () => {
-    const addedAt = ADDED_BASE + Number(pms.store.peekRatingKey()) * 37;
-    return { addedAt, updatedAt: addedAt + 3600 };
-  };
-  const ctx = (agent: GuidContext['agent'], ids: GuidContext['ids'], identity: string, anidb?: number): GuidContext => ({
-    agent,
-    ids,
-    identity,
-    ratingKey: pms.store.peekRatingKey(),
-    anidb,
-  });
+  const seeder: Seeder = { pms, apply: applyState };
 
   for (const m of lib.movies) {
-    seedMovie(pms, m, ctx, nextTimes, applyState);
+    seedMovie(seeder, m);
     summary.movies += 1;
   }
   lib.shows.forEach((show, i) => {
-    const counts = seedShow(pms, show, 10_000 + i, ctx, nextTimes, applyState);
+    const counts = seedShow(seeder, show, 10_000 + i);
     summary.shows += 1;
     summary.seasons += counts.seasons;
     summary.episodes += counts.episodes;
@@ -92,30 +81,29 @@ export function seedPlexFromLibrary(fakes: { pms?: PlexServerFake; tv?: PlexTvFa
   return { ...summary, ms: performance.now() - started };
 }
 
-type Ctx = (agent: GuidContext['agent'], ids: GuidContext['ids'], identity: string, anidb?: number) => GuidContext;
-type Times = () => { addedAt: number; updatedAt: number };
-type Apply = (item: PlexItem, state: PlexState, first: boolean) => void;
+interface Seeder {
+  pms: PlexServerFake;
+  apply: (item: PlexItem, state: PlexState, first: boolean) => void;
+}
 
-function seedMovie(pms: PlexServerFake, m: LibMovie, ctx: Ctx, times: Times, apply: Apply): void {
+/** Added over years, in ratingKey order. */
+const addedAtOf = (pms: PlexServerFake): number => ADDED_BASE + pms.store.peekRatingKey() * 37;
+
+function seedMovie({ pms, apply }: Seeder, m: LibMovie): void {
   let first = true;
   for (const sectionId of m.sectionIds) {
     for (const edition of [undefined, ...(m.editions ?? [])]) {
-      const g = guidsFor('movie', ctx(m.agent, m.ids, m.key));
-      const folder = `${m.title} (${m.year})`;
       const item = pms.store.add({
         type: 'movie',
         libKey: m.key,
         sectionId,
         title: m.title,
-        sortTitle: sortTitleOf(m.title),
         year: m.year,
-        guid: g.guid,
-        externalGuids: g.external,
-        ...times(),
-        originallyAvailableAt: `${m.year}-${pad(1 + (m.year % 12))}-${pad(1 + (m.year % 28))}`,
+        agent: m.agent,
+        ids: m.ids,
+        addedAt: addedAtOf(pms),
         durationMs: m.durationMs,
         editionTitle: edition,
-        file: `${pms.store.sections.get(sectionId)!.location}/${folder}/${folder}${edition ? ` {edition-${edition}}` : ''}.mkv`,
       });
       apply(item, m.plex, first);
       first = false;
@@ -123,22 +111,18 @@ function seedMovie(pms: PlexServerFake, m: LibMovie, ctx: Ctx, times: Times, app
   }
 }
 
-function seedShow(pms: PlexServerFake, show: LibShow, anidb: number, ctx: Ctx, times: Times, apply: Apply): { seasons: number; episodes: number } {
-  const g = guidsFor('show', ctx(show.agent, show.ids, show.key, anidb));
+function seedShow({ pms, apply }: Seeder, show: LibShow, anidb: number): { seasons: number; episodes: number } {
   const showItem = pms.store.add({
     type: 'show',
     libKey: show.key,
     sectionId: show.sectionId,
     title: show.title,
-    sortTitle: sortTitleOf(show.title),
     year: show.year,
-    guid: g.guid,
-    externalGuids: g.external,
-    ...times(),
-    originallyAvailableAt: `${show.year}-09-01`,
+    agent: show.agent,
+    ids: show.ids,
+    anidb,
+    addedAt: addedAtOf(pms),
     durationMs: show.episodes[0]?.durationMs,
-    children: [],
-    leaves: [],
   });
   if (show.plexRating !== undefined) pms.states.rate(OWNER_ID, showItem, show.plexRating, showItem.addedAt + 86_400);
 
@@ -148,59 +132,46 @@ function seedShow(pms: PlexServerFake, show: LibShow, anidb: number, ctx: Ctx, t
     if (list) list.push(e);
     else bySeason.set(e.season, [e]);
   }
-  const folder = `${pms.store.sections.get(show.sectionId)!.location}/${show.title} (${show.year})`;
   let episodes = 0;
   for (const season of [...bySeason.keys()].sort((a, b) => a - b)) {
-    const sg = guidsFor('season', ctx(show.agent, show.ids, `${show.key}:season-${season}`, anidb), [season]);
     const seasonItem = pms.store.add({
       type: 'season',
       libKey: `${show.key}:season-${season}`,
       sectionId: show.sectionId,
       title: season === 0 ? 'Specials' : `Season ${season}`,
-      sortTitle: '',
       year: show.year,
-      guid: sg.guid,
-      externalGuids: sg.external,
-      ...times(),
+      agent: show.agent,
+      ids: NO_IDS,
+      addedAt: addedAtOf(pms),
       index: season,
       parent: showItem,
       show: showItem,
-      children: [],
     });
     showItem.children!.push(seasonItem);
     const list = bySeason.get(season)!.sort((a, b) => a.number - b.number);
-    let sharedFile: string | undefined;
-    let sharedLeft = 0;
+    // A multi-episode file: the first episode names the range, the next ones share it.
+    let fileFirst = 0;
+    let fileLast = 0;
     for (const e of list) {
-      let file: string;
-      if (sharedLeft > 0 && sharedFile) {
-        file = sharedFile;
-        sharedLeft -= 1;
-      } else {
-        const extra = e.extraEpisodesInFile ?? 0;
-        const range = extra > 0 ? `-E${pad(e.number + extra)}` : '';
-        file = `${folder}/${season === 0 ? 'Specials' : `Season ${pad(season)}`}/${show.title} (${show.year}) - S${pad(season)}E${pad(e.number)}${range}.mkv`;
-        sharedFile = file;
-        sharedLeft = extra;
+      if (e.number > fileLast) {
+        fileFirst = e.number;
+        fileLast = e.number + (e.extraEpisodesInFile ?? 0);
       }
-      const eg = guidsFor('episode', ctx(show.agent, show.ids, e.key, anidb), [season, e.number], e.ids);
-      const year = show.year + Math.max(0, season - 1);
       const ep = pms.store.add({
         type: 'episode',
         libKey: e.key,
         sectionId: show.sectionId,
         title: e.title,
-        sortTitle: '',
-        year,
-        guid: eg.guid,
-        externalGuids: eg.external,
-        ...times(),
-        originallyAvailableAt: `${year}-${pad(1 + ((e.number - 1) % 12))}-${pad(1 + ((e.number * 7) % 28))}`,
+        year: show.year + Math.max(0, season - 1),
+        agent: show.agent,
+        ids: e.ids,
+        addedAt: addedAtOf(pms),
         durationMs: e.durationMs,
         index: e.number,
         parent: seasonItem,
         show: showItem,
-        file,
+        fileFirst,
+        fileLast,
       });
       seasonItem.children!.push(ep);
       showItem.leaves!.push(ep);

@@ -87,7 +87,7 @@ export class Sessions {
     if (!item) return undefined;
     const p = session.player;
     return {
-      ...renderItem(item, session.accountId, states, { includeGuids: false, withSection: store.sections.get(item.sectionId) }),
+      ...renderItem(item, session.accountId, { store, states }, { includeGuids: false, withSection: true }),
       sessionKey: session.sessionKey,
       viewOffset: session.viewOffsetMs,
       User: { id: String(account.id), thumb: account.thumb, title: account.username },

@@ -5,41 +5,10 @@
  * so a page of 100,000 episodes is a slice, not a scan.
  */
 import type { LibSection } from '../library/model.js';
+import { PlexItem, type ItemInit, type ItemType } from './item.js';
 
-export type ItemType = 'movie' | 'show' | 'season' | 'episode';
+export { PlexItem, sortTitleOf, type ItemInit, type ItemType } from './item.js';
 export const TYPE_NUMBER: Record<ItemType, number> = { movie: 1, show: 2, season: 3, episode: 4 };
-
-export interface PlexItem {
-  ratingKey: string;
-  rk: number;
-  type: ItemType;
-  /** The library-model key it was made from (`movie-17`, `show-3`, `show-3:season-1`, `show-3-s01e05`). */
-  libKey: string;
-  sectionId: number;
-  title: string;
-  /** Lower-case title without a leading article (Plex's titleSort order). */
-  sortTitle: string;
-  year?: number;
-  guid: string;
-  externalGuids: string[];
-  addedAt: number;
-  updatedAt: number;
-  originallyAvailableAt?: string;
-  durationMs?: number;
-  editionTitle?: string;
-  /** Season number (seasons) or episode number (episodes). */
-  index?: number;
-  /** Season of an episode, show of a season. */
-  parent?: PlexItem;
-  /** The show of a season or an episode. */
-  show?: PlexItem;
-  /** Show → seasons, season → episodes. */
-  children?: PlexItem[];
-  /** Show → every episode. */
-  leaves?: PlexItem[];
-  /** Media file path (movies and episodes); episodes of a multi-episode file share one. */
-  file?: string;
-}
 
 export interface PlexSection {
   id: number;
@@ -51,10 +20,6 @@ export interface PlexSection {
   createdAt: number;
   byType: Map<number, PlexItem[]>;
   sorted: boolean;
-}
-
-export function sortTitleOf(title: string): string {
-  return title.toLowerCase().replace(/^(the|a|an)\s+/, '');
 }
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -75,8 +40,9 @@ export function defaultOrder(a: PlexItem, b: PlexItem): number {
 
 export class PlexStore {
   readonly sections = new Map<number, PlexSection>();
-  private items = new Map<string, PlexItem>();
-  private byLibKey = new Map<string, string[]>();
+  private items = new Map<number, PlexItem>();
+  /** Model key → ratingKey, or ratingKeys when one entry made several items (editions, copies). */
+  private byLibKey = new Map<string, number | number[]>();
   private nextRk = 1000;
   /** Bumped on every change of items or watch state; query caches check it. */
   version = 0;
@@ -109,32 +75,32 @@ export class PlexStore {
   }
 
   /** The ratingKey the next added item will get. */
-  peekRatingKey(): string {
-    return String(this.nextRk);
+  peekRatingKey(): number {
+    return this.nextRk;
   }
 
-  add(item: Omit<PlexItem, 'ratingKey' | 'rk'>): PlexItem {
-    const section = this.sections.get(item.sectionId);
-    if (!section) throw new Error(`unknown section ${item.sectionId}`);
-    const rk = this.nextRk++;
-    const full = item as PlexItem;
-    full.rk = rk;
-    full.ratingKey = String(rk);
-    this.items.set(full.ratingKey, full);
-    const keys = this.byLibKey.get(full.libKey);
-    if (keys) keys.push(full.ratingKey);
-    else this.byLibKey.set(full.libKey, [full.ratingKey]);
-    const typeNumber = TYPE_NUMBER[full.type];
+  add(init: ItemInit): PlexItem {
+    const section = this.sections.get(init.sectionId);
+    if (!section) throw new Error(`unknown section ${init.sectionId}`);
+    const item = new PlexItem(this.nextRk++, init);
+    this.items.set(item.rk, item);
+    const keys = this.byLibKey.get(item.libKey);
+    if (keys === undefined) this.byLibKey.set(item.libKey, item.rk);
+    else if (typeof keys === 'number') this.byLibKey.set(item.libKey, [keys, item.rk]);
+    else keys.push(item.rk);
+    const typeNumber = TYPE_NUMBER[item.type];
     let list = section.byType.get(typeNumber);
     if (!list) section.byType.set(typeNumber, (list = []));
-    list.push(full);
+    list.push(item);
     section.sorted = false;
     this.version += 1;
-    return full;
+    return item;
   }
 
   get(ratingKey: string): PlexItem | undefined {
-    return this.items.get(ratingKey);
+    const rk = Number(ratingKey);
+    // "01000" is not ratingKey 1000.
+    return Number.isInteger(rk) && String(rk) === ratingKey ? this.items.get(rk) : undefined;
   }
 
   get size(): number {
@@ -142,7 +108,9 @@ export class PlexStore {
   }
 
   ratingKeysOf(libKey: string): string[] {
-    return this.byLibKey.get(libKey) ?? [];
+    const keys = this.byLibKey.get(libKey);
+    if (keys === undefined) return [];
+    return typeof keys === 'number' ? [String(keys)] : keys.map(String);
   }
 
   /** A section's items of one type in default order (the array itself: do not modify). */

@@ -114,3 +114,41 @@ export async function startHarness(library: Library = smallLibrary()): Promise<H
   };
   return { fakes, clock, token, pms };
 }
+
+/**
+ * A large library for scale tests: `movies` modern movies and `shows` shows of
+ * `episodesPerShow` episodes over `seasons` seasons; every third episode watched by the owner.
+ */
+export function bigLibrary(movies: number, shows: number, episodesPerShow: number, seasons = 5): Library {
+  const lib = smallLibrary();
+  lib.sections = [
+    { id: 1, title: 'Movies', type: 'movie', agent: 'tv.plex.agents.movie' },
+    { id: 2, title: 'TV Shows', type: 'show', agent: 'tv.plex.agents.series' },
+  ];
+  lib.movies = [];
+  for (let i = 1; i <= movies; i++) lib.movies.push(movie(`movie-${i}`, `Movie ${i}`));
+  lib.shows = [];
+  const perSeason = Math.ceil(episodesPerShow / seasons);
+  let e = 0;
+  for (let j = 1; j <= shows; j++) {
+    const key = `show-${j}`;
+    const eps: LibEpisode[] = [];
+    for (let k = 0; k < episodesPerShow; k++) {
+      e += 1;
+      const season = 1 + Math.floor(k / perSeason);
+      eps.push({
+        key: `${key}-e${k}`,
+        season,
+        number: 1 + (k % perSeason),
+        title: `Episode ${k + 1}`,
+        durationMs: 1_500_000,
+        ids: { tvdb: 10_000_000 + e, tmdb: 20_000_000 + e },
+        traktId: 30_000_000 + e,
+        plex: e % 3 === 0 ? { viewCount: 1, lastViewedAt: T0 - e } : unwatched(),
+        trakt: { plays: [] },
+      });
+    }
+    lib.shows.push({ key, title: `Show ${j}`, year: 2000 + (j % 25), ids: { tvdb: 300_000 + j, tmdb: 60_000 + j }, traktId: j, agent: 'modern', sectionId: 2, episodes: eps });
+  }
+  return lib;
+}

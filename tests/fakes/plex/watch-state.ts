@@ -20,22 +20,22 @@ export interface ContainerSummary {
 }
 
 export class WatchStates {
-  private byAccount = new Map<number, Map<string, ItemState>>();
+  private byAccount = new Map<number, Map<number, ItemState>>();
 
   clear(): void {
     this.byAccount.clear();
   }
 
-  get(accountId: number, ratingKey: string): ItemState | undefined {
-    return this.byAccount.get(accountId)?.get(ratingKey);
+  get(accountId: number, rk: number): ItemState | undefined {
+    return this.byAccount.get(accountId)?.get(rk);
   }
 
   /** The state, created empty when the account never touched the item. */
-  mutable(accountId: number, ratingKey: string): ItemState {
+  mutable(accountId: number, rk: number): ItemState {
     let states = this.byAccount.get(accountId);
     if (!states) this.byAccount.set(accountId, (states = new Map()));
-    let state = states.get(ratingKey);
-    if (!state) states.set(ratingKey, (state = { viewCount: 0 }));
+    let state = states.get(rk);
+    if (!state) states.set(rk, (state = { viewCount: 0 }));
     return state;
   }
 
@@ -49,7 +49,7 @@ export class WatchStates {
   /** Marks played (viewCount + 1, lastViewedAt = at, position cleared); containers mark every episode. */
   markWatched(accountId: number, item: PlexItem, atSec: number): void {
     for (const leaf of this.leavesOf(item)) {
-      const s = this.mutable(accountId, leaf.ratingKey);
+      const s = this.mutable(accountId, leaf.rk);
       s.viewCount += 1;
       s.lastViewedAt = atSec;
       delete s.viewOffset;
@@ -58,7 +58,7 @@ export class WatchStates {
 
   markUnwatched(accountId: number, item: PlexItem): void {
     for (const leaf of this.leavesOf(item)) {
-      const s = this.get(accountId, leaf.ratingKey);
+      const s = this.get(accountId, leaf.rk);
       if (!s) continue;
       s.viewCount = 0;
       delete s.lastViewedAt;
@@ -68,7 +68,7 @@ export class WatchStates {
 
   /** Sets (0-10) or clears (null) the account's rating of the item itself (shows are rated as shows). */
   rate(accountId: number, item: PlexItem, rating: number | null, atSec: number): void {
-    const s = this.mutable(accountId, item.ratingKey);
+    const s = this.mutable(accountId, item.rk);
     if (rating === null) {
       delete s.userRating;
       delete s.lastRatedAt;
@@ -79,7 +79,7 @@ export class WatchStates {
   }
 
   setProgress(accountId: number, item: PlexItem, viewOffsetMs: number | null): void {
-    const s = this.mutable(accountId, item.ratingKey);
+    const s = this.mutable(accountId, item.rk);
     if (viewOffsetMs === null || viewOffsetMs <= 0) delete s.viewOffset;
     else s.viewOffset = viewOffsetMs;
   }
@@ -92,7 +92,7 @@ export class WatchStates {
     let last: number | undefined;
     if (states) {
       for (const leaf of leaves) {
-        const s = states.get(leaf.ratingKey);
+        const s = states.get(leaf.rk);
         if (!s || s.viewCount <= 0) continue;
         viewed += 1;
         if (s.lastViewedAt !== undefined && (last === undefined || s.lastViewedAt > last)) last = s.lastViewedAt;

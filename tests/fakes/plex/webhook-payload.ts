@@ -73,17 +73,17 @@ export function buildWebhookPayload(pms: PlexServerFake, input: WebhookInput): P
   const section = pms.store.sections.get(item.sectionId)!;
   const metadata: Record<string, unknown> = {
     librarySectionType: section.type,
-    ...renderItem(item, accountId, pms.states, { includeGuids: true, withSection: section, noMedia: !input.includeMedia }),
+    ...renderItem(item, accountId, pms, { includeGuids: true, withSection: true, noMedia: !input.includeMedia }),
   };
   const media = input.event.startsWith('media.') || input.event === 'playback.started';
   delete metadata.viewOffset;
   if (media && input.viewOffsetMs !== null) {
     const session = pms.sessions.all().find((s) => s.accountId === accountId && s.ratingKey === item.ratingKey);
-    const offset = input.viewOffsetMs ?? session?.viewOffsetMs ?? pms.states.get(accountId, item.ratingKey)?.viewOffset;
+    const offset = input.viewOffsetMs ?? session?.viewOffsetMs ?? pms.states.get(accountId, item.rk)?.viewOffset;
     if (offset !== undefined) metadata.viewOffset = offset;
   }
   if (input.event === 'media.rate') {
-    const rating = input.rating ?? pms.states.get(accountId, item.ratingKey)?.userRating;
+    const rating = input.rating ?? pms.states.get(accountId, item.rk)?.userRating;
     if (rating !== undefined) {
       payload.rating = rating;
       metadata.userRating = rating;
