@@ -17,7 +17,7 @@ import { mirrorPlexLibrary } from './mirror-plex.js';
 import { mirrorTrakt, type Activities } from './mirror-trakt.js';
 import { remapEpisodeNumbering } from './numbering.js';
 import { computePlan, planSummary } from './plan.js';
-import type { SyncPorts } from './ports.js';
+import type { SyncPlex, SyncPorts, SyncTrakt } from './ports.js';
 import { getSyncSettings } from './settings.js';
 import { writePlex } from './write-plex.js';
 import { writeTraktBatches } from './write-trakt.js';
@@ -299,7 +299,7 @@ async function execute(
 
 export class UserFacingError extends Error {}
 
-function countingTrakt(trakt: import('./ports.js').SyncTrakt, counts: Counts) {
+function countingTrakt(trakt: SyncTrakt, counts: Counts): SyncTrakt {
   return {
     accountId: trakt.accountId,
     get: async (path: string) => {
@@ -314,7 +314,7 @@ function countingTrakt(trakt: import('./ports.js').SyncTrakt, counts: Counts) {
   };
 }
 
-function countingPlex(plex: import('./ports.js').SyncPlex, counts: Counts): import('./ports.js').SyncPlex {
+function countingPlex(plex: SyncPlex, counts: Counts): SyncPlex {
   return {
     machineIdentifier: plex.machineIdentifier,
     sections: async () => (counts.plex_requests++, plex.sections()),

@@ -7,6 +7,7 @@
  * Takes about four minutes: ~220 batches at Trakt's one write a second.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake } from '../fakes/trakt/index.js';
 import { makeTestContext } from '../helpers/context.js';
@@ -48,7 +49,10 @@ function runChild(env: Record<string, string>): Promise<ChildResult> {
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
+    // The child's log (stderr) is kept for a look after the run.
+    fs.mkdirSync('test-results', { recursive: true });
+    const log = fs.createWriteStream('test-results/sync-bench-child.log', { flags: 'a' });
+    child.stderr.on('data', (c) => ((err += c), log.write(c)));
     child.once('exit', (code) => {
       const last = out.trim().split('\n').pop() ?? '';
       if (code !== 0 || !last.startsWith('{')) return reject(new Error(`sync child exited ${code}: ${err.slice(-2000)}`));
