@@ -11,6 +11,8 @@ import type { AppDeps } from '../web/env.js';
 import { loadTmdbApiKey } from '../web/settings/tmdb-key.js';
 import { TmdbClient, TmdbError, TmdbNotFoundError, tmdbGate, type FetchLike, type TmdbGate } from './client.js';
 
+export { testTmdbKey } from './key.js';
+
 const DAY = 86_400_000;
 const CONFIG_SETTING = 'tmdb.configuration';
 const WANTED_WIDTH = 154;
@@ -130,7 +132,10 @@ export class PosterService {
       return path ? this.imageUrl(path, size) : null;
     } catch (err) {
       if (err instanceof TmdbNotFoundError) store(null, 'none', this.o.missingTtlMs ?? 7 * DAY);
-      else {
+      else if (err instanceof TmdbError && err.status === 401) {
+        // The key is wrong, not the poster: nothing to remember once the key is fixed in Settings.
+        this.deps.log.warn({ component: 'tmdb' }, err.message);
+      } else {
         store(null, 'error', this.o.failureTtlMs ?? 10 * 60_000);
         this.deps.log.debug({ component: 'tmdb', media: w.media, tmdbId: w.tmdbId, err: err instanceof Error ? err.message : String(err) }, 'poster lookup failed');
       }
@@ -146,19 +151,4 @@ export function posterService(deps: AppDeps, options?: PosterServiceOptions): Po
   let s = services.get(deps);
   if (!s) services.set(deps, (s = new PosterService(deps, options)));
   return s;
-}
-
-/** For the settings "Test" button: does TMDB accept this key? A sentence when not. */
-export async function testTmdbKey(
-  deps: Pick<AppDeps, 'config'>,
-  key: string,
-  opts: { fetch?: FetchLike; timeoutMs?: number } = {},
-): Promise<{ ok: true } | { ok: false; message: string }> {
-  const client = new TmdbClient({ apiUrl: deps.config.tmdb.apiUrl, key, fetch: opts.fetch, timeoutMs: opts.timeoutMs ?? 5000, gate: (fn) => fn() });
-  try {
-    await client.configuration();
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, message: err instanceof Error ? err.message : String(err) };
-  }
 }

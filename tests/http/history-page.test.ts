@@ -19,7 +19,7 @@ const NOW = Date.now();
 const HOUR = 3600_000;
 const N = 130;
 
-export function playRow(accountId: number, i: number, at: number): HistoryRow {
+function playRow(accountId: number, i: number, at: number): HistoryRow {
   const movie = i % 3 === 0;
   return {
     account_id: accountId,

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TmdbClient, tmdbGate, type FetchLike } from '../../src/tmdb/client.js';
-import { pickPosterSize, posterService, testTmdbKey } from '../../src/tmdb/posters.js';
+import { testTmdbKey } from '../../src/tmdb/key.js';
+import { pickPosterSize, posterService } from '../../src/tmdb/posters.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
 
 const V3 = '0123456789abcdef0123456789abcdef';
@@ -96,6 +97,7 @@ describe('poster cache', () => {
       '/movie/1': () => (movieStatus === 200 ? json({ poster_path: '/one.jpg' }) : new Response('down', { status: movieStatus })),
       '/movie/2': () => json({ poster_path: null }),
       '/tv/3': () => new Response('down', { status: 503 }),
+      '/movie/7': () => json({ status_code: 7, status_message: 'Invalid API key' }, 401),
     });
     calls = t.calls;
     let clock = Date.now();
@@ -131,6 +133,10 @@ describe('poster cache', () => {
     expect(count('/tv/3')).toBe(1);
     const row = ctx.deps.sqlite.prepare("SELECT status, expires_at - fetched_at AS ttl FROM tmdb_posters WHERE media = 'tv' AND tmdb_id = 3").get() as { status: string; ttl: number };
     expect(row).toEqual({ status: 'error', ttl: 1000 });
+    // A refused key is not the poster's fault: nothing cached, asked again once the key is fixed.
+    expect(await s.poster({ media: 'movie', tmdbId: 7 })).toBeNull();
+    expect(ctx.deps.sqlite.prepare("SELECT COUNT(*) AS n FROM tmdb_posters WHERE tmdb_id = 7").get()).toEqual({ n: 0 });
+    expect(ctx.logs.text()).toMatch(/TMDB refused the key/);
   });
 
   it('never logs the key', () => {
