@@ -36,6 +36,8 @@ export interface RunnerDeps {
 export interface RunnerOptions {
   /** Items per Trakt write (100-250). */
   batchSize?: number;
+  /** Least time between a write's answer and the next write (default 1000 ms; tests pass 0). */
+  writeGapMs?: number;
   plexPageSize?: number;
   plexConcurrency?: number;
   leaseTtlMs?: number;
@@ -233,7 +235,7 @@ async function execute(
       await setPhase('writing', 'writing');
       const tctx = {
         db: deps.db, sqlite: deps.sqlite, trakt: counted, serverId: plex.machineIdentifier, runId, log: deps.log,
-        batchSize: Math.min(250, Math.max(1, opts.batchSize ?? 250)), shouldStop,
+        batchSize: Math.min(250, Math.max(1, opts.batchSize ?? 250)), shouldStop, gapAfterAnswerMs: opts.writeGapMs,
         onBatch: (n: number, soFar: { sent: number }) => {
           counts.writes_done += n;
           if (writingHistory) counts.added_to_trakt = soFar.sent;

@@ -25,6 +25,12 @@ export interface TraktWriteContext {
   /** After each batch: how many items it handled (sent, failed or not found), and the totals so far. */
   onBatch?: (handled: number, soFar: TraktWriteResult) => void;
   shouldStop?: () => boolean;
+  /**
+   * Least time from one batch's answer to the next batch's request. The client's budget spaces
+   * request *starts*; a late-arriving request can still land within Trakt's second and lock the
+   * account for five minutes, so the bulk writer also waits on the answer (default 1000 ms).
+   */
+  gapAfterAnswerMs?: number;
 }
 
 export interface TraktWriteResult {
@@ -54,6 +60,8 @@ export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[
   const result: TraktWriteResult = { sent: 0, notFound: 0, failed: 0, requests: 0, unanswered: 0 };
   const log = ctx.log.child({ component: 'sync', runId: ctx.runId });
   let failedInARow = 0;
+  let answeredAt = 0;
+  const gap = ctx.gapAfterAnswerMs ?? 1000;
 
   for (let start = 0; start < items.length; start += ctx.batchSize) {
     if (ctx.shouldStop?.()) break;
@@ -82,13 +90,17 @@ export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[
       batchId,
     );
     const { body, sent } = batchBody(batch, payload);
+    const wait = answeredAt + gap - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     let status: number;
     let answer: unknown;
     try {
       const res = await ctx.trakt.post(path, body);
+      answeredAt = Date.now();
       status = res.status;
       answer = res.body;
     } catch (err) {
+      answeredAt = Date.now();
       // No answer: Trakt may or may not have it. The rows stay `intent`, so nothing re-sends them
       // until the next run has checked Trakt's history.
       result.requests++;

@@ -24,6 +24,7 @@ const ports = createSyncPorts(ctx.deps, { plex: async () => plex });
 let announced = false;
 const started = await startSyncRun(ctx.deps, ports, { trigger: 'cli' }, {
   batchSize: Number(env.SYNC_BATCH ?? 250),
+  writeGapMs: env.SYNC_REAL_BUDGETS === '1' ? undefined : 0,
   leaseTtlMs: Number(env.SYNC_LEASE_TTL ?? 60_000),
   heartbeatMs: 100,
   progressMs: 0,

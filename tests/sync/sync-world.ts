@@ -61,11 +61,11 @@ export async function makeSyncWorld(lib: Library, opts: WorldOptions = {}): Prom
   const plexPort = opts.plainPlex ? standInClient(targetOf(plex)) : plexPortFrom(plexClient, lib.machineIdentifier);
   const ports = createSyncPorts(ctx.deps, { plex: async () => plexPort });
   // The service's own SyncService (pages, API, jobs) uses the same ports.
-  ctx.deps.sync = new SyncService(ctx.deps, ports, { heartbeatMs: 200, progressMs: 20, ...opts.runner });
+  ctx.deps.sync = new SyncService(ctx.deps, ports, { heartbeatMs: 200, progressMs: 20, writeGapMs: 0, ...opts.runner });
   return {
     lib, trakt, plex, ctx, ports, accountId: account.id,
     async run(start = {}, runOpts = {}) {
-      const started = await startSyncRun(ctx.deps, ports, { trigger: 'manual', ...start }, { heartbeatMs: 200, progressMs: 20, ...opts.runner, ...runOpts });
+      const started = await startSyncRun(ctx.deps, ports, { trigger: 'manual', ...start }, { heartbeatMs: 200, progressMs: 20, writeGapMs: 0, ...opts.runner, ...runOpts });
       return started.done;
     },
     async close() {
