@@ -1,10 +1,8 @@
 /**
- * The History page in a real browser against the Trakt emulator and a TMDB stand-in: the
+ * The History page in a real browser against the Trakt and TMDB emulators: the
  * background fill, the seeded plays in order with day headings, three pages by scrolling,
  * filters, posters arriving on their own, and a new play appearing at the top live.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { loadConfig } from '../../src/config/env.js';
@@ -13,47 +11,15 @@ import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
 import { requestHistoryRefresh } from '../../src/history/service.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
+import { DEFAULT_TMDB_API_KEY, startTmdbFake, type TmdbFake } from '../fakes/tmdb/index.js';
 import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
-import { seedCatalogue, seedPlays } from '../http/history-world.js';
+import { MOVIES, seedCatalogue, seedPlays } from '../http/history-world.js';
 
-const TMDB_KEY = '0123456789abcdef0123456789abcdef';
 const PLAYS = 130;
 
-/** A small TMDB stand-in: /3/configuration, /3/movie/:id, /3/tv/:id and the images they name. */
-async function startTmdbStandIn(): Promise<{ url: string; hits: string[]; stop(): Promise<void> }> {
-  const hits: string[] = [];
-  const server = http.createServer((req, res) => {
-    const u = new URL(req.url ?? '/', 'http://x');
-    hits.push(u.pathname);
-    const send = (status: number, type: string, body: string) => {
-      res.writeHead(status, { 'content-type': type });
-      res.end(body);
-    };
-    if (u.pathname.startsWith('/3/') && u.searchParams.get('api_key') !== TMDB_KEY) return send(401, 'application/json', '{"status_code":7}');
-    if (u.pathname === '/3/configuration') return send(200, 'application/json', JSON.stringify({ images: { poster_sizes: ['w92', 'w154', 'w185', 'original'] } }));
-    const m = /^\/3\/(movie|tv)\/(\d+)$/.exec(u.pathname);
-    if (m) return send(200, 'application/json', JSON.stringify({ id: Number(m[2]), poster_path: `/${m[1]}-${m[2]}.svg` }));
-    if (/^\/t\/p\/w154\/[a-z]+-\d+\.svg$/.test(u.pathname)) {
-      return send(200, 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg" width="44" height="64"><rect width="44" height="64" fill="#0ea5e9"/></svg>');
-    }
-    send(404, 'application/json', '{"status_code":34}');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    hits,
-    stop: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
-
 let fake: TraktFake;
-let tmdb: Awaited<ReturnType<typeof startTmdbStandIn>>;
+let tmdb: TmdbFake;
 let service: ServiceHandle;
 let browser: BrowserContext;
 let accountId: number;
@@ -63,7 +29,10 @@ beforeAll(async () => {
   seedCatalogue(fake);
   // The newest play a little before now, so "today" has plays and the new one goes on top.
   seedPlays(fake, PLAYS, Math.floor(Date.now() / 1000) * 1000 - 2 * 3600_000);
-  tmdb = await startTmdbStandIn();
+  // TMDB knows the seeded movies and the show, each with a poster (its rate limit on: 40 a second).
+  tmdb = await startTmdbFake();
+  for (let i = 1; i <= MOVIES; i++) tmdb.catalogue.addMovie({ id: 9000 + i, title: `Movie ${i}`, year: 1990 + (i % 30), posterPath: `/movie${i}.jpg` });
+  tmdb.catalogue.addShow({ id: 1400, name: 'The Long Show', year: 2015, posterPath: '/longshow.jpg' });
   const env = {
     DATA_DIR: tempDir(),
     PORT: '0',
@@ -72,9 +41,9 @@ beforeAll(async () => {
     TRAKT_OAUTH_URL: fake.url,
     TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID,
     TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-    TMDB_API_KEY: TMDB_KEY,
-    TMDB_API_URL: `${tmdb.url}/3`,
-    TMDB_IMAGE_URL: `${tmdb.url}/t/p`,
+    TMDB_API_KEY: DEFAULT_TMDB_API_KEY,
+    TMDB_API_URL: tmdb.url,
+    TMDB_IMAGE_URL: tmdb.imageBaseUrl,
   };
   // Connected before the service starts, as after a login: the refresher fills the mirror on start.
   const first = await startService(loadConfig(env), { logSink: new LogCapture() });
@@ -127,8 +96,10 @@ describe('the History page in a browser', () => {
     // Posters arrive on their own from the TMDB stand-in.
     await expect.poll(() => page.locator('#history-list img[data-poster=loaded]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const src = await page.locator('#history-list img[data-poster=loaded]').first().getAttribute('src');
-    expect(src).toMatch(new RegExp(`^${tmdb.url}/t/p/w154/(movie|tv)-\\d+\\.svg$`));
-    await expect.poll(() => page.locator('#history-list img[data-poster=loaded]').first().evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(44);
+    expect(src).toMatch(new RegExp(`^${tmdb.imageBaseUrl}/w154/(movie\\d+|longshow)\\.jpg$`));
+    await expect.poll(() => page.locator('#history-list img[data-poster=loaded]').first().evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(154);
+    // One lookup per poster, however many rows show it: the show's poster serves all its episodes.
+    expect(tmdb.count('/tv/1400')).toBe(1);
     await screenshot(page, 'history');
 
     // Three pages by scrolling to the end.
