@@ -17,7 +17,7 @@ export function generateLibrary(options: GenerateOptions = {}): Library {
   const ctx: GenContext = {
     o,
     rng: fork(o.seed, 'items'),
-    ids: new IdAllocator(fork(o.seed, 'ids')),
+    ids: new IdAllocator(fork(o.seed, 'ids'), o.movies + o.shows + (o.episodes ?? o.shows * o.episodesPerShow[1])),
     movieSections: o.sections.filter((s) => s.type === 'movie').map((s) => s.id),
     showSections: o.sections.filter((s) => s.type === 'show').map((s) => s.id),
   };

@@ -17,8 +17,15 @@ const TRAKT: Record<Kind, [number, number]> = { movie: [1, 1_100_000], show: [1,
  * positive). No per-entry objects, so 300k ids cost the GC nothing; small libraries stay small.
  */
 class IntSet {
-  private slots = new Int32Array(1 << 12);
+  private slots: Int32Array;
   private size = 0;
+
+  /** Sized for `expected` entries at most half full, so a big library never rehashes. */
+  constructor(expected: number) {
+    let n = 1 << 12;
+    while (n < expected * 2) n *= 2;
+    this.slots = new Int32Array(n);
+  }
 
   /** Adds n; false when it was already there. */
   add(n: number): boolean {
@@ -44,10 +51,16 @@ class IntSet {
 }
 
 export class IdAllocator {
-  private readonly used = { imdb: new IntSet(), tmdb: new IntSet(), tvdb: new IntSet(), trakt: new IntSet() };
+  private readonly used: Record<'imdb' | 'tmdb' | 'tvdb' | 'trakt', IntSet>;
   private readonly posters = new Set<string>();
 
-  constructor(private readonly rng: Rng) {}
+  /** `expected`: about how many items will get ids (a hint, not a limit). */
+  constructor(
+    private readonly rng: Rng,
+    expected = 0,
+  ) {
+    this.used = { imdb: new IntSet(expected), tmdb: new IntSet(expected), tvdb: new IntSet(expected), trakt: new IntSet(expected) };
+  }
 
   private draw(set: IntSet, [min, max]: [number, number], what: string): number {
     // Ranges are far larger than any library, so collisions are rare; the bound is a guard.
