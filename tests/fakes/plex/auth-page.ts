@@ -37,6 +37,8 @@ button { background: #e5a00d; border: 0; border-radius: 4px; padding: .6rem 1.4r
 <script>
 (function () {
   var config = ${config};
+  // A new fragment is a new sign-in request (the browser does not reload for it).
+  window.addEventListener('hashchange', function () { location.reload(); });
   var title = document.getElementById('title');
   var status = document.getElementById('status');
   var allow = document.getElementById('allow');

@@ -102,6 +102,7 @@ export class PlexTvFake {
       return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: authPageHtml(this.authOptions) };
     }
     if (path === '/auth/approve' && req.method === 'POST') return this.approveFromPage(req);
+    if (path === '/favicon.ico') return { status: 204, body: '' }; // keeps browser consoles clean
     if (path === '/api/v2/pins' && req.method === 'POST') return this.createPin(req);
     const pinMatch = /^\/api\/v2\/pins\/(\d+)$/.exec(path);
     if (pinMatch && req.method === 'GET') return this.readPin(req, Number(pinMatch[1]));

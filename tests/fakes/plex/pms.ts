@@ -177,6 +177,7 @@ export class PlexServerFake {
     if (path === '/identity' && read) {
       return pmsReply(req, 200, { size: 0, apiVersion: '1.1.1', claimed: true, machineIdentifier: this.machineIdentifier, version: PMS_VERSION });
     }
+    if (path === '/favicon.ico') return { status: 204, body: '' }; // keeps browser consoles clean
     const account = this.accountFor(req);
     if (!account) return pmsUnauthorized();
     const ctx = this.libraryContext();
