@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, T0, type Harness } from './test-support.js';
+import { startPlexFakes } from './fakes.js';
+import { smallLibrary, startHarness, T0, type Harness } from './test-support.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -44,6 +45,23 @@ describe('Plex Media Server: tokens and formats', () => {
       expect((await h.pms('/library/sections', { token: h.fakes.accounts.owner.userToken })).status).toBe(200);
     } finally {
       h.fakes.pms.acceptAccountTokens = false;
+    }
+  });
+});
+
+describe('Plex Media Server behind a path', () => {
+  it('appends API paths to a base URL that carries one', async () => {
+    const fakes = await startPlexFakes({ pms: { pathPrefix: '/plex' }, library: smallLibrary() });
+    try {
+      expect(fakes.pmsUrl).toMatch(/\/plex$/);
+      const ok = await fetch(`${fakes.pmsUrl}/library/sections`, { headers: { accept: 'application/json', 'x-plex-token': fakes.pms.tokenFor() } });
+      expect(ok.status).toBe(200);
+      const bare = await fetch(`${fakes.pmsUrl.replace(/\/plex$/, '')}/library/sections`, { headers: { 'x-plex-token': fakes.pms.tokenFor() } });
+      expect(bare.status).toBe(404);
+      const devices = (await (await fetch(`${fakes.tvUrl}/api/v2/resources`, { headers: { accept: 'application/json', 'x-plex-token': fakes.accounts.owner.userToken } })).json()) as any[];
+      expect(devices[0].connections.find((c: any) => c.local).uri).toBe(fakes.pmsUrl);
+    } finally {
+      await fakes.stop();
     }
   });
 });

@@ -28,6 +28,8 @@ export interface PlexServerFakeOptions {
   forcePageSize?: number;
   /** Listings carry only what a sync reads (no summaries, artwork, stream details): a benchmark knob. */
   lean?: boolean;
+  /** Serve under this path (a server behind a reverse proxy at `https://host/plex`). */
+  pathPrefix?: string;
   port?: number;
 }
 
@@ -47,6 +49,7 @@ export class PlexServerFake {
   acceptAccountTokens: boolean;
   forcePageSize: number | undefined;
   lean: boolean;
+  readonly pathPrefix: string;
   private readonly thumb = makeJpeg();
 
   constructor(opts: PlexServerFakeOptions = {}) {
@@ -57,16 +60,19 @@ export class PlexServerFake {
     this.acceptAccountTokens = opts.acceptAccountTokens ?? false;
     this.forcePageSize = opts.forcePageSize;
     this.lean = opts.lean ?? false;
+    this.pathPrefix = (opts.pathPrefix ?? '').replace(/\/$/, '');
     this.sessions = new Sessions(this.now);
     this.server = new FakeServer({ name: 'plex-server', handle: (req) => this.handle(req), control: controlActions(this) });
   }
 
+  /** PLEX_URL (with the path prefix, if any). */
   get url(): string {
-    return this.server.url;
+    return `${this.server.url}${this.pathPrefix}`;
   }
 
   async start(port = 0): Promise<string> {
-    return this.server.start(port);
+    await this.server.start(port);
+    return this.url;
   }
 
   stop(): Promise<void> {
@@ -171,7 +177,9 @@ export class PlexServerFake {
     return this.accounts.accountForServerToken(token) ?? (this.acceptAccountTokens ? this.accounts.accountForUserToken(token) : undefined);
   }
 
-  private handle(req: FakeRequest): FakeResponse {
+  private handle(raw: FakeRequest): FakeResponse {
+    if (this.pathPrefix && raw.path !== this.pathPrefix && !raw.path.startsWith(`${this.pathPrefix}/`)) return pmsNotFound();
+    const req = this.pathPrefix ? { ...raw, path: raw.path.slice(this.pathPrefix.length) || '/' } : raw;
     const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
     const read = req.method === 'GET' || req.method === 'HEAD';
     if (path === '/identity' && read) {
