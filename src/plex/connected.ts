@@ -7,6 +7,7 @@
 import { getPlexOwner, getSelectedServer, listSectionSelection, saveSelectedServer } from '../db/repos/plex.js';
 import type { AppDeps } from '../web/env.js';
 import { plexClientIdentifier } from './client-id.js';
+import { NO_RETRY } from './http.js';
 import { PlexServerClient } from './server-client.js';
 import { PlexTvClient } from './tv-client.js';
 import type { PlexSection } from './types.js';
@@ -89,16 +90,19 @@ export async function plexServerFor(deps: AppDeps): Promise<PlexServerClient | n
   return serverClientFor(deps, server.url, deps.cipher.decrypt(server.access_token));
 }
 
-/** plex.tv (PLEX_TV_URL) with this install's client identifier. */
-export async function plexTvFor(deps: AppDeps): Promise<PlexTvClient> {
+/**
+ * plex.tv (PLEX_TV_URL) with this install's client identifier. `interactive`: a person is
+ * waiting (settings page), so one try within the connect timeout; they can click again.
+ */
+export async function plexTvFor(deps: AppDeps, opts: { interactive?: boolean } = {}): Promise<PlexTvClient> {
   const o = deps.plex ?? {};
   return new PlexTvClient({
     baseUrl: deps.config.plex.tvUrl,
     clientIdentifier: await plexClientIdentifier(deps.db),
     version: deps.version,
     fetch: o.fetch,
-    timeoutMs: o.timeoutMs ?? 15_000,
-    retry: o.retry,
+    timeoutMs: opts.interactive ? (o.connectTimeoutMs ?? 5_000) : (o.timeoutMs ?? 15_000),
+    retry: opts.interactive ? NO_RETRY : o.retry,
     sleep: o.sleep,
   });
 }

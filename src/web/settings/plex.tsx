@@ -105,7 +105,7 @@ export function plexSettingsRoutes() {
   app.post('/settings/plex/pin', async (c) => {
     const { deps } = c.var;
     try {
-      const tv = await plexTvFor(deps);
+      const tv = await plexTvFor(deps, { interactive: true });
       const pin = await tv.createPin();
       await setPendingPin(deps.db, { id: pin.id, expiresAt: pinExpiry(pin) });
       deps.log.info({ component: 'plex' }, 'Plex sign-in started from the settings page');
@@ -137,7 +137,7 @@ export function plexSettingsRoutes() {
     }
     let pin;
     try {
-      pin = await (await plexTvFor(deps)).checkPin(pending.id);
+      pin = await (await plexTvFor(deps, { interactive: true })).checkPin(pending.id);
     } catch (err) {
       return answer(c, { pin: { expiresAt: pending.expiresAt, tries }, message: { kind: 'warn', text: `${sentence(err)} Still trying.` } });
     }
@@ -181,7 +181,7 @@ export function plexSettingsRoutes() {
     if (!machineIdentifier || !uri) return again('Pick a server connection from the list.');
     let resource;
     try {
-      resource = (await (await plexTvFor(deps)).servers(owner.token)).find((r) => r.clientIdentifier === machineIdentifier);
+      resource = (await (await plexTvFor(deps, { interactive: true })).servers(owner.token)).find((r) => r.clientIdentifier === machineIdentifier);
     } catch (err) {
       return answer(c, { message: { kind: 'error', text: sentence(err) } }, 422);
     }
