@@ -42,6 +42,8 @@ export class EventWorker implements WebhookQueueHandle {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly showIds = new Map<string, ExternalIds | null>();
   private pumping = false;
+  /** The queue read under way, which stop() waits for (it must not outlive the database). */
+  private pumpRun: Promise<void> = Promise.resolve();
   private again = false;
   private stopped = true;
   private scheduled = false;
@@ -86,6 +88,7 @@ export class EventWorker implements WebhookQueueHandle {
     this.stopped = true;
     clearInterval(this.safetyTimer);
     clearTimeout(this.retryTimer);
+    await this.pumpRun;
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
@@ -98,7 +101,8 @@ export class EventWorker implements WebhookQueueHandle {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      void this.pump();
+      if (!this.stopped) this.pumpRun = this.pump();
+      else this.settleIdle();
     });
   }
 

@@ -1,0 +1,170 @@
+/**
+ * Demo mode: the real service against the Trakt, Plex and TMDB emulators on loopback, with a
+ * generated library of a few hundred items, already connected to Trakt (the library owner's
+ * account) and to the emulated Plex server. Everything lives in a temporary data directory.
+ * `npm run demo` (../demo.ts) prints the URL and login; the browser test drives the same world.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../../src/config/env.js';
+import { saveConnectedAccount } from '../../../src/db/repos/trakt-accounts.js';
+import type { Writable } from 'node:stream';
+import { startService, type ServiceHandle } from '../../../src/main.js';
+import { describeLibrary, generateLibrary, type Library } from '../library/index.js';
+import { startPlexFakes, type PlexFakes } from '../plex/index.js';
+import { DEFAULT_TMDB_API_KEY, seedTmdbFromLibrary, startTmdbFake, type TmdbFake } from '../tmdb/index.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake, type TraktFake } from '../trakt/index.js';
+import { startViewer, type Viewer } from './viewer.js';
+
+export interface DemoOptions {
+  /** Port of the service; 0 = any free one. If the port is taken, a free one is used instead. */
+  port?: number;
+  /** Admin password; generated when not given. */
+  password?: string;
+  /** Library seed (the same seed gives the same titles and states). */
+  seed?: number;
+  movies?: number;
+  shows?: number;
+  /** Seconds between the simulated viewer's plays (0 = no viewer). */
+  viewerEverySec?: number;
+  /** Keep the data directory after stop (default: removed). */
+  keepData?: boolean;
+  logLevel?: string;
+  /** Where the service's log lines go (default: standard output). */
+  logSink?: Writable;
+}
+
+export interface Demo {
+  url: string;
+  password: string;
+  dataDir: string;
+  webhookUrl: string;
+  library: Library;
+  service: ServiceHandle;
+  trakt: TraktFake;
+  plex: PlexFakes;
+  tmdb: TmdbFake;
+  viewer?: Viewer;
+  stop(): Promise<void>;
+}
+
+function generatedPassword(): string {
+  return `demo-${crypto.randomBytes(6).toString('hex')}`;
+}
+
+function isAddressInUse(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException)?.code === 'EADDRINUSE';
+}
+
+export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
+  const now = Math.floor(Date.now() / 1000);
+  const library = generateLibrary({
+    seed: opts.seed ?? 2026,
+    movies: opts.movies ?? 180,
+    shows: opts.shows ?? 12,
+    episodesPerShow: [6, 14],
+    otherAccounts: 1,
+    now,
+  });
+  const password = opts.password ?? generatedPassword();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pts-demo-'));
+
+  // Real Trakt limits (1 write a second, 1,000 GETs in 5 minutes): the demo shows the real pacing.
+  const trakt = await startTraktFake({ users: [{ username: library.owner.traktUsername, name: 'Demo Viewer' }] });
+  seedTraktFromLibrary(trakt, library);
+  const plex = await startPlexFakes({ library, tokenSeed: 'demo' });
+  const tmdb = await startTmdbFake();
+  seedTmdbFromLibrary(tmdb, library);
+
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    PORT: String(opts.port ?? 0),
+    ADMIN_PASSWORD: password,
+    LOG_LEVEL: opts.logLevel ?? 'info',
+    OPEN_BROWSER: 'false',
+    TRAKT_API_URL: trakt.url,
+    TRAKT_OAUTH_URL: trakt.url,
+    TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID,
+    TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+    PLEX_URL: plex.pmsUrl,
+    PLEX_TOKEN: plex.pms.tokenFor(),
+    PLEX_TV_URL: plex.tvUrl,
+    PLEX_AUTH_URL: plex.authUrl,
+    TMDB_API_KEY: DEFAULT_TMDB_API_KEY,
+    TMDB_API_URL: tmdb.url,
+    TMDB_IMAGE_URL: tmdb.imageBaseUrl,
+  };
+  const startOpts = opts.logSink ? { logSink: opts.logSink } : {};
+
+  const stopFakes = async () => {
+    await Promise.allSettled([trakt.stop(), plex.stop(), tmdb.stop()]);
+  };
+  const removeData = () => {
+    if (!opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  let service: ServiceHandle;
+  try {
+    // Connected to Trakt before the service starts, as after a device-code login.
+    const first = await startService(loadConfig({ ...env, PORT: '0' }), startOpts);
+    try {
+      const t = trakt.issueToken(library.owner.traktUsername);
+      await saveConnectedAccount(
+        first.deps.db,
+        first.deps.cipher,
+        { username: library.owner.traktUsername, slug: library.owner.traktUsername, name: 'Demo Viewer' },
+        DEFAULT_CLIENT_ID,
+        { accessToken: t.access_token, refreshToken: t.refresh_token, createdAt: t.created_at * 1000, expiresAt: (t.created_at + t.expires_in) * 1000 },
+      );
+    } finally {
+      await first.close();
+    }
+    try {
+      service = await startService(loadConfig(env), startOpts);
+    } catch (err) {
+      if (!isAddressInUse(err) || env.PORT === '0') throw err;
+      service = await startService(loadConfig({ ...env, PORT: '0' }), startOpts);
+    }
+  } catch (err) {
+    await stopFakes();
+    removeData();
+    throw err;
+  }
+
+  const webhookUrl = `${service.url}/webhooks/plex/${service.deps.secrets.webhookSecret()}`;
+  // The emulated server posts its webhooks to the service, as a real Plex server would.
+  plex.pms.webhookUrls.push(webhookUrl);
+  const everySec = opts.viewerEverySec ?? 45;
+  const viewer = everySec > 0 ? startViewer({ pms: plex.pms, library, everyMs: everySec * 1000 }) : undefined;
+
+  let stopped = false;
+  return {
+    url: service.url,
+    password,
+    dataDir,
+    webhookUrl,
+    library,
+    service,
+    trakt,
+    plex,
+    tmdb,
+    viewer,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await viewer?.stop();
+      await service.close();
+      await stopFakes();
+      removeData();
+    },
+  };
+}
+
+/** One paragraph about the generated library, for the banner. */
+export function librarySummaryLine(library: Library): string {
+  const d = describeLibrary(library);
+  return `${d.movies.total} movies and ${d.shows} shows (${d.episodes.total} episodes) on "${library.serverName}"`;
+}
