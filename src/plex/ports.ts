@@ -6,7 +6,7 @@
 import { listSectionSelection } from '../db/repos/plex.js';
 import type { ConnectedServer, PlexLookups, PlexPosition } from '../scrobble/ports.js';
 import type { SyncPlex } from '../sync/ports.js';
-import { plexPortFrom } from '../sync/wiring.js';
+import { plexPortFrom } from '../sync/plex-port.js';
 import type { AppDeps } from '../web/env.js';
 import { connectedMachineIdentifier, plexConnectionInfo, plexServerFor, sectionSelected } from './connected.js';
 import { parsePlexGuids } from './guid.js';

@@ -1,20 +1,20 @@
 /**
- * The real ports: Trakt accounts and their shared client (engineer A's registry, so the
- * worker and the sync spend one budget per account). The Plex side (connected server,
- * library selection, lookups) waits for engineer B's modules: until then events from any
- * server and library are accepted and positions come from the payload only.
+ * The real ports: Trakt accounts and their shared client (one registry, so the worker and
+ * the sync spend one budget per account), and the Plex side over the connected server: its
+ * machine identifier and owner (events from other servers are ignored), the library
+ * selection, and the lookups (live and saved positions, a show's ids).
  */
 import { defaultTraktAccount, getTraktAccount, listTraktAccounts } from '../db/repos/trakt-accounts.js';
 import { traktClients } from '../trakt/registry.js';
 import type { AppDeps } from '../web/env.js';
+import { scrobblePlexPorts } from '../plex/ports.js';
 import type { ScrobblePorts, TraktWriter } from './ports.js';
 import { traktWriterFrom } from './trakt-writer.js';
 
 export function createScrobblePorts(deps: AppDeps): ScrobblePorts {
   const writers = new Map<number, TraktWriter>();
   return {
-    connectedServer: async () => null,
-    librarySelected: async () => true,
+    ...scrobblePlexPorts(deps),
     defaultTraktAccount: async () => (await defaultTraktAccount(deps.db))?.id ?? null,
     traktAccounts: async () => (await listTraktAccounts(deps.db)).map((a) => ({ id: a.id, username: a.username })),
     traktWriter: async (id) => {
@@ -31,6 +31,5 @@ export function createScrobblePorts(deps: AppDeps): ScrobblePorts {
       }
       return writer;
     },
-    plex: async () => null,
   };
 }

@@ -1,16 +1,18 @@
 /**
- * The real sync ports: the connected Trakt account's shared client (engineer A's
- * registry, so the webhook worker and the sync spend one budget) and the Plex server
- * (engineer B's client): for now the server preset by PLEX_URL/PLEX_TOKEN, else null and a
- * run says "connect Plex".
+ * The real sync ports: the connected Trakt account's shared client (one registry, so the
+ * webhook worker and the sync spend one budget) and the connected Plex server (PLEX_URL +
+ * PLEX_TOKEN, else the server chosen in Settings) with its selected sections; null when
+ * nothing is connected, and a run says "connect Plex".
  */
 import { defaultTraktAccount } from '../db/repos/trakt-accounts.js';
 import type { TraktTransport } from '../trakt/client-core.js';
 import { traktClients } from '../trakt/registry.js';
 import { historyProbe } from '../scrobble/history-probe.js';
 import type { AppDeps } from '../web/env.js';
-import { PlexServerClient } from '../plex/server-client.js';
-import type { PlexMeta, PlexSectionRef, SyncPlex, SyncPorts, SyncTrakt, TraktResponse } from './ports.js';
+import { syncPlexPort } from '../plex/ports.js';
+import type { SyncPlex, SyncPorts, SyncTrakt, TraktResponse } from './ports.js';
+
+export { plexPortFrom } from './plex-port.js';
 
 function splitQuery(pathWithQuery: string): [string, Record<string, string>] {
   const [path, query] = pathWithQuery.split('?');
@@ -34,53 +36,13 @@ export function traktPortFrom(client: Pick<TraktTransport, 'send'>, accountId: n
   };
 }
 
-/**
- * Adapts engineer B's Plex server client. `selected` says which movie/show sections are
- * synced (default: every movie and show library, the product's default).
- */
-export function plexPortFrom(client: Pick<PlexServerClient, 'sections' | 'itemsPage' | 'markWatched' | 'rate'>, machineIdentifier: string, selected: (key: string) => boolean = () => true): SyncPlex {
-  return {
-    machineIdentifier,
-    async sections(): Promise<PlexSectionRef[]> {
-      return (await client.sections())
-        .filter((s) => (s.type === 'movie' || s.type === 'show') && selected(s.key))
-        .map((s) => ({ id: s.key, type: s.type as 'movie' | 'show', title: s.title }));
-    },
-    async items(sectionId, type, page) {
-      const p = await client.itemsPage(sectionId, type, page);
-      return { items: p.items as unknown as PlexMeta[], totalSize: p.totalSize };
-    },
-    markWatched: (ratingKey) => client.markWatched(ratingKey),
-    rate: (ratingKey, rating) => client.rate(ratingKey, rating),
-  };
-}
-
 export interface SyncPortOverrides {
   plex?: () => Promise<SyncPlex | null>;
 }
 
-/**
- * The Plex server preset by PLEX_URL + PLEX_TOKEN, every movie and show library. (The server
- * chosen by the PIN login and the selected sections come from engineer B's settings once
- * they land; until then only the preset is used.)
- */
-function presetPlex(deps: AppDeps): () => Promise<SyncPlex | null> {
-  let port: SyncPlex | undefined;
-  return async () => {
-    const { url, token } = deps.config.plex;
-    if (!url || !token) return null;
-    if (port) return port;
-    deps.secretRegistry.add(token);
-    const client = new PlexServerClient({ baseUrl: url, token, clientIdentifier: `plex-trakt-sync-${deps.version}`, version: deps.version });
-    const { machineIdentifier } = await client.identity();
-    port = plexPortFrom(client, machineIdentifier);
-    return port;
-  };
-}
-
 export function createSyncPorts(deps: AppDeps, overrides: SyncPortOverrides = {}): SyncPorts {
   return {
-    plex: overrides.plex ?? presetPlex(deps),
+    plex: overrides.plex ?? syncPlexPort(deps),
     trakt: async () => {
       const account = await defaultTraktAccount(deps.db);
       if (!account || account.status === 'disconnected') return null;

@@ -67,7 +67,7 @@ describe('first run and sign-in', () => {
       expect(await res.text()).toContain('Wrong password');
     }
     expect(times[4]).toBeGreaterThanOrEqual(600); // 300 ms doubled after three free attempts
-    expect(times[0]).toBeLessThan(times[4]! - 300);
+    expect(Math.min(...times.slice(0, 3))).toBeLessThan(times[4]! - 300); // the free attempts are not slowed (the fastest of them, robust to load)
     expect(t.logs.text()).not.toContain('nope nope nope');
   });
 

@@ -131,6 +131,9 @@ export class PlexStandIn {
   private handle(req: FakeRequest): FakeResponse {
     if (req.path === '/identity') return { status: 200, body: { MediaContainer: { size: 0, claimed: true, machineIdentifier: this.lib.machineIdentifier, version: '1.41.0' } } };
     if (req.query.get('X-Plex-Token') !== this.token && req.headers['x-plex-token'] !== this.token) return { status: 401, body: 'Unauthorized' };
+    if (req.path === '/') {
+      return { status: 200, body: { MediaContainer: { size: 0, friendlyName: this.lib.serverName, machineIdentifier: this.lib.machineIdentifier, version: '1.41.0' } } };
+    }
     if (req.path === '/library/sections') {
       return { status: 200, body: { MediaContainer: { size: this.lib.sections.length, Directory: this.lib.sections.map((s) => ({ key: String(s.id), type: s.type, title: s.title, agent: s.agent })) } } };
     }

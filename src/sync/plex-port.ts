@@ -1,0 +1,25 @@
+/** The sync's Plex port over a Plex server client: the synced sections, their items page by page, and the two writes. */
+import type { PlexServerClient } from '../plex/server-client.js';
+import type { PlexMeta, PlexSectionRef, SyncPlex } from './ports.js';
+
+/**
+ * Adapts a Plex server client. `selected` says which movie/show sections are
+ * synced (default: every movie and show library, the product's default).
+ */
+export function plexPortFrom(client: Pick<PlexServerClient, 'sections' | 'itemsPage' | 'markWatched' | 'rate'>, machineIdentifier: string, selected: (key: string) => boolean = () => true): SyncPlex {
+  return {
+    machineIdentifier,
+    async sections(): Promise<PlexSectionRef[]> {
+      return (await client.sections())
+        .filter((s) => (s.type === 'movie' || s.type === 'show') && selected(s.key))
+        .map((s) => ({ id: s.key, type: s.type as 'movie' | 'show', title: s.title }));
+    },
+    async items(sectionId, type, page) {
+      const p = await client.itemsPage(sectionId, type, page);
+      return { items: p.items as unknown as PlexMeta[], totalSize: p.totalSize };
+    },
+    markWatched: (ratingKey) => client.markWatched(ratingKey),
+    rate: (ratingKey, rating) => client.rate(ratingKey, rating),
+  };
+}
+
