@@ -12,7 +12,9 @@ import type { ScrobblePorts, TraktWriter } from './ports.js';
 import { traktWriterFrom } from './trakt-writer.js';
 
 export function createScrobblePorts(deps: AppDeps): ScrobblePorts {
-  const writers = new Map<number, TraktWriter>();
+  // One writer per client: the registry replaces an account's client when the Trakt app changes,
+  // and the writer follows it (one client, one budget per account for the worker and the sync).
+  const writers = new WeakMap<object, TraktWriter>();
   return {
     ...scrobblePlexPorts(deps),
     defaultTraktAccount: async () => (await defaultTraktAccount(deps.db))?.id ?? null,
@@ -20,15 +22,14 @@ export function createScrobblePorts(deps: AppDeps): ScrobblePorts {
     traktWriter: async (id) => {
       const account = await getTraktAccount(deps.db, id);
       if (!account || account.status === 'disconnected') return null;
-      let writer = writers.get(id);
-      if (!writer) {
-        try {
-          writer = traktWriterFrom(await traktClients(deps).forAccount(id));
-        } catch {
-          return null; // no Trakt app set up: the event waits and says so
-        }
-        writers.set(id, writer);
+      let client;
+      try {
+        client = await traktClients(deps).forAccount(id);
+      } catch {
+        return null; // no Trakt app set up: the event waits and says so
       }
+      let writer = writers.get(client);
+      if (!writer) writers.set(client, (writer = traktWriterFrom(client)));
       return writer;
     },
   };

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
 import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
+import { createScrobblePorts } from '../../src/scrobble/wiring.js';
+import { traktClients } from '../../src/trakt/registry.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
@@ -79,5 +81,16 @@ describe('webhooks through the real Trakt client', () => {
     expect(row.reason).toMatch(/409/);
     expect(playsOf(1004)).toHaveLength(1);
     expect(logs.text()).not.toContain(SECRET);
+  });
+
+  it('the writer follows the registry: a changed Trakt app gives the worker the new client, not a stale one', async () => {
+    const ports = createScrobblePorts(service.deps);
+    const id = (await ports.traktAccounts())[0]!.id;
+    const a = await ports.traktWriter(id);
+    expect(await ports.traktWriter(id)).toBe(a); // one writer per client
+    traktClients(service.deps).invalidate(); // as saving new app credentials does
+    const b = await ports.traktWriter(id);
+    expect(b).not.toBe(a);
+    expect(await ports.traktWriter(id)).toBe(b);
   });
 });
