@@ -41,6 +41,16 @@ function filterItem(p: WebhookPayload, row: WebhookEventRow, server: ConnectedSe
   return { m };
 }
 
+/** A media.rate with another rating than the earlier one is a new choice, not Plex repeating itself. */
+function changedRating(p: WebhookPayload, earlierRaw: string): boolean {
+  if (p.event !== 'media.rate') return false;
+  try {
+    return (parsePayload(earlierRaw).rating ?? null) !== (p.rating ?? null);
+  } catch {
+    return true;
+  }
+}
+
 /** Which Trakt account this Plex account's plays go to, or why none. */
 async function traktAccountFor(ctx: ProcessContext, row: WebhookEventRow, server: ConnectedServer | null): Promise<number | EventResult> {
   if (row.account_id === null) return ignored('The payload names no Plex account.');
@@ -87,7 +97,7 @@ export async function processEvent(ctx: ProcessContext, row: WebhookEventRow): P
   if (typeof account !== 'number') return account;
 
   const earlier = await earlierSameEvent(ctx.db, row, DUPLICATE_WINDOW_MS);
-  if (earlier) {
+  if (earlier && !changedRating(payload, earlier.payload)) {
     const secs = Math.round((row.received_at - earlier.received_at) / 1000);
     return { status: 'duplicate', reason: `Plex sent the same event ${secs} s earlier (event #${earlier.id}).`, traktAccountId: account };
   }

@@ -116,6 +116,15 @@ describe('movies', () => {
     expect(h.fake.ratings('alice').filter((r) => r.trakt === 1001 && r.type === 'movie')).toEqual([]);
   });
 
+  it('a changed rating within 2 minutes is sent (a new choice); the same rating again is a duplicate', async () => {
+    const ratingKey = fresh();
+    expect((await send(modernMovie({ event: 'media.rate', ratingKey, rating: 8 }))).status).toBe('sent');
+    const changed = await send(modernMovie({ event: 'media.rate', ratingKey, rating: 6 }));
+    expect(changed.status).toBe('sent');
+    expect(h.fake.ratings('alice').filter((r) => r.trakt === 1001 && r.type === 'movie').map((r) => r.rating)).toEqual([6]);
+    expect((await send(modernMovie({ event: 'media.rate', ratingKey, rating: 6 }))).status).toBe('duplicate');
+  });
+
   it('asks the Plex server for the position when the payload has none', async () => {
     const ratingKey = fresh();
     h.ports.state.plex = plexLookups(h.ports.state, { session: { [ratingKey]: { viewOffset: 2_040_000, duration: 8_160_000 } } });
