@@ -4,9 +4,11 @@ import type { WebhookCardView } from '../../views/events/dashboard-card.js';
 import type { AppDeps } from './env.js';
 import { statusParts } from './status.js';
 
-function startOfTodayUtc(now = Date.now()): number {
+/** Midnight in the server's time zone (`TZ`, which a self-hosted server shares with its owner). */
+export function startOfToday(now = Date.now()): number {
   const d = new Date(now);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
 }
 
 /**
@@ -22,7 +24,7 @@ export function currentWebhookProblem(deps: Pick<AppDeps, 'sqlite'>): { eventId:
 }
 
 export async function webhookCardView(deps: AppDeps, webhookUrl: string): Promise<WebhookCardView> {
-  const [last, today, failed] = await Promise.all([lastWebhookEvent(deps.db), countWebhookEvents(deps.db, undefined, startOfTodayUtc()), countWebhookEvents(deps.db, 'failed')]);
+  const [last, today, failed] = await Promise.all([lastWebhookEvent(deps.db), countWebhookEvents(deps.db, undefined, startOfToday()), countWebhookEvents(deps.db, 'failed')]);
   return {
     webhookUrl,
     last: last ? { receivedAt: last.received_at, event: last.event, serverTitle: last.server_title } : undefined,
