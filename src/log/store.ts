@@ -1,7 +1,8 @@
 /**
  * The log store: every log line of the service, kept in SQLite for the Logs page and
  * for a run's own log. Lines are buffered and written in small batches so logging
- * never waits on the disk; old lines are pruned.
+ * never waits on the disk; old lines are pruned, except a sync run's own lines (tagged
+ * `run_id`), which stay as long as the run itself is kept in `sync_runs`.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { Writable } from 'node:stream';
@@ -22,6 +23,7 @@ export interface LogStore {
   /** Called after each batch is written (the Logs page's live tail listens here). */
   onRows?: (rows: StoredLine[]) => void;
   flush(): void;
+  /** Deletes lines older than this, keeping those of a run still in `sync_runs`; returns how many went. */
   prune(olderThanMs: number): number;
   close(): void;
 }
@@ -86,7 +88,10 @@ export function createLogStore(sqlite: BetterSqlite3.Database, opts: { flushMs?:
     flush,
     prune(olderThanMs) {
       flush();
-      return sqlite.prepare('DELETE FROM logs WHERE ts < ?').run(Date.now() - olderThanMs).changes;
+      // A kept run's page shows its log: its lines go only once the run itself is pruned.
+      return sqlite
+        .prepare('DELETE FROM logs WHERE ts < ? AND (run_id IS NULL OR NOT EXISTS (SELECT 1 FROM sync_runs r WHERE r.id = logs.run_id))')
+        .run(Date.now() - olderThanMs).changes;
     },
     close() {
       flush();
