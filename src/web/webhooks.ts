@@ -34,7 +34,7 @@ const upload = multer({
 }).any();
 
 class Refusal extends Error {
-  constructor(readonly status: 400 | 413 | 415, message: string) {
+  constructor(readonly status: 400 | 413, message: string) {
     super(message);
   }
 }
@@ -106,7 +106,7 @@ async function readPayloadText(c: Context<AppEnv>): Promise<string> {
     if (payload === null) throw new Refusal(400, 'The form has no "payload" field.');
     return payload;
   }
-  throw new Refusal(415, 'Send the webhook as multipart/form-data (what Plex sends) or as application/json.');
+  throw new Refusal(400, 'Send the webhook as multipart/form-data (what Plex sends) or as application/json.');
 }
 
 export function webhookRoutes() {
