@@ -1,5 +1,5 @@
 /**
- * The command line: `plex-trakt-sync serve | status | login trakt` (later: sync).
+ * The command line: `plex-trakt-sync serve | status | login trakt | login plex | sync`.
  * `serve` logs JSON lines to stdout; every other command logs to stderr and prints
  * its result on stdout.
  */
