@@ -33,7 +33,11 @@ export function scrobblePlexPorts(deps: AppDeps): {
       const client = await plexServerFor(deps);
       if (!client) return null;
       return {
-        sessionPosition: async (ratingKey) => position((await client.sessions()).find((s) => s.ratingKey === ratingKey)),
+        sessionPosition: async (ratingKey, player) => {
+          const playing = (await client.sessions()).filter((s) => s.ratingKey === ratingKey);
+          if (player) return position(playing.find((s) => s.Player?.machineIdentifier === player));
+          return playing.length === 1 ? position(playing[0]) : null;
+        },
         itemPosition: async (ratingKey) => position(await client.metadata(ratingKey)),
         showIds: async (ratingKey) => {
           const m = await client.metadata(ratingKey);

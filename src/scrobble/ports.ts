@@ -25,8 +25,11 @@ export interface PlexPosition {
 }
 
 export interface PlexLookups {
-  /** The live session's position for this item (GET /status/sessions), or null. */
-  sessionPosition(ratingKey: string): Promise<PlexPosition | null>;
+  /**
+   * The live session's position for this item on this player (GET /status/sessions), or null.
+   * Without a player, only an item played in one session counts (never another viewer's position).
+   */
+  sessionPosition(ratingKey: string, player?: string | null): Promise<PlexPosition | null>;
   /** The item's stored position (GET /library/metadata/{ratingKey}), or null. */
   itemPosition(ratingKey: string): Promise<PlexPosition | null>;
   /** A show's external ids (GET /library/metadata/{grandparentRatingKey}); the worker caches them. */

@@ -67,12 +67,12 @@ async function traktAccountFor(ctx: ProcessContext, row: WebhookEventRow, server
   return id;
 }
 
-async function position(ctx: ProcessContext, m: WebhookMetadata): Promise<number | null> {
+async function position(ctx: ProcessContext, m: WebhookMetadata, player: string | null): Promise<number | null> {
   const direct = progressPercent(m.viewOffset, m.duration);
   if (direct !== null || !m.ratingKey) return direct;
   const plex = await ctx.ports.plex().catch(() => null);
   if (!plex) return null;
-  const live = await plex.sessionPosition(m.ratingKey).catch(() => null);
+  const live = await plex.sessionPosition(m.ratingKey, player).catch(() => null);
   const fromLive = progressPercent(live?.viewOffset, live?.duration ?? m.duration);
   if (fromLive !== null) return fromLive;
   const stored = await plex.itemPosition(m.ratingKey).catch(() => null);
@@ -130,7 +130,7 @@ export async function processEvent(ctx: ProcessContext, row: WebhookEventRow): P
   });
   if ('unmatched' in who) return { status: 'ignored', reason: who.unmatched, traktAccountId: account };
 
-  const progress = payload.event === 'media.rate' || payload.event === 'media.scrobble' ? progressPercent(m.viewOffset, m.duration) : await position(ctx, m);
+  const progress = payload.event === 'media.rate' || payload.event === 'media.scrobble' ? progressPercent(m.viewOffset, m.duration) : await position(ctx, m, payload.Player?.uuid ?? null);
   const key = itemKey(who.refs[0]!)!;
   const last = await lastPlaySince(ctx.db, account, key, now - RESCROBBLE_WINDOW_MS);
   const lastIsOurs = last && last.source === 'webhook' && last.source_id === row.id;

@@ -42,6 +42,14 @@ describe('Plex ports', () => {
     try {
       expect((await lookups.sessionPosition(episode))?.viewOffset).toBe(90_000);
       expect(await lookups.sessionPosition('999999')).toBeNull();
+      // Two people watching the same episode: each player gets its own position, never the other's.
+      fakes.accounts.upsert({ id: 2, username: 'guest' });
+      fakes.pms.setSession({ ref: episode, accountId: 2, viewOffsetMs: 300_000, state: 'playing', player: { uuid: 'bedroom-tv', title: 'Bedroom TV' } });
+      const main = fakes.pms.sessions.all().find((x) => x.viewOffsetMs === 90_000)!;
+      expect((await lookups.sessionPosition(episode, 'bedroom-tv'))?.viewOffset).toBe(300_000);
+      expect((await lookups.sessionPosition(episode, main.player.uuid))?.viewOffset).toBe(90_000);
+      expect(await lookups.sessionPosition(episode, 'a-player-not-playing-it')).toBeNull();
+      expect(await lookups.sessionPosition(episode)).toBeNull(); // which one? neither
     } finally {
       fakes.pms.clearSessions();
     }
