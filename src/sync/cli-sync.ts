@@ -1,8 +1,11 @@
 /**
- * `plex-trakt-sync sync [--dry-run] [--full]`: one run, progress on stderr, one JSON line
- * on stdout, exit 0 when it succeeded (1 failed, 2 partly written). When a server is alive
- * on the same database, it asks that server to run it (POST /api/v1/sync) and follows its
- * progress, so one process spends Trakt's budgets; otherwise it runs here.
+ * `plex-trakt-sync sync [--dry-run] [--full]`: one run, progress on stderr, exactly one
+ * JSON line on stdout whatever happens, exit 0 when it succeeded, 2 when it was partly
+ * written, 1 otherwise. The line is the run's summary (status succeeded/partial/failed),
+ * or `{"status":"busy"|"error"|"timeout","error":…}` when no run could be started or
+ * followed to its end. When a server is alive on the same database, it asks that server
+ * to run it (POST /api/v1/sync) and follows its progress, so one process spends Trakt's
+ * budgets; otherwise it runs here.
  */
 import type { Config } from '../config/env.js';
 import { createContext } from '../context.js';
@@ -24,6 +27,26 @@ const stdio: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => p
 type Summary = ReturnType<typeof runJson>;
 
 const exitCode = (status: string) => (status === 'succeeded' ? 0 : status === 'partial' ? 2 : 1);
+
+/** What stdout carries when there is no run summary to print. */
+export type CliOutcome =
+  | { status: 'busy'; error: string }
+  | { status: 'error'; error: string; httpStatus?: number }
+  | { status: 'timeout'; error: string; runId: number };
+
+/** The one stdout line for an exit without a run summary (always exit 1); the sentence also goes to stderr. */
+function outcome(io: CliIo, o: CliOutcome): number {
+  io.err(o.error);
+  io.out(JSON.stringify(o));
+  return 1;
+}
+
+/** The one stdout line for a run that finished. */
+function finished(io: CliIo, summary: Summary): number {
+  if (summary.error) io.err(summary.error);
+  io.out(JSON.stringify(summary));
+  return exitCode(summary.status);
+}
 
 function progressLine(r: Summary): string {
   const p = r.progress;
@@ -49,23 +72,24 @@ function progressPrinter(io: CliIo, everyMs = 1000) {
 
 export interface SyncCommandOptions {
   pollMs?: number;
+  /** How long to follow a run in the server before giving up on it (default a day). */
+  followForMs?: number;
   /** Tests: the ports an in-process run uses (default: the connected Trakt account and Plex server). */
   ports?: (deps: AppDeps) => SyncPorts;
 }
 
 export async function syncCommand(config: Config, args: string[], io: CliIo = stdio, opts: SyncCommandOptions = {}): Promise<number> {
   const unknown = args.filter((a) => a !== '--dry-run' && a !== '--full');
-  if (unknown.length) {
-    io.err(`Unknown option ${unknown[0]}. Usage: plex-trakt-sync sync [--dry-run] [--full]`);
-    return 1;
-  }
+  if (unknown.length) return outcome(io, { status: 'error', error: `Unknown option ${unknown[0]}. Usage: plex-trakt-sync sync [--dry-run] [--full]` });
   const dryRun = args.includes('--dry-run');
   const full = args.includes('--full');
-  const ctx = await createContext(config, { logFd: 2 });
+  let ctx: Awaited<ReturnType<typeof createContext>> | undefined;
   try {
+    ctx = await createContext(config, { logFd: 2 });
     const server = await liveServer(ctx.deps.db);
     if (server) {
-      const viaServer = await runOnServer(server.url, ctx.deps.secrets.apiKey(), { dryRun, full }, io, opts.pollMs ?? 1000);
+      const follow = { pollMs: opts.pollMs ?? 1000, followForMs: opts.followForMs ?? 24 * 3600 * 1000 };
+      const viaServer = await runOnServer(server.url, ctx.deps.secrets.apiKey(), { dryRun, full }, io, follow);
       if (viaServer !== undefined) return viaServer;
       io.err(`The server at ${server.url} did not answer; running the sync in this process instead.`);
     }
@@ -75,26 +99,25 @@ export async function syncCommand(config: Config, args: string[], io: CliIo = st
     try {
       started = await syncService(ctx.deps).start({ trigger: 'cli', dryRun, full });
     } catch (err) {
-      if (err instanceof SyncBusyError) {
-        io.err(err.message);
-        return 1;
-      }
+      if (err instanceof SyncBusyError) return outcome(io, { status: 'busy', error: err.message });
       throw err;
     }
-    const timer = setInterval(() => void ctx.deps.db.selectFrom('sync_runs').selectAll().where('id', '=', started.runId).executeTakeFirst().then((r) => r && print(runJson(r as SyncRunRow))), 500);
+    const db = ctx.deps.db;
+    const timer = setInterval(() => void db.selectFrom('sync_runs').selectAll().where('id', '=', started.runId).executeTakeFirst().then((r) => r && print(runJson(r as SyncRunRow))), 500);
     const row = await started.done.finally(() => clearInterval(timer));
     const summary = runJson(row);
     print(summary);
-    if (summary.error) io.err(summary.error);
-    io.out(JSON.stringify(summary));
-    return exitCode(summary.status);
+    return finished(io, summary);
+  } catch (err) {
+    return outcome(io, { status: 'error', error: `The sync could not run: ${err instanceof Error ? err.message : String(err)}` });
   } finally {
-    await ctx.close();
+    await ctx?.close();
   }
 }
 
 /** Asks the server to run; undefined when it could not be reached (the caller runs in-process). */
-async function runOnServer(url: string, apiKey: string, body: { dryRun: boolean; full: boolean }, io: CliIo, pollMs: number): Promise<number | undefined> {
+async function runOnServer(url: string, apiKey: string, body: { dryRun: boolean; full: boolean }, io: CliIo, follow: { pollMs: number; followForMs: number }): Promise<number | undefined> {
+  const { pollMs } = follow;
   const headers = { 'x-api-key': apiKey, 'content-type': 'application/json', accept: 'application/json' };
   let res: Response;
   try {
@@ -103,18 +126,21 @@ async function runOnServer(url: string, apiKey: string, body: { dryRun: boolean;
     return undefined;
   }
   if (res.status === 409) {
-    io.err(((await res.json().catch(() => ({}))) as { message?: string }).message ?? 'A sync is already running. Wait for it to finish, then try again.');
-    return 1;
+    const message = ((await res.json().catch(() => ({}))) as { message?: string }).message;
+    return outcome(io, { status: 'busy', error: message ?? 'A sync is already running. Wait for it to finish, then try again.' });
   }
   if (res.status !== 202) {
-    io.err(`The server at ${url} refused the sync (HTTP ${res.status}). Check the API key in Settings, or stop the server and run the sync again.`);
-    return 1;
+    return outcome(io, {
+      status: 'error',
+      httpStatus: res.status,
+      error: `The server at ${url} refused the sync (HTTP ${res.status}). Check the API key in Settings, or stop the server and run the sync again.`,
+    });
   }
   const { runId } = (await res.json()) as { runId: number };
   io.err(`sync ${runId}: running in the server at ${url}`);
   const print = progressPrinter(io);
-  // Bounded: a run that is still going after a day is not followed any further.
-  for (let i = 0; i < (24 * 3600 * 1000) / pollMs; i++) {
+  // Bounded: a run that is still going after `followForMs` (a day) is not followed any further.
+  for (let i = 0; i < follow.followForMs / pollMs; i++) {
     await new Promise((r) => setTimeout(r, pollMs));
     let r: Response;
     try {
@@ -125,12 +151,7 @@ async function runOnServer(url: string, apiKey: string, body: { dryRun: boolean;
     if (!r.ok) continue;
     const summary = (await r.json()) as Summary;
     print(summary);
-    if (summary.status !== 'running') {
-      if (summary.error) io.err(summary.error);
-      io.out(JSON.stringify(summary));
-      return exitCode(summary.status);
-    }
+    if (summary.status !== 'running') return finished(io, summary);
   }
-  io.err(`sync ${runId} is still running in the server; see ${url}/runs/${runId}.`);
-  return 1;
+  return outcome(io, { status: 'timeout', runId, error: `sync ${runId} is still running in the server; see ${url}/runs/${runId}.` });
 }

@@ -1,15 +1,19 @@
 /**
  * `plex-trakt-sync sync`: with a server alive on the same database the real CLI (a child
  * process) asks it to run and follows it, printing one JSON line; without one it runs
- * in-process; bad options and an unconnected Plex are sentences with exit 1.
+ * in-process; bad options and an unconnected Plex are sentences with exit 1. Every exit
+ * prints exactly one JSON line on stdout: busy (a local lease or the server's 409), a
+ * server's refusal, and giving up on following a run included.
  */
 import { serve } from '@hono/node-server';
 import { spawn } from 'node:child_process';
-import type http from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
-import { setSetting } from '../../src/db/repos/settings.js';
+import { tryAcquireLease } from '../../src/db/repos/locks.js';
+import { deleteSetting, setSetting } from '../../src/db/repos/settings.js';
+import { SYNC_LEASE } from '../../src/sync/run.js';
 import { syncCommand, type CliIo } from '../../src/sync/cli-sync.js';
 import { startServerBeacon } from '../../src/sync/server-beacon.js';
 import { createSyncPorts } from '../../src/sync/wiring.js';
@@ -105,10 +109,79 @@ describe('plex-trakt-sync sync', () => {
     expect(io.err_).toContain('Plex is not connected. Sign in with Plex in Settings, then run the sync again.');
   });
 
-  it('refuses an unknown option with the usage', async () => {
+  it('refuses an unknown option with the usage (exit 1, one JSON line)', async () => {
     const io = capture();
     expect(await syncCommand(loadConfig(env), ['--everything'], io)).toBe(1);
     expect(io.err_[0]).toBe('Unknown option --everything. Usage: plex-trakt-sync sync [--dry-run] [--full]');
-    expect(io.out_).toEqual([]);
+    expect(io.out_.map((l) => JSON.parse(l))).toEqual([{ status: 'error', error: 'Unknown option --everything. Usage: plex-trakt-sync sync [--dry-run] [--full]' }]);
+  });
+});
+
+/** A stand-in for a running server: answers POST /api/v1/sync with `status`, and every run as still running. */
+async function fakeServer(status: number, body: unknown): Promise<{ url: string; close(): Promise<void> }> {
+  const s = http.createServer((req, res) => {
+    const answer = req.url?.startsWith('/api/v1/runs/') ? { code: 200, body: { id: 7, status: 'running', phase: 'plex', progress: { scanned: 0, scanTotal: 0, writesDone: 0, writesPlanned: 0 } } } : { code: status, body };
+    res.writeHead(answer.code, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(answer.body));
+  });
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => (s.closeAllConnections(), s.close(() => r()))),
+  };
+}
+
+describe('plex-trakt-sync sync: one JSON line on every exit', () => {
+  const inProcess = { ports: (deps: Parameters<typeof createSyncPorts>[0]) => createSyncPorts(deps, { plex: async () => standInClient(targetOf(w.plex)) }) };
+
+  async function withServer(status: number, body: unknown, fn: () => Promise<void>) {
+    const fake = await fakeServer(status, body);
+    await setSetting(w.ctx.deps.db, 'server.beacon', { url: fake.url, pid: 1, at: Date.now() });
+    try {
+      await fn();
+    } finally {
+      await deleteSetting(w.ctx.deps.db, 'server.beacon');
+      await fake.close();
+    }
+  }
+
+  it('a run already going in this database (the lease is held): {"status":"busy"}, exit 1', async () => {
+    await deleteSetting(w.ctx.deps.db, 'server.beacon');
+    const lease = await tryAcquireLease(w.ctx.deps.db, SYNC_LEASE, 'another-process', 60_000);
+    expect(lease).toBeTruthy();
+    try {
+      const io = capture();
+      expect(await syncCommand(loadConfig(env), [], io, inProcess)).toBe(1);
+      expect(io.out_).toHaveLength(1);
+      expect(JSON.parse(io.out_[0]!)).toEqual({ status: 'busy', error: expect.stringMatching(/already running/) });
+    } finally {
+      await lease!.release();
+    }
+  });
+
+  it("the server's 409: {\"status\":\"busy\"}, exit 1", async () => {
+    await withServer(409, { error: 'conflict', message: 'A sync is already running. Wait for it to finish (see Sync runs), then try again.' }, async () => {
+      const io = capture();
+      expect(await syncCommand(loadConfig(env), [], io, inProcess)).toBe(1);
+      expect(io.out_.map((l) => JSON.parse(l))).toEqual([{ status: 'busy', error: 'A sync is already running. Wait for it to finish (see Sync runs), then try again.' }]);
+    });
+  });
+
+  it('the server refuses with another status: {"status":"error","httpStatus":…}, exit 1', async () => {
+    await withServer(401, { error: 'unauthorized' }, async () => {
+      const io = capture();
+      expect(await syncCommand(loadConfig(env), [], io, inProcess)).toBe(1);
+      expect(io.out_).toHaveLength(1);
+      expect(JSON.parse(io.out_[0]!)).toEqual({ status: 'error', httpStatus: 401, error: expect.stringContaining('refused the sync (HTTP 401)') });
+    });
+  });
+
+  it('following a run that does not end in time: {"status":"timeout","runId":…}, exit 1', async () => {
+    await withServer(202, { runId: 7 }, async () => {
+      const io = capture();
+      expect(await syncCommand(loadConfig(env), [], io, { ...inProcess, pollMs: 10, followForMs: 100 })).toBe(1);
+      expect(io.out_).toHaveLength(1);
+      expect(JSON.parse(io.out_[0]!)).toEqual({ status: 'timeout', runId: 7, error: expect.stringContaining('sync 7 is still running in the server') });
+    });
   });
 });
