@@ -77,12 +77,30 @@ export interface Settlement {
   traktHistoryId?: number | null;
 }
 
-/** Settles many rows in one transaction (after one batched request). */
-export async function settle(db: Db, settlements: Settlement[], now = Date.now()): Promise<void> {
-  if (settlements.length === 0) return;
+/** Outcomes that record a history probe's guess ("not on Trakt"), not an answer to the request itself. */
+export const PROBE_ABSENT_OUTCOMES = ['absent after restart', 'absent after retry'];
+
+export interface SettleResult {
+  /** Rows this call settled. */
+  updated: number;
+  /** Rows left as they were because something else had settled them first. */
+  skipped: number;
+  skippedIds: number[];
+}
+
+/**
+ * Settles many rows in one transaction (after one batched request). Compare-and-set: only a
+ * row still in `intent` is written, so a settle never overwrites one another writer (the
+ * event worker, a sync, a crash settle) already settled. One exception: Trakt's own `sent`
+ * answer corrects a history probe's `failed` guess (PROBE_ABSENT_OUTCOMES), since the play is
+ * on Trakt after all.
+ */
+export async function settle(db: Db, settlements: Settlement[], now = Date.now()): Promise<SettleResult> {
+  const result: SettleResult = { updated: 0, skipped: 0, skippedIds: [] };
+  if (settlements.length === 0) return result;
   await db.transaction().execute(async (trx) => {
     for (const s of settlements) {
-      await trx
+      const r = await trx
         .updateTable('ledger')
         .set({
           status: s.status,
@@ -92,13 +110,24 @@ export async function settle(db: Db, settlements: Settlement[], now = Date.now()
           updated_at: now,
         })
         .where('id', '=', s.id)
-        .execute();
+        .where((eb) =>
+          s.status === 'sent'
+            ? eb.or([eb('status', '=', 'intent'), eb.and([eb('status', '=', 'failed'), eb('outcome', 'in', PROBE_ABSENT_OUTCOMES)])])
+            : eb('status', '=', 'intent'),
+        )
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) > 0) result.updated++;
+      else {
+        result.skipped++;
+        result.skippedIds.push(s.id);
+      }
     }
   });
+  return result;
 }
 
-export async function settleAll(db: Db, ids: number[], status: 'sent' | 'failed', outcome: string | null, error: string | null = null): Promise<void> {
-  await settle(db, ids.map((id) => ({ id, status, outcome, error })));
+export async function settleAll(db: Db, ids: number[], status: 'sent' | 'failed', outcome: string | null, error: string | null = null): Promise<SettleResult> {
+  return settle(db, ids.map((id) => ({ id, status, outcome, error })));
 }
 
 /**
@@ -166,8 +195,36 @@ export async function lastPlaySince(db: Db, accountId: number, itemKey: string, 
     .executeTakeFirst();
 }
 
-export async function unsettledIntents(db: Db, target: LedgerTarget = 'trakt'): Promise<LedgerRow[]> {
-  return db.selectFrom('ledger').selectAll().where('status', '=', 'intent').where('target', '=', target).orderBy('id').execute();
+/** Which `intent` rows a settle may take: one account's, one source's, and never those still in flight. */
+export interface IntentScope {
+  accountId?: number;
+  source?: LedgerSource;
+  /**
+   * Leave out rows of sync runs still `running` (their writes may be in flight) and of this
+   * run. The lease holder marks dead runs `interrupted` first, so what is left is theirs.
+   */
+  finishedRunsOnly?: boolean;
+  exceptRunId?: number;
+}
+
+export async function unsettledIntents(db: Db, target: LedgerTarget = 'trakt', scope: IntentScope = {}): Promise<LedgerRow[]> {
+  let q = db.selectFrom('ledger').selectAll().where('status', '=', 'intent').where('target', '=', target);
+  if (scope.accountId !== undefined) q = q.where('account_id', '=', scope.accountId);
+  if (scope.source !== undefined) q = q.where('source', '=', scope.source);
+  if (scope.exceptRunId !== undefined) {
+    const except = scope.exceptRunId;
+    q = q.where((eb) => eb.or([eb('source', '!=', 'sync'), eb('source_id', 'is', null), eb('source_id', '!=', except)]));
+  }
+  if (scope.finishedRunsOnly) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('source', '!=', 'sync'),
+        eb('source_id', 'is', null),
+        eb('source_id', 'not in', eb.selectFrom('sync_runs').select('id').where('status', '=', 'running')),
+      ]),
+    );
+  }
+  return q.orderBy('id').execute();
 }
 
 export async function ledgerForSource(db: Db, source: LedgerSource, sourceId: number): Promise<LedgerRow[]> {

@@ -64,15 +64,16 @@ export class EventWorker implements WebhookQueueHandle {
     };
   }
 
-  /** Settles intents a crash left behind (per Trakt account), then processes what is pending. */
+  /** Settles webhook intents a crash left behind (per Trakt account), then processes what is pending. */
   async start(): Promise<void> {
     this.stopped = false;
     try {
       for (const account of await this.deps.ports.traktAccounts()) {
         const writer = await this.deps.ports.traktWriter(account.id);
         if (!writer) continue;
-        const r = await settleIntents(this.deps.db, writer.probe, account.id);
-        if (r.found + r.absent + r.other > 0) this.deps.log.info({ component: 'scrobble', ...r, traktAccountId: account.id }, 'settled writes left unanswered by a restart');
+        // Only webhook rows: a sync (maybe a CLI run in another process) settles its own.
+        const r = await settleIntents(this.deps.db, writer.probe, { accountId: account.id, source: 'webhook' });
+        if (r.found + r.absent + r.other + r.skipped > 0) this.deps.log.info({ component: 'scrobble', ...r, traktAccountId: account.id }, 'settled writes left unanswered by a restart');
       }
     } catch (err) {
       // Each event settles its own intents before sending again, so this can wait.

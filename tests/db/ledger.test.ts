@@ -93,7 +93,7 @@ describe('ledger', () => {
     ]);
     const onTrakt = new Set(['movie:imdb:tt1']);
     const result = await settleIntents(db, async (row) => ({ found: onTrakt.has(row.item_key), historyId: 5 }));
-    expect(result).toEqual({ found: 1, absent: 1, other: 1 });
+    expect(result).toEqual({ found: 1, absent: 1, other: 1, skipped: 0 });
     expect(await unsettledIntents(db)).toEqual([]);
     expect(await playRecorded(db, 1, 'movie:imdb:tt1')).toBe(true);
     expect(await playRecorded(db, 1, 'movie:imdb:tt2')).toBe(false); // free to send again
