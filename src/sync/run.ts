@@ -10,7 +10,7 @@ import { tryAcquireLease, type Lease } from '../db/repos/locks.js';
 import { getSetting, setSetting } from '../db/repos/settings.js';
 import { createRun, getRun, lastFullWalkAt, markInterruptedRuns, pruneRuns, updateRun } from '../db/repos/sync-runs.js';
 import type { SyncPhase, SyncRunRow, SyncRunStatus, SyncTrigger } from '../db/tables/sync.js';
-import { settleIntents } from '../ledger/settle-intents.js';
+import { settleIntents, settlePlexIntents } from '../ledger/settle-intents.js';
 import type { Logger } from '../log/logger.js';
 import { metrics } from '../metrics/registry.js';
 import { mirrorPlexLibrary } from './mirror-plex.js';
@@ -180,8 +180,12 @@ async function execute(
 
     if (!start.dryRun) {
       await setPhase('settling', 'settling writes an earlier run left unfinished');
-      const settled = await settleIntents(deps.db, counted.probe, trakt.accountId);
-      if (settled.found + settled.absent + settled.other > 0) log.info(settled, 'settled unfinished writes against Trakt history');
+      // Only what earlier runs left: the event worker's rows may be in flight right now (it
+      // settles its own), and this run has written nothing yet.
+      const settled = await settleIntents(deps.db, counted.probe, { accountId: trakt.accountId, source: 'sync', exceptRunId: runId });
+      if (settled.found + settled.absent + settled.other + settled.skipped > 0) log.info(settled, 'settled unfinished writes against Trakt history');
+      const plexSettled = await settlePlexIntents(deps.db, runId);
+      if (plexSettled.interrupted > 0) log.info(plexSettled, `${plexSettled.interrupted} Plex write(s) an earlier run left unanswered are planned again`);
     }
 
     await setPhase('plex', start.full ? 'reading the whole Plex library' : 'reading what changed in Plex');
