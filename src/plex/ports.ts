@@ -15,17 +15,24 @@ import type { PlexMetadata } from './types.js';
 const position = (m: PlexMetadata | undefined | null): PlexPosition | null =>
   m ? { viewOffset: typeof m.viewOffset === 'number' ? m.viewOffset : null, duration: typeof m.duration === 'number' ? m.duration : null } : null;
 
+const IDENTITY_RETRY_MS = 60_000;
+
 /** connectedServer, librarySelected and plex lookups for the webhook worker. */
 export function scrobblePlexPorts(deps: AppDeps): {
   connectedServer(): Promise<ConnectedServer | null>;
   librarySelected(sectionId: string): Promise<boolean>;
   plex(): Promise<PlexLookups | null>;
 } {
+  // The environment's server is asked its identity once (then remembered); while it cannot be
+  // reached, events are not held up asking again for every one: at most once a minute.
+  let unreachableUntil = 0;
   return {
     async connectedServer() {
       const info = await plexConnectionInfo(deps);
       if (info.state !== 'connected') return null;
+      if (!info.machineIdentifier && Date.now() < unreachableUntil) return null;
       const uuid = await connectedMachineIdentifier(deps).catch(() => null);
+      if (!uuid) unreachableUntil = Date.now() + IDENTITY_RETRY_MS;
       return uuid ? { uuid, ownerUsername: info.ownerUsername } : null;
     },
     librarySelected: (sectionId) => sectionSelected(deps, sectionId),

@@ -66,4 +66,18 @@ describe('Plex ports', () => {
     const page = await sync.items(String(SECTION_SHOWS), 4, { start: 0, size: 10 });
     expect(page.totalSize).toBe(2);
   });
+
+  it('ask a PLEX_URL server that does not answer its identity at most once a minute, not once per event', async () => {
+    ctx = await makeTestContext({ PLEX_URL: fakes.pmsUrl, PLEX_TOKEN: fakes.pms.tokenFor() });
+    const s = scrobblePlexPorts(ctx.deps);
+    const asked = () => fakes.pms.server.requests.filter((r) => r.path === '/' || r.path === '/identity').length;
+    fakes.pms.server.inject(/^\/(identity)?$/, { kind: 'status', status: 503 }, 1000);
+    const before = asked();
+    expect(await s.connectedServer()).toBeNull(); // unknown: events are let through meanwhile
+    const afterFirst = asked();
+    expect(afterFirst).toBeGreaterThan(before);
+    expect(await s.connectedServer()).toBeNull();
+    expect(asked()).toBe(afterFirst); // not asked again for the next event
+    fakes.pms.server.clearFaults();
+  });
 });
