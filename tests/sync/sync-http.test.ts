@@ -108,6 +108,22 @@ describe('the pages', () => {
     for (let i = 0; i < 200 && (await jobRegistry(w.ctx.deps).get(SYNC_JOB))?.running; i++) await new Promise((r) => setTimeout(r, 25));
   });
 
+  it('"Full sync" on the dashboard starts a run that walks everything; "Run sync now" stays incremental', async () => {
+    const dashboard = await (await client.get('/')).text();
+    expect(dashboard).toContain('id="run-sync-now"');
+    const button = (/<button[^>]*id="run-full-sync"[^>]*>/.exec(dashboard)?.[0] ?? '').replaceAll('&quot;', '"');
+    expect(button).toContain('hx-post="/runs/start"');
+    expect(button).toContain('hx-vals="{"full":"1"}"');
+    const started = async (form: Record<string, string>) => {
+      const html = await (await client.post('/runs/start', form, { headers: { 'hx-request': 'true' } })).text();
+      const id = Number(/id="run-progress-(\d+)"/.exec(html)?.[1]);
+      expect(id, html).toBeGreaterThan(0);
+      return waitForRun(id);
+    };
+    expect(await started({})).toMatchObject({ status: 'succeeded', fullWalk: false });
+    expect(await started({ full: '1' })).toMatchObject({ status: 'succeeded', fullWalk: true });
+  });
+
   it('saves a schedule and shows the next run; a bad cron expression is refused with a sentence', async () => {
     await client.get('/settings');
     const bad = await client.post('/settings/sync', { toTrakt: '1', toPlex: '1', ratings: '1', ratingPriority: 'plex', scheduleMode: 'cron', cron: 'every tuesday' }, { headers: { 'hx-request': 'true' } });

@@ -1,4 +1,4 @@
-/** The dashboard's Sync card: the running run's progress, or the last run; the next run; "Run sync now". */
+/** The dashboard's Sync card: the running run's progress, or the last run; the next run; "Run sync now", "Full sync", "Dry run". */
 import type { SyncRunRow } from '../../src/db/tables/sync.js';
 import { Card, secondaryButtonClass, buttonClass } from '../components.js';
 import { RunProgress, StatusBadge, Time } from './run-parts.js';
@@ -41,9 +41,21 @@ export function SyncCardBody(props: { view: SyncCardView }) {
         <span class="block">{`Schedule: ${v.schedule}. `}<a class="underline" href="/settings#sync">Change</a></span>
       </p>
       {v.message && <p class="mt-2 text-sm text-amber-700 dark:text-amber-300" role="status">{v.message}</p>}
-      <div class="mt-3 flex gap-2">
+      <div class="mt-3 flex flex-wrap gap-2">
         <button class={buttonClass} id="run-sync-now" hx-post="/runs/start" hx-target="#sync-card-body" hx-swap="innerHTML" disabled={!!v.running}>
           Run sync now
+        </button>
+        <button
+          class={secondaryButtonClass}
+          id="run-full-sync"
+          hx-post="/runs/start"
+          hx-vals='{"full":"1"}'
+          hx-target="#sync-card-body"
+          hx-swap="innerHTML"
+          disabled={!!v.running}
+          title="Re-read both whole libraries, not only what changed since the last run (slower)"
+        >
+          Full sync
         </button>
         <button class={secondaryButtonClass} hx-post="/runs/start" hx-vals='{"dryRun":"1"}' hx-target="#sync-card-body" hx-swap="innerHTML" disabled={!!v.running}>
           Dry run
