@@ -12,7 +12,7 @@ import { createLogger } from './log/logger.js';
 import { SecretRegistry } from './log/redact.js';
 import { createLogStore, type LogStore } from './log/store.js';
 import { packageVersion } from './paths.js';
-import { createCipher, loadOrCreateKey } from './security/crypto.js';
+import { createCipher, KEY_FILE, loadOrCreateKey } from './security/crypto.js';
 import { randomSetupCode } from './security/password.js';
 import type { AppDeps } from './web/env.js';
 import { attachLiveTail } from './web/logs.js';
@@ -48,7 +48,9 @@ export async function createContext(config: Config, opts: ContextOptions): Promi
     extra: [logStore.stream],
     sink: opts.logSink,
   });
-  const secrets = await loadSecrets(db, config, secretRegistry);
+  const secrets = await loadSecrets(db, config, secretRegistry, cipher, (key) =>
+    log.warn({ component: 'secrets', key }, `${key} could not be opened with ${KEY_FILE} (was the key file replaced?): made a new one; a new webhook URL or API key must be copied again`),
+  );
   const needsSetup = !config.adminPassword && !(await getPasswordHash(db));
 
   const deps: AppDeps = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import path from 'node:path';
+import { createCipher, loadOrCreateKey } from '../../src/security/crypto.js';
 import { startChildService } from '../helpers/child-service.js';
 import { tempDir } from '../helpers/context.js';
 
@@ -17,7 +18,10 @@ describe('a killed service', () => {
     expect(await first.kill('SIGKILL')).toBeNull();
 
     const second = await startChildService(env);
-    const res = await fetch(`${second.url}/api/v1/status`, { headers: { 'x-api-key': JSON.parse(apiKey) } });
+    // Sealed at rest: opened with the data directory's key file, it is the key the restarted service takes.
+    expect(JSON.parse(apiKey)).toMatch(/^v1:/);
+    const plain = createCipher(loadOrCreateKey(dataDir)).decrypt(JSON.parse(apiKey));
+    const res = await fetch(`${second.url}/api/v1/status`, { headers: { 'x-api-key': plain } });
     expect(res.status).toBe(200);
     await second.kill('SIGTERM');
     const db = new BetterSqlite3(path.join(dataDir, 'plex-trakt-sync.db'), { readonly: true });
