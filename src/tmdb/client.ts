@@ -101,7 +101,10 @@ export class TmdbClient {
 
   /** The poster path of a movie ('movie') or show ('tv'); null when TMDB has none. */
   async posterPath(media: 'movie' | 'tv', id: number): Promise<string | null> {
-    const body = await this.get<{ poster_path?: string | null }>(`/${media}/${id}`);
-    return typeof body.poster_path === 'string' && body.poster_path.startsWith('/') ? body.poster_path : null;
+    const body = await this.get<unknown>(`/${media}/${id}`);
+    const p = body !== null && typeof body === 'object' ? (body as { poster_path?: unknown }).poster_path : undefined;
+    // Only a real answer says "no poster" (cached for days); a body of another shape is a failure (cached briefly).
+    if (p !== null && typeof p !== 'string') throw new TmdbError(`TMDB answered /${media}/${id} with something that is not a ${media === 'tv' ? 'show' : 'movie'}; posters load again later.`);
+    return typeof p === 'string' && p.startsWith('/') ? p : null;
   }
 }
