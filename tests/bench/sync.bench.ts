@@ -4,23 +4,28 @@
  * GETs / 5 min, 5-minute lockout) and the client's real budgets. The sync runs in a child
  * process (as the CLI would), so its peak RSS is its own. First run: half of everything
  * watched in Plex only (10 % on both sides); second run: nothing changed.
+ * Plex is the full emulator (tests/fakes/plex) reached the production way: the child gets
+ * PLEX_URL + PLEX_TOKEN and builds its ports with createSyncPorts (no override), so every
+ * Plex request goes through src/plex/server-client.ts and src/plex/ports.ts.
  * Takes about four minutes: ~220 batches at Trakt's one write a second.
+ * SYNC_BENCH_SCALE (default 1) shrinks the library for a quick check, e.g. 0.02.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake } from '../fakes/trakt/index.js';
 import { makeTestContext } from '../helpers/context.js';
+import { startPlexFakes } from '../fakes/plex/index.js';
 import { buildLibrary, iso } from '../sync/sync-library.js';
-import { PlexStandIn, targetOf } from '../sync/sync-plex-standin.js';
 
 const LATENCY_MS = 20;
 const BATCH = 250;
+const SCALE = Math.min(1, Math.max(0.001, Number(process.env.SYNC_BENCH_SCALE ?? 1) || 1));
 
 function library() {
-  const lib = buildLibrary({ movies: 10_000, shows: 3_000, episodesPerShow: 34, seasons: 3 });
+  const lib = buildLibrary({ movies: Math.round(10_000 * SCALE), shows: Math.round(3_000 * SCALE), episodesPerShow: 34, seasons: 3 });
   // 3,000 × 34 = 102,000: trim 2,000 shows by one episode → exactly 100,000.
-  for (let i = 0; i < 2_000; i++) lib.shows[i]!.episodes.pop();
+  for (let i = 0; i < Math.round(2_000 * SCALE); i++) lib.shows[i]!.episodes.pop();
   const base = 1_600_000_000;
   let n = 0;
   const state = (item: { plex: { viewCount: number; lastViewedAt: number | null }; trakt: { plays: string[] } }) => {
@@ -67,9 +72,9 @@ export async function run(): Promise<void> {
   const trakt = await startTraktFake(); // real limits: 1 write/s, 1,000 GET / 5 min, lockout
   const seed = seedTraktFromLibrary(trakt, lib);
   trakt.server.latencyMs = LATENCY_MS;
-  const plex = new PlexStandIn(lib);
-  await plex.start();
-  plex.server.latencyMs = LATENCY_MS;
+  const plex = await startPlexFakes({ library: lib });
+  const pms = plex.pms.server;
+  pms.latencyMs = LATENCY_MS;
   const ctx = await makeTestContext({ TRAKT_API_URL: trakt.url, TRAKT_OAUTH_URL: trakt.url });
   const t = trakt.issueToken('alice');
   await saveConnectedAccount(ctx.deps.db, ctx.deps.cipher, { username: 'alice', slug: 'alice' }, DEFAULT_CLIENT_ID, {
@@ -79,16 +84,17 @@ export async function run(): Promise<void> {
     expiresAt: (t.created_at + t.expires_in) * 1000,
   });
   const episodes = lib.shows.reduce((a, s) => a + s.episodes.length, 0);
-  console.log(`library: ${lib.movies.length} movies, ${lib.shows.length} shows, ${episodes} episodes; Trakt seeded with ${seed.plays} plays; setup ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`library: ${lib.movies.length} movies, ${lib.shows.length} shows, ${episodes} episodes; Trakt seeded with ${seed.plays} plays; Plex emulator seeded with ${plex.seeded!.movies} movies, ${plex.seeded!.episodes} episodes; setup ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const env = {
     DATA_DIR: ctx.dataDir, LOG_LEVEL: 'info', TRAKT_API_URL: trakt.url, TRAKT_OAUTH_URL: trakt.url,
     TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID, TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-    SYNC_PLEX: JSON.stringify(targetOf(plex)), SYNC_BATCH: String(BATCH), SYNC_REAL_BUDGETS: '1',
+    PLEX_URL: plex.pmsUrl, PLEX_TOKEN: plex.pms.tokenFor(), SYNC_PLEX: '',
+    SYNC_BATCH: String(BATCH), SYNC_REAL_BUDGETS: '1',
   };
   try {
     for (const label of ['first run (half watched in Plex only)', 'second run (nothing changed)']) {
-      const plexBefore = plex.server.requests.length;
+      const plexBefore = pms.requests.length;
       const traktBefore = trakt.server.requests.length;
       const { row, wallMs } = await runChild(env);
       const traktReqs = trakt.server.requests.slice(traktBefore);
@@ -99,9 +105,18 @@ export async function run(): Promise<void> {
       const forcedMs = writes * 1000; // Trakt's 1 write/s alone
       console.log(`${label}:`);
       console.log(`  status ${row.status}; wall time ${(wallMs / 1000).toFixed(1)} s (run ${((row.finished_at - row.started_at) / 1000).toFixed(1)} s)`);
-      console.log(`  Plex requests ${plex.server.requests.length - plexBefore}; items scanned ${row.scanned}; marked watched in Plex ${row.marked_in_plex}`);
+      const plexReqs = pms.requests.slice(plexBefore);
+      const plexPaths = new Map<string, number>();
+      for (const r of plexReqs) {
+        const k = r.path.replace(/\/\d+/g, '/{n}');
+        plexPaths.set(k, (plexPaths.get(k) ?? 0) + 1);
+      }
+      const plexFailed = plexReqs.filter((r) => r.status >= 400 || r.status < 0).length;
+      console.log(`  Plex requests ${plexReqs.length} (${[...plexPaths].map(([k, v]) => `${k} ${v}`).join(', ')}; failed ${plexFailed}); items scanned ${row.scanned}; marked watched in Plex ${row.marked_in_plex}`);
       console.log(`  Trakt GETs ${gets}; Trakt writes ${writes}; items per write ${writes ? (items / writes).toFixed(1) : '-'}; plays added ${row.added_to_trakt}; 429 received ${limited}`);
       if (writes) console.log(`  write limit alone forces ${(forcedMs / 1000).toFixed(0)} s; wall / forced = ${(wallMs / forcedMs).toFixed(2)} (target ≤ 1.20)`);
+      // The figures mean something only if the run went through the emulator and finished.
+      if (row.status !== 'succeeded' || plexReqs.length === 0 || plexFailed > 0) throw new Error(`sync bench: run ${row.status}, ${plexReqs.length} Plex requests (${plexFailed} failed): ${row.error ?? ''}`);
       console.log(`  peak RSS of the sync process ${(row.maxRssKb / 1024).toFixed(0)} MB (target < 300 MB); unmatched ${row.unmatched}; errors ${row.errors}`);
     }
   } finally {

@@ -1,7 +1,8 @@
 /**
  * One sync run in its own process (run with `node --import tsx`), so a test can SIGKILL
  * it in the middle of the write phase. Reads everything from the environment: DATA_DIR
- * and the Trakt URLs (as the service does), SYNC_PLEX (JSON PlexTarget), SYNC_BATCH,
+ * and the Trakt URLs (as the service does), SYNC_PLEX (JSON PlexTarget of the stand-in; when
+ * unset, the production Plex path: PLEX_URL + PLEX_TOKEN through src/plex/server-client.ts), SYNC_BATCH,
  * SYNC_LEASE_TTL, SYNC_REAL_BUDGETS=1 (Trakt's real budgets, for the benchmark).
  * Prints "writing <id>" when the write phase starts, then the run row as JSON with the
  * process's peak RSS (`maxRssKb`).
@@ -19,8 +20,8 @@ ctx.deps.traktClients = new TraktClientRegistry(
   ctx.deps,
   env.SYNC_REAL_BUDGETS === '1' ? { timeoutMs: 60_000 } : { budgets: { writeIntervalMs: 5 }, retry: { baseDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 60_000 },
 );
-const plex = standInClient(JSON.parse(env.SYNC_PLEX!) as PlexTarget);
-const ports = createSyncPorts(ctx.deps, { plex: async () => plex });
+const plex = env.SYNC_PLEX ? standInClient(JSON.parse(env.SYNC_PLEX) as PlexTarget) : undefined;
+const ports = plex ? createSyncPorts(ctx.deps, { plex: async () => plex }) : createSyncPorts(ctx.deps);
 let announced = false;
 const started = await startSyncRun(ctx.deps, ports, { trigger: 'cli' }, {
   batchSize: Number(env.SYNC_BATCH ?? 250),
