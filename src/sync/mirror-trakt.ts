@@ -15,6 +15,8 @@ export interface TraktMirrorResult {
   ratingRows: number;
   /** The activity times to store once the run's writes are done. */
   activities: Activities;
+  /** Shows whose progress Trakt reset (a re-watch): episodes watched before the reset were left out of the watched list. */
+  resetShows: Ids[];
 }
 
 export type Activities = Record<string, string | null>;
@@ -74,7 +76,7 @@ interface Options {
 
 export async function mirrorTrakt(sqlite: BetterSqlite3.Database, trakt: SyncTrakt, opts: Options): Promise<TraktMirrorResult> {
   const account = trakt.accountId;
-  const result: TraktMirrorResult = { gets: 0, fetched: [], skipped: [], watchedRows: 0, ratingRows: 0, activities: {} };
+  const result: TraktMirrorResult = { gets: 0, fetched: [], skipped: [], watchedRows: 0, ratingRows: 0, activities: {}, resetShows: [] };
   const count = () => void result.gets++;
   const la = await trakt.get('/sync/last_activities');
   count();
@@ -121,11 +123,15 @@ export async function mirrorTrakt(sqlite: BetterSqlite3.Database, trakt: SyncTra
     const rows: Record<string, unknown>[] = [];
     for (const s of shows) {
       const resetAt = time(s.reset_at);
+      let wasReset = false;
       for (const season of s.seasons ?? []) {
         for (const e of season.episodes ?? []) {
           const last = time(e.last_watched_at);
           // A show re-watch resets progress: older plays no longer count as watched.
-          if (resetAt && last && last < resetAt) continue;
+          if (resetAt && last && last < resetAt) {
+            wasReset = true;
+            continue;
+          }
           if (!e.plays && !e.completed && !last) continue;
           rows.push({
             account_id: account, kind: 'episode', trakt: null, imdb: null, tmdb: null, tvdb: null, ...showBase(s.show?.ids),
@@ -133,6 +139,7 @@ export async function mirrorTrakt(sqlite: BetterSqlite3.Database, trakt: SyncTra
           });
         }
       }
+      if (wasReset && s.show?.ids) result.resetShows.push(s.show.ids);
     }
     replace('trakt_watched', 'episode', rows);
     result.watchedRows += rows.length;

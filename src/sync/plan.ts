@@ -2,34 +2,24 @@
  * The write plan, computed in SQL over the two mirrors and the ledger: set differences,
  * never a per-item request. Watched state, not play counts: an item is "watched" on a
  * side when it has any play there. Items the ledger already has a play for, or that Trakt
- * said not_found for with the same ids, are never planned again.
+ * said not_found for with the same ids, are never planned again (a play we later removed
+ * from Trakt no longer counts). With "Mirror un-watching" on, the removals come from
+ * plan-unwatch.ts, and what they touch is left out of the adds.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { ExternalIds } from '../ledger/item-key.js';
+import { COLS, onTrakt, toItem, type PlanItem, type Row } from './plan-sql.js';
+import { planUnwatch, type ShowIds } from './plan-unwatch.js';
 import type { SyncSettings } from './settings.js';
 
-export interface PlanItem {
-  kind: 'movie' | 'episode' | 'show';
-  itemKey: string;
-  idsHash: string | null;
-  title: string;
-  ratingKey: string;
-  ids: ExternalIds;
-  show?: ExternalIds;
-  season?: number | null;
-  number?: number | null;
-  /** Trakt's numbering (equal to Plex's unless the history mirror says otherwise). */
-  traktSeason?: number | null;
-  traktNumber?: number | null;
-  /** Plays to Trakt: Plex's lastViewedAt (epoch ms), exactly. */
-  watchedAt?: number | null;
-  /** Ratings: the value to write, on the receiving side's scale. */
-  rating?: number;
-}
+export type { PlanItem } from './plan-sql.js';
 
 export interface Plan {
   toTrakt: PlanItem[];
   toPlex: PlanItem[];
+  /** "Mirror un-watching": remove from Trakt history (unwatched in Plex since the last run). */
+  fromTrakt: PlanItem[];
+  /** "Mirror un-watching": mark unwatched in Plex (gone from Trakt since the last run). */
+  unwatchInPlex: PlanItem[];
   ratingsToTrakt: PlanItem[];
   ratingsToPlex: PlanItem[];
   /** Skipped because the ledger already has a play / Trakt said not_found. */
@@ -38,79 +28,17 @@ export interface Plan {
   unmatched: number;
 }
 
-interface Row {
-  type: 'movie' | 'episode' | 'show';
-  item_key: string;
-  ids_hash: string | null;
-  title: string;
-  show_title: string | null;
-  rating_key: string;
-  imdb: string | null;
-  tmdb: number | null;
-  tvdb: number | null;
-  show_imdb: string | null;
-  show_tmdb: number | null;
-  show_tvdb: number | null;
-  season: number | null;
-  number: number | null;
-  trakt_season: number | null;
-  trakt_number: number | null;
-  last_viewed_at: number | null;
-  user_rating: number | null;
-  trakt_rating?: number | null;
-  recorded?: number;
-  not_found?: number;
-}
-
-const ids = (imdb: string | null, tmdb: number | null, tvdb: number | null): ExternalIds => {
-  const o: ExternalIds = {};
-  if (imdb) o.imdb = imdb;
-  if (tmdb) o.tmdb = tmdb;
-  if (tvdb) o.tvdb = tvdb;
-  return o;
-};
-
-function toItem(r: Row): PlanItem {
-  const item: PlanItem = {
-    kind: r.type,
-    itemKey: r.item_key,
-    idsHash: r.ids_hash,
-    title: r.type === 'episode' ? `${r.show_title ?? '?'} · S${pad(r.season)}E${pad(r.number)}${r.title ? ` · ${r.title}` : ''}` : r.title,
-    ratingKey: r.rating_key,
-    ids: ids(r.imdb, r.tmdb, r.tvdb),
-  };
-  if (r.type === 'episode') {
-    item.show = ids(r.show_imdb, r.show_tmdb, r.show_tvdb);
-    item.season = r.season;
-    item.number = r.number;
-    item.traktSeason = r.trakt_season;
-    item.traktNumber = r.trakt_number;
-  }
-  return item;
-}
-
-const pad = (n: number | null) => String(n ?? 0).padStart(2, '0');
-
-// "Is there a Trakt row for this Plex row", one EXISTS per id so each uses its index.
-const movieOn = (table: string, kind: string) => `(
-  EXISTS (SELECT 1 FROM ${table} t WHERE t.account_id = @account AND t.kind = '${kind}' AND t.imdb = p.imdb)
-  OR EXISTS (SELECT 1 FROM ${table} t WHERE t.account_id = @account AND t.kind = '${kind}' AND t.tmdb = p.tmdb)
-  OR EXISTS (SELECT 1 FROM ${table} t WHERE t.account_id = @account AND t.kind = '${kind}' AND t.tvdb = p.tvdb))`;
-const episodeOn = (table: string) => `(
-  EXISTS (SELECT 1 FROM ${table} t WHERE t.account_id = @account AND t.kind = 'episode' AND t.show_tvdb = p.show_tvdb AND t.season = p.trakt_season AND t.number = p.trakt_number)
-  OR EXISTS (SELECT 1 FROM ${table} t WHERE t.account_id = @account AND t.kind = 'episode' AND t.show_tmdb = p.show_tmdb AND t.season = p.trakt_season AND t.number = p.trakt_number)
-  OR EXISTS (SELECT 1 FROM ${table} t WHERE t.account_id = @account AND t.kind = 'episode' AND t.show_imdb = p.show_imdb AND t.season = p.trakt_season AND t.number = p.trakt_number))`;
-const onTrakt = (table: string, type: string) => (type === 'episode' ? episodeOn(table) : movieOn(table, type));
-
+// A play we sent, unless we removed the item's plays from Trakt after it (then a new Plex view is a new play).
 const RECORDED = `EXISTS (SELECT 1 FROM ledger l WHERE l.target = 'trakt' AND l.account_id = @account AND l.item_key = p.item_key
   AND l.action IN ('history.add', 'scrobble.stop')
-  AND (l.status = 'intent' OR (l.status = 'sent' AND (l.action = 'history.add' OR l.outcome = 'scrobble'))))`;
+  AND (l.status = 'intent' OR (l.status = 'sent' AND (l.action = 'history.add' OR l.outcome = 'scrobble')))
+  AND NOT EXISTS (SELECT 1 FROM ledger r WHERE r.target = 'trakt' AND r.account_id = l.account_id AND r.item_key = l.item_key
+    AND r.action = 'history.remove' AND r.status = 'sent' AND r.id > l.id))`;
 const NOT_FOUND = `EXISTS (SELECT 1 FROM trakt_not_found n WHERE n.account_id = @account AND n.item_key = p.item_key AND n.ids_hash = p.ids_hash)`;
+// Marked watched by us, unless we marked it unwatched after that.
 const MARKED = `EXISTS (SELECT 1 FROM ledger l WHERE l.target = 'plex' AND l.action = 'plex.watched' AND l.plex_key = @server || ':' || p.rating_key
-  AND l.status IN ('intent', 'sent'))`;
-
-const COLS = `p.type, p.item_key, p.ids_hash, p.title, p.show_title, p.rating_key, p.imdb, p.tmdb, p.tvdb, p.show_imdb, p.show_tmdb, p.show_tvdb,
-  p.season, p.number, p.trakt_season, p.trakt_number, p.user_rating`;
+  AND l.status IN ('intent', 'sent')
+  AND NOT EXISTS (SELECT 1 FROM ledger u WHERE u.target = 'plex' AND u.action = 'plex.unwatched' AND u.plex_key = l.plex_key AND u.status = 'sent' AND u.id > l.id))`;
 
 /** Trakt's rating of the item a Plex row is (own ids first; episodes then by show + numbering). */
 const traktRating = (type: string) => {
@@ -126,9 +54,17 @@ const traktRating = (type: string) => {
 /** Plex 0-10 (half stars) → Trakt 1-10; 0 means "not rated". */
 export const plexToTraktRating = (r: number) => Math.min(10, Math.max(1, Math.round(r)));
 
-export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, serverId: string, settings: SyncSettings): Plan {
+export interface PlanExtras {
+  /** Shows whose progress Trakt reset (a re-watch) in this read: their episodes left the watched list but were not removed. */
+  resetShows?: ShowIds[];
+}
+
+export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, serverId: string, settings: SyncSettings, extras: PlanExtras = {}): Plan {
   const params = { account: accountId, server: serverId };
-  const plan: Plan = { toTrakt: [], toPlex: [], ratingsToTrakt: [], ratingsToPlex: [], skippedRecorded: 0, skippedNotFound: 0, unmatched: 0 };
+  const plan: Plan = { toTrakt: [], toPlex: [], fromTrakt: [], unwatchInPlex: [], ratingsToTrakt: [], ratingsToPlex: [], skippedRecorded: 0, skippedNotFound: 0, unmatched: 0 };
+  if (settings.mirrorUnwatch) Object.assign(plan, planUnwatch(sqlite, accountId, serverId, settings, extras.resetShows ?? []));
+  // What a removal touches this run is not added back on the other side.
+  const unwatching = new Set([...plan.fromTrakt, ...plan.unwatchInPlex].map((i) => i.itemKey));
   plan.unmatched = (sqlite.prepare(`SELECT COUNT(*) AS n FROM plex_items WHERE server_id = @server AND unmatched_reason IS NOT NULL AND type <> 'show'`).get(params) as { n: number }).n;
 
   for (const type of ['movie', 'episode'] as const) {
@@ -145,6 +81,7 @@ export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, s
         )
         .iterate(params) as IterableIterator<Row>;
       for (const r of rows) {
+        if (unwatching.has(r.item_key)) continue;
         if (r.recorded) plan.skippedRecorded++;
         else if (r.not_found) plan.skippedNotFound++;
         else plan.toTrakt.push({ ...toItem(r), watchedAt: r.last_viewed_at });
@@ -159,7 +96,7 @@ export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, s
            ORDER BY p.item_key, p.rating_key`,
         )
         .all(params) as Row[];
-      plan.toPlex.push(...rows.map(toItem));
+      plan.toPlex.push(...rows.filter((r) => !unwatching.has(r.item_key)).map(toItem));
     }
   }
 
@@ -198,6 +135,8 @@ export function planSummary(plan: Plan, sample = 50) {
     counts: {
       toTrakt: plan.toTrakt.length,
       toPlex: plan.toPlex.length,
+      fromTrakt: plan.fromTrakt.length,
+      unwatchInPlex: plan.unwatchInPlex.length,
       ratingsToTrakt: plan.ratingsToTrakt.length,
       ratingsToPlex: plan.ratingsToPlex.length,
       skippedRecorded: plan.skippedRecorded,
@@ -206,6 +145,8 @@ export function planSummary(plan: Plan, sample = 50) {
     },
     toTrakt: pick(plan.toTrakt),
     toPlex: pick(plan.toPlex),
+    fromTrakt: pick(plan.fromTrakt),
+    unwatchInPlex: pick(plan.unwatchInPlex),
     ratingsToTrakt: pick(plan.ratingsToTrakt),
     ratingsToPlex: pick(plan.ratingsToPlex),
   };

@@ -1,4 +1,4 @@
-/** The sync's Plex port over a Plex server client: the synced sections, their items page by page, and the two writes. */
+/** The sync's Plex port over a Plex server client: the synced sections, their items page by page, and the writes. */
 import type { PlexServerClient } from '../plex/server-client.js';
 import type { PlexMeta, PlexSectionRef, SyncPlex } from './ports.js';
 
@@ -6,7 +6,7 @@ import type { PlexMeta, PlexSectionRef, SyncPlex } from './ports.js';
  * Adapts a Plex server client. `selected` says which movie/show sections are
  * synced (default: every movie and show library, the product's default).
  */
-export function plexPortFrom(client: Pick<PlexServerClient, 'sections' | 'itemsPage' | 'markWatched' | 'rate'>, machineIdentifier: string, selected: (key: string) => boolean = () => true): SyncPlex {
+export function plexPortFrom(client: Pick<PlexServerClient, 'sections' | 'itemsPage' | 'markWatched' | 'markUnwatched' | 'rate'>, machineIdentifier: string, selected: (key: string) => boolean = () => true): SyncPlex {
   return {
     machineIdentifier,
     async sections(): Promise<PlexSectionRef[]> {
@@ -19,6 +19,7 @@ export function plexPortFrom(client: Pick<PlexServerClient, 'sections' | 'itemsP
       return { items: p.items as unknown as PlexMeta[], totalSize: p.totalSize };
     },
     markWatched: (ratingKey) => client.markWatched(ratingKey),
+    markUnwatched: (ratingKey) => client.markUnwatched(ratingKey),
     rate: (ratingKey, rating) => client.rate(ratingKey, rating),
   };
 }

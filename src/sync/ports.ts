@@ -65,6 +65,8 @@ export interface SyncPlex {
   items(sectionId: string, type: 1 | 2 | 4, page: { start: number; size: number; filters?: Record<string, string> }): Promise<PlexPage>;
   /** Marks an item watched (`/:/scrobble`). */
   markWatched(ratingKey: string): Promise<void>;
+  /** Marks an item unwatched (`/:/unscrobble`): only for "Mirror un-watching". */
+  markUnwatched(ratingKey: string): Promise<void>;
   /** Sets the user rating (0-10, Plex's scale). */
   rate(ratingKey: string, rating: number): Promise<void>;
 }

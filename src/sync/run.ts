@@ -19,8 +19,9 @@ import { remapEpisodeNumbering } from './numbering.js';
 import { computePlan, planSummary } from './plan.js';
 import type { SyncPlex, SyncPorts, SyncTrakt } from './ports.js';
 import { getSyncSettings } from './settings.js';
+import { updateWatchBaseline } from './watch-baseline.js';
 import { writePlex } from './write-plex.js';
-import { writeTraktBatches } from './write-trakt.js';
+import { writeTraktBatches, type TraktWriteKind } from './write-trakt.js';
 
 export const SYNC_LEASE = 'sync';
 
@@ -80,6 +81,8 @@ interface Counts {
   writes_done: number;
   added_to_trakt: number;
   marked_in_plex: number;
+  removed_from_trakt: number;
+  unwatched_in_plex: number;
   ratings_to_trakt: number;
   ratings_to_plex: number;
   unmatched: number;
@@ -127,7 +130,7 @@ async function execute(
   const log = deps.log.child({ component: 'sync', runId });
   const startedAt = Date.now();
   const counts: Counts = {
-    scanned: 0, scan_total: 0, planned_writes: 0, writes_done: 0, added_to_trakt: 0, marked_in_plex: 0, ratings_to_trakt: 0,
+    scanned: 0, scan_total: 0, planned_writes: 0, writes_done: 0, added_to_trakt: 0, marked_in_plex: 0, removed_from_trakt: 0, unwatched_in_plex: 0, ratings_to_trakt: 0,
     ratings_to_plex: 0, unmatched: 0, not_found: 0, errors: 0, plex_requests: 0, trakt_gets: 0, trakt_writes: 0,
   };
   let phase: SyncPhase = 'starting';
@@ -224,13 +227,14 @@ async function execute(
     }
     await setPhase('planning', 'planning');
     remapEpisodeNumbering(deps.sqlite, plex.machineIdentifier, trakt.accountId);
-    const plan = computePlan(deps.sqlite, trakt.accountId, plex.machineIdentifier, settings);
+    const plan = computePlan(deps.sqlite, trakt.accountId, plex.machineIdentifier, settings, { resetShows: traktResult.resetShows });
     counts.unmatched = plan.unmatched;
-    counts.planned_writes = plan.toTrakt.length + plan.toPlex.length + plan.ratingsToTrakt.length + plan.ratingsToPlex.length;
+    counts.planned_writes = plan.toTrakt.length + plan.toPlex.length + plan.fromTrakt.length + plan.unwatchInPlex.length + plan.ratingsToTrakt.length + plan.ratingsToPlex.length;
     await updateRun(deps.db, runId, { plan: JSON.stringify(planSummary(plan)) });
     log.info(
-      { toTrakt: plan.toTrakt.length, toPlex: plan.toPlex.length, ratingsToTrakt: plan.ratingsToTrakt.length, ratingsToPlex: plan.ratingsToPlex.length, alreadySent: plan.skippedRecorded, notFoundBefore: plan.skippedNotFound, unmatched: plan.unmatched },
-      `plan: ${plan.toTrakt.length} plays to Trakt, ${plan.toPlex.length} to mark watched in Plex, ${plan.ratingsToTrakt.length + plan.ratingsToPlex.length} ratings`,
+      { toTrakt: plan.toTrakt.length, toPlex: plan.toPlex.length, fromTrakt: plan.fromTrakt.length, unwatchInPlex: plan.unwatchInPlex.length, ratingsToTrakt: plan.ratingsToTrakt.length, ratingsToPlex: plan.ratingsToPlex.length, alreadySent: plan.skippedRecorded, notFoundBefore: plan.skippedNotFound, unmatched: plan.unmatched },
+      `plan: ${plan.toTrakt.length} plays to Trakt, ${plan.toPlex.length} to mark watched in Plex, ${plan.ratingsToTrakt.length + plan.ratingsToPlex.length} ratings` +
+        (settings.mirrorUnwatch ? `, ${plan.fromTrakt.length} to remove from Trakt history, ${plan.unwatchInPlex.length} to mark unwatched in Plex` : ''),
     );
 
     if (start.dryRun) {
@@ -242,17 +246,22 @@ async function execute(
         batchSize: Math.min(250, Math.max(1, opts.batchSize ?? 250)), shouldStop, gapAfterAnswerMs: opts.writeGapMs,
         onBatch: (n: number, soFar: { sent: number }) => {
           counts.writes_done += n;
-          if (writingHistory) counts.added_to_trakt = soFar.sent;
+          if (writing === 'history') counts.added_to_trakt = soFar.sent;
+          else if (writing === 'remove') counts.removed_from_trakt = soFar.sent;
           else counts.ratings_to_trakt = soFar.sent;
           void flush();
         },
       };
-      let writingHistory = true;
+      let writing: TraktWriteKind = 'history';
       const history = await writeTraktBatches(tctx, plan.toTrakt, 'history');
-      writingHistory = false;
       counts.added_to_trakt = history.sent;
       counts.not_found += history.notFound;
       counts.errors += history.failed + history.unanswered;
+      writing = 'remove';
+      const removed = await writeTraktBatches(tctx, plan.fromTrakt, 'remove');
+      counts.removed_from_trakt = removed.sent;
+      counts.errors += removed.failed + removed.unanswered;
+      writing = 'ratings';
       const pctx = {
         db: deps.db, sqlite: deps.sqlite, plex: countedPlex, runId, log: deps.log, concurrency: opts.plexConcurrency ?? 4, shouldStop,
         onItem: () => {
@@ -263,6 +272,9 @@ async function execute(
       const marked = await writePlex(pctx, plan.toPlex, 'watched');
       counts.marked_in_plex = marked.done;
       counts.errors += marked.failed;
+      const unwatched = await writePlex(pctx, plan.unwatchInPlex, 'unwatched');
+      counts.unwatched_in_plex = unwatched.done;
+      counts.errors += unwatched.failed;
       const rt = await writeTraktBatches(tctx, plan.ratingsToTrakt, 'ratings');
       counts.ratings_to_trakt = rt.sent;
       counts.not_found += rt.notFound;
@@ -273,12 +285,14 @@ async function execute(
       if (lost) throw new UserFacingError('This run lost its lock to another process and stopped; the next run finishes the job.');
       if (stopper.stopped) throw new UserFacingError('The service was shutting down, so this run stopped early; the next run finishes the job.');
       if (counts.writes_done < counts.planned_writes || counts.errors > 0) status = 'partial';
+      const plannedRemovals = [...plan.fromTrakt, ...plan.unwatchInPlex].map((i) => i.itemKey);
+      updateWatchBaseline(deps.sqlite, { serverId: plex.machineIdentifier, accountId: trakt.accountId, on: settings.mirrorUnwatch, runId, plannedRemovals });
     }
 
     // Lists we wrote to are fetched again next time (their activity time moved, and a change
     // made on trakt.tv in the same second would otherwise hide behind ours).
     const activities = { ...traktResult.activities };
-    if (counts.added_to_trakt > 0) activities['movies.watched_at'] = activities['episodes.watched_at'] = null;
+    if (counts.added_to_trakt + counts.removed_from_trakt > 0) activities['movies.watched_at'] = activities['episodes.watched_at'] = null;
     if (counts.ratings_to_trakt > 0) activities['movies.rated_at'] = activities['shows.rated_at'] = activities['episodes.rated_at'] = null;
     await setSetting(deps.db, activityKey, activities);
     if (status === 'partial') error = `${counts.errors} item(s) could not be written; the next run tries them again.`;
@@ -326,6 +340,7 @@ function countingPlex(plex: SyncPlex, counts: Counts): SyncPlex {
     sections: async () => (counts.plex_requests++, plex.sections()),
     items: async (...a) => (counts.plex_requests++, plex.items(...a)),
     markWatched: async (k) => (counts.plex_requests++, plex.markWatched(k)),
+    markUnwatched: async (k) => (counts.plex_requests++, plex.markUnwatched(k)),
     rate: async (k, r) => (counts.plex_requests++, plex.rate(k, r)),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The sync's settings (kept in the `settings` table, key `sync`): which directions run,
- * ratings and who wins a rating conflict, and the schedule. Defaults: both directions and
- * ratings on, Plex wins, no schedule.
+ * ratings and who wins a rating conflict, whether un-watching is mirrored, and the
+ * schedule. Defaults: both directions and ratings on, Plex wins, nothing ever removed
+ * (mirrorUnwatch off), no schedule.
  */
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
@@ -19,6 +20,8 @@ export const syncSettingsSchema = z.object({
   toPlex: z.boolean().default(true),
   ratings: z.boolean().default(true),
   ratingPriority: z.enum(['plex', 'trakt']).default('plex'),
+  /** Removals, opt-in: un-watching observed on one side since the last run is repeated on the other. */
+  mirrorUnwatch: z.boolean().default(false),
   schedule: scheduleSchema.default({ mode: 'off' }),
 });
 export type SyncSettings = z.infer<typeof syncSettingsSchema>;

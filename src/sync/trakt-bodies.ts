@@ -17,6 +17,8 @@ export type Payload = (item: PlanItem) => Obj;
 
 export const historyPayload: Payload = (i) => ({ watched_at: i.watchedAt ? new Date(i.watchedAt).toISOString() : 'unknown' });
 export const ratingPayload: Payload = (i) => ({ rating: i.rating });
+/** /sync/history/remove by ids: no watched_at, so every play of the item goes. */
+export const removePayload: Payload = () => ({});
 
 const hasIds = (ids: Obj | undefined) => !!ids && Object.keys(ids).length > 0;
 

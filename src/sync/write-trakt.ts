@@ -1,6 +1,6 @@
 /**
- * Trakt writes of a run: batches of 100-250 items to /sync/history or /sync/ratings,
- * each item an `intent` in the ledger before the request and settled after it. A batch
+ * Trakt writes of a run: batches of 100-250 items to /sync/history, /sync/history/remove
+ * or /sync/ratings, each item an `intent` in the ledger before the request and settled after it. A batch
  * that got no answer stays `intent` (the next run settles it against Trakt's history
  * before anything is re-sent); a refused batch is `failed`; `not_found` is remembered.
  */
@@ -11,7 +11,7 @@ import { newBatchId, recordIntents, rememberNotFound, settle, type Settlement } 
 import type { Logger } from '../log/logger.js';
 import type { PlanItem } from './plan.js';
 import type { SyncTrakt } from './ports.js';
-import { batchBody, historyPayload, itemBody, notFoundIndexes, ratingPayload } from './trakt-bodies.js';
+import { batchBody, historyPayload, itemBody, notFoundIndexes, ratingPayload, removePayload, type Payload } from './trakt-bodies.js';
 
 export interface TraktWriteContext {
   db: Db;
@@ -53,10 +53,16 @@ function failureSentence(status: number): string {
   return `Trakt answered ${status}; the next run tries again.`;
 }
 
-export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[], what: 'history' | 'ratings'): Promise<TraktWriteResult> {
-  const action: LedgerAction = what === 'history' ? 'history.add' : 'rating.add';
-  const payload = what === 'history' ? historyPayload : ratingPayload;
-  const path = what === 'history' ? '/sync/history' : '/sync/ratings';
+export type TraktWriteKind = 'history' | 'remove' | 'ratings';
+
+const KINDS: Record<TraktWriteKind, { action: LedgerAction; payload: Payload; path: string }> = {
+  history: { action: 'history.add', payload: historyPayload, path: '/sync/history' },
+  remove: { action: 'history.remove', payload: removePayload, path: '/sync/history/remove' },
+  ratings: { action: 'rating.add', payload: ratingPayload, path: '/sync/ratings' },
+};
+
+export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[], what: TraktWriteKind): Promise<TraktWriteResult> {
+  const { action, payload, path } = KINDS[what];
   const result: TraktWriteResult = { sent: 0, notFound: 0, failed: 0, requests: 0, unanswered: 0 };
   const log = ctx.log.child({ component: 'sync', runId: ctx.runId });
   let failedInARow = 0;
@@ -120,17 +126,20 @@ export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[
           settlements.push({ id: ids[n]!, status: 'failed', outcome: 'not_found', error: 'Trakt does not know this item' });
           result.notFound++;
         } else {
-          settlements.push({ id: ids[n]!, status: 'sent', outcome: 'added' });
+          settlements.push({ id: ids[n]!, status: 'sent', outcome: what === 'remove' ? 'removed' : 'added' });
           result.sent++;
         }
       });
       await settle(ctx.db, settlements);
-      for (const n of missing) {
+      // not_found on a removal only means there was nothing to remove: not an unknown item.
+      for (const n of what === 'remove' ? [] : missing) {
         const item = batch[n]!;
         if (item.idsHash) await rememberNotFound(ctx.db, ctx.trakt.accountId, item.itemKey, item.idsHash, item.title);
       }
-      if (what === 'history') recordAddedPlays(ctx.sqlite, ctx.trakt.accountId, batch.filter((_, n) => !missing.has(n)));
-      else recordAddedRatings(ctx.sqlite, ctx.trakt.accountId, batch.filter((_, n) => !missing.has(n)));
+      const done = batch.filter((_, n) => !missing.has(n));
+      if (what === 'history') recordAddedPlays(ctx.sqlite, ctx.trakt.accountId, done);
+      else if (what === 'remove') recordRemovedPlays(ctx.sqlite, ctx.trakt.accountId, done);
+      else recordAddedRatings(ctx.sqlite, ctx.trakt.accountId, done);
       if (missing.size) log.info({ notFound: missing.size }, `Trakt did not know ${missing.size} item(s); they are listed on the Unmatched page`);
     } else {
       failedInARow++;
@@ -154,6 +163,20 @@ function recordAddedPlays(sqlite: BetterSqlite3.Database, account: number, items
     for (const i of items) {
       ins.run(account, i.kind, i.ids.imdb ?? null, i.ids.tmdb ?? null, i.ids.tvdb ?? null, i.show?.imdb ?? null, i.show?.tmdb ?? null, i.show?.tvdb ?? null,
         i.kind === 'episode' ? (i.traktSeason ?? null) : null, i.kind === 'episode' ? (i.traktNumber ?? null) : null, i.watchedAt ?? null, i.title);
+    }
+  })();
+}
+
+/** Keeps the Trakt mirror in step with what we just removed (every play of the item). */
+function recordRemovedPlays(sqlite: BetterSqlite3.Database, account: number, items: PlanItem[]): void {
+  const own = sqlite.prepare(`DELETE FROM trakt_watched WHERE account_id = ? AND kind = ? AND (imdb = ? OR tmdb = ? OR tvdb = ?)`);
+  const byShow = sqlite.prepare(
+    `DELETE FROM trakt_watched WHERE account_id = ? AND kind = 'episode' AND (show_imdb = ? OR show_tmdb = ? OR show_tvdb = ?) AND season = ? AND number = ?`,
+  );
+  sqlite.transaction(() => {
+    for (const i of items) {
+      own.run(account, i.kind, i.ids.imdb ?? null, i.ids.tmdb ?? null, i.ids.tvdb ?? null);
+      if (i.kind === 'episode') byShow.run(account, i.show?.imdb ?? null, i.show?.tmdb ?? null, i.show?.tvdb ?? null, i.traktSeason ?? null, i.traktNumber ?? null);
     }
   })();
 }

@@ -24,6 +24,8 @@ export function runJson(r: SyncRunRow) {
     counts: {
       addedToTrakt: r.added_to_trakt,
       markedInPlex: r.marked_in_plex,
+      removedFromTrakt: r.removed_from_trakt,
+      unwatchedInPlex: r.unwatched_in_plex,
       ratingsToTrakt: r.ratings_to_trakt,
       ratingsToPlex: r.ratings_to_plex,
       unmatched: r.unmatched,

@@ -43,7 +43,9 @@ export function parseSyncForm(form: Record<string, string>): { settings?: Omit<S
     return { error: 'Pick a schedule: off, every N hours, or a cron expression.' };
   }
   const priority = form.ratingPriority === 'trakt' ? 'trakt' : 'plex';
-  return { settings: { toTrakt: form.toTrakt === '1', toPlex: form.toPlex === '1', ratings: form.ratings === '1', ratingPriority: priority, schedule } };
+  return {
+    settings: { toTrakt: form.toTrakt === '1', toPlex: form.toPlex === '1', ratings: form.ratings === '1', ratingPriority: priority, mirrorUnwatch: form.mirrorUnwatch === '1', schedule },
+  };
 }
 
 export function syncSettingsRoutes() {

@@ -133,13 +133,28 @@ describe('the pages', () => {
     const html = await ok.text();
     expect(html).toContain('Saved.');
     expect(html).toMatch(/Next run: <time datetime="[^"]+T\d\d:00:00\.000Z"/);
-    expect(await getSyncSettings(w.ctx.deps.db)).toEqual({ toTrakt: true, toPlex: false, ratings: true, ratingPriority: 'trakt', schedule: { mode: 'cron', cron: '0 3 * * *' } });
+    expect(await getSyncSettings(w.ctx.deps.db)).toEqual({ toTrakt: true, toPlex: false, ratings: true, ratingPriority: 'trakt', mirrorUnwatch: false, schedule: { mode: 'cron', cron: '0 3 * * *' } });
     const info = await jobRegistry(w.ctx.deps).get(SYNC_JOB);
     expect(info?.nextRun).toBeGreaterThan(Date.now());
     const hours = await client.post('/settings/sync', { scheduleMode: 'interval', hours: '0' }, { headers: { 'hx-request': 'true' } });
     expect(await hours.text()).toContain('Hours must be a whole number from 1 to 168.');
     await client.post('/settings/sync', { toTrakt: '1', toPlex: '1', ratings: '1', ratingPriority: 'plex', scheduleMode: 'off' }, { headers: { 'hx-request': 'true' } });
     expect((await jobRegistry(w.ctx.deps).get(SYNC_JOB))?.nextRun).toBeNull();
+  });
+
+  it('"Mirror un-watching" is off with a warning; removals happen only when it is ticked and saved', async () => {
+    const page = await (await client.get('/settings')).text();
+    expect(page).toContain('Removals are off: nothing is removed on either side');
+    expect(page).not.toContain('Nothing is ever removed');
+    const box = /<input[^>]*name="mirrorUnwatch"[^>]*>/.exec(page)?.[0] ?? '';
+    expect(box).toContain('type="checkbox"');
+    expect(box).not.toContain('checked');
+    expect(page).toContain('Warning: this deletes.');
+    const on = await client.post('/settings/sync', { toTrakt: '1', toPlex: '1', ratings: '1', ratingPriority: 'plex', mirrorUnwatch: '1', scheduleMode: 'off' }, { headers: { 'hx-request': 'true' } });
+    expect(/<input[^>]*name="mirrorUnwatch"[^>]*>/.exec(await on.text())?.[0]).toContain('checked');
+    expect((await getSyncSettings(w.ctx.deps.db)).mirrorUnwatch).toBe(true);
+    await client.post('/settings/sync', { toTrakt: '1', toPlex: '1', ratings: '1', ratingPriority: 'plex', scheduleMode: 'off' }, { headers: { 'hx-request': 'true' } });
+    expect((await getSyncSettings(w.ctx.deps.db)).mirrorUnwatch).toBe(false);
   });
 
   it('a scheduled run that finds one running is skipped and logged', async () => {

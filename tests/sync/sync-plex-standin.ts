@@ -1,8 +1,8 @@
 /**
  * A small Plex Media Server stand-in for the sync tests, seeded from the shared library
  * model (tests/fakes/library/model.ts): sections, paged `/library/sections/{id}/all` with
- * `includeGuids`, the `updatedAt>>`/`lastViewedAt>>` media queries, `/:/scrobble` and
- * `/:/rate`. It serves only what the sync reads; engineer B's full Plex emulator
+ * `includeGuids`, the `updatedAt>>`/`lastViewedAt>>` media queries, `/:/scrobble`,
+ * `/:/unscrobble` and `/:/rate`. It serves only what the sync reads; engineer B's full Plex emulator
  * (tests/fakes/plex/) replaces it when it lands.
  */
 import { FakeServer, type FakeRequest, type FakeResponse } from '../fakes/kit/server.js';
@@ -117,6 +117,16 @@ export class PlexStandIn {
     }
   }
 
+  /** Marks unwatched "by hand" in Plex, as a user would (Plex moves updatedAt). */
+  unwatch(libKey: string, atSec = Math.floor(this.now() / 1000)): void {
+    for (const k of this.byLibKey.get(libKey) ?? []) {
+      const it = this.items.get(k)!;
+      it.state.viewCount = 0;
+      it.state.lastViewedAt = null;
+      it.updatedAt = atSec;
+    }
+  }
+
   private json(item: Item): PlexMeta {
     const s = item.state;
     return {
@@ -165,6 +175,13 @@ export class PlexStandIn {
       item.state.lastViewedAt = Math.floor(this.now() / 1000);
       return { status: 200, body: '' };
     }
+    if (req.path === '/:/unscrobble') {
+      if (!item) return { status: 404, body: '' };
+      item.state.viewCount = 0;
+      item.state.lastViewedAt = null;
+      item.updatedAt = Math.floor(this.now() / 1000);
+      return { status: 200, body: '' };
+    }
     if (req.path === '/:/rate') {
       if (!item) return { status: 404, body: '' };
       const r = Number(req.query.get('rating'));
@@ -211,6 +228,9 @@ export function standInClient(plex: PlexTarget, opts: { selected?: string[] } = 
     },
     async markWatched(ratingKey) {
       await call('PUT', '/:/scrobble', { key: ratingKey, identifier: 'com.plexapp.plugins.library' });
+    },
+    async markUnwatched(ratingKey) {
+      await call('PUT', '/:/unscrobble', { key: ratingKey, identifier: 'com.plexapp.plugins.library' });
     },
     async rate(ratingKey, rating) {
       await call('PUT', '/:/rate', { key: ratingKey, identifier: 'com.plexapp.plugins.library', rating: String(rating) });

@@ -15,6 +15,9 @@ export interface PlanView {
   counts: Record<string, number>;
   toTrakt: PlanSample[];
   toPlex: PlanSample[];
+  /** "Mirror un-watching" (absent from plans made before it existed). */
+  fromTrakt?: PlanSample[];
+  unwatchInPlex?: PlanSample[];
   ratingsToTrakt: PlanSample[];
   ratingsToPlex: PlanSample[];
 }
@@ -30,6 +33,8 @@ export interface RunDetailView {
 const PLAN_LABELS: Record<string, string> = {
   toTrakt: 'Plays to add to Trakt',
   toPlex: 'Items to mark watched in Plex',
+  fromTrakt: 'Plays to remove from Trakt history (unwatched in Plex)',
+  unwatchInPlex: 'Items to mark unwatched in Plex (removed from Trakt)',
   ratingsToTrakt: 'Ratings to Trakt',
   ratingsToPlex: 'Ratings to Plex',
   skippedRecorded: 'Skipped: the ledger already has the play',
@@ -84,6 +89,8 @@ export function RunDetailPage(props: { view: RunDetailView }) {
               </dl>
               <PlanList title={PLAN_LABELS.toTrakt!} items={plan.toTrakt} total={plan.counts.toTrakt ?? 0} />
               <PlanList title={PLAN_LABELS.toPlex!} items={plan.toPlex} total={plan.counts.toPlex ?? 0} />
+              <PlanList title={PLAN_LABELS.fromTrakt!} items={plan.fromTrakt ?? []} total={plan.counts.fromTrakt ?? 0} />
+              <PlanList title={PLAN_LABELS.unwatchInPlex!} items={plan.unwatchInPlex ?? []} total={plan.counts.unwatchInPlex ?? 0} />
               <PlanList title={PLAN_LABELS.ratingsToTrakt!} items={plan.ratingsToTrakt} total={plan.counts.ratingsToTrakt ?? 0} />
               <PlanList title={PLAN_LABELS.ratingsToPlex!} items={plan.ratingsToPlex} total={plan.counts.ratingsToPlex ?? 0} />
             </>

@@ -92,6 +92,10 @@ export function RunCounts(props: { run: SyncRunRow }) {
     ['Unmatched', r.unmatched],
     ['Not found', r.not_found],
     ['Errors', r.errors],
+    // "Mirror un-watching" (opt-in): shown once a run has removed something.
+    ...(r.removed_from_trakt + r.unwatched_in_plex > 0
+      ? ([['Removed from Trakt', r.removed_from_trakt], ['Unwatched in Plex', r.unwatched_in_plex]] as Array<[string, number]>)
+      : []),
   ];
   return (
     <dl class="mt-3 grid grid-cols-3 gap-2 text-center text-sm">

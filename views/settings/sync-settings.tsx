@@ -1,4 +1,4 @@
-/** Sync settings: directions, ratings and who wins a conflict, the schedule (with the next run), dry run. */
+/** Sync settings: directions, ratings and who wins a conflict, mirroring un-watching (off), the schedule (with the next run), dry run. */
 import type { JobInfo } from '../../src/jobs/registry.js';
 import type { SyncSettings } from '../../src/sync/settings.js';
 import { buttonClass, Card, CsrfField, inputClass, secondaryButtonClass } from '../components.js';
@@ -36,13 +36,20 @@ export function SyncSection(props: { view: SyncSectionView }) {
       <a id="sync"></a>
       <Card title="Sync">
         <p class="text-sm text-slate-600 dark:text-slate-300">
-          The reconciliation sync reads both sides, compares them and writes only the difference. Nothing is ever removed on either side.
+          The reconciliation sync reads both sides, compares them and writes only the difference. Removals are off: nothing is removed on either side
+          unless you turn on "Mirror un-watching" below.
         </p>
         <form id="sync-form" method="post" action="/settings/sync" hx-post="/settings/sync" {...hx} class="mt-4 space-y-3" novalidate>
           <CsrfField token={v.csrf} />
           <Check name="toTrakt" label="Plex → Trakt: add what you watched in Plex to your Trakt history" checked={s.toTrakt} hint="With the time Plex last saw it watched." />
           <Check name="toPlex" label="Trakt → Plex: mark watched in Plex what Trakt has as watched" checked={s.toPlex} hint="Plex stamps the time of the sync." />
           <Check name="ratings" label="Ratings both ways" checked={s.ratings} hint="An item rated on one side only gets that rating on the other." />
+          <Check
+            name="mirrorUnwatch"
+            label="Mirror un-watching (removes plays; off by default)"
+            checked={s.mirrorUnwatch}
+            hint="Warning: this deletes. When you mark something unwatched in Plex, its plays are removed from your Trakt history; when you remove plays on Trakt, the item is marked unwatched in Plex. Only changes seen between two runs count: the first run after turning it on only takes note, and nothing is removed for an item the sync never saw watched. Removed Trakt plays cannot be restored."
+          />
           <label class="block text-sm">
             When both sides rated an item differently
             <select name="ratingPriority" class={inputClass} id="sync-rating-priority">

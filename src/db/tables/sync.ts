@@ -1,7 +1,8 @@
 /**
  * Reconciliation sync: the run log (`sync_runs`), the two mirrors it diffs
  * (`plex_items`, `trakt_watched`, `trakt_ratings`) and the items it could not match
- * (a column of `plex_items`, plus `unmatched_reason`). Times are epoch ms UTC.
+ * (a column of `plex_items`, plus `unmatched_reason`), and the watch baseline behind
+ * "Mirror un-watching". Times are epoch ms UTC.
  */
 import type { Generated, Selectable } from 'kysely';
 
@@ -26,6 +27,9 @@ export interface SyncRunsTable {
   writes_done: Generated<number>;
   added_to_trakt: Generated<number>;
   marked_in_plex: Generated<number>;
+  /** "Mirror un-watching": plays removed from Trakt history, items marked unwatched in Plex. */
+  removed_from_trakt: Generated<number>;
+  unwatched_in_plex: Generated<number>;
   ratings_to_trakt: Generated<number>;
   ratings_to_plex: Generated<number>;
   unmatched: Generated<number>;
@@ -118,11 +122,24 @@ export interface TraktRatingsTable {
   rated_at: number | null;
 }
 
+/**
+ * "Mirror un-watching": what the last real run (with the option on) saw watched on each
+ * side, per item. A run acts only where this says "watched" and the side now says not.
+ */
+export interface SyncWatchBaselineTable {
+  server_id: string;
+  account_id: number;
+  item_key: string;
+  plex_watched: number;
+  trakt_watched: number;
+}
+
 export interface SyncTables {
   sync_runs: SyncRunsTable;
   plex_items: PlexItemsTable;
   trakt_watched: TraktWatchedTable;
   trakt_ratings: TraktRatingsTable;
+  sync_watch_baseline: SyncWatchBaselineTable;
 }
 
 export type SyncRunRow = Selectable<SyncRunsTable>;
