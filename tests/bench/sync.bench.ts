@@ -12,11 +12,11 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake } from '../fakes/trakt/index.js';
 import { makeTestContext } from '../helpers/context.js';
 import { startPlexFakes } from '../fakes/plex/index.js';
 import { buildLibrary, iso } from '../sync/sync-library.js';
+import { connectTraktAccount } from '../helpers/trakt-connected.js';
 
 const LATENCY_MS = 20;
 const BATCH = 250;
@@ -76,13 +76,7 @@ export async function run(): Promise<void> {
   const pms = plex.pms.server;
   pms.latencyMs = LATENCY_MS;
   const ctx = await makeTestContext({ TRAKT_API_URL: trakt.url, TRAKT_OAUTH_URL: trakt.url });
-  const t = trakt.issueToken('alice');
-  await saveConnectedAccount(ctx.deps.db, ctx.deps.cipher, { username: 'alice', slug: 'alice' }, DEFAULT_CLIENT_ID, {
-    accessToken: t.access_token,
-    refreshToken: t.refresh_token,
-    createdAt: t.created_at * 1000,
-    expiresAt: (t.created_at + t.expires_in) * 1000,
-  });
+  await connectTraktAccount(ctx.deps, trakt, 'alice');
   const episodes = lib.shows.reduce((a, s) => a + s.episodes.length, 0);
   console.log(`library: ${lib.movies.length} movies, ${lib.shows.length} shows, ${episodes} episodes; Trakt seeded with ${seed.plays} plays; Plex emulator seeded with ${plex.seeded!.movies} movies, ${plex.seeded!.episodes} episodes; setup ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 

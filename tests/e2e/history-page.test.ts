@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { loadConfig } from '../../src/config/env.js';
 import { countPlays } from '../../src/db/repos/history-plays.js';
-import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
 import { requestHistoryRefresh } from '../../src/history/service.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
@@ -15,6 +14,7 @@ import { DEFAULT_TMDB_API_KEY, startTmdbFake, type TmdbFake } from '../fakes/tmd
 import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
 import { MOVIES, seedCatalogue, seedPlays } from '../http/history-world.js';
+import { connectTraktAccount } from '../helpers/trakt-connected.js';
 
 const PLAYS = 130;
 
@@ -47,13 +47,7 @@ beforeAll(async () => {
   };
   // Connected before the service starts, as after a login: the refresher fills the mirror on start.
   const first = await startService(loadConfig(env), { logSink: new LogCapture() });
-  const t = fake.issueToken('alice');
-  const account = await saveConnectedAccount(first.deps.db, first.deps.cipher, { username: 'alice', slug: 'alice' }, DEFAULT_CLIENT_ID, {
-    accessToken: t.access_token,
-    refreshToken: t.refresh_token,
-    createdAt: t.created_at * 1000,
-    expiresAt: (t.created_at + t.expires_in) * 1000,
-  });
+  const account = await connectTraktAccount(first.deps, fake, 'alice');
   accountId = account.id;
   await first.close();
   service = await startService(loadConfig(env), { logSink: new LogCapture() });

@@ -2,12 +2,12 @@
  * Shared setup of the history tests: the Trakt emulator with a small catalogue, a service
  * context whose connected account points at it, and helpers to add plays "on Trakt's site".
  */
-import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
 import { HistoryMirror, type MirrorOptions } from '../../src/history/mirror.js';
 import { traktHistorySource } from '../../src/history/source.js';
 import { TraktClientRegistry, traktClients } from '../../src/trakt/registry.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
+import { connectTraktAccount } from '../helpers/trakt-connected.js';
 
 export const MOVIES = 40;
 export const SHOW_TRAKT = 5000;
@@ -55,13 +55,7 @@ export async function historyWorld(env: Record<string, string> = {}): Promise<Hi
     ...env,
   });
   ctx.deps.traktClients = new TraktClientRegistry(ctx.deps, { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 }, budgets: { writeIntervalMs: 5 } });
-  const t = fake.issueToken('alice');
-  const account = await saveConnectedAccount(ctx.deps.db, ctx.deps.cipher, { username: 'alice', slug: 'alice' }, DEFAULT_CLIENT_ID, {
-    accessToken: t.access_token,
-    refreshToken: t.refresh_token,
-    createdAt: t.created_at * 1000,
-    expiresAt: (t.created_at + t.expires_in) * 1000,
-  });
+  const account = await connectTraktAccount(ctx.deps, fake, 'alice');
   return {
     fake,
     ctx,

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
-import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
 import { createScrobblePorts } from '../../src/scrobble/wiring.js';
 import { traktClients } from '../../src/trakt/registry.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
@@ -14,6 +13,7 @@ import { LogCapture, tempDir } from '../helpers/context.js';
 import { modernMovie } from '../fixtures/webhooks/payloads.js';
 import { postMultipart, webhookUrl } from '../fixtures/webhooks/send.js';
 import { seedCatalogue, settled } from '../fixtures/webhooks/service.js';
+import { connectTraktAccount } from '../helpers/trakt-connected.js';
 
 const SECRET = 'real-client-webhook-secret';
 let fake: TraktFake;
@@ -28,13 +28,7 @@ beforeAll(async () => {
   const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', WEBHOOK_SECRET: SECRET, TRAKT_API_URL: fake.url, TRAKT_OAUTH_URL: fake.url, TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID, TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET };
   // Store the connected account first (as a login would), then start the service on that data dir.
   const first = await startService(loadConfig(env), { logSink: new LogCapture() });
-  const t = fake.issueToken('alice');
-  await saveConnectedAccount(first.deps.db, first.deps.cipher, { username: 'alice', slug: 'alice' }, DEFAULT_CLIENT_ID, {
-    accessToken: t.access_token,
-    refreshToken: t.refresh_token,
-    createdAt: t.created_at * 1000,
-    expiresAt: (t.created_at + t.expires_in) * 1000,
-  });
+  await connectTraktAccount(first.deps, fake, 'alice');
   await first.close();
   service = await startService(loadConfig(env), { logSink: logs });
 });

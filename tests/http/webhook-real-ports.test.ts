@@ -8,7 +8,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
-import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
 import type { WebhookEventRow } from '../../src/db/tables/webhooks.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { edgeItems, generateLibrary, isEdgeKey, type Library } from '../fakes/library/index.js';
@@ -17,6 +16,7 @@ import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTr
 import { settled } from '../fixtures/webhooks/service.js';
 import { FormClient } from '../helpers/browser-client.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
+import { preconnectTrakt } from '../helpers/trakt-connected.js';
 
 const PASSWORD = 'real-ports-admin-password';
 let lib: Library;
@@ -49,18 +49,7 @@ beforeAll(async () => {
     PLEX_TV_URL: plex.tvUrl,
   };
   // Trakt connected before the service starts, as after a device-code login (as the demo does).
-  const first = await startService(loadConfig(env), { logSink: new LogCapture() });
-  try {
-    const t = trakt.issueToken(owner);
-    await saveConnectedAccount(first.deps.db, first.deps.cipher, { username: owner, slug: owner, name: 'Owner' }, DEFAULT_CLIENT_ID, {
-      accessToken: t.access_token,
-      refreshToken: t.refresh_token,
-      createdAt: t.created_at * 1000,
-      expiresAt: (t.created_at + t.expires_in) * 1000,
-    });
-  } finally {
-    await first.close();
-  }
+  await preconnectTrakt(env, trakt, owner, { name: 'Owner' });
   service = await startService(loadConfig(env), { logSink: logs });
   hookUrl = `${service.url}/webhooks/plex/${service.deps.secrets.webhookSecret()}`;
 }, 60_000);

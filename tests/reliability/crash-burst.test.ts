@@ -10,7 +10,6 @@ import BetterSqlite3 from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
-import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
 import { startService } from '../../src/main.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { startChildService, type ChildService } from '../helpers/child-service.js';
@@ -18,6 +17,7 @@ import { LogCapture, tempDir } from '../helpers/context.js';
 import { modernMovie, track } from '../fixtures/webhooks/payloads.js';
 import { postMultipart, webhookUrl } from '../fixtures/webhooks/send.js';
 import { seedCatalogue } from '../fixtures/webhooks/service.js';
+import { connectTraktAccount } from '../helpers/trakt-connected.js';
 
 const SECRET = 'crash-burst-webhook-secret';
 const API_KEY = 'crash-burst-api-key-0123456789';
@@ -60,13 +60,7 @@ function burstEnv(dataDir: string, traktUrl: string): Record<string, string> {
 /** Connects the Trakt account in the data directory (as a login would) before the child starts. */
 async function connectAccount(dataDir: string): Promise<void> {
   const s = await startService(loadConfig({ ...burstEnv(dataDir, fake.url), PORT: '0', HOST: '127.0.0.1' }), { logSink: new LogCapture() });
-  const t = fake.issueToken('alice');
-  await saveConnectedAccount(s.deps.db, s.deps.cipher, { username: 'alice', slug: 'alice' }, DEFAULT_CLIENT_ID, {
-    accessToken: t.access_token,
-    refreshToken: t.refresh_token,
-    createdAt: t.created_at * 1000,
-    expiresAt: (t.created_at + t.expires_in) * 1000,
-  });
+  await connectTraktAccount(s.deps, fake, 'alice');
   await s.close();
 }
 

@@ -5,7 +5,6 @@
  * outage of a few seconds is many attempts.
  */
 import { loadConfig } from '../../src/config/env.js';
-import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import type { WorkerOptions } from '../../src/scrobble/worker.js';
 import { TraktClientRegistry, type TraktRegistryOptions } from '../../src/trakt/registry.js';
@@ -13,6 +12,7 @@ import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type TraktFake } from '../fak
 import { FormClient } from '../helpers/browser-client.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
 import { postMultipart, webhookUrl } from '../fixtures/webhooks/send.js';
+import { connectTraktAccount } from '../helpers/trakt-connected.js';
 
 export const SECRET = 'reliability-webhook-secret';
 export const API_KEY = 'reliability-api-key-0123456789';
@@ -59,13 +59,7 @@ export async function startHarness(
     retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 60, maxRetryAfterMs: 10_000 },
     ...opts.trakt,
   });
-  const t = fake.issueToken('alice');
-  await saveConnectedAccount(service.deps.db, service.deps.cipher, { username: 'alice', slug: 'alice' }, DEFAULT_CLIENT_ID, {
-    accessToken: t.access_token,
-    refreshToken: t.refresh_token,
-    createdAt: t.created_at * 1000,
-    expiresAt: (t.created_at + t.expires_in) * 1000,
-  });
+  await connectTraktAccount(service.deps, fake, 'alice');
   const client = new FormClient({ request: (u, init) => fetch(u, init) }, service.url);
   await client.get('/login');
   const login = await client.post('/login', { password: PASSWORD });

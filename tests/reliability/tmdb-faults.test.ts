@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
 import { countPlays } from '../../src/db/repos/history-plays.js';
-import { defaultTraktAccount, saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
+import { defaultTraktAccount } from '../../src/db/repos/trakt-accounts.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { posterService } from '../../src/tmdb/posters.js';
 import { initials } from '../../views/history/poster.js';
@@ -22,6 +22,7 @@ import { DEFAULT_TMDB_API_KEY, seedTmdbFromLibrary, startTmdbFake, type TmdbFake
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { FormClient } from '../helpers/browser-client.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
+import { preconnectTrakt } from '../helpers/trakt-connected.js';
 
 const PASSWORD = 'tmdb-faults-admin-password';
 const MINUTE = 60_000;
@@ -65,18 +66,7 @@ beforeAll(async () => {
     TMDB_API_URL: tmdb.url,
     TMDB_IMAGE_URL: tmdb.imageBaseUrl,
   };
-  const first = await startService(loadConfig(env), { logSink: new LogCapture() });
-  try {
-    const t = trakt.issueToken(owner);
-    await saveConnectedAccount(first.deps.db, first.deps.cipher, { username: owner, slug: owner, name: 'Owner' }, DEFAULT_CLIENT_ID, {
-      accessToken: t.access_token,
-      refreshToken: t.refresh_token,
-      createdAt: t.created_at * 1000,
-      expiresAt: (t.created_at + t.expires_in) * 1000,
-    });
-  } finally {
-    await first.close();
-  }
+  await preconnectTrakt(env, trakt, owner, { name: 'Owner' });
   service = await startService(loadConfig(env), { logSink: logs });
   // Before any page asks for it: THE poster service of this process, with a clock the test can move.
   posterService(service.deps, { now: () => Date.now() + skew, timeoutMs: CLIENT_TIMEOUT_MS });

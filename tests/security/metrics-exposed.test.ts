@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
-import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { TraktClientRegistry } from '../../src/trakt/registry.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
@@ -15,6 +14,7 @@ import { LogCapture, tempDir } from '../helpers/context.js';
 import { modernMovie } from '../fixtures/webhooks/payloads.js';
 import { postMultipart, webhookUrl } from '../fixtures/webhooks/send.js';
 import { seedCatalogue, settled } from '../fixtures/webhooks/service.js';
+import { connectTraktAccount } from '../helpers/trakt-connected.js';
 
 const SECRET = 'metrics-test-webhook-secret';
 const API_KEY = 'metrics-test-api-key-0123456';
@@ -30,13 +30,7 @@ beforeAll(async () => {
   );
   // Short client retries so that a run of 500s ends an event quickly (set before any writer exists).
   service.deps.traktClients = new TraktClientRegistry(service.deps, { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 5000 }, timeoutMs: 3000 });
-  const t = fake.issueToken('alice');
-  await saveConnectedAccount(service.deps.db, service.deps.cipher, { username: 'alice', slug: 'alice' }, DEFAULT_CLIENT_ID, {
-    accessToken: t.access_token,
-    refreshToken: t.refresh_token,
-    createdAt: t.created_at * 1000,
-    expiresAt: (t.created_at + t.expires_in) * 1000,
-  });
+  await connectTraktAccount(service.deps, fake, 'alice');
 }, 60_000);
 afterAll(async () => {
   await service?.close();

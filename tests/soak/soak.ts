@@ -8,7 +8,6 @@
  * webhooks not processed, or scrobbles without their play), 5xx answers, RSS at start and end.
  */
 import { loadConfig } from '../../src/config/env.js';
-import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
 import { startService } from '../../src/main.js';
 import { startPlexFakes, type PlexFakes } from '../fakes/plex/index.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
@@ -19,6 +18,7 @@ import { modernMovie, track } from '../fixtures/webhooks/payloads.js';
 import { postMultipart, webhookUrl } from '../fixtures/webhooks/send.js';
 import { buildLibrary } from '../sync/sync-library.js';
 import fs from 'node:fs';
+import { connectTraktAccount } from '../helpers/trakt-connected.js';
 
 const SECRET = 'soak-webhook-secret-000000';
 const API_KEY = 'soak-api-key-0123456789abcdef';
@@ -98,13 +98,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakFigures> {
   // Connect the Trakt account first (as a login would).
   {
     const s = await startService(loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1' }), { logSink: new LogCapture() });
-    const t = trakt.issueToken(lib.owner.traktUsername);
-    await saveConnectedAccount(s.deps.db, s.deps.cipher, { username: lib.owner.traktUsername, slug: lib.owner.traktUsername }, DEFAULT_CLIENT_ID, {
-      accessToken: t.access_token,
-      refreshToken: t.refresh_token,
-      createdAt: t.created_at * 1000,
-      expiresAt: (t.created_at + t.expires_in) * 1000,
-    });
+    await connectTraktAccount(s.deps, trakt, lib.owner.traktUsername);
     await s.close();
   }
 

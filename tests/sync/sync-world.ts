@@ -4,7 +4,6 @@
  * real client (fast budgets and retries), and a `run()` that does one sync.
  */
 import type { Library } from '../fakes/library/model.js';
-import { saveConnectedAccount } from '../../src/db/repos/trakt-accounts.js';
 import type { SyncRunRow } from '../../src/db/tables/sync.js';
 import { startSyncRun, type RunnerOptions, type StartOptions } from '../../src/sync/run.js';
 import type { SyncPorts } from '../../src/sync/ports.js';
@@ -15,6 +14,7 @@ import { TraktClientRegistry, type TraktRegistryOptions } from '../../src/trakt/
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake, type TraktFake, type TraktFakeOptions } from '../fakes/trakt/index.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
 import { PlexStandIn, standInClient, targetOf } from './sync-plex-standin.js';
+import { connectTraktAccount } from '../helpers/trakt-connected.js';
 
 export interface SyncWorld {
   lib: Library;
@@ -49,13 +49,7 @@ export async function makeSyncWorld(lib: Library, opts: WorldOptions = {}): Prom
     timeoutMs: 5_000,
     ...opts.client,
   });
-  const t = trakt.issueToken(lib.owner.traktUsername);
-  const account = await saveConnectedAccount(ctx.deps.db, ctx.deps.cipher, { username: lib.owner.traktUsername, slug: lib.owner.traktUsername }, DEFAULT_CLIENT_ID, {
-    accessToken: t.access_token,
-    refreshToken: t.refresh_token,
-    createdAt: t.created_at * 1000,
-    expiresAt: (t.created_at + t.expires_in) * 1000,
-  });
+  const account = await connectTraktAccount(ctx.deps, trakt, lib.owner.traktUsername);
   // Engineer B's real Plex server client against the stand-in (opts.plainPlex: the test's own small client).
   const plexClient = new PlexServerClient({ baseUrl: plex.url, token: plex.token, clientIdentifier: 'sync-tests', timeoutMs: 5_000 });
   const plexPort = opts.plainPlex ? standInClient(targetOf(plex)) : plexPortFrom(plexClient, lib.machineIdentifier);

@@ -9,13 +9,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../src/config/env.js';
-import { saveConnectedAccount } from '../../../src/db/repos/trakt-accounts.js';
 import type { Writable } from 'node:stream';
 import { startService, type ServiceHandle } from '../../../src/main.js';
 import { describeLibrary, generateLibrary, type Library } from '../library/index.js';
 import { startPlexFakes, type PlexFakes } from '../plex/index.js';
 import { DEFAULT_TMDB_API_KEY, seedTmdbFromLibrary, startTmdbFake, type TmdbFake } from '../tmdb/index.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake, type TraktFake } from '../trakt/index.js';
+import { preconnectTrakt } from '../../helpers/trakt-connected.js';
 import { startViewer, type Viewer } from './viewer.js';
 
 export interface DemoOptions {
@@ -109,19 +109,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   let service: ServiceHandle;
   try {
     // Connected to Trakt before the service starts, as after a device-code login.
-    const first = await startService(loadConfig({ ...env, PORT: '0' }), startOpts);
-    try {
-      const t = trakt.issueToken(library.owner.traktUsername);
-      await saveConnectedAccount(
-        first.deps.db,
-        first.deps.cipher,
-        { username: library.owner.traktUsername, slug: library.owner.traktUsername, name: 'Demo Viewer' },
-        DEFAULT_CLIENT_ID,
-        { accessToken: t.access_token, refreshToken: t.refresh_token, createdAt: t.created_at * 1000, expiresAt: (t.created_at + t.expires_in) * 1000 },
-      );
-    } finally {
-      await first.close();
-    }
+    await preconnectTrakt(env, trakt, library.owner.traktUsername, { name: 'Demo Viewer', logSink: opts.logSink });
     try {
       service = await startService(loadConfig(env), startOpts);
     } catch (err) {
