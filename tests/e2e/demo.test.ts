@@ -1,12 +1,14 @@
 /**
  * The demo (what `npm run demo` starts) in a real browser: sign in with the printed password,
- * every page, a sync that sends Plex's watched items to the Trakt emulator, the simulated
- * viewer's webhooks on the events page, a test event from the dashboard, and the history.
+ * every page, a sync that sends Plex's watched items to the Trakt emulator, a test event from
+ * the dashboard, the history, and the simulated viewer's webhooks: its play on top of the
+ * open history page without a reload, and its events on the events page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { NAV } from '../../views/layout.js';
 import { startDemo, type Demo } from '../fakes/demo/start.js';
+import { startViewer, viewingOrder } from '../fakes/demo/viewer.js';
 import { isEdgeKey } from '../fakes/library/index.js';
 import { launchBrowser, watchConsole } from '../helpers/browser.js';
 import { LogCapture } from '../helpers/context.js';
@@ -16,7 +18,7 @@ let browser: BrowserContext;
 const log = new LogCapture();
 
 beforeAll(async () => {
-  demo = await startDemo({ port: 0, viewerEverySec: 2, logSink: log });
+  demo = await startDemo({ port: 0, viewerEverySec: 0, logSink: log });
   browser = await launchBrowser();
 }, 60_000);
 afterAll(async () => {
@@ -69,16 +71,33 @@ describe('the demo in a browser', () => {
     await page.locator('#test-event-result p').waitFor({ timeout: 5000 });
     expect(await page.locator('#test-event-result').textContent()).toContain('Nothing was sent now');
 
-    // The simulated viewer's webhooks: its first item is scrobbled once and listed as sent.
-    await expect.poll(() => demo.viewer!.played.length, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
-    await expect.poll(() => trakt.plays(owner).length, { timeout: 20_000 }).toBeGreaterThan(plays);
-    await page.goto(`${url}/events`);
-    expect(await page.locator('.event-status', { hasText: 'sent' }).count()).toBeGreaterThan(0);
-
-    // The history lists the plays, newest first, with the total.
+    // The history page is open when the simulated viewer watches a movie through (real webhooks
+    // from the emulated server): the play arrives at the top live, without a reload.
     await page.goto(`${url}/history`);
     await expect.poll(() => page.locator('#history-list li.play').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await page.locator('#history-total').textContent()).toMatch(/^\d[\d,]* plays$/);
+    await expect.poll(() => demo.service.deps.bus.hasSubscribers('history'), { timeout: 5000 }).toBe(true);
+    await page.evaluate(() => ((globalThis as any).__sameDocument = true));
+    const first = viewingOrder(library)[0]!;
+    const movie = library.movies.find((m) => m.key === first.key)!;
+    const viewer = startViewer({ pms: demo.plex.pms, library, everyMs: 60_000, stepMs: 200 });
+    try {
+      await expect.poll(() => viewer.played.length, { timeout: 30_000, interval: 200 }).toBeGreaterThan(0);
+    } finally {
+      await viewer.stop();
+    }
+    const playsOfMovie = () => trakt.plays(owner).filter((p) => p.type === 'movie' && p.trakt === movie.traktId).length;
+    await expect.poll(playsOfMovie, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => demo.service.deps.webhookQueue!.idle().then(() => true), { timeout: 20_000 }).toBe(true);
+    expect(playsOfMovie()).toBe(1); // exactly once: the stop at 97% after the scrobble added nothing
+    expect(trakt.plays(owner).length).toBe(plays + 1);
+    await expect.poll(() => page.locator('#history-list li.play .play-title').first().textContent(), { timeout: 20_000 }).toContain(movie.title);
+    expect(await page.evaluate(() => (globalThis as any).__sameDocument)).toBe(true);
+
+    // Its webhooks are on the events page: play, pause, resume and scrobble sent; the stop after it a duplicate.
+    await page.goto(`${url}/events`);
+    expect(await page.locator('.event-status', { hasText: 'sent' }).count()).toBeGreaterThanOrEqual(4);
+    expect(await page.locator('.event-status', { hasText: 'duplicate' }).count()).toBeGreaterThanOrEqual(1);
 
     expect(problems).toEqual([]);
   }, 180_000);
