@@ -3,7 +3,9 @@
  * production; the Trakt emulator (answering at once) and the sender run here.
  * - acknowledgement latency at a steady 100 requests/s for 30 s (p50/p99);
  * - the highest rate (bounded steps) whose p99 stays under 20 ms;
- * - time from acknowledgement to the Trakt call, emulator answering at once (median/p99).
+ * - time from acknowledgement to the Trakt call, emulator answering at once (median/p99);
+ * - the same through the production wiring (`serve` with a connected account: the real Trakt
+ *   client, its token and its write budget of about one write a second), events 1.2 s apart.
  */
 import http from 'node:http';
 import { multipartBody } from '../fixtures/webhooks/send.js';
@@ -13,6 +15,9 @@ import { startWebhookChild } from '../fixtures/webhooks/child.js';
 import { webhookUrl } from '../fixtures/webhooks/send.js';
 import { startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { tempDir } from '../helpers/context.js';
+import { startChildService } from '../helpers/child-service.js';
+import { preconnectTrakt } from '../helpers/trakt-connected.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../fakes/trakt/index.js';
 
 interface Target {
   url: string;
@@ -67,20 +72,45 @@ async function steady(h: Target, rate: number, seconds: number) {
   return { sent: total, ok: ok.length, p50: pct(ok, 50), p99: pct(ok, 99), achieved: total / ((performance.now() - start) / 1000) };
 }
 
-async function timeToTrakt(h: Target, n: number) {
+async function timeToTrakt(h: Target, n: number, gapMs = 20) {
   const url = new URL(h.url);
   const delays: number[] = [];
   for (let i = 0; i < n; i++) {
     const before = h.fake.server.received('/scrobble/start').length;
     const m = nextBody();
     const ack = await post(url, m.body, m.contentType);
-    const until = Date.now() + 2000;
+    const until = Date.now() + 5000;
     while (h.fake.server.received('/scrobble/start').length === before && Date.now() < until) await new Promise((r) => setImmediate(r));
     const call = h.fake.server.received('/scrobble/start').at(before);
     if (call) delays.push(call.at - ack.at);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, gapMs));
   }
   return { n: delays.length, median: pct(delays, 50), p99: pct(delays, 99) };
+}
+
+/** Ack → Trakt through `serve` itself: no test ports, the stored account and the real client. */
+async function productionTimeToTrakt(): Promise<void> {
+  const fake = await startTraktFake();
+  seedCatalogue(fake);
+  const env = {
+    DATA_DIR: tempDir('pts-bench-prod-'),
+    WEBHOOK_SECRET: SECRET,
+    TRAKT_API_URL: fake.url,
+    TRAKT_OAUTH_URL: fake.url,
+    TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID,
+    TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+  };
+  await preconnectTrakt(env, fake, 'alice');
+  const child = await startChildService(env);
+  try {
+    const h: Target = { url: webhookUrl(child.url, SECRET), fake };
+    await timeToTrakt(h, 2, 1200); // warm up
+    const t = await timeToTrakt(h, 25, 1200);
+    console.log(`ack → Trakt call through the production wiring (real client, Trakt's real limits, ${t.n} events 1.2 s apart): median ${t.median.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms`);
+  } finally {
+    await child.kill('SIGTERM');
+    await fake.stop();
+  }
 }
 
 export async function run(): Promise<void> {
@@ -110,6 +140,10 @@ export async function run(): Promise<void> {
   } finally {
     await child.kill('SIGTERM');
     await fake.stop();
+  }
+  try {
+    await productionTimeToTrakt();
+  } finally {
     agent.destroy();
   }
 }
