@@ -2,16 +2,17 @@
  * Connecting Plex from the settings page in a real browser against the Plex emulators:
  * password → Sign in with Plex (the new tab opens the emulator's auth page, which approves
  * the PIN) → pick the server → fetch libraries → save → the dashboard shows Plex connected.
- * Then an expired PIN in the browser.
+ * Then the failure messages in the browser: an expired PIN, an unreachable server and a
+ * wrong token in the URL + token form (each next to its field, nothing saved).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { loadConfig } from '../../src/config/env.js';
-import { disconnectPlex } from '../../src/db/repos/plex.js';
+import { disconnectPlex, getSelectedServer } from '../../src/db/repos/plex.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
-import { startPlexFakes, type PlexFakes } from '../fakes/plex/index.js';
+import { deadPort, startPlexFakes, type PlexFakes } from '../fakes/plex/index.js';
 import { buildLibrary } from '../sync/sync-library.js';
 
 let service: ServiceHandle;
@@ -101,5 +102,29 @@ describe('Plex in Settings, in a real browser', () => {
     } finally {
       fakes.tv.authOptions.autoApprove = true;
     }
+  });
+
+  it('puts "unreachable" and "wrong token" next to their fields in the URL + token form, and saves nothing', async () => {
+    await disconnectPlex(service.deps.db);
+    const page = await browser.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${service.url}/settings`);
+    await page.click('summary:has-text("Or connect with a server URL and token")');
+    await page.fill('#plex-url', `http://127.0.0.1:${await deadPort()}`);
+    await page.fill('#plex-token', 'abcdefghijklmnopqrst');
+    await page.click('#plex-manual-connect');
+    await page.waitForSelector('#plex-url-error', { timeout: 10_000 });
+    expect(await page.locator('#plex-url-error').textContent()).toMatch(/could not be reached/);
+    expect(await page.locator('#plex-token-error').count()).toBe(0);
+
+    await page.fill('#plex-url', fakes.pmsUrl);
+    await page.fill('#plex-token', 'abcdefghijklmnopqrst');
+    await page.click('#plex-manual-connect');
+    await page.waitForSelector('#plex-token-error', { timeout: 10_000 });
+    expect(await page.locator('#plex-token-error').textContent()).toMatch(/refused this token/);
+    expect(await page.locator('#plex-url-error').count()).toBe(0);
+    expect(await getSelectedServer(service.deps.db)).toBeUndefined();
+    expect(problems).toEqual([]);
+    await page.close();
   });
 });
