@@ -85,6 +85,19 @@ describe('settings page', () => {
     expect(await getSetting(t!.deps.db, TRAKT_SETTING.clientId)).toBeUndefined();
   });
 
+  it('explains a 426 from Trakt (VIP needed) in words next to the form, and saves nothing', async () => {
+    const fake = await startTraktFake({ rateLimits: false });
+    servers.push(fake);
+    fake.server.inject('/oauth/device/code', { kind: 'status', status: 426, headers: { 'x-upgrade-url': 'https://trakt.tv/vip' }, body: { error: 'vip_required' } }, 1);
+    const client = await signedIn({ TRAKT_OAUTH_URL: fake.url, TRAKT_API_URL: fake.url });
+    const res = await client.post('/settings/trakt/connect', { clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toMatch(/needs a Trakt VIP account/);
+    expect(html).toContain('https://trakt.tv/vip');
+    expect(await getSetting(t!.deps.db, TRAKT_SETTING.clientId)).toBeUndefined();
+  });
+
   it('stores the client secret encrypted once Trakt accepts it, and never shows it back', async () => {
     const fake = await startTraktFake({ rateLimits: false });
     servers.push(fake);
