@@ -12,6 +12,7 @@ import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
 import { startHistoryRefresher } from './history/service.js';
+import { connectedMachineIdentifier } from './plex/connected.js';
 import { jobRegistry } from './sync/service.js';
 import type { AppDeps } from './web/env.js';
 
@@ -48,6 +49,9 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const beacon = startServerBeacon(deps.db, url);
   // The Trakt history mirror: first fill in the background, then kept current.
   const history = startHistoryRefresher(deps);
+  // A server preset by PLEX_URL is asked who it is once, so pages show its name (quietly: the
+  // Plex card and the webhook worker say what is wrong when it does not answer).
+  void connectedMachineIdentifier(deps).catch(() => undefined);
   if (deps.setupCode) {
     log.warn(
       { component: 'auth' },

@@ -11,7 +11,7 @@ import { NAV } from '../../views/layout.js';
 import { startDemo, type Demo } from '../fakes/demo/start.js';
 import { startViewer, viewingOrder } from '../fakes/demo/viewer.js';
 import { isEdgeKey } from '../fakes/library/index.js';
-import { launchBrowser, watchConsole } from '../helpers/browser.js';
+import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
 import { LogCapture } from '../helpers/context.js';
 
 let demo: Demo;
@@ -65,6 +65,7 @@ describe('the demo in a browser', () => {
     const played = new Set(trakt.plays(owner).filter((p) => p.type === 'movie').map((p) => p.trakt));
     expect(plexOnly.filter((m) => !played.has(m.traktId!))).toEqual([]);
     expect(trakt.plays(owner).length).toBeGreaterThan(before);
+    await screenshot(page, 'dashboard'); // the README's picture: the demo after its first sync
 
     // The test event explains itself and sends nothing.
     const plays = trakt.plays(owner).length;

@@ -41,7 +41,7 @@ describe('first visit in a real browser', () => {
     await page.goto(service.url);
     // htmx and the app script loaded from our own server.
     expect(await page.evaluate(() => typeof (globalThis as any).htmx)).toBe('object');
-    await screenshot(page, 'dashboard');
+    await screenshot(page, 'first-visit-dashboard');
 
     await page.click('text=Sign out');
     await page.waitForURL(/\/login/);

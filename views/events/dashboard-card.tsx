@@ -50,8 +50,8 @@ export function WebhookCard(props: { view: WebhookCardView }) {
           {`Events are waiting to be retried: ${v.problem}`}
         </p>
       )}
-      <p class="mt-3 break-all text-sm text-slate-500">
-        Add this URL in Plex Web → Settings → Webhooks: <code>{v.webhookUrl}</code>
+      <p class="mt-3 text-sm text-slate-500">
+        Add this URL in Plex Web → Settings → Webhooks: <code class="break-all">{v.webhookUrl}</code>
       </p>
       <div class="mt-3">
         <button class={secondaryButtonClass} hx-post="/events/test" hx-target="#test-event-result" hx-swap="innerHTML" id="send-test-event">
