@@ -14,10 +14,11 @@ import { listTraktAccounts } from '../../src/db/repos/trakt-accounts.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { plexServerFor } from '../../src/plex/connected.js';
 import { startPlexFakes, type PlexFakes } from '../fakes/plex/index.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
+import { DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
 import { buildLibrary } from '../sync/sync-library.js';
+import { plexTvEnv, traktEnv } from '../helpers/emulator-env.js';
 
 const PASSWORD = 'first setup password 42';
 let service: ServiceHandle;
@@ -36,12 +37,8 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'debug',
     OPEN_BROWSER: 'false',
-    PLEX_TV_URL: plex.tvUrl,
-    PLEX_AUTH_URL: plex.authUrl,
-    TRAKT_API_URL: trakt.url,
-    TRAKT_OAUTH_URL: trakt.url,
-    TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID,
-    TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+    ...plexTvEnv(plex),
+    ...traktEnv(trakt),
   };
   service = await startService(loadConfig(env), { logSink: logs });
   browser = await launchBrowser();

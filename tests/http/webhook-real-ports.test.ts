@@ -12,11 +12,12 @@ import type { WebhookEventRow } from '../../src/db/tables/webhooks.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { edgeItems, generateLibrary, isEdgeKey, type Library } from '../fakes/library/index.js';
 import { buildWebhookPayload, sendEvent, sendWebhook, startPlexFakes, type PlexFakes, type SendResult } from '../fakes/plex/index.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
+import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { settled } from '../fixtures/webhooks/service.js';
 import { FormClient } from '../helpers/browser-client.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
 import { preconnectTrakt } from '../helpers/trakt-connected.js';
+import { plexPresetEnv, traktEnv } from '../helpers/emulator-env.js';
 
 const PASSWORD = 'real-ports-admin-password';
 let lib: Library;
@@ -40,12 +41,8 @@ beforeAll(async () => {
     LOG_LEVEL: 'debug',
     OPEN_BROWSER: 'false',
     ADMIN_PASSWORD: PASSWORD,
-    TRAKT_API_URL: trakt.url,
-    TRAKT_OAUTH_URL: trakt.url,
-    TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID,
-    TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-    PLEX_URL: plex.pmsUrl,
-    PLEX_TOKEN: plex.pms.tokenFor(),
+    ...traktEnv(trakt),
+    ...plexPresetEnv(plex),
     PLEX_TV_URL: plex.tvUrl,
   };
   // Trakt connected before the service starts, as after a device-code login (as the demo does).

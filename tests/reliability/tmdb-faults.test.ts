@@ -19,10 +19,11 @@ import { posterService } from '../../src/tmdb/posters.js';
 import { initials } from '../../views/history/poster.js';
 import { generateLibrary, type Library } from '../fakes/library/index.js';
 import { DEFAULT_TMDB_API_KEY, seedTmdbFromLibrary, startTmdbFake, type TmdbFake } from '../fakes/tmdb/index.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
+import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { FormClient } from '../helpers/browser-client.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
 import { preconnectTrakt } from '../helpers/trakt-connected.js';
+import { tmdbEnv, traktEnv } from '../helpers/emulator-env.js';
 
 const PASSWORD = 'tmdb-faults-admin-password';
 const MINUTE = 60_000;
@@ -58,13 +59,8 @@ beforeAll(async () => {
     LOG_LEVEL: 'debug',
     OPEN_BROWSER: 'false',
     ADMIN_PASSWORD: PASSWORD,
-    TRAKT_API_URL: trakt.url,
-    TRAKT_OAUTH_URL: trakt.url,
-    TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID,
-    TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-    TMDB_API_KEY: DEFAULT_TMDB_API_KEY,
-    TMDB_API_URL: tmdb.url,
-    TMDB_IMAGE_URL: tmdb.imageBaseUrl,
+    ...traktEnv(trakt),
+    ...tmdbEnv(tmdb),
   };
   await preconnectTrakt(env, trakt, owner, { name: 'Owner' });
   service = await startService(loadConfig(env), { logSink: logs });

@@ -13,10 +13,11 @@ import type { Writable } from 'node:stream';
 import { startService, type ServiceHandle } from '../../../src/main.js';
 import { describeLibrary, generateLibrary, type Library } from '../library/index.js';
 import { startPlexFakes, type PlexFakes } from '../plex/index.js';
-import { DEFAULT_TMDB_API_KEY, seedTmdbFromLibrary, startTmdbFake, type TmdbFake } from '../tmdb/index.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake, type TraktFake } from '../trakt/index.js';
+import { seedTmdbFromLibrary, startTmdbFake, type TmdbFake } from '../tmdb/index.js';
+import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../trakt/index.js';
 import { preconnectTrakt } from '../../helpers/trakt-connected.js';
 import { startViewer, type Viewer } from './viewer.js';
+import { plexPresetEnv, plexTvEnv, tmdbEnv, traktEnv } from '../../helpers/emulator-env.js';
 
 export interface DemoOptions {
   /** Port of the service; 0 = any free one. If the port is taken, a free one is used instead. */
@@ -85,17 +86,10 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     ADMIN_PASSWORD: password,
     LOG_LEVEL: opts.logLevel ?? 'info',
     OPEN_BROWSER: 'false',
-    TRAKT_API_URL: trakt.url,
-    TRAKT_OAUTH_URL: trakt.url,
-    TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID,
-    TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-    PLEX_URL: plex.pmsUrl,
-    PLEX_TOKEN: plex.pms.tokenFor(),
-    PLEX_TV_URL: plex.tvUrl,
-    PLEX_AUTH_URL: plex.authUrl,
-    TMDB_API_KEY: DEFAULT_TMDB_API_KEY,
-    TMDB_API_URL: tmdb.url,
-    TMDB_IMAGE_URL: tmdb.imageBaseUrl,
+    ...traktEnv(trakt),
+    ...plexPresetEnv(plex),
+    ...plexTvEnv(plex),
+    ...tmdbEnv(tmdb),
   };
   const startOpts = opts.logSink ? { logSink: opts.logSink } : {};
 
