@@ -78,6 +78,8 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(err.message + '\n');
+      // `sync` keeps its promise of one JSON line on stdout, even before it can start.
+      if (command === 'sync') process.stdout.write(JSON.stringify({ status: 'error', error: err.message }) + '\n');
       return 1;
     }
     throw err;

@@ -20,6 +20,15 @@ describe('command line', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('sync keeps its one JSON line on stdout even when a setting stops it', () => {
+    const r = run(['sync'], { TRAKT_API_URL: 'not a url' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^Configuration error: TRAKT_API_URL/);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toEqual({ status: 'error', error: r.stderr.trim() });
+  });
+
   it('prints status as one JSON line on stdout and logs nothing there', () => {
     const r = run(['status'], { LOG_LEVEL: 'debug' });
     expect(r.status).toBe(0);
