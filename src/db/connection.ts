@@ -14,6 +14,35 @@ export interface OpenedDb {
 
 export const DB_FILE = 'plex-trakt-sync.db';
 
+const STATEMENTS_KEPT = 500;
+
+/**
+ * The handle Kysely queries through, keeping prepared statements by their SQL: Kysely's SQLite
+ * driver prepares every query anew, which costs as much as running most of ours. Queries run one
+ * at a time on this connection; a statement still being iterated is not handed out twice.
+ */
+export function keepingStatements(sqlite: BetterSqlite3.Database) {
+  const kept = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(sql: string): BetterSqlite3.Statement {
+      const known = kept.get(sql);
+      if (known && !known.busy) {
+        kept.delete(sql); // most recently used last
+        kept.set(sql, known);
+        return known;
+      }
+      const fresh = sqlite.prepare(sql);
+      kept.set(sql, fresh);
+      if (kept.size > STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+      return fresh;
+    },
+    close(): void {
+      kept.clear();
+      sqlite.close();
+    },
+  };
+}
+
 export function openDatabase(dataDir: string, file = DB_FILE): OpenedDb {
   fs.mkdirSync(dataDir, { recursive: true });
   const sqlite = new BetterSqlite3(file === ':memory:' ? file : path.join(dataDir, file));
@@ -21,7 +50,7 @@ export function openDatabase(dataDir: string, file = DB_FILE): OpenedDb {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) }) as Db;
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: keepingStatements(sqlite) }) }) as Db;
   let closed = false;
   return {
     db,
