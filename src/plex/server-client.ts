@@ -47,6 +47,18 @@ function toItems(list: unknown): PlexMetadata[] {
   return out;
 }
 
+/**
+ * A container's list (`Metadata`, `Directory`): missing means empty (PMS leaves it out of an
+ * empty container), but one that is not a list, or missing while `size` says there are
+ * items, is not what Plex sends: throw rather than take it for an empty library.
+ */
+function listIn(mc: Record<string, unknown>, field: 'Metadata' | 'Directory', label: string): unknown[] {
+  const list = mc[field];
+  if (Array.isArray(list)) return list;
+  if (list === undefined && !(Number(mc.size) > 0)) return [];
+  throw new PlexResponseError(label, list === undefined ? `no ${field} although size is ${String(mc.size)}` : `${field} is not a list`);
+}
+
 export class PlexServerClient {
   readonly http: PlexHttp;
 
@@ -92,8 +104,7 @@ export class PlexServerClient {
   /** Every library section (movie, show, artist, photo…). Needs a valid token (401 otherwise). */
   async sections(): Promise<PlexSection[]> {
     const { mc } = await this.container('/library/sections');
-    const dirs = Array.isArray(mc.Directory) ? mc.Directory : [];
-    return dirs
+    return listIn(mc, 'Directory', this.http.label)
       .filter((d): d is Record<string, unknown> => isObject(d) && (typeof d.key === 'string' || typeof d.key === 'number'))
       .map((d) => ({
         key: String(d.key),
@@ -112,7 +123,7 @@ export class PlexServerClient {
       { type, includeGuids: 1, ...page.filters, ...paging },
       Object.fromEntries(Object.entries(paging).map(([k, v]) => [k.toLowerCase(), v])),
     );
-    const items = toItems(mc.Metadata);
+    const items = toItems(listIn(mc, 'Metadata', this.http.label));
     const total = Number(mc.totalSize ?? headers.get('x-plex-container-total-size') ?? NaN);
     // No total announced: a full page means there may be more (iterateItems stops on an empty page).
     const unknown = items.length < page.size ? page.start + items.length : page.start + items.length + page.size;
@@ -148,7 +159,7 @@ export class PlexServerClient {
     if (a.status === 404) return null;
     const mc = isObject(a.body) ? a.body.MediaContainer : undefined;
     if (!isObject(mc)) throw new PlexResponseError(this.http.label, 'no MediaContainer');
-    return toItems(mc.Metadata)[0] ?? null;
+    return toItems(listIn(mc, 'Metadata', this.http.label))[0] ?? null;
   }
 
   /** A show's seasons or a season's episodes. */
