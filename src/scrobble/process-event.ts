@@ -119,15 +119,25 @@ export async function processEvent(ctx: ProcessContext, row: WebhookEventRow): P
   }
 
   const cache = ctx.showIds;
+  let lookupFailed: string | undefined;
   const who = await identify(m, async (key) => {
     if (!cache.has(key)) {
       const plex = await ctx.ports.plex().catch(() => null);
-      const ids = plex ? await plex.showIds(key).catch(() => undefined) : null;
+      const ids = plex
+        ? await plex.showIds(key).catch((err: unknown) => {
+            lookupFailed = err instanceof Error ? err.message : String(err);
+            return undefined;
+          })
+        : null;
       if (ids === undefined) return null; // a failed lookup is not cached
       cache.set(key, ids);
     }
     return cache.get(key) ?? null;
   });
+  // Unmatched only because Plex could not be asked for the show's ids: try again later, not ignore.
+  if ('unmatched' in who && lookupFailed) {
+    return { status: 'retry', reason: `The show's ids are needed and the Plex server could not be asked: ${lookupFailed}`, traktAccountId: account };
+  }
   if ('unmatched' in who) return { status: 'ignored', reason: who.unmatched, traktAccountId: account };
 
   const progress = payload.event === 'media.rate' || payload.event === 'media.scrobble' ? progressPercent(m.viewOffset, m.duration) : await position(ctx, m, payload.Player?.uuid ?? null);
