@@ -75,7 +75,7 @@ async function runSync(): Promise<RunJson> {
   return until(`run ${runId} finished`, () => h.api<RunJson>(`/api/v1/runs/${runId}`), (r) => r.status !== 'running' && r.status !== 'queued', 30_000, 50);
 }
 
-/** The run ended `status` with an error matching `reason`, shown on its page and marked on the dashboard. */
+/** The run ended `status` with an error matching `reason`, shown on its page and on the dashboard. */
 async function endsClearly(run: RunJson, status: 'failed' | 'partial', reason: RegExp, pageText: RegExp = reason) {
   console.info(`plex slow/shape: run ${run.id} ${run.status} (scanned ${run.progress.scanned}): ${run.error}`);
   expect(run.status, run.error ?? '').toBe(status);
@@ -88,6 +88,9 @@ async function endsClearly(run: RunJson, status: 'failed' | 'partial', reason: R
   expect(dash.status).toBe(200);
   expect(dash.body).toContain(`href="/runs/${run.id}"`);
   expect(dash.body).toContain(`data-status="${status}"`);
+  // The dashboard says what went wrong, not only that it did.
+  expect(dash.body).toContain('id="sync-card-problem"');
+  expect(unescape(dash.body)).toContain(run.error!);
   const api = await h.api<{ sync: { lastRuns: RunJson[] } }>('/api/v1/status');
   expect(api.sync.lastRuns[0]!.error).toBe(run.error);
 }

@@ -31,6 +31,14 @@ export function SyncCardBody(props: { view: SyncCardView }) {
           </a>{' '}
           <StatusBadge run={v.last} />
           <span class="block text-slate-500">{`${v.last.added_to_trakt} added to Trakt, ${v.last.marked_in_plex} marked in Plex, ${v.last.unmatched} unmatched`}</span>
+          {v.last.status !== 'succeeded' && (
+            <span class="block text-amber-700 dark:text-amber-300" id="sync-card-problem">
+              {v.last.error ??
+                (v.last.status === 'partial'
+                  ? `${v.last.errors} item${v.last.errors === 1 ? '' : 's'} could not be written; the next run tries again (details on the run's page).`
+                  : 'The run did not finish; the next run picks up where it stopped.')}
+            </span>
+          )}
         </p>
       ) : (
         <p class="text-lg font-medium">No sync has run yet</p>
