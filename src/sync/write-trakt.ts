@@ -45,6 +45,12 @@ export interface TraktWriteResult {
 /** After this many failed batches in a row Trakt is down: stop writing, the next run resumes. */
 const MAX_FAILED_IN_A_ROW = 3;
 
+/** Trakt answers a write with an object counting what it did (`added` / `deleted`, `not_found`). */
+function isWriteAnswer(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  return 'added' in body || 'deleted' in body || 'not_found' in body;
+}
+
 function failureSentence(status: number): string {
   if (status === 401) return 'Trakt refused the login (401). Reconnect Trakt in Settings, then run the sync again.';
   if (status === 420) return 'Your Trakt account reached its limit (420). Free up space on Trakt or upgrade to VIP.';
@@ -117,6 +123,15 @@ export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[
       continue;
     }
     result.requests++;
+    if (status >= 200 && status < 300 && !isWriteAnswer(answer)) {
+      // A 2xx that is not Trakt's answer (an HTML page, cut-off JSON): whether Trakt has the batch is
+      // unknown, like no answer at all. The rows stay `intent` for the next run to check.
+      result.unanswered++;
+      failedInARow++;
+      log.error({ status, items: batch.length }, `Trakt's answer to a ${what} batch could not be read; it is checked against Trakt's history on the next run`);
+      ctx.onBatch?.(batch.length, result);
+      continue;
+    }
     const settlements: Settlement[] = [];
     if (status >= 200 && status < 300) {
       failedInARow = 0;

@@ -44,6 +44,8 @@ export interface SendOptions {
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'DELETE']);
+/** Answers that say a gateway stopped waiting, not that Trakt refused: a write may still have been done. */
+const MAYBE_DONE_STATUSES = new Set([504, 522, 524]);
 
 export class TraktTransport {
   readonly retry: RetryPolicy;
@@ -83,7 +85,9 @@ export class TraktTransport {
         if (!(err instanceof NoAnswerError)) throw err;
         opts.counters.request(method, 0);
         opts.log?.debug({ component: 'trakt', method, path, attempt, error: err.message }, 'Trakt call got no answer');
-        // A write that timed out may have landed; callers that must not double-write (the ledger) probe before resending.
+        // A write that got no answer may have landed, and Trakt keeps every play it is sent: never
+        // resend it blindly. The caller's ledger checks Trakt's history before anything is sent again.
+        if (WRITE_METHODS.has(method)) throw new TraktUnavailableError(`${err.message}; it may have reached Trakt, so Trakt's history is checked before it is sent again.`);
         if (attempt >= retry.maxAttempts) throw new TraktUnavailableError(`${err.message} (${attempt} tries). It will be tried again later.`);
         opts.counters.retries++;
         await this.sleep(backoffDelay(attempt, retry, opts.random));
@@ -105,6 +109,10 @@ export class TraktTransport {
         if (attempt >= retry.maxAttempts || wait > retry.maxRetryAfterMs) return answer;
         opts.counters.retries++;
         continue;
+      }
+      // A gateway that gave up waiting (504, Cloudflare's 522/524) cannot say whether Trakt did the write.
+      if (WRITE_METHODS.has(method) && MAYBE_DONE_STATUSES.has(answer.status)) {
+        throw new TraktUnavailableError(`Trakt's gateway answered ${answer.status} (it gave up waiting); the write may have reached Trakt, so Trakt's history is checked before it is sent again.`);
       }
       if (isRetryableStatus(answer.status) && attempt < retry.maxAttempts) {
         opts.counters.retries++;

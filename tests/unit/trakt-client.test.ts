@@ -107,6 +107,25 @@ describe('retries', () => {
     await expect(c2.getJson('/x')).rejects.toThrow(/could not be reached.*2 tries/);
   });
 
+  it('never resends a write that got no answer or a gateway timeout: it may have landed, and Trakt keeps every play', async () => {
+    const body = { movies: [{ ids: { trakt: 1 }, watched_at: '2026-01-01T00:00:00.000Z' }] };
+    const noAnswer = scripted([new TypeError('fetch failed'), json(201, { added: { movies: 1 } })]);
+    const { c } = client(noAnswer.fetch);
+    await expect(c.send('POST', '/sync/history', { body })).rejects.toThrow(/may have reached Trakt/);
+    expect(noAnswer.seen).toHaveLength(1);
+    for (const status of [504, 522, 524]) {
+      const gateway = scripted([json(status, {}), json(201, { added: { movies: 1 } })]);
+      const { c: c2 } = client(gateway.fetch);
+      await expect(c2.send('POST', '/sync/history', { body })).rejects.toBeInstanceOf(TraktUnavailableError);
+      expect(gateway.seen, String(status)).toHaveLength(1);
+    }
+    // A refusal that says nothing was done (503) is still retried, and so is a GET after a gateway timeout.
+    const refused = scripted([json(503, {}), json(201, { added: { movies: 1 } })]);
+    expect((await client(refused.fetch).c.send('POST', '/sync/history', { body })).status).toBe(201);
+    const read = scripted([json(504, {}), json(200, [1])]);
+    expect(await client(read.fetch).c.getJson('/x')).toEqual([1]);
+  });
+
   it('never retries a 4xx other than 401 and 429, and maps each to a typed error', async () => {
     const cases: Array<[Response, unknown]> = [
       [json(404, {}), TraktNotFoundError],
