@@ -27,14 +27,11 @@ export interface SettleCounts {
 }
 
 /**
- * Settles the Trakt intents in `scope` (a number: one account, every source). Callers pass
- * their own source so they never settle another writer's in-flight rows; `source: 'sync'`
- * always leaves out runs still running.
+ * Settles the Trakt intents in `scope`. Callers pass their own source so they never settle
+ * another writer's in-flight rows; `source: 'sync'` always leaves out runs still running.
  */
-export async function settleIntents(db: Db, probe: HistoryProbe, scope: number | IntentScope = {}): Promise<SettleCounts> {
-  const s: IntentScope = typeof scope === 'number' ? { accountId: scope } : { ...scope };
-  if (s.source === 'sync') s.finishedRunsOnly = true;
-  const rows = await unsettledIntents(db, 'trakt', s);
+export async function settleIntents(db: Db, probe: HistoryProbe, scope: IntentScope = {}): Promise<SettleCounts> {
+  const rows = await unsettledIntents(db, 'trakt', { ...scope, finishedRunsOnly: scope.finishedRunsOnly || scope.source === 'sync' });
   const result: SettleCounts = { found: 0, absent: 0, other: 0, skipped: 0 };
   const settlements: Settlement[] = [];
   const kinds = new Map<number, 'found' | 'absent' | 'other'>();

@@ -170,16 +170,12 @@ export class EventWorker implements WebhookQueueHandle {
   private async runOne(row: WebhookEventRow): Promise<void> {
     const { db, log } = this.deps;
     let result: EventResult;
-    // Database calls answer at once (better-sqlite3 is synchronous), so an event's steps would run
-    // back to back; letting waiting requests in first keeps Plex's 200s fast while the queue works.
-    await yieldToRequests();
     try {
       result = await processEvent({ db, ports: this.deps.ports, now: this.opts.now, showIds: this.showIds }, row);
     } catch (err) {
       log.error({ component: 'scrobble', err, eventId: row.id }, 'processing a webhook event failed');
       result = { status: 'retry', reason: `Processing failed: ${(err as Error).message}` };
     }
-    await yieldToRequests();
     const now = this.opts.now();
     const attempts = row.attempts + 1;
     if (result.status === 'retry' && attempts < this.opts.maxAttempts) {
@@ -201,9 +197,6 @@ export class EventWorker implements WebhookQueueHandle {
     this.deps.onChange?.(row.id);
   }
 }
-
-/** Lets the event loop take waiting I/O (incoming webhooks) before the next synchronous stretch. */
-export const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Events of one item on one server share a lane: they are processed one at a time, in order. */
 export function laneOf(row: Pick<WebhookEventRow, 'id' | 'server_uuid' | 'rating_key'>): string {

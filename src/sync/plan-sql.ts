@@ -2,6 +2,7 @@
  * What the plan's queries share: the plan item, the row they read from `plex_items`, and
  * the SQL for "is this Plex row watched on Trakt" (one EXISTS per id, each on its index).
  */
+import type { PlexItemsTable } from '../db/tables/sync.js';
 import type { ExternalIds } from '../ledger/item-key.js';
 
 export interface PlanItem {
@@ -23,29 +24,18 @@ export interface PlanItem {
   rating?: number;
 }
 
-export interface Row {
-  type: 'movie' | 'episode' | 'show';
+/** A `plex_items` row as the plan's queries select it: matched (an item key), plus what the query adds. */
+export type Row = Pick<
+  PlexItemsTable,
+  | 'ids_hash' | 'title' | 'show_title' | 'rating_key' | 'imdb' | 'tmdb' | 'tvdb' | 'show_imdb' | 'show_tmdb' | 'show_tvdb'
+  | 'season' | 'number' | 'trakt_season' | 'trakt_number' | 'last_viewed_at' | 'user_rating'
+> & {
+  type: PlanItem['kind'];
   item_key: string;
-  ids_hash: string | null;
-  title: string;
-  show_title: string | null;
-  rating_key: string;
-  imdb: string | null;
-  tmdb: number | null;
-  tvdb: number | null;
-  show_imdb: string | null;
-  show_tmdb: number | null;
-  show_tvdb: number | null;
-  season: number | null;
-  number: number | null;
-  trakt_season: number | null;
-  trakt_number: number | null;
-  last_viewed_at: number | null;
-  user_rating: number | null;
   trakt_rating?: number | null;
   recorded?: number;
   not_found?: number;
-}
+};
 
 const ids = (imdb: string | null, tmdb: number | null, tvdb: number | null): ExternalIds => {
   const o: ExternalIds = {};

@@ -25,17 +25,37 @@ const OWNER = 1;
 
 export type PlexWriteKind = 'watched' | 'unwatched' | 'rating';
 
-const ACTION = { watched: 'plex.watched', unwatched: 'plex.unwatched', rating: 'plex.rate' } as const;
-const OUTCOME = { watched: 'watched', unwatched: 'unwatched', rating: 'rated' } as const;
-const REFUSED = { watched: 'marking an item watched', unwatched: 'marking an item unwatched', rating: 'a rating' } as const;
+/** Per kind: the ledger action and outcome, the Plex call, and how the Plex mirror follows it. */
+const KINDS = {
+  watched: {
+    action: 'plex.watched',
+    outcome: 'watched',
+    refused: 'marking an item watched',
+    send: (plex: SyncPlex, item: PlanItem) => plex.markWatched(item.ratingKey),
+    mirror: 'UPDATE plex_items SET view_count = MAX(view_count, 1), last_viewed_at = COALESCE(last_viewed_at, @now) WHERE server_id = @server AND rating_key = @ratingKey',
+  },
+  unwatched: {
+    action: 'plex.unwatched',
+    outcome: 'unwatched',
+    refused: 'marking an item unwatched',
+    send: (plex: SyncPlex, item: PlanItem) => plex.markUnwatched(item.ratingKey),
+    mirror: 'UPDATE plex_items SET view_count = 0, last_viewed_at = NULL WHERE server_id = @server AND rating_key = @ratingKey',
+  },
+  rating: {
+    action: 'plex.rate',
+    outcome: 'rated',
+    refused: 'a rating',
+    send: (plex: SyncPlex, item: PlanItem) => plex.rate(item.ratingKey, item.rating!),
+    mirror: 'UPDATE plex_items SET user_rating = @rating WHERE server_id = @server AND rating_key = @ratingKey',
+  },
+} as const;
 
 export async function writePlex(ctx: PlexWriteContext, items: PlanItem[], what: PlexWriteKind): Promise<{ done: number; failed: number; requests: number }> {
   const out = { done: 0, failed: 0, requests: 0 };
   const log = ctx.log.child({ component: 'sync', runId: ctx.runId });
   const server = ctx.plex.machineIdentifier;
-  const markWatched = ctx.sqlite.prepare(`UPDATE plex_items SET view_count = MAX(view_count, 1), last_viewed_at = COALESCE(last_viewed_at, ?) WHERE server_id = ? AND rating_key = ?`);
-  const markUnwatched = ctx.sqlite.prepare(`UPDATE plex_items SET view_count = 0, last_viewed_at = NULL WHERE server_id = ? AND rating_key = ?`);
-  const setRating = ctx.sqlite.prepare(`UPDATE plex_items SET user_rating = ? WHERE server_id = ? AND rating_key = ?`);
+  const kind = KINDS[what];
+  const mirror = ctx.sqlite.prepare(kind.mirror);
   let next = 0;
   const worker = async () => {
     while (next < items.length && !ctx.shouldStop?.()) {
@@ -44,7 +64,7 @@ export async function writePlex(ctx: PlexWriteContext, items: PlanItem[], what: 
         {
           target: 'plex',
           accountId: OWNER,
-          action: ACTION[what],
+          action: kind.action,
           mediaType: item.kind,
           itemKey: item.itemKey,
           plexKey: `${server}:${item.ratingKey}`,
@@ -57,19 +77,15 @@ export async function writePlex(ctx: PlexWriteContext, items: PlanItem[], what: 
       ]);
       try {
         out.requests++;
-        if (what === 'watched') await ctx.plex.markWatched(item.ratingKey);
-        else if (what === 'unwatched') await ctx.plex.markUnwatched(item.ratingKey);
-        else await ctx.plex.rate(item.ratingKey, item.rating!);
-        await settle(ctx.db, [{ id: id!, status: 'sent', outcome: OUTCOME[what] }]);
-        if (what === 'watched') markWatched.run(Date.now(), server, item.ratingKey);
-        else if (what === 'unwatched') markUnwatched.run(server, item.ratingKey);
-        else setRating.run(item.rating, server, item.ratingKey);
+        await kind.send(ctx.plex, item);
+        await settle(ctx.db, [{ id: id!, status: 'sent', outcome: kind.outcome }]);
+        mirror.run({ now: Date.now(), server, ratingKey: item.ratingKey, rating: item.rating ?? null });
         out.done++;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         await settle(ctx.db, [{ id: id!, status: 'failed', outcome: 'error', error: message }]);
         out.failed++;
-        log.warn({ item: item.title, err: message }, `Plex refused ${REFUSED[what]}; the next run tries again`);
+        log.warn({ item: item.title, err: message }, `Plex refused ${kind.refused}; the next run tries again`);
       }
       ctx.onItem?.();
     }

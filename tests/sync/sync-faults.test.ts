@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { recordIntents, settle } from '../../src/ledger/repo.js';
 import { itemKey } from '../../src/ledger/item-key.js';
 import { startSyncRun, SyncBusyError } from '../../src/sync/run.js';
-import { buildLibrary, iso } from './sync-library.js';
+import { iso, plexWatchedLibrary } from './sync-library.js';
 import { makeSyncWorld, type SyncWorld } from './sync-world.js';
 
 const T = 1_750_000_000;
@@ -17,16 +17,11 @@ afterEach(async () => {
   w = undefined;
 });
 
-function watchedLibrary(movies = 10) {
-  const lib = buildLibrary({ movies, shows: 1, episodesPerShow: 4 });
-  lib.movies.forEach((m, i) => (m.plex = { viewCount: 1, lastViewedAt: T + i }));
-  return lib;
-}
 const distinct = (w: SyncWorld) => new Set(w.trakt.plays('alice').map((p) => p.trakt)).size;
 
 describe('faults mid-run', () => {
   it('a 429 and a 502 on history writes are waited out / retried; the run completes, no duplicates', async () => {
-    w = await makeSyncWorld(watchedLibrary());
+    w = await makeSyncWorld(plexWatchedLibrary());
     w.trakt.server.inject('/sync/history', { kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: '' }, 1);
     w.trakt.server.inject('/sync/history', { kind: 'status', status: 502, body: 'Bad Gateway' }, 1);
     const run = await w.run({}, { batchSize: 3 });
@@ -36,7 +31,7 @@ describe('faults mid-run', () => {
   }, 15_000);
 
   it('an expired access token mid-run is refreshed and the run completes', async () => {
-    w = await makeSyncWorld(watchedLibrary());
+    w = await makeSyncWorld(plexWatchedLibrary());
     let expired = false;
     const run = await w.run({}, {
       batchSize: 4,
@@ -54,7 +49,7 @@ describe('faults mid-run', () => {
   });
 
   it('a batch Trakt keeps refusing is failed, the rest still goes, and the next run sends it once', async () => {
-    w = await makeSyncWorld(watchedLibrary(9));
+    w = await makeSyncWorld(plexWatchedLibrary(9));
     w.trakt.server.inject('/sync/history', { kind: 'status', status: 500, body: 'oops' }, 5); // every try of the first batch
     const first = await w.run({}, { batchSize: 3 });
     expect(first).toMatchObject({ status: 'partial', added_to_trakt: 6, errors: 3 });
@@ -66,7 +61,7 @@ describe('faults mid-run', () => {
   });
 
   it('Trakt down for the whole write phase: stops after a few batches, the next run finishes', async () => {
-    w = await makeSyncWorld(watchedLibrary(12));
+    w = await makeSyncWorld(plexWatchedLibrary(12));
     w.trakt.server.inject('/sync/history', { kind: 'status', status: 503, body: '' }, 1000);
     const first = await w.run({}, { batchSize: 2 });
     expect(first.status).toBe('partial');
@@ -81,7 +76,7 @@ describe('faults mid-run', () => {
 
 describe('the ledger guards', () => {
   it('a play a webhook already sent is not re-sent by the sync', async () => {
-    w = await makeSyncWorld(watchedLibrary(3));
+    w = await makeSyncWorld(plexWatchedLibrary(3));
     const m = w.lib.movies[0]!;
     const key = itemKey({ type: 'movie', ids: m.ids })!;
     const [id] = await recordIntents(w.ctx.deps.db, [
@@ -95,7 +90,7 @@ describe('the ledger guards', () => {
   });
 
   it('not_found is recorded, shown as unmatched, and not sent again until the ids change', async () => {
-    const lib = watchedLibrary(3);
+    const lib = plexWatchedLibrary(3);
     lib.movies[1]!.traktId = null; // Trakt does not know it
     w = await makeSyncWorld(lib);
     const first = await w.run();
@@ -111,7 +106,7 @@ describe('the ledger guards', () => {
 
 describe('dry run and the lock', () => {
   it('a dry run plans everything and writes nothing', async () => {
-    const lib = watchedLibrary(4);
+    const lib = plexWatchedLibrary(4);
     lib.movies[3]!.plex = { viewCount: 0, lastViewedAt: null };
     lib.movies[3]!.trakt = { plays: [iso(T)] };
     w = await makeSyncWorld(lib);
@@ -125,7 +120,7 @@ describe('dry run and the lock', () => {
   });
 
   it('one run at a time: a second start is refused while one runs, then allowed', async () => {
-    w = await makeSyncWorld(watchedLibrary(3));
+    w = await makeSyncWorld(plexWatchedLibrary(3));
     w.plex.server.latencyMs = 100;
     const first = await startSyncRun(w.ctx.deps, w.ports, { trigger: 'manual' });
     await expect(startSyncRun(w.ctx.deps, w.ports, { trigger: 'schedule' })).rejects.toBeInstanceOf(SyncBusyError);
@@ -136,7 +131,7 @@ describe('dry run and the lock', () => {
   });
 
   it('says what to connect when Plex is not connected', async () => {
-    w = await makeSyncWorld(watchedLibrary(1));
+    w = await makeSyncWorld(plexWatchedLibrary(1));
     const started = await startSyncRun(w.ctx.deps, { ...w.ports, plex: async () => null }, { trigger: 'manual' });
     const run = await started.done;
     expect(run.status).toBe('failed');

@@ -81,3 +81,10 @@ export function buildLibrary(spec: LibrarySpec): Library {
 }
 
 export const iso = (sec: number) => new Date(sec * 1000).toISOString();
+
+/** A small library whose movies are all watched in Plex only (one second apart), as a sync's first run finds it. */
+export function plexWatchedLibrary(movies = 10, at = 1_750_000_000): Library {
+  const lib = buildLibrary({ movies, shows: 1, episodesPerShow: 4 });
+  lib.movies.forEach((m, i) => (m.plex = { viewCount: 1, lastViewedAt: at + i }));
+  return lib;
+}

@@ -4,21 +4,15 @@
  * sentence, nothing is sent twice, and the next run finishes the job.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildLibrary } from './sync-library.js';
+import { plexWatchedLibrary } from './sync-library.js';
 import { makeSyncWorld, type SyncWorld } from './sync-world.js';
 
-const T = 1_750_000_000;
 let w: SyncWorld | undefined;
 afterEach(async () => {
   await w?.close();
   w = undefined;
 });
 
-function watchedLibrary(movies = 10) {
-  const lib = buildLibrary({ movies, shows: 1, episodesPerShow: 4 });
-  lib.movies.forEach((m, i) => (m.plex = { viewCount: 1, lastViewedAt: T + i }));
-  return lib;
-}
 const playsPerMovie = (w: SyncWorld) => {
   const n = new Map<number, number>();
   for (const p of w.trakt.plays('alice')) if (p.type === 'movie') n.set(p.trakt, (n.get(p.trakt) ?? 0) + 1);
@@ -28,7 +22,7 @@ const CLOUDFLARE = '<!DOCTYPE html><html><head><title>Just a moment...</title></
 
 describe('Trakt answering garbage or too late during a sync', () => {
   it('an HTML page instead of the watched list stops the run with a sentence, writes nothing; the next run finishes', async () => {
-    w = await makeSyncWorld(watchedLibrary());
+    w = await makeSyncWorld(plexWatchedLibrary());
     w.trakt.server.inject('/sync/watched/movies', { kind: 'garbage', body: CLOUDFLARE, contentType: 'text/html' }, 20);
     const first = await w.run({});
     expect(first.status).toBe('failed');
@@ -42,7 +36,7 @@ describe('Trakt answering garbage or too late during a sync', () => {
   }, 20_000);
 
   it('truncated JSON as the answer to a history write: the batch is checked against Trakt, never sent twice', async () => {
-    w = await makeSyncWorld(watchedLibrary(9));
+    w = await makeSyncWorld(plexWatchedLibrary(9));
     w.trakt.server.inject('/sync/history', { kind: 'garbage', body: '{"added":{"movies":', contentType: 'application/json' }, 2);
     const first = await w.run({}, { batchSize: 3 });
     expect(['succeeded', 'partial']).toContain(first.status);
@@ -53,7 +47,7 @@ describe('Trakt answering garbage or too late during a sync', () => {
   }, 20_000);
 
   it('answers after the client gave up (the writes land late): found in history, never sent twice', async () => {
-    w = await makeSyncWorld(watchedLibrary(9), { client: { timeoutMs: 300, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 5_000 } } });
+    w = await makeSyncWorld(plexWatchedLibrary(9), { client: { timeoutMs: 300, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 5_000 } } });
     let slowed = false;
     const first = await w.run({}, {
       batchSize: 3,
