@@ -95,8 +95,10 @@ function intentFor(c: CarryInput, ref: MediaRef, i: number, key: string, request
 /** Settles this event's rows left in `intent` by an earlier attempt (or a crash) via the history probe. */
 export async function settleOwnIntents(db: Db, writer: TraktWriter, eventId: number): Promise<LedgerRow[]> {
   const rows = await ledgerForSource(db, 'webhook', eventId);
+  const open = rows.filter((r) => r.status === 'intent');
+  if (open.length === 0) return rows; // the usual case: nothing left unanswered
   const settlements: Settlement[] = [];
-  for (const row of rows.filter((r) => r.status === 'intent')) {
+  for (const row of open) {
     if (!PLAY_ACTIONS.includes(row.action)) {
       settlements.push({ id: row.id, status: 'failed', outcome: 'interrupted', error: 'no answer from Trakt' });
       continue;

@@ -6,7 +6,7 @@
  */
 import type { Db } from '../db/database.js';
 import type { WebhookEventRow } from '../db/tables/webhooks.js';
-import { deferWebhookEvent, finishWebhookEvent, pendingWebhookEvents } from '../db/repos/webhook-events.js';
+import { deferWebhookEvent, finishWebhookEvent, getWebhookEvent, pendingWebhookEvents, type PendingEvent } from '../db/repos/webhook-events.js';
 import type { ExternalIds } from '../ledger/item-key.js';
 import { settleIntents } from '../ledger/settle-intents.js';
 import type { Logger } from '../log/logger.js';
@@ -122,6 +122,8 @@ export class EventWorker implements WebhookQueueHandle {
     try {
       do {
         this.again = false;
+        // Every slot busy: the first to finish wakes the worker again, so there is nothing to read yet.
+        if (this.inFlight.size >= this.opts.concurrency) break;
         const rows = await pendingWebhookEvents(this.deps.db, SCAN);
         const now = this.opts.now();
         const blocked = new Set(this.inFlight.keys());
@@ -151,8 +153,8 @@ export class EventWorker implements WebhookQueueHandle {
     }
   }
 
-  private launch(row: WebhookEventRow, lane: string): void {
-    const run = this.runOne(row).finally(() => {
+  private launch(pending: PendingEvent, lane: string): void {
+    const run = this.runPending(pending.id).finally(() => {
       this.inFlight.delete(lane);
       this.wake();
       this.settleIdle();
@@ -165,6 +167,12 @@ export class EventWorker implements WebhookQueueHandle {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
+  }
+
+  /** Reads the whole event (its payload) only now that it runs; one that is no longer pending is left alone. */
+  private async runPending(id: number): Promise<void> {
+    const row = await getWebhookEvent(this.deps.db, id);
+    if (row?.status === 'pending') await this.runOne(row);
   }
 
   private async runOne(row: WebhookEventRow): Promise<void> {

@@ -3,12 +3,12 @@ import type { Db } from '../database.js';
 import type { WebhookAccountMode, WebhookAccountRow } from '../tables/webhooks.js';
 
 export async function noteWebhookAccount(db: Db, plexAccountId: number, title: string | null, now = Date.now()): Promise<WebhookAccountRow> {
-  await db
+  return db
     .insertInto('webhook_accounts')
     .values({ plex_account_id: plexAccountId, plex_account_title: title, mode: 'default', trakt_account_id: null, first_seen_at: now, last_seen_at: now })
     .onConflict((oc) => oc.column('plex_account_id').doUpdateSet({ plex_account_title: title, last_seen_at: now }))
-    .execute();
-  return (await getWebhookAccount(db, plexAccountId))!;
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function getWebhookAccount(db: Db, plexAccountId: number): Promise<WebhookAccountRow | undefined> {

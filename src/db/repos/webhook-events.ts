@@ -41,9 +41,18 @@ export async function getWebhookEvent(db: Db, id: number): Promise<WebhookEventR
   return db.selectFrom('webhook_events').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** What the worker needs to schedule a pending event: its lane and when it may run (not the payload). */
+export type PendingEvent = Pick<WebhookEventRow, 'id' | 'server_uuid' | 'rating_key' | 'next_attempt_at'>;
+
 /** Pending events, oldest first (the worker keeps each item's events in this order). */
-export async function pendingWebhookEvents(db: Db, limit: number): Promise<WebhookEventRow[]> {
-  return db.selectFrom('webhook_events').selectAll().where('status', '=', 'pending').orderBy('id').limit(limit).execute();
+export async function pendingWebhookEvents(db: Db, limit: number): Promise<PendingEvent[]> {
+  return db
+    .selectFrom('webhook_events')
+    .select(['id', 'server_uuid', 'rating_key', 'next_attempt_at'])
+    .where('status', '=', 'pending')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }
 
 export interface EventOutcome {
