@@ -60,7 +60,15 @@ describe('the demo in a browser', () => {
     const before = trakt.plays(owner).length;
     await page.goto(url);
     await page.click('#run-sync-now');
-    await page.waitForFunction(() => (globalThis as any).document.querySelector('#card-sync')?.textContent?.includes('Last run'), undefined, { timeout: 90_000 });
+    await page
+      .waitForFunction(() => (globalThis as any).document.querySelector('#card-sync')?.textContent?.includes('Last run'), undefined, { timeout: 90_000 })
+      .catch(async (err: Error) => {
+        // Say where the run stands and what the service logged, not only that the card did not change.
+        const run = demo.service.deps.sqlite.prepare('SELECT id, status, phase, error, started_at, finished_at FROM sync_runs ORDER BY id DESC LIMIT 1').get();
+        const card = await page.locator('#card-sync').textContent().catch(() => '?');
+        const tail = log.lines.filter((l) => !l.includes('"component":"http"')).slice(-40).join('\n');
+        throw new Error(`${err.message}\nlast run: ${JSON.stringify(run)}\ncard: ${card}\nlog tail:\n${tail}`);
+      });
     expect(await page.locator('#card-sync [data-status]').getAttribute('data-status')).toBe('succeeded');
     const played = new Set(trakt.plays(owner).filter((p) => p.type === 'movie').map((p) => p.trakt));
     expect(plexOnly.filter((m) => !played.has(m.traktId!))).toEqual([]);
