@@ -17,6 +17,7 @@ import { liveRoutes } from './web/live.js';
 import { logRoutes } from './web/logs.js';
 import { metricsRoutes } from './web/metrics.js';
 import { csrfProtection } from './web/middleware/csrf.js';
+import { formBodiesOnly } from './web/middleware/form-body.js';
 import { securityHeaders } from './web/middleware/security.js';
 import { requireSession } from './web/middleware/session.js';
 import { pageRoutes } from './web/pages.js';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', securityHeaders(deps.config));
   app.use('*', csrfProtection());
   app.use('*', requireSession());
+  app.use('*', formBodiesOnly());
   app.use(
     '*',
     jsxRenderer(({ children, title, nav }) => (

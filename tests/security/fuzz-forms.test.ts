@@ -1,12 +1,14 @@
 /**
  * Every state-changing dashboard route, fed malformed input by a signed-in browser:
- * no 5xx, no crash, and the service keeps serving. Routes are read from the app, so new
- * forms are covered as they are added.
+ * no 5xx, no crash, and the service keeps serving; a body that is not a form (JSON, text,
+ * binary) is refused with a 4xx before any handler reads it, so it stores nothing. Routes
+ * are read from the app, so new forms are covered as they are added.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormClient } from '../helpers/browser-client.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
 import { Fuzz, mulberry32 } from '../helpers/fuzz.js';
+import { getSyncSettings } from '../../src/sync/settings.js';
 
 const CASES_PER_ROUTE = 120;
 /** Routes whose purpose is to end the session or reach outside services on any input. */
@@ -39,7 +41,7 @@ function unsafeRoutes() {
 }
 
 describe('fuzzing the dashboard forms', () => {
-  it('answers malformed input with 4xx (or a handled page), never 5xx', async () => {
+  it('answers malformed input with 4xx (or a handled page), never 5xx; a body that is not a form always with 4xx', async () => {
     const fuzz = new Fuzz(mulberry32(20261125));
     const failures: string[] = [];
     let cases = 0;
@@ -65,6 +67,8 @@ describe('fuzzing the dashboard forms', () => {
         const res = await t.app.request(`http://localhost${path}`, { method: r.method, headers, body, redirect: 'manual' });
         cases++;
         if (res.status >= 500) failures.push(`${r.method} ${path.slice(0, 60)} kind ${kind} → ${res.status}`);
+        // Not a form at all: refused (415, or 403/404 for a path that does not exist), never acted on.
+        if ((kind === 1 || kind === 3) && (res.status < 400 || res.status >= 500)) failures.push(`${r.method} ${path.slice(0, 60)} not a form (${headers['content-type']}) → ${res.status}`);
       }
     }
     expect(failures.slice(0, 10)).toEqual([]);
@@ -72,6 +76,21 @@ describe('fuzzing the dashboard forms', () => {
     // Still serving, still signed in.
     expect((await client.get('/')).status).toBe(200);
     expect((await t.app.request('/healthz')).status).toBe(200);
+  });
+
+  it('a JSON or text body cannot pass for an empty form: sync settings stay as they were', async () => {
+    // The page's own form saves (and sets what an empty form would turn off).
+    const saved = await client.post('/settings/sync', { toTrakt: '1', toPlex: '1', ratings: '1', scheduleMode: 'off' });
+    expect(saved.status).toBeLessThan(400);
+    const before = await getSyncSettings(t.deps.db);
+    expect(before).toMatchObject({ toTrakt: true, toPlex: true, ratings: true });
+    for (const type of ['application/json', 'text/plain', 'application/octet-stream']) {
+      const headers = { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': client.csrf, 'content-type': type };
+      const res = await t.app.request('http://localhost/settings/sync', { method: 'POST', headers, body: type === 'application/json' ? '{}' : '' });
+      expect(res.status).toBe(415);
+      expect(await res.text()).toContain('takes a form');
+    }
+    expect(await getSyncSettings(t.deps.db)).toEqual(before);
   });
 
   it('stores nothing from malformed first-run forms', async () => {
