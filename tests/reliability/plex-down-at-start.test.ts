@@ -1,0 +1,233 @@
+/**
+ * The Plex server named by PLEX_URL does not answer while the service starts, then comes
+ * back on the same address. The real service (startService) against the Plex and Trakt
+ * emulators, PLEX_URL/PLEX_TOKEN preset, Trakt pre-connected, as in
+ * tests/http/webhook-real-ports.test.ts.
+ *
+ * What the code does (and this file pins down):
+ * - start-up does not wait for Plex: main.ts asks the server's identity in the background and
+ *   swallows the failure; the service listens and /healthz answers.
+ * - the dashboard's Plex card has no network check (src/plex/status.ts): it says
+ *   "Connected to <PLEX_URL>" (the URL, since the name is not known yet). The clear sentence
+ *   comes from Settings → Plex → Test connection / Fetch libraries (src/plex/errors.ts).
+ * - a webhook while the identity is unknown: connectedServer() is null (src/plex/ports.ts), so
+ *   the server filter is skipped and the owner's movie (ids in its Guid[]) is sent at once, not
+ *   held or retried, and not ignored.
+ * - back on the same address: nothing is sent twice; Test connection says the server answers;
+ *   once the identity is fetched (Fetch libraries) the card names the server and events from
+ *   another server are ignored again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/env.js';
+import type { WebhookEventRow } from '../../src/db/tables/webhooks.js';
+import { startService, type ServiceHandle } from '../../src/main.js';
+import { plexConnectionInfo } from '../../src/plex/connected.js';
+import { generateLibrary, isEdgeKey, type Library } from '../fakes/library/index.js';
+import { buildWebhookPayload, PMS_VERSION, sendEvent, sendWebhook, startPlexFakes, type PlexFakes, type SendResult } from '../fakes/plex/index.js';
+import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
+import { eventRow, settled } from '../fixtures/webhooks/service.js';
+import { FormClient } from '../helpers/browser-client.js';
+import { LogCapture, tempDir } from '../helpers/context.js';
+import { preconnectTrakt } from '../helpers/trakt-connected.js';
+import { plexPresetEnv, traktEnv } from '../helpers/emulator-env.js';
+
+const PASSWORD = 'plex-down-admin-password';
+let lib: Library;
+let plex: PlexFakes;
+let trakt: TraktFake;
+let service: ServiceHandle;
+let http: FormClient;
+let hookUrl: string;
+let owner: string;
+let pmsUrl: string;
+let pmsPort: number;
+let plexToken: string;
+let startMs: number;
+const logs = new LogCapture();
+
+beforeAll(async () => {
+  lib = generateLibrary({ seed: 5151, movies: 30, shows: 4, episodesPerShow: [2, 3], otherAccounts: 1, now: Math.floor(Date.now() / 1000) });
+  owner = lib.owner.traktUsername;
+  trakt = await startTraktFake({ rateLimits: false, users: [{ username: owner, name: 'Owner' }] });
+  seedTraktFromLibrary(trakt, lib);
+  plex = await startPlexFakes({ library: lib });
+  pmsUrl = plex.pmsUrl;
+  pmsPort = Number(new URL(pmsUrl).port);
+  plexToken = plex.pms.tokenFor();
+  const env = {
+    DATA_DIR: tempDir(),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'debug',
+    OPEN_BROWSER: 'false',
+    ADMIN_PASSWORD: PASSWORD,
+    ...traktEnv(trakt),
+    ...plexPresetEnv(plex),
+    PLEX_TV_URL: plex.tvUrl,
+  };
+  await preconnectTrakt(env, trakt, owner, { name: 'Owner' });
+
+  // The Plex server goes away before the service starts: its address refuses connections.
+  await plex.pms.stop();
+  await expect(fetch(`${pmsUrl}/identity`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+
+  const t0 = Date.now();
+  service = await startService(loadConfig(env), { logSink: logs });
+  startMs = Date.now() - t0;
+  hookUrl = `${service.url}/webhooks/plex/${service.deps.secrets.webhookSecret()}`;
+  http = new FormClient({ request: (p, init) => fetch(p, { ...init, signal: AbortSignal.timeout(10_000) }) }, service.url);
+}, 60_000);
+
+afterAll(async () => {
+  await service?.close();
+  await Promise.allSettled([plex?.stop(), trakt?.stop()]);
+});
+
+async function stored(res: SendResult, timeoutMs = 10_000): Promise<WebhookEventRow> {
+  expect(res.status).toBe(200);
+  const id = (JSON.parse(res.body) as { id: number }).id;
+  expect(eventRow(service, id)).toBeDefined(); // stored before the 200
+  return settled(service, id, timeoutMs);
+}
+
+/** A plain modern-agent movie (ids in its Guid[]), known to Trakt, never played there, not used yet. */
+const used = new Set<string>();
+function plainMovie() {
+  const m = lib.movies.find((x) => !used.has(x.key) && x.agent === 'modern' && !isEdgeKey(x.key) && x.traktId !== null && x.trakt.plays.length === 0);
+  if (!m) throw new Error('no plain movie left');
+  used.add(m.key);
+  return m;
+}
+
+const moviePlays = (traktId: number | null) => trakt.plays(owner).filter((p) => p.type === 'movie' && p.trakt === traktId);
+const traktPosts = (mark = 0) => trakt.server.requests.slice(mark).filter((r) => r.method === 'POST');
+
+/** The Plex card's status line on the dashboard. */
+async function plexCard(): Promise<{ state: string; text: string; html: string }> {
+  const res = await http.get('/');
+  expect(res.status).toBe(200);
+  const html = await res.text();
+  const m = html.match(/<p[^>]*id="plex-card-status"[^>]*data-state="([^"]+)"[^>]*>([^<]*)<\/p>/);
+  expect(m, 'the Plex card status line').not.toBeNull();
+  return { state: m![1]!, text: m![2]!, html };
+}
+
+/** Settings → Plex → a button (htmx), answered with the Plex section. */
+async function plexButton(path: string): Promise<string> {
+  const res = await http.post(path, {}, { headers: { 'hx-request': 'true' } });
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+const plexMessage = (html: string) => html.match(/<div id="plex-message"[^>]*>([^<]*)<\/div>/)?.[1] ?? null;
+
+describe('the Plex server named by PLEX_URL is down at start-up, then comes back', () => {
+  it('the service starts and listens anyway; Settings says the server cannot be reached; no token leaks', async () => {
+    expect(startMs, `startService took ${startMs} ms`).toBeLessThan(5000);
+    const health = await fetch(`${service.url}/healthz`, { signal: AbortSignal.timeout(5000) });
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+
+    await http.get('/login');
+    const login = await http.post('/login', { password: PASSWORD });
+    expect([302, 303]).toContain(login.status);
+
+    // The card reads the database only: connected by PLEX_URL, named by its URL (the server's name is
+    // not known, since it never answered).
+    const card = await plexCard();
+    expect(card.state).toBe('connected');
+    expect(card.text).toBe(`Connected to ${pmsUrl}`);
+    const info = await plexConnectionInfo(service.deps);
+    expect(info).toMatchObject({ state: 'connected', source: 'env', url: pmsUrl, name: null, machineIdentifier: null });
+
+    // Settings → Plex: the sentence a person gets from Test connection and Fetch libraries.
+    const settings = await http.get('/settings');
+    expect(settings.status).toBe(200);
+    const settingsHtml = await settings.text();
+    expect(settingsHtml).toContain('Set by PLEX_URL and PLEX_TOKEN in the environment (read-only here).');
+    const unreachable = `The Plex server at 127.0.0.1:${pmsPort} could not be reached (ECONNREFUSED). Check the address and that the server is running and reachable from this machine.`;
+    const tested = await plexButton('/settings/plex/test');
+    expect(plexMessage(tested)).toBe(unreachable);
+    const libraries = await plexButton('/settings/plex/libraries');
+    expect(plexMessage(libraries)).toBe(unreachable);
+    expect(libraries).not.toContain('plex-libraries-form');
+
+    for (const [what, text] of [['dashboard', card.html], ['settings', settingsHtml], ['test connection', tested], ['fetch libraries', libraries], ['log', logs.text()]] as const) {
+      expect(text, what).not.toContain(plexToken);
+    }
+  });
+
+  let downMovie: ReturnType<typeof plainMovie>;
+  let downEventId: number;
+
+  it('an owner’s movie scrobble while Plex is down is stored, acknowledged 200 and sent to Trakt once (not lost, not ignored)', async () => {
+    downMovie = plainMovie();
+    const traktMark = trakt.server.requests.length;
+    const res = await sendEvent(hookUrl, plex.pms, { event: 'media.scrobble', ref: downMovie.key });
+    const row = await stored(res);
+    downEventId = row.id;
+    expect(row.status, row.reason ?? '').toBe('sent');
+    expect(row.reason).toBe('watched: scrobbled');
+    expect(row.server_uuid).toBe(plex.pms.machineIdentifier);
+    expect(moviePlays(downMovie.traktId)).toHaveLength(1);
+    const posts = traktPosts(traktMark);
+    expect(posts.map((r) => r.path)).toEqual(['/scrobble/stop']);
+    const body = JSON.parse(posts[0]!.body) as { movie: { ids: Record<string, unknown> } };
+    expect(body.movie.ids).toMatchObject({ imdb: downMovie.ids.imdb });
+
+    // It went through without the server's identity: still unknown (the server filter had nothing to compare with).
+    expect(await plexConnectionInfo(service.deps)).toMatchObject({ state: 'connected', machineIdentifier: null });
+    expect(logs.text()).not.toContain(plexToken);
+    expect(JSON.stringify(eventRow(service, row.id))).not.toContain(plexToken);
+  });
+
+  it('back on the same address: nothing is sent twice, Settings says it answers, and once its identity is fetched the card names it and another server’s events are ignored again', async () => {
+    const traktMark = trakt.server.requests.length;
+    expect(await plex.pms.start(pmsPort)).toBe(pmsUrl);
+    const identity = await fetch(`${pmsUrl}/identity`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(2000) });
+    expect(identity.status).toBe(200);
+
+    // The event handled during the outage stays as it was; no second play reaches Trakt.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(eventRow(service, downEventId).status).toBe('sent');
+    expect(moviePlays(downMovie.traktId)).toHaveLength(1);
+    expect(traktPosts(traktMark)).toEqual([]);
+
+    // Test connection: the error sentence is gone, the server answers.
+    const tested = await plexButton('/settings/plex/test');
+    const answers = plexMessage(tested) ?? '';
+    expect(answers.replace(/\d+ ms/, 'N ms')).toBe(`${plex.pms.name} answers (Plex Media Server ${PMS_VERSION}, N ms).`);
+    expect(tested).not.toContain('could not be reached');
+
+    // Fetch libraries asks the server who it is and remembers it: the libraries appear, and the card names the server.
+    const libraries = await plexButton('/settings/plex/libraries');
+    expect(plexMessage(libraries)).toBeNull();
+    expect(libraries).toContain('id="plex-libraries-form"');
+    for (const s of lib.sections) expect(libraries).toContain(s.title);
+    const info = await plexConnectionInfo(service.deps);
+    expect(info).toMatchObject({ state: 'connected', name: plex.pms.name, machineIdentifier: plex.pms.machineIdentifier });
+    const card = await plexCard();
+    expect(card.state).toBe('connected');
+    expect(card.text).toBe(`Connected to ${plex.pms.name}`);
+    expect(card.html).not.toContain('could not be reached');
+
+    // With the identity known, the server filter works again: another server's event is ignored...
+    const neighbour = buildWebhookPayload(plex.pms, { event: 'media.scrobble', ref: plainMovie().key });
+    neighbour.Server = { title: 'Neighbour’s Plex', uuid: '0000aaaa1111bbbb2222cccc3333dddd4444eeee' };
+    const ignoredRow = await stored(await sendWebhook(hookUrl, neighbour));
+    expect(ignoredRow.status).toBe('ignored');
+    expect(ignoredRow.reason).toBe('From the Plex server "Neighbour’s Plex", not the connected one.');
+    expect(traktPosts(traktMark)).toEqual([]);
+
+    // ...and the connected server's own events are still sent.
+    const next = plainMovie();
+    const ok = await stored(await sendEvent(hookUrl, plex.pms, { event: 'media.scrobble', ref: next.key }));
+    expect(ok.status, ok.reason ?? '').toBe('sent');
+    expect(moviePlays(next.traktId)).toHaveLength(1);
+    expect(moviePlays(downMovie.traktId)).toHaveLength(1);
+    expect(traktPosts(traktMark).map((r) => r.path)).toEqual(['/scrobble/stop']);
+
+    expect(logs.text()).not.toContain(plexToken);
+    expect(tested + libraries + card.html).not.toContain(plexToken);
+  });
+});
