@@ -49,9 +49,14 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const beacon = startServerBeacon(deps.db, url);
   // The Trakt history mirror: first fill in the background, then kept current.
   const history = startHistoryRefresher(deps);
-  // A server preset by PLEX_URL is asked who it is once, so pages show its name (quietly: the
-  // Plex card and the webhook worker say what is wrong when it does not answer).
-  void connectedMachineIdentifier(deps).catch(() => undefined);
+  // A server preset by PLEX_URL is asked who it is once, so pages show its name and webhooks
+  // can be told to be its. When it does not answer, the log says so and webhooks wait for it.
+  void connectedMachineIdentifier(deps).catch((err: unknown) =>
+    log.warn(
+      { component: 'plex', reason: err instanceof Error ? err.message : String(err) },
+      'the connected Plex server did not answer at start-up; webhooks wait until it does (Settings → Plex → Test connection)',
+    ),
+  );
   if (deps.setupCode) {
     log.warn(
       { component: 'auth' },

@@ -23,17 +23,19 @@ export function scrobblePlexPorts(deps: AppDeps): {
   librarySelected(sectionId: string): Promise<boolean>;
   plex(): Promise<PlexLookups | null>;
 } {
-  // The environment's server is asked its identity once (then remembered); while it cannot be
-  // reached, events are not held up asking again for every one: at most once a minute.
+  // The environment's server is asked its identity once (then remembered). While it cannot be
+  // reached its identity is unknown (uuid null: events wait, so that plays on another server
+  // never go out as the owner's), and it is asked again at most once a minute, not per event.
   let unreachableUntil = 0;
   return {
     async connectedServer() {
       const info = await plexConnectionInfo(deps);
       if (info.state !== 'connected') return null;
-      if (!info.machineIdentifier && Date.now() < unreachableUntil) return null;
+      if (info.machineIdentifier) return { uuid: info.machineIdentifier, ownerUsername: info.ownerUsername };
+      if (Date.now() < unreachableUntil) return { uuid: null, ownerUsername: info.ownerUsername };
       const uuid = await connectedMachineIdentifier(deps).catch(() => null);
       if (!uuid) unreachableUntil = Date.now() + IDENTITY_RETRY_MS;
-      return uuid ? { uuid, ownerUsername: info.ownerUsername } : null;
+      return { uuid, ownerUsername: info.ownerUsername };
     },
     librarySelected: (sectionId) => sectionSelected(deps, sectionId),
     async plex() {

@@ -37,8 +37,11 @@ export interface PlexLookups {
 }
 
 export interface ConnectedServer {
-  /** The machine identifier webhooks carry as Server.uuid. */
-  uuid: string;
+  /**
+   * The machine identifier webhooks carry as Server.uuid; null while a connected server has not
+   * said who it is (it did not answer yet): then no event can be told to be its, and events wait.
+   */
+  uuid: string | null;
   /** The plex.tv username of the connected (owner) account, matched against Account.title. */
   ownerUsername?: string | null;
 }

@@ -32,6 +32,10 @@ const ignored = (reason: string): EventResult => ({ status: 'ignored', reason })
 
 function filterItem(p: WebhookPayload, row: WebhookEventRow, server: ConnectedServer | null): { skip: EventResult } | { m: WebhookMetadata } {
   if (!isUsedEvent(p.event)) return { skip: ignored(`Plex event ${p.event} is not used for scrobbling.`) };
+  if (server && server.uuid === null) {
+    const reason = 'The connected Plex server has not answered yet, so it is not known whether this event comes from it; the event waits until it answers.';
+    return { skip: { status: 'retry', reason } };
+  }
   if (server && row.server_uuid !== server.uuid) {
     return { skip: ignored(`From the Plex server "${row.server_title ?? row.server_uuid ?? 'unknown'}", not the connected one.`) };
   }

@@ -4,18 +4,18 @@
  * emulators, PLEX_URL/PLEX_TOKEN preset, Trakt pre-connected, as in
  * tests/http/webhook-real-ports.test.ts.
  *
- * What the code does (and this file pins down):
+ * What the service does (and this file pins down):
  * - start-up does not wait for Plex: main.ts asks the server's identity in the background and
- *   swallows the failure; the service listens and /healthz answers.
+ *   logs a warning when it does not answer; the service listens and /healthz answers.
  * - the dashboard's Plex card has no network check (src/plex/status.ts): it says
  *   "Connected to <PLEX_URL>" (the URL, since the name is not known yet). The clear sentence
  *   comes from Settings → Plex → Test connection / Fetch libraries (src/plex/errors.ts).
- * - a webhook while the identity is unknown: connectedServer() is null (src/plex/ports.ts), so
- *   the server filter is skipped and the owner's movie (ids in its Guid[]) is sent at once, not
- *   held or retried, and not ignored.
- * - back on the same address: nothing is sent twice; Test connection says the server answers;
- *   once the identity is fetched (Fetch libraries) the card names the server and events from
- *   another server are ignored again.
+ * - a webhook while the identity is unknown: it cannot be told to come from the connected
+ *   server, so it waits (pending, with the reason), the owner's and another server's alike:
+ *   a play on a friend's server must never go out as the owner's.
+ * - back on the same address, once the identity is known (Fetch libraries asks it; otherwise
+ *   the worker asks again within a minute): the owner's waiting event is sent once, the other
+ *   server's is ignored with its reason, and new events flow.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
@@ -72,7 +72,8 @@ beforeAll(async () => {
   await expect(fetch(`${pmsUrl}/identity`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
 
   const t0 = Date.now();
-  service = await startService(loadConfig(env), { logSink: logs });
+  // Quick retries, and enough of them that the outage cannot dead-letter the waiting events.
+  service = await startService(loadConfig(env), { logSink: logs, scrobble: { worker: { backoffMs: 50, maxBackoffMs: 300, maxAttempts: 10_000 } } });
   startMs = Date.now() - t0;
   hookUrl = `${service.url}/webhooks/plex/${service.deps.secrets.webhookSecret()}`;
   http = new FormClient({ request: (p, init) => fetch(p, { ...init, signal: AbortSignal.timeout(10_000) }) }, service.url);
@@ -159,39 +160,55 @@ describe('the Plex server named by PLEX_URL is down at start-up, then comes back
 
   let downMovie: ReturnType<typeof plainMovie>;
   let downEventId: number;
+  let neighbourEventId: number;
+  const NEIGHBOUR = { title: 'Neighbour’s Plex', uuid: '0000aaaa1111bbbb2222cccc3333dddd4444eeee' };
 
-  it('an owner’s movie scrobble while Plex is down is stored, acknowledged 200 and sent to Trakt once (not lost, not ignored)', async () => {
-    downMovie = plainMovie();
+  /** Waits (bounded) until the event has been attempted at least once, and returns it. */
+  async function attempted(id: number, timeoutMs = 10_000): Promise<WebhookEventRow> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const row = eventRow(service, id);
+      if (row.attempts >= 1 || row.status !== 'pending') return row;
+      if (Date.now() > until) throw new Error(`event ${id} not attempted within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  it('while Plex is down, webhooks are stored and acknowledged, and wait: neither the owner’s nor another server’s play is sent', async () => {
+    expect(logs.text()).toContain('the connected Plex server did not answer at start-up; webhooks wait until it does');
     const traktMark = trakt.server.requests.length;
-    const res = await sendEvent(hookUrl, plex.pms, { event: 'media.scrobble', ref: downMovie.key });
-    const row = await stored(res);
-    downEventId = row.id;
-    expect(row.status, row.reason ?? '').toBe('sent');
-    expect(row.reason).toBe('watched: scrobbled');
-    expect(row.server_uuid).toBe(plex.pms.machineIdentifier);
-    expect(moviePlays(downMovie.traktId)).toHaveLength(1);
-    const posts = traktPosts(traktMark);
-    expect(posts.map((r) => r.path)).toEqual(['/scrobble/stop']);
-    const body = JSON.parse(posts[0]!.body) as { movie: { ids: Record<string, unknown> } };
-    expect(body.movie.ids).toMatchObject({ imdb: downMovie.ids.imdb });
 
-    // It went through without the server's identity: still unknown (the server filter had nothing to compare with).
+    downMovie = plainMovie();
+    const res = await sendEvent(hookUrl, plex.pms, { event: 'media.scrobble', ref: downMovie.key });
+    expect(res.status).toBe(200);
+    downEventId = (JSON.parse(res.body) as { id: number }).id;
+
+    const neighbour = buildWebhookPayload(plex.pms, { event: 'media.scrobble', ref: plainMovie().key });
+    neighbour.Server = NEIGHBOUR;
+    const nres = await sendWebhook(hookUrl, neighbour);
+    expect(nres.status).toBe(200);
+    neighbourEventId = (JSON.parse(nres.body) as { id: number }).id;
+
+    for (const id of [downEventId, neighbourEventId]) {
+      const row = await attempted(id);
+      expect(row.status, row.reason ?? '').toBe('pending');
+      expect(row.reason).toBe('The connected Plex server has not answered yet, so it is not known whether this event comes from it; the event waits until it answers.');
+    }
+    // A while later: still waiting, nothing went to Trakt.
+    await new Promise((r) => setTimeout(r, 600));
+    expect([eventRow(service, downEventId).status, eventRow(service, neighbourEventId).status]).toEqual(['pending', 'pending']);
+    expect(traktPosts(traktMark)).toEqual([]);
+    expect(moviePlays(downMovie.traktId)).toHaveLength(0);
     expect(await plexConnectionInfo(service.deps)).toMatchObject({ state: 'connected', machineIdentifier: null });
     expect(logs.text()).not.toContain(plexToken);
-    expect(JSON.stringify(eventRow(service, row.id))).not.toContain(plexToken);
+    expect(JSON.stringify(eventRow(service, downEventId))).not.toContain(plexToken);
   });
 
-  it('back on the same address: nothing is sent twice, Settings says it answers, and once its identity is fetched the card names it and another server’s events are ignored again', async () => {
+  it('back on the same address: once its identity is known the owner’s play is sent once, the other server’s is ignored, and the card names the server', async () => {
     const traktMark = trakt.server.requests.length;
     expect(await plex.pms.start(pmsPort)).toBe(pmsUrl);
     const identity = await fetch(`${pmsUrl}/identity`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(2000) });
     expect(identity.status).toBe(200);
-
-    // The event handled during the outage stays as it was; no second play reaches Trakt.
-    await new Promise((r) => setTimeout(r, 500));
-    expect(eventRow(service, downEventId).status).toBe('sent');
-    expect(moviePlays(downMovie.traktId)).toHaveLength(1);
-    expect(traktPosts(traktMark)).toEqual([]);
 
     // Test connection: the error sentence is gone, the server answers.
     const tested = await plexButton('/settings/plex/test');
@@ -211,21 +228,28 @@ describe('the Plex server named by PLEX_URL is down at start-up, then comes back
     expect(card.text).toBe(`Connected to ${plex.pms.name}`);
     expect(card.html).not.toContain('could not be reached');
 
-    // With the identity known, the server filter works again: another server's event is ignored...
-    const neighbour = buildWebhookPayload(plex.pms, { event: 'media.scrobble', ref: plainMovie().key });
-    neighbour.Server = { title: 'Neighbour’s Plex', uuid: '0000aaaa1111bbbb2222cccc3333dddd4444eeee' };
-    const ignoredRow = await stored(await sendWebhook(hookUrl, neighbour));
-    expect(ignoredRow.status).toBe('ignored');
-    expect(ignoredRow.reason).toBe('From the Plex server "Neighbour’s Plex", not the connected one.');
-    expect(traktPosts(traktMark)).toEqual([]);
+    // The waiting events go their ways: the owner's is sent once, the neighbour's is ignored.
+    const down = await settled(service, downEventId, 10_000);
+    expect(down.status, down.reason ?? '').toBe('sent');
+    expect(down.reason).toBe('watched: scrobbled');
+    expect(moviePlays(downMovie.traktId)).toHaveLength(1);
+    const neighbour = await settled(service, neighbourEventId, 10_000);
+    expect(neighbour.status).toBe('ignored');
+    expect(neighbour.reason).toBe('From the Plex server "Neighbour’s Plex", not the connected one.');
+    const posts = traktPosts(traktMark);
+    expect(posts.map((r) => r.path)).toEqual(['/scrobble/stop']);
+    expect((JSON.parse(posts[0]!.body) as { movie: { ids: Record<string, unknown> } }).movie.ids).toMatchObject({ imdb: downMovie.ids.imdb });
 
-    // ...and the connected server's own events are still sent.
+    // New events flow at once: the connected server's are sent, another server's ignored.
     const next = plainMovie();
     const ok = await stored(await sendEvent(hookUrl, plex.pms, { event: 'media.scrobble', ref: next.key }));
     expect(ok.status, ok.reason ?? '').toBe('sent');
     expect(moviePlays(next.traktId)).toHaveLength(1);
+    const other = buildWebhookPayload(plex.pms, { event: 'media.scrobble', ref: plainMovie().key });
+    other.Server = NEIGHBOUR;
+    expect((await stored(await sendWebhook(hookUrl, other))).status).toBe('ignored');
     expect(moviePlays(downMovie.traktId)).toHaveLength(1);
-    expect(traktPosts(traktMark).map((r) => r.path)).toEqual(['/scrobble/stop']);
+    expect(traktPosts(traktMark).map((r) => r.path)).toEqual(['/scrobble/stop', '/scrobble/stop']);
 
     expect(logs.text()).not.toContain(plexToken);
     expect(tested + libraries + card.html).not.toContain(plexToken);
