@@ -20,7 +20,8 @@ import { FakeServer } from '../fakes/kit/server.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { FormClient, setUpAdmin } from '../helpers/browser-client.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
-import { modernEpisode, modernMovie } from '../fixtures/webhooks/payloads.js';
+import { modernEpisode, modernMovie, SERVER_UUID } from '../fixtures/webhooks/payloads.js';
+import { saveSelectedServer } from '../../src/db/repos/plex.js';
 import { postMultipart, rawPost, webhookUrl } from '../fixtures/webhooks/send.js';
 import { seedCatalogue, settled } from '../fixtures/webhooks/service.js';
 
@@ -96,6 +97,17 @@ beforeAll(async () => {
     }),
     { logSink: logs, scrobble: { worker: { backoffMs: 20, maxBackoffMs: 100 } } },
   );
+  // The PLEX_URL server answered once before (its identity is remembered, with its sealed token)
+  // and is down now: webhooks from it are still recognised as its, and go to Trakt.
+  await saveSelectedServer(service.deps.db, {
+    name: 'Home server',
+    machineIdentifier: SERVER_UUID,
+    url: 'http://127.0.0.1:9',
+    sealedAccessToken: service.deps.cipher.encrypt(PLEX_TOKEN),
+    accountId: null,
+    source: 'env',
+    version: null,
+  });
   client = new FormClient({ request: (u, init) => fetch(u, init) }, service.url);
 }, 60_000);
 
