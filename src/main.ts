@@ -49,14 +49,16 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const beacon = startServerBeacon(deps.db, url);
   // The Trakt history mirror: first fill in the background, then kept current.
   const history = startHistoryRefresher(deps);
+  let closing: Promise<void> | undefined;
   // A server preset by PLEX_URL is asked who it is once, so pages show its name and webhooks
   // can be told to be its. When it does not answer, the log says so and webhooks wait for it.
-  void connectedMachineIdentifier(deps).catch((err: unknown) =>
+  void connectedMachineIdentifier(deps).catch((err: unknown) => {
+    if (closing) return; // stopped before the answer: nothing to say about Plex
     log.warn(
       { component: 'plex', reason: err instanceof Error ? err.message : String(err) },
       'the connected Plex server did not answer at start-up; webhooks wait until it does (Settings → Plex → Test connection)',
-    ),
-  );
+    );
+  });
   if (deps.setupCode) {
     log.warn(
       { component: 'auth' },
@@ -70,7 +72,6 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   }, 3600_000);
   housekeeping.unref();
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     deps,
