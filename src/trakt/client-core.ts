@@ -8,6 +8,7 @@ import { TraktBudgets } from './budgets.js';
 import type { TraktCounters } from './counters.js';
 import { errorForAnswer, retryAfterMs, TraktUnavailableError } from './errors.js';
 import { exchange, joinUrl, NoAnswerError, traktHeaders, type FetchLike, type Query, type TraktAnswer } from './http.js';
+import { lightFetch } from '../net/light-fetch.js';
 import { backoffDelay, DEFAULT_RETRY, isRetryableStatus, type RetryPolicy } from './retry.js';
 import type { CurrentToken } from './tokens.js';
 
@@ -80,7 +81,7 @@ export class TraktTransport {
       const started = Date.now();
       let answer: TraktAnswer;
       try {
-        answer = await opts.budgets.run(method, () => exchange(opts.fetch ?? fetch, method, url, traktHeaders(opts.clientId, opts.userAgent, bearer), o.body, opts.timeoutMs ?? 30_000));
+        answer = await opts.budgets.run(method, () => exchange(opts.fetch ?? lightFetch, method, url, traktHeaders(opts.clientId, opts.userAgent, bearer), o.body, opts.timeoutMs ?? 30_000));
       } catch (err) {
         if (!(err instanceof NoAnswerError)) throw err;
         opts.counters.request(method, 0);

@@ -2,7 +2,10 @@
  * One HTTP exchange with Trakt: the URL (base + path, never resolved against the host root),
  * the headers Trakt requires, a timeout, and the body read as JSON when it is JSON.
  */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+import type { LightInit, ResponseLike } from '../net/light-fetch.js';
+
+/** fetch's shape, narrowed to what is used: the default is `lightFetch`; tests pass scripted ones. */
+export type FetchLike = (input: string, init: LightInit) => Promise<ResponseLike>;
 
 export interface TraktAnswer {
   status: number;
@@ -49,7 +52,7 @@ export class NoAnswerError extends Error {
   }
 }
 
-async function readBody(res: Response): Promise<unknown> {
+async function readBody(res: ResponseLike): Promise<unknown> {
   const text = await res.text();
   if (!text) return undefined;
   if ((res.headers.get('content-type') ?? '').includes('json')) {

@@ -6,6 +6,7 @@
 import type { TraktTokenPair } from '../db/repos/trakt-accounts.js';
 import { TraktAuthError, TraktBlockedError, TraktUnavailableError, TraktVipRequiredError, isCloudflareBlock } from './errors.js';
 import { exchange, joinUrl, NoAnswerError, traktHeaders, type FetchLike, type TraktAnswer } from './http.js';
+import { lightFetch } from '../net/light-fetch.js';
 
 /** The redirect URI of an app that logs in by device code. */
 export const OOB_REDIRECT_URI = 'urn:ietf:wg:oauth:2.0:oob';
@@ -35,7 +36,7 @@ export type RefreshResult = { ok: true; tokens: TraktTokenPair } | { ok: false; 
 
 async function call(app: OAuthApp, path: string, body: Record<string, unknown>): Promise<TraktAnswer> {
   try {
-    return await exchange(app.fetch ?? fetch, 'POST', joinUrl(app.oauthUrl, path), traktHeaders(app.clientId, app.userAgent), body, app.timeoutMs ?? 15_000);
+    return await exchange(app.fetch ?? lightFetch, 'POST', joinUrl(app.oauthUrl, path), traktHeaders(app.clientId, app.userAgent), body, app.timeoutMs ?? 15_000);
   } catch (err) {
     if (err instanceof NoAnswerError) {
       throw new TraktUnavailableError(`${err.message}. Check that TRAKT_OAUTH_URL (${app.oauthUrl}) is right and the server can reach the internet, then try again.`);
