@@ -1,5 +1,6 @@
 /** The environment that points the service at the emulators (each part on its own, to combine). */
 import type { PlexFakes } from '../fakes/plex/index.js';
+import { tempDir } from './context.js';
 import { DEFAULT_TMDB_API_KEY, type TmdbFake } from '../fakes/tmdb/index.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type TraktFake } from '../fakes/trakt/index.js';
 
@@ -19,3 +20,13 @@ export const plexPresetEnv = (plex: PlexFakes) => ({ PLEX_URL: plex.pmsUrl, PLEX
 
 /** TMDB and its image host on the emulator, with the emulator's key. */
 export const tmdbEnv = (tmdb: TmdbFake) => ({ TMDB_API_KEY: DEFAULT_TMDB_API_KEY, TMDB_API_URL: tmdb.url, TMDB_IMAGE_URL: tmdb.imageBaseUrl });
+
+/** The service itself: a fresh data directory, a free loopback port, debug logs, no browser, the admin password set. */
+export const loopbackServiceEnv = (adminPassword: string) => ({
+  DATA_DIR: tempDir(),
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'debug',
+  OPEN_BROWSER: 'false',
+  ADMIN_PASSWORD: adminPassword,
+});

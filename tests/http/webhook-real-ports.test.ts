@@ -15,9 +15,9 @@ import { buildWebhookPayload, sendEvent, sendWebhook, startPlexFakes, type PlexF
 import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { settled } from '../fixtures/webhooks/service.js';
 import { FormClient } from '../helpers/browser-client.js';
-import { LogCapture, tempDir } from '../helpers/context.js';
+import { LogCapture } from '../helpers/context.js';
 import { preconnectTrakt } from '../helpers/trakt-connected.js';
-import { plexPresetEnv, traktEnv } from '../helpers/emulator-env.js';
+import { plexPresetEnv, traktEnv, loopbackServiceEnv } from '../helpers/emulator-env.js';
 
 const PASSWORD = 'real-ports-admin-password';
 let lib: Library;
@@ -35,12 +35,7 @@ beforeAll(async () => {
   seedTraktFromLibrary(trakt, lib);
   plex = await startPlexFakes({ library: lib });
   const env = {
-    DATA_DIR: tempDir(),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'debug',
-    OPEN_BROWSER: 'false',
-    ADMIN_PASSWORD: PASSWORD,
+    ...loopbackServiceEnv(PASSWORD),
     ...traktEnv(trakt),
     ...plexPresetEnv(plex),
     PLEX_TV_URL: plex.tvUrl,

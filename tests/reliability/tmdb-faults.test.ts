@@ -21,9 +21,9 @@ import { generateLibrary, type Library } from '../fakes/library/index.js';
 import { DEFAULT_TMDB_API_KEY, seedTmdbFromLibrary, startTmdbFake, type TmdbFake } from '../fakes/tmdb/index.js';
 import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { FormClient } from '../helpers/browser-client.js';
-import { LogCapture, tempDir } from '../helpers/context.js';
+import { LogCapture } from '../helpers/context.js';
 import { preconnectTrakt } from '../helpers/trakt-connected.js';
-import { tmdbEnv, traktEnv } from '../helpers/emulator-env.js';
+import { tmdbEnv, traktEnv, loopbackServiceEnv } from '../helpers/emulator-env.js';
 
 const PASSWORD = 'tmdb-faults-admin-password';
 const MINUTE = 60_000;
@@ -53,12 +53,7 @@ beforeAll(async () => {
   seedTmdbFromLibrary(tmdb, lib);
   tmdbPort = Number(new URL(tmdb.origin).port);
   const env = {
-    DATA_DIR: tempDir(),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'debug',
-    OPEN_BROWSER: 'false',
-    ADMIN_PASSWORD: PASSWORD,
+    ...loopbackServiceEnv(PASSWORD),
     ...traktEnv(trakt),
     ...tmdbEnv(tmdb),
   };
