@@ -66,11 +66,15 @@ function once(url: URL, method: string, headers: Record<string, string>, body: s
   const mod = url.protocol === 'https:' ? https : http;
   return new Promise<Raw>((resolve, reject) => {
     let settled = false;
-    const fail = (err: unknown) => {
-      if (settled) return;
+    /** Ends this exchange once: the first outcome wins, and the abort listener goes. */
+    const finish = (): boolean => {
+      if (settled) return false;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      reject(err);
+      return true;
+    };
+    const fail = (err: unknown) => {
+      if (finish()) reject(err);
     };
     const onAbort = () => {
       req.destroy();
@@ -91,10 +95,7 @@ function once(url: URL, method: string, headers: Record<string, string>, body: s
         const buf = Buffer.concat(chunks);
         const decode = decoders[(h.get('content-encoding') ?? '').trim().toLowerCase()];
         const done = (b: Buffer) => {
-          if (settled) return;
-          settled = true;
-          signal?.removeEventListener('abort', onAbort);
-          resolve({ status: res.statusCode ?? 0, headers: h, body: b });
+          if (finish()) resolve({ status: res.statusCode ?? 0, headers: h, body: b });
         };
         if (!decode || buf.length === 0) return done(buf);
         decode(buf).then(done, (err: unknown) => fail(fetchFailed(err)));
@@ -106,9 +107,7 @@ function once(url: URL, method: string, headers: Record<string, string>, body: s
       // for a read nothing can have changed, so it goes once more on a new socket.
       const stale = req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
       if (stale && !retried && (method === 'GET' || method === 'HEAD') && !signal?.aborted) {
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-        once(url, method, headers, body, signal, true).then(resolve, reject);
+        if (finish()) once(url, method, headers, body, signal, true).then(resolve, reject);
         return;
       }
       fail(fetchFailed(err));

@@ -10,14 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
 import type { WebhookEventRow } from '../../src/db/tables/webhooks.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
-import { edgeItems, generateLibrary, isEdgeKey, type Library } from '../fakes/library/index.js';
-import { buildWebhookPayload, sendEvent, sendWebhook, startPlexFakes, type PlexFakes, type SendResult } from '../fakes/plex/index.js';
-import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
+import { edgeItems, isEdgeKey, type Library } from '../fakes/library/index.js';
+import { buildWebhookPayload, sendEvent, sendWebhook, type PlexFakes, type SendResult } from '../fakes/plex/index.js';
+import type { TraktFake } from '../fakes/trakt/index.js';
 import { settled } from '../fixtures/webhooks/service.js';
 import { FormClient } from '../helpers/browser-client.js';
 import { LogCapture } from '../helpers/context.js';
-import { preconnectTrakt } from '../helpers/trakt-connected.js';
-import { plexPresetEnv, traktEnv, loopbackServiceEnv } from '../helpers/emulator-env.js';
+import { startRealPortsWorld } from '../helpers/real-ports-world.js';
 
 const PASSWORD = 'real-ports-admin-password';
 let lib: Library;
@@ -29,19 +28,8 @@ let owner: string;
 const logs = new LogCapture();
 
 beforeAll(async () => {
-  lib = generateLibrary({ seed: 4242, movies: 60, shows: 16, episodesPerShow: [4, 6], otherAccounts: 1, now: Math.floor(Date.now() / 1000) });
-  owner = lib.owner.traktUsername;
-  trakt = await startTraktFake({ rateLimits: false, users: [{ username: owner, name: 'Owner' }] });
-  seedTraktFromLibrary(trakt, lib);
-  plex = await startPlexFakes({ library: lib });
-  const env = {
-    ...loopbackServiceEnv(PASSWORD),
-    ...traktEnv(trakt),
-    ...plexPresetEnv(plex),
-    PLEX_TV_URL: plex.tvUrl,
-  };
-  // Trakt connected before the service starts, as after a device-code login (as the demo does).
-  await preconnectTrakt(env, trakt, owner, { name: 'Owner' });
+  let env: Record<string, string>;
+  ({ lib, owner, trakt, plex, env } = await startRealPortsWorld({ seed: 4242, movies: 60, shows: 16, episodesPerShow: [4, 6] }, PASSWORD));
   service = await startService(loadConfig(env), { logSink: logs });
   hookUrl = `${service.url}/webhooks/plex/${service.deps.secrets.webhookSecret()}`;
 }, 60_000);

@@ -22,14 +22,13 @@ import { loadConfig } from '../../src/config/env.js';
 import type { WebhookEventRow } from '../../src/db/tables/webhooks.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { plexConnectionInfo } from '../../src/plex/connected.js';
-import { generateLibrary, isEdgeKey, type Library } from '../fakes/library/index.js';
-import { buildWebhookPayload, PMS_VERSION, sendEvent, sendWebhook, startPlexFakes, type PlexFakes, type SendResult } from '../fakes/plex/index.js';
-import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
+import { isEdgeKey, type Library } from '../fakes/library/index.js';
+import { buildWebhookPayload, PMS_VERSION, sendEvent, sendWebhook, type PlexFakes, type SendResult } from '../fakes/plex/index.js';
+import type { TraktFake } from '../fakes/trakt/index.js';
 import { eventRow, settled } from '../fixtures/webhooks/service.js';
 import { FormClient } from '../helpers/browser-client.js';
 import { LogCapture } from '../helpers/context.js';
-import { preconnectTrakt } from '../helpers/trakt-connected.js';
-import { plexPresetEnv, traktEnv, loopbackServiceEnv } from '../helpers/emulator-env.js';
+import { startRealPortsWorld } from '../helpers/real-ports-world.js';
 
 const PASSWORD = 'plex-down-admin-password';
 let lib: Library;
@@ -46,21 +45,11 @@ let startMs: number;
 const logs = new LogCapture();
 
 beforeAll(async () => {
-  lib = generateLibrary({ seed: 5151, movies: 30, shows: 4, episodesPerShow: [2, 3], otherAccounts: 1, now: Math.floor(Date.now() / 1000) });
-  owner = lib.owner.traktUsername;
-  trakt = await startTraktFake({ rateLimits: false, users: [{ username: owner, name: 'Owner' }] });
-  seedTraktFromLibrary(trakt, lib);
-  plex = await startPlexFakes({ library: lib });
+  let env: Record<string, string>;
+  ({ lib, owner, trakt, plex, env } = await startRealPortsWorld({ seed: 5151, movies: 30, shows: 4, episodesPerShow: [2, 3] }, PASSWORD));
   pmsUrl = plex.pmsUrl;
   pmsPort = Number(new URL(pmsUrl).port);
   plexToken = plex.pms.tokenFor();
-  const env = {
-    ...loopbackServiceEnv(PASSWORD),
-    ...traktEnv(trakt),
-    ...plexPresetEnv(plex),
-    PLEX_TV_URL: plex.tvUrl,
-  };
-  await preconnectTrakt(env, trakt, owner, { name: 'Owner' });
 
   // The Plex server goes away before the service starts: its address refuses connections.
   await plex.pms.stop();

@@ -15,7 +15,14 @@ export const CSRF_COOKIE = 'pts_csrf';
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 const EXEMPT = [/^\/webhooks\//, /^\/api\/v1\//, /^\/healthz$/, /^\/metrics$/, /^\/static\//];
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Methods that change state: the ones CSRF (and the form-body rule) guard. */
+export const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A body the browser sends for a form (htmx or plain): URL-encoded or multipart. */
+export function isFormBody(contentType: string | undefined): boolean {
+  const type = (contentType ?? '').trim().toLowerCase();
+  return type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+}
 
 export function isCsrfExempt(path: string): boolean {
   return EXEMPT.some((r) => r.test(path));
@@ -30,7 +37,7 @@ export function csrfProtection() {
       setCookie(c, CSRF_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: isSecureRequest(c) });
     }
     c.set('csrf', token);
-    if (!UNSAFE.has(c.req.method)) return next();
+    if (!UNSAFE_METHODS.has(c.req.method)) return next();
 
     const origin = c.req.header('origin');
     if (origin && origin !== 'null') {
@@ -39,8 +46,7 @@ export function csrfProtection() {
     }
     let sent = c.req.header(CSRF_HEADER);
     if (!sent) {
-      const type = c.req.header('content-type') ?? '';
-      if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
+      if (isFormBody(c.req.header('content-type'))) {
         const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
         const v = body[CSRF_FIELD];
         sent = typeof v === 'string' ? v : undefined;

@@ -7,17 +7,14 @@
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../env.js';
-import { isCsrfExempt } from './csrf.js';
-
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+import { isCsrfExempt, isFormBody, UNSAFE_METHODS } from './csrf.js';
 
 export function formBodiesOnly() {
   return createMiddleware<AppEnv>(async function formBody(c, next) {
-    if (!UNSAFE.has(c.req.method) || isCsrfExempt(c.req.path)) return next();
-    const type = (c.req.header('content-type') ?? '').trim().toLowerCase();
-    if (type && !FORM_TYPES.some((t) => type.startsWith(t))) {
-      throw new HTTPException(415, { message: `This dashboard address takes a form, not ${type.split(';')[0]}. Reload the page and use its form.` });
+    if (!UNSAFE_METHODS.has(c.req.method) || isCsrfExempt(c.req.path)) return next();
+    const type = c.req.header('content-type')?.trim();
+    if (type && !isFormBody(type)) {
+      throw new HTTPException(415, { message: `This dashboard address takes a form, not ${type.split(';')[0]!.toLowerCase()}. Reload the page and use its form.` });
     }
     return next();
   });
