@@ -18,7 +18,8 @@ const USAGE = `Usage: plex-trakt-sync <command>
 Commands:
   serve     run the service and its dashboard (what npm start runs)
   status    print connections, queue depth and recent runs as JSON
-  sync [--dry-run] [--full]   one reconciliation run (progress on stderr, JSON summary on stdout)
+  sync [--dry-run] [--full] [--yes]   one reconciliation run (progress on stderr, JSON summary on stdout);
+            --yes approves a run the guard would hold (exit 3 when held)
   login trakt   connect a Trakt account by device code (code and URL on stderr)
   login plex [--server <name>]   sign in to Plex by PIN (URL on stderr) and pick the server
 `;

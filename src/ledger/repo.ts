@@ -22,6 +22,10 @@ export interface LedgerIntent {
   sourceId?: number | null;
   /** The item body sent to Trakt or the Plex call, stored as JSON. */
   request?: unknown;
+  /** A rating write: the value it replaces (null when there was none). */
+  previousRating?: number | null;
+  /** An undo's row: the ledger row it undoes. */
+  undoes?: number | null;
 }
 
 /** Actions that put a play on Trakt. A scrobble.stop only makes a play when Trakt answered `scrobble`. */
@@ -58,6 +62,8 @@ export async function recordIntents(db: Db, intents: LedgerIntent[], batchId: st
           request: i.request === undefined ? null : JSON.stringify(i.request),
           error: null,
           trakt_history_id: null,
+          previous_rating: i.previousRating ?? null,
+          undoes: i.undoes ?? null,
           created_at: now,
           updated_at: now,
         })

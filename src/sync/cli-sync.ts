@@ -26,7 +26,8 @@ const stdio: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => p
 
 type Summary = ReturnType<typeof runJson>;
 
-const exitCode = (status: string) => (status === 'succeeded' ? 0 : status === 'partial' ? 2 : 1);
+/** 0 written, 2 partly written, 3 held by the guard (nothing written; `--yes` approves), 1 otherwise. */
+const exitCode = (status: string) => (status === 'succeeded' ? 0 : status === 'partial' ? 2 : status === 'awaiting_approval' ? 3 : 1);
 
 /** What stdout carries when there is no run summary to print. */
 export type CliOutcome =
@@ -44,7 +45,11 @@ function outcome(io: CliIo, o: CliOutcome): number {
 /** The one stdout line for a run that finished. */
 function finished(io: CliIo, summary: Summary): number {
   if (summary.error) io.err(summary.error);
-  io.out(JSON.stringify(summary));
+  if (summary.status === 'awaiting_approval') {
+    io.err(`Approve it with: plex-trakt-sync sync --yes (or on its page, /runs/${summary.id}).`);
+    const { status, ...rest } = summary;
+    io.out(JSON.stringify({ status, runId: summary.id, ...rest }));
+  } else io.out(JSON.stringify(summary));
   return exitCode(summary.status);
 }
 
@@ -79,17 +84,18 @@ export interface SyncCommandOptions {
 }
 
 export async function syncCommand(config: Config, args: string[], io: CliIo = stdio, opts: SyncCommandOptions = {}): Promise<number> {
-  const unknown = args.filter((a) => a !== '--dry-run' && a !== '--full');
-  if (unknown.length) return outcome(io, { status: 'error', error: `Unknown option ${unknown[0]}. Usage: plex-trakt-sync sync [--dry-run] [--full]` });
+  const unknown = args.filter((a) => a !== '--dry-run' && a !== '--full' && a !== '--yes');
+  if (unknown.length) return outcome(io, { status: 'error', error: `Unknown option ${unknown[0]}. Usage: plex-trakt-sync sync [--dry-run] [--full] [--yes]` });
   const dryRun = args.includes('--dry-run');
   const full = args.includes('--full');
+  const approve = args.includes('--yes');
   let ctx: Awaited<ReturnType<typeof createContext>> | undefined;
   try {
     ctx = await createContext(config, { logFd: 2 });
     const server = await liveServer(ctx.deps.db);
     if (server) {
       const follow = { pollMs: opts.pollMs ?? 1000, followForMs: opts.followForMs ?? 24 * 3600 * 1000 };
-      const viaServer = await runOnServer(server.url, ctx.deps.secrets.apiKey(), { dryRun, full }, io, follow);
+      const viaServer = await runOnServer(server.url, ctx.deps.secrets.apiKey(), { dryRun, full, approve }, io, follow);
       if (viaServer !== undefined) return viaServer;
       io.err(`The server at ${server.url} did not answer; running the sync in this process instead.`);
     }
@@ -97,7 +103,7 @@ export async function syncCommand(config: Config, args: string[], io: CliIo = st
     const print = progressPrinter(io);
     let started;
     try {
-      started = await syncService(ctx.deps).start({ trigger: 'cli', dryRun, full });
+      started = await syncService(ctx.deps).start({ trigger: 'cli', dryRun, full, approve });
     } catch (err) {
       if (err instanceof SyncBusyError) return outcome(io, { status: 'busy', error: err.message });
       throw err;
@@ -116,7 +122,7 @@ export async function syncCommand(config: Config, args: string[], io: CliIo = st
 }
 
 /** Asks the server to run; undefined when it could not be reached (the caller runs in-process). */
-async function runOnServer(url: string, apiKey: string, body: { dryRun: boolean; full: boolean }, io: CliIo, follow: { pollMs: number; followForMs: number }): Promise<number | undefined> {
+async function runOnServer(url: string, apiKey: string, body: { dryRun: boolean; full: boolean; approve: boolean }, io: CliIo, follow: { pollMs: number; followForMs: number }): Promise<number | undefined> {
   const { pollMs } = follow;
   const headers = { 'x-api-key': apiKey, 'content-type': 'application/json', accept: 'application/json' };
   let res: Response;

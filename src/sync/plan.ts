@@ -117,10 +117,10 @@ export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, s
         if (plex !== null && trakt !== null && plex === trakt) continue;
         const plexWins = trakt === null || (plex !== null && settings.ratingPriority === 'plex');
         if (plex !== null && plexWins) {
-          if (!sentToTrakt.has(r.item_key)) plan.ratingsToTrakt.push({ ...toItem(r), rating: plex });
+          if (!sentToTrakt.has(r.item_key)) plan.ratingsToTrakt.push({ ...toItem(r), rating: plex, previousRating: trakt });
           sentToTrakt.add(r.item_key);
         } else if (trakt !== null) {
-          plan.ratingsToPlex.push({ ...toItem(r), rating: trakt });
+          plan.ratingsToPlex.push({ ...toItem(r), rating: trakt, previousRating: r.user_rating && r.user_rating > 0 ? r.user_rating : null });
         }
       }
     }

@@ -4,14 +4,14 @@
  * A scheduled run that finds one running (here or in another process) is skipped and logged.
  */
 import { readLease } from '../db/repos/locks.js';
-import { lastRuns } from '../db/repos/sync-runs.js';
+import { discardHeldRun, heldRun, lastRuns } from '../db/repos/sync-runs.js';
 import type { SyncRunRow } from '../db/tables/sync.js';
 import { describeSchedule, JobRegistry } from '../jobs/registry.js';
 import type { AppDeps } from '../web/env.js';
 import type { SyncCardView } from '../../views/runs/sync-card.js';
 import { RunPublisher } from './live.js';
 import type { SyncPorts } from './ports.js';
-import { startSyncRun, SyncBusyError, SYNC_LEASE, type RunnerOptions, type StartedRun, type StartOptions } from './run.js';
+import { approveHeldRun, startSyncRun, SyncBusyError, SYNC_LEASE, type RunnerOptions, type StartedRun, type StartOptions } from './run.js';
 import { getSyncSettings } from './settings.js';
 import { createSyncPorts } from './wiring.js';
 import { historyService } from '../history/service.js';
@@ -33,16 +33,36 @@ export class SyncService {
     this.publisher = new RunPublisher(deps, (run) => this.cardView(run.status === 'running' ? run : undefined));
   }
 
-  /** Starts a run; throws SyncBusyError (a sentence) when one is running anywhere. */
-  async start(start: StartOptions): Promise<StartedRun> {
-    const started = await startSyncRun(this.deps, this.ports, start, {
+  private options(): RunnerOptions {
+    return {
+      guard: this.deps.config.guard,
       ...this.runnerOptions,
       onProgress: (run) => {
         void this.publisher.publish(run);
         if (run.status !== 'running') this.publisher.publishLate(run);
         this.runnerOptions.onProgress?.(run);
       },
-    });
+    };
+  }
+
+  /** Starts a run; throws SyncBusyError (a sentence) when one is running anywhere. */
+  async start(start: StartOptions): Promise<StartedRun> {
+    return this.track(await startSyncRun(this.deps, this.ports, start, this.options()));
+  }
+
+  /** Approves a run the guard held: it writes its plan. SyncBusyError while a run is going; NotHeldError when it is not waiting. */
+  async approve(runId: number): Promise<StartedRun> {
+    return this.track(await approveHeldRun(this.deps, this.ports, runId, this.options()));
+  }
+
+  /** Discards a held run (nothing is written); false when it was not waiting. */
+  async discard(runId: number): Promise<boolean> {
+    const done = await discardHeldRun(this.deps.db, runId, 'Discarded: nothing was written.');
+    if (done) this.deps.log.info({ component: 'sync', runId }, `sync run ${runId} discarded: nothing was written`);
+    return done;
+  }
+
+  private track(started: StartedRun): StartedRun {
     this.current = started;
     void started.done.finally(() => {
       if (this.current === started) this.current = undefined;
@@ -66,6 +86,7 @@ export class SyncService {
 
   async cardView(running?: SyncRunRow, message?: string): Promise<SyncCardView> {
     const [latest] = await lastRuns(this.deps.db, 1);
+    const waiting = await heldRun(this.deps.db);
     const info = await jobRegistry(this.deps).get(SYNC_JOB);
     const settings = await getSyncSettings(this.deps.db);
     return {
@@ -74,6 +95,7 @@ export class SyncService {
       nextRun: info?.nextRun ?? null,
       schedule: describeSchedule(settings.schedule),
       message,
+      waiting,
     };
   }
 }
@@ -99,6 +121,12 @@ export function jobRegistry(deps: AppDeps): JobRegistry {
     schedule: async () => (await getSyncSettings(deps.db)).schedule,
     running: () => syncService(deps).running(),
     run: async (trigger) => {
+      // A held run waits for the user; scheduled runs do not pile up more of them behind it.
+      const waiting = trigger === 'schedule' ? await heldRun(deps.db) : undefined;
+      if (waiting) {
+        deps.log.info({ component: 'sync', trigger, runId: waiting.id }, `scheduled sync skipped: run ${waiting.id} waits for approval (approve or discard it on its page)`);
+        return;
+      }
       try {
         const started = await syncService(deps).start({ trigger });
         await started.done;

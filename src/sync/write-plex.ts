@@ -70,6 +70,7 @@ export async function writePlex(ctx: PlexWriteContext, items: PlanItem[], what: 
           plexKey: `${server}:${item.ratingKey}`,
           title: item.title,
           rating: item.rating ?? null,
+          previousRating: what === 'rating' ? (item.previousRating ?? null) : null,
           source: 'sync',
           sourceId: ctx.runId,
           request: { ratingKey: item.ratingKey, rating: item.rating },

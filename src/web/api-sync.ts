@@ -6,6 +6,7 @@ import { SyncBusyError } from '../sync/run.js';
 import { jobRegistry, syncService, SYNC_JOB } from '../sync/service.js';
 import type { AppEnv } from './env.js';
 import { statusParts } from './status.js';
+import { approveRun, discardRun, guardReasonsOf } from './runs-held.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -33,6 +34,9 @@ export function runJson(r: SyncRunRow) {
       errors: r.errors,
     },
     apiCalls: { plex: r.plex_requests, traktGets: r.trakt_gets, traktWrites: r.trakt_writes },
+    ...(r.status === 'awaiting_approval' ? { guard: guardReasonsOf(r) } : {}),
+    ...(r.undo_of !== null ? { undoOf: r.undo_of } : {}),
+    ...(r.undo_event !== null ? { undoEvent: r.undo_event } : {}),
     error: r.error,
   };
 }
@@ -53,12 +57,22 @@ export function syncApi() {
     }
     const trigger = q.trigger === 'cli' || body.trigger === 'cli' ? 'cli' : 'api';
     try {
-      const started = await syncService(c.var.deps).start({ trigger, dryRun: flag(body.dryRun ?? q.dryRun), full: flag(body.full ?? q.full) });
+      const started = await syncService(c.var.deps).start({ trigger, dryRun: flag(body.dryRun ?? q.dryRun), full: flag(body.full ?? q.full), approve: flag(body.approve ?? q.approve) });
       return c.json({ runId: started.runId }, 202);
     } catch (err) {
       if (err instanceof SyncBusyError) return c.json({ error: 'conflict', message: err.message }, 409);
       throw err;
     }
+  });
+  api.post('/runs/:id{[0-9]+}/approve', async (c) => {
+    const r = await approveRun(c.var.deps, Number(c.req.param('id')));
+    return r.ok ? c.json({ runId: r.runId }, 202) : c.json({ error: 'conflict', message: r.message }, r.status);
+  });
+  api.post('/runs/:id{[0-9]+}/discard', async (c) => {
+    const id = Number(c.req.param('id'));
+    const r = await discardRun(c.var.deps, id);
+    if (!r.ok) return c.json({ error: 'conflict', message: r.message }, r.status);
+    return c.json(runJson((await getRun(c.var.deps.db, id))!));
   });
   api.get('/runs/:id{[0-9]+}', async (c) => {
     const run = await getRun(c.var.deps.db, Number(c.req.param('id')));

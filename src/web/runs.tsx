@@ -8,6 +8,7 @@ import { RunsPage } from '../../views/pages/runs.js';
 import { SyncCardBody } from '../../views/runs/sync-card.js';
 import type { AppEnv } from './env.js';
 import { readForm } from './form.js';
+import { approveRun, discardRun, heldPlanView } from './runs-held.js';
 
 const PER_PAGE = 50;
 
@@ -32,8 +33,19 @@ export function runRoutes() {
     } catch {
       plan = null;
     }
-    return c.render(<RunDetailPage view={{ run, plan, log, ledger: ledger.rows, ledgerTotal: ledger.total }} />, { title: `Sync run ${id}`, nav: 'runs' });
+    const held = run.status === 'awaiting_approval' ? await heldPlanView(deps, run, c.var.csrf, c.req.query()) : undefined;
+    return c.render(<RunDetailPage view={{ run, plan, log, ledger: ledger.rows, ledgerTotal: ledger.total, held }} />, { title: `Sync run ${id}`, nav: 'runs' });
   });
+
+  // Approve / Discard on a held run's page: plain forms, answered by going back to the page.
+  for (const [action, act] of [['approve', approveRun], ['discard', discardRun]] as const) {
+    app.post(`/runs/:id{[0-9]+}/${action}`, async (c) => {
+      const id = Number(c.req.param('id'));
+      const r = await act(c.var.deps, id);
+      if (!r.ok) return c.render(<p class="text-sm" role="alert">{`${r.message} `}<a class="underline" href={`/runs/${id}`}>Back to the run</a>.</p>, { title: `Sync run ${id}`, nav: 'runs' });
+      return c.redirect(`/runs/${id}`, 303);
+    });
+  }
 
   app.post('/runs/start', async (c) => {
     const { deps } = c.var;

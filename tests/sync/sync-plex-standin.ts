@@ -127,6 +127,12 @@ export class PlexStandIn {
     }
   }
 
+  /** Takes an item out of the library (a library emptied or rebuilt). */
+  forget(libKey: string): void {
+    for (const k of this.byLibKey.get(libKey) ?? []) this.items.delete(k);
+    this.byLibKey.delete(libKey);
+  }
+
   private json(item: Item): PlexMeta {
     const s = item.state;
     return {

@@ -4,6 +4,8 @@ import type { SyncRunRow } from '../../src/db/tables/sync.js';
 import { Card, PageHeader } from '../components.js';
 import { LogRows, type LogLine } from '../logs/log-rows.js';
 import { RunProgress, Time } from '../runs/run-parts.js';
+import { HeldPlan, type HeldPlanView } from '../runs/held-plan.js';
+import type { Child } from 'hono/jsx';
 
 interface PlanSample {
   title: string;
@@ -28,6 +30,10 @@ export interface RunDetailView {
   log: LogLine[];
   ledger: LedgerRow[];
   ledgerTotal: number;
+  /** A run the guard held: its reasons, buttons and paged plan. */
+  held?: HeldPlanView;
+  /** Other features' cards under the progress (e.g. "Undo this run"). */
+  extra?: Child;
 }
 
 const PLAN_LABELS: Record<string, string> = {
@@ -61,7 +67,7 @@ function PlanList(props: { title: string; items: PlanSample[]; total: number }) 
 }
 
 export function RunDetailPage(props: { view: RunDetailView }) {
-  const { run, plan, log, ledger, ledgerTotal } = props.view;
+  const { run, plan, log, ledger, ledgerTotal, held, extra } = props.view;
   return (
     <>
       <PageHeader title={`Sync run ${run.id}`} subtitle={`Started by ${run.trigger}${run.dry_run ? ' · dry run: nothing written' : ''}${run.full_walk ? ' · full walk' : ''}`}>
@@ -76,6 +82,8 @@ export function RunDetailPage(props: { view: RunDetailView }) {
             {run.finished_at ? <>{', finished '}<Time ms={run.finished_at} /></> : ''}
           </p>
         </Card>
+        {held && <HeldPlan view={held} />}
+        {extra}
         <Card title="Plan" id="run-plan">
           {plan ? (
             <>
