@@ -12,6 +12,7 @@ import { collectStatus } from './web/status.js';
 import { traktLoginCommand } from './trakt/cli-login.js';
 import { plexLoginCommand } from './plex/cli-login.js';
 import { syncCommand } from './sync/cli-sync.js';
+import { backupCommand, restoreCommand } from './backup/cli-backup.js';
 
 const USAGE = `Usage: plex-trakt-sync <command>
 
@@ -20,6 +21,8 @@ Commands:
   status    print connections, queue depth and recent runs as JSON
   sync [--dry-run] [--full] [--yes]   one reconciliation run (progress on stderr, JSON summary on stdout);
             --yes approves a run the guard would hold (exit 3 when held)
+  backup [FILE]   an online copy of the database (default: DATA_DIR/backups); secret.key is not in it
+  restore FILE    replace the database with a backup (stop the server first; the copy is checked first)
   login trakt   connect a Trakt account by device code (code and URL on stderr)
   login plex [--server <name>]   sign in to Plex by PIN (URL on stderr) and pick the server
 `;
@@ -95,6 +98,10 @@ export async function runCli(argv: string[]): Promise<number> {
         return 0;
       case 'sync':
         return await syncCommand(config, argv.slice(1));
+      case 'backup':
+        return await backupCommand(config, argv.slice(1));
+      case 'restore':
+        return await restoreCommand(config, argv.slice(1));
       case 'login': {
         const target = argv[1];
         if (target === 'trakt') return await traktLoginCommand(config);

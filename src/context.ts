@@ -2,11 +2,14 @@
  * Builds the service's dependencies (database, secrets, logger, live bus) once, for
  * the server and for the CLI commands alike, and closes them again.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
+import { takeBackup, type BackupFile } from './backup/backups.js';
 import type { Config } from './config/env.js';
 import { getPasswordHash, loadSecrets } from './config/secrets.js';
-import { openDatabase } from './db/connection.js';
-import { migrateToLatest } from './db/migrate.js';
+import { DB_FILE, openDatabase } from './db/connection.js';
+import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { LiveBus } from './live/bus.js';
 import { createLogger } from './log/logger.js';
 import { SecretRegistry } from './log/redact.js';
@@ -36,7 +39,11 @@ export async function createContext(config: Config, opts: ContextOptions): Promi
   const secretRegistry = new SecretRegistry();
   for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword]) secretRegistry.add(v);
 
+  const existed = fs.existsSync(path.join(config.dataDir, DB_FILE));
   const { db, sqlite, close: closeDb } = openDatabase(config.dataDir);
+  // A copy before any migration touches an existing database (a new one has nothing to lose).
+  const pending = existed ? await pendingMigrations(db) : [];
+  const preMigration: BackupFile | undefined = pending.length ? await takeBackup(sqlite, config.dataDir, 'pre-migration', config.backupKeep) : undefined;
   await migrateToLatest(db);
   const cipher = createCipher(loadOrCreateKey(config.dataDir));
   const logStore = createLogStore(sqlite);
@@ -48,6 +55,7 @@ export async function createContext(config: Config, opts: ContextOptions): Promi
     extra: [logStore.stream],
     sink: opts.logSink,
   });
+  if (preMigration) log.info({ component: 'backup', file: preMigration.name, migrations: pending }, `database backed up before ${pending.length} migration(s): ${preMigration.name}`);
   const secrets = await loadSecrets(db, config, secretRegistry, cipher, (key) =>
     log.warn({ component: 'secrets', key }, `${key} could not be opened with ${KEY_FILE} (was the key file replaced?): made a new one; a new webhook URL or API key must be copied again`),
   );

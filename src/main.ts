@@ -11,6 +11,7 @@ import { createContext, type ContextOptions } from './context.js';
 import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
+import { startDailyBackups } from './backup/daily.js';
 import { startHistoryRefresher } from './history/service.js';
 import { connectedMachineIdentifier } from './plex/connected.js';
 import { jobRegistry } from './sync/service.js';
@@ -49,6 +50,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const beacon = startServerBeacon(deps.db, url);
   // The Trakt history mirror: first fill in the background, then kept current.
   const history = startHistoryRefresher(deps);
+  const backups = startDailyBackups({ sqlite: deps.sqlite, dataDir: config.dataDir, keep: config.backupKeep, log });
   let closing: Promise<void> | undefined;
   // A server preset by PLEX_URL is asked who it is once, so pages show its name and webhooks
   // can be told to be its. When it does not answer, the log says so and webhooks wait for it.
@@ -82,6 +84,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
         await deps.sync?.stop(); // a running sync stops after its batch in flight
         await beacon.stop();
         await history.stop();
+        await backups.stop();
         deps.bus.close(); // ends SSE streams so the server can close
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);

@@ -12,6 +12,7 @@ import { renderTraktSection } from './trakt.js';
 import { renderPlexSection } from './plex.js';
 import { renderSyncSection } from '../runs-settings.js';
 import { renderWebhookAccountsSection } from '../events-accounts.js';
+import { renderBackupsSection } from './backups.js';
 
 export interface SettingsSection {
   id: string;
@@ -26,4 +27,5 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'webhook', render: (c) => renderWebhookSection(c) },
   { id: 'webhook-accounts', render: (c) => renderWebhookAccountsSection(c) },
   { id: 'api-key', render: (c) => renderApiKeySection(c) },
+  { id: 'backups', render: (c) => renderBackupsSection(c) },
 ];
