@@ -13,6 +13,7 @@ import { traktLoginCommand } from './trakt/cli-login.js';
 import { plexLoginCommand } from './plex/cli-login.js';
 import { syncCommand } from './sync/cli-sync.js';
 import { backupCommand, restoreCommand } from './backup/cli-backup.js';
+import { undoCommand } from './undo/cli-undo.js';
 
 const USAGE = `Usage: plex-trakt-sync <command>
 
@@ -21,6 +22,7 @@ Commands:
   status    print connections, queue depth and recent runs as JSON
   sync [--dry-run] [--full] [--yes]   one reconciliation run (progress on stderr, JSON summary on stdout);
             --yes approves a run the guard would hold (exit 3 when held)
+  undo <runId>    undo a run: its plays removed from Trakt, its marks and ratings taken back (JSON like sync)
   backup [FILE]   an online copy of the database (default: DATA_DIR/backups); secret.key is not in it
   restore FILE    replace the database with a backup (stop the server first; the copy is checked first)
   login trakt   connect a Trakt account by device code (code and URL on stderr)
@@ -83,7 +85,7 @@ export async function runCli(argv: string[]): Promise<number> {
     if (err instanceof ConfigError) {
       process.stderr.write(err.message + '\n');
       // `sync` keeps its promise of one JSON line on stdout, even before it can start.
-      if (command === 'sync') process.stdout.write(JSON.stringify({ status: 'error', error: err.message }) + '\n');
+      if (command === 'sync' || command === 'undo') process.stdout.write(JSON.stringify({ status: 'error', error: err.message }) + '\n');
       return 1;
     }
     throw err;
@@ -98,6 +100,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return 0;
       case 'sync':
         return await syncCommand(config, argv.slice(1));
+      case 'undo':
+        return await undoCommand(config, argv.slice(1));
       case 'backup':
         return await backupCommand(config, argv.slice(1));
       case 'restore':

@@ -62,6 +62,16 @@ export async function settleIntents(db: Db, probe: HistoryProbe, scope: IntentSc
   return result;
 }
 
+/** What Plex says of one item now, for settling a mark whose answer was lost. */
+export interface PlexItemState {
+  viewCount: number;
+  lastViewedAt: number | null;
+  userRating: number | null;
+}
+
+/** Reads one item's state from the Plex server (null: the server no longer has it). */
+export type PlexItemReader = (ratingKey: string) => Promise<PlexItemState | null>;
+
 /**
  * Plex writes (mark watched, rate) a sync left in `intent` when its process died: marking
  * watched and rating are idempotent in Plex, so they are failed ('interrupted') without a

@@ -36,14 +36,14 @@ export type CliOutcome =
   | { status: 'timeout'; error: string; runId: number };
 
 /** The one stdout line for an exit without a run summary (always exit 1); the sentence also goes to stderr. */
-function outcome(io: CliIo, o: CliOutcome): number {
+export function outcome(io: CliIo, o: CliOutcome): number {
   io.err(o.error);
   io.out(JSON.stringify(o));
   return 1;
 }
 
 /** The one stdout line for a run that finished. */
-function finished(io: CliIo, summary: Summary): number {
+export function finished(io: CliIo, summary: Summary): number {
   if (summary.error) io.err(summary.error);
   if (summary.status === 'awaiting_approval') {
     io.err(`Approve it with: plex-trakt-sync sync --yes (or on its page, /runs/${summary.id}).`);
@@ -59,7 +59,7 @@ function progressLine(r: Summary): string {
 }
 
 /** Prints a progress line when something visible changed, at most every `everyMs`. */
-function progressPrinter(io: CliIo, everyMs = 1000) {
+export function progressPrinter(io: CliIo, everyMs = 1000) {
   let last = '';
   let lastAt = 0;
   let lastPhase = '';
@@ -95,7 +95,7 @@ export async function syncCommand(config: Config, args: string[], io: CliIo = st
     const server = await liveServer(ctx.deps.db);
     if (server) {
       const follow = { pollMs: opts.pollMs ?? 1000, followForMs: opts.followForMs ?? 24 * 3600 * 1000 };
-      const viaServer = await runOnServer(server.url, ctx.deps.secrets.apiKey(), { dryRun, full, approve }, io, follow);
+      const viaServer = await runOnServer(server.url, ctx.deps.secrets.apiKey(), '/api/v1/sync', { dryRun, full, approve, trigger: 'cli' }, io, follow);
       if (viaServer !== undefined) return viaServer;
       io.err(`The server at ${server.url} did not answer; running the sync in this process instead.`);
     }
@@ -121,19 +121,23 @@ export async function syncCommand(config: Config, args: string[], io: CliIo = st
   }
 }
 
-/** Asks the server to run; undefined when it could not be reached (the caller runs in-process). */
-async function runOnServer(url: string, apiKey: string, body: { dryRun: boolean; full: boolean; approve: boolean }, io: CliIo, follow: { pollMs: number; followForMs: number }): Promise<number | undefined> {
+/** Asks the server to start a run (POST `path`) and follows it; undefined when it could not be reached (the caller runs in-process). */
+export async function runOnServer(url: string, apiKey: string, path: string, body: Record<string, unknown>, io: CliIo, follow: { pollMs: number; followForMs: number }): Promise<number | undefined> {
   const { pollMs } = follow;
   const headers = { 'x-api-key': apiKey, 'content-type': 'application/json', accept: 'application/json' };
   let res: Response;
   try {
-    res = await fetch(`${url}/api/v1/sync`, { method: 'POST', headers, body: JSON.stringify({ ...body, trigger: 'cli' }), signal: AbortSignal.timeout(10_000) });
+    res = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
   } catch {
     return undefined;
   }
   if (res.status === 409) {
     const message = ((await res.json().catch(() => ({}))) as { message?: string }).message;
     return outcome(io, { status: 'busy', error: message ?? 'A sync is already running. Wait for it to finish, then try again.' });
+  }
+  if (res.status === 400) {
+    const message = ((await res.json().catch(() => ({}))) as { message?: string }).message;
+    return outcome(io, { status: 'error', httpStatus: 400, error: message ?? `The server at ${url} refused the request (HTTP 400).` });
   }
   if (res.status !== 202) {
     return outcome(io, {

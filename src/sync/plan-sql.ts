@@ -22,7 +22,7 @@ export interface PlanItem {
   watchedAt?: number | null;
   /** Ratings: the value to write, on the receiving side's scale. */
   rating?: number;
-  /** Ratings: the receiving side's value before (null: none), kept in the ledger so an undo can put it back. */
+  /** Ratings: the receiving side's value before (0: it had none), kept in the ledger so an undo can put it back. */
   previousRating?: number | null;
 }
 

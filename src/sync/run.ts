@@ -367,5 +367,6 @@ function countingPlex(plex: SyncPlex, counts: Counts): SyncPlex {
     markWatched: async (k) => (counts.plex_requests++, plex.markWatched(k)),
     markUnwatched: async (k) => (counts.plex_requests++, plex.markUnwatched(k)),
     rate: async (k, r) => (counts.plex_requests++, plex.rate(k, r)),
+    itemState: async (k) => (counts.plex_requests++, plex.itemState(k)),
   };
 }

@@ -15,6 +15,9 @@ import { approveHeldRun, startSyncRun, SyncBusyError, SYNC_LEASE, type RunnerOpt
 import { getSyncSettings } from './settings.js';
 import { createSyncPorts } from './wiring.js';
 import { historyService } from '../history/service.js';
+import { startUndoRun } from '../undo/run-undo.js';
+import type { UndoTarget } from '../undo/select.js';
+import type { SyncTrigger } from '../db/tables/sync.js';
 
 /** How long a run waits for the history mirror before planning with what it has. */
 const HISTORY_WAIT_MS = 60_000;
@@ -53,6 +56,11 @@ export class SyncService {
   /** Approves a run the guard held: it writes its plan. SyncBusyError while a run is going; NotHeldError when it is not waiting. */
   async approve(runId: number): Promise<StartedRun> {
     return this.track(await approveHeldRun(this.deps, this.ports, runId, this.options()));
+  }
+
+  /** Undoes a run or a webhook event as a run of its own. SyncBusyError while a run is going; UndoRefusedError (a sentence) when it cannot be undone. */
+  async undo(target: UndoTarget, trigger: SyncTrigger): Promise<StartedRun> {
+    return this.track(await startUndoRun(this.deps, this.ports, target, trigger, this.options()));
   }
 
   /** Discards a held run (nothing is written); false when it was not waiting. */

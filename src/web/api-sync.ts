@@ -7,6 +7,7 @@ import { jobRegistry, syncService, SYNC_JOB } from '../sync/service.js';
 import type { AppEnv } from './env.js';
 import { statusParts } from './status.js';
 import { approveRun, discardRun, guardReasonsOf } from './runs-held.js';
+import { UndoRefusedError } from '../undo/run-undo.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -73,6 +74,17 @@ export function syncApi() {
     const r = await discardRun(c.var.deps, id);
     if (!r.ok) return c.json({ error: 'conflict', message: r.message }, r.status);
     return c.json(runJson((await getRun(c.var.deps.db, id))!));
+  });
+  api.post('/runs/:id{[0-9]+}/undo', async (c) => {
+    const trigger = c.req.query('trigger') === 'cli' ? 'cli' : 'api';
+    try {
+      const started = await syncService(c.var.deps).undo({ kind: 'run', id: Number(c.req.param('id')) }, trigger);
+      return c.json({ runId: started.runId }, 202);
+    } catch (err) {
+      if (err instanceof SyncBusyError) return c.json({ error: 'conflict', message: err.message }, 409);
+      if (err instanceof UndoRefusedError) return c.json({ error: 'bad_request', message: err.message }, 400);
+      throw err;
+    }
   });
   api.get('/runs/:id{[0-9]+}', async (c) => {
     const run = await getRun(c.var.deps.db, Number(c.req.param('id')));

@@ -173,6 +173,12 @@ export class PlexStandIn {
         body: { MediaContainer: { offset: start, size: page.length, totalSize: list.length, Metadata: page.map((i) => (req.query.get('includeGuids') === '1' ? this.json(i) : { ...this.json(i), Guid: undefined })) } },
       };
     }
+    const meta = /^\/library\/metadata\/(\d+)$/.exec(req.path);
+    if (meta) {
+      const it = this.items.get(meta[1]!);
+      if (!it) return { status: 404, body: '' };
+      return { status: 200, body: { MediaContainer: { size: 1, Metadata: [this.json(it)] } } };
+    }
     const key = req.query.get('key') ?? '';
     const item = this.items.get(key);
     if (req.path === '/:/scrobble') {
@@ -239,7 +245,11 @@ export function standInClient(plex: PlexTarget, opts: { selected?: string[] } = 
       await call('PUT', '/:/unscrobble', { key: ratingKey, identifier: 'com.plexapp.plugins.library' });
     },
     async rate(ratingKey, rating) {
-      await call('PUT', '/:/rate', { key: ratingKey, identifier: 'com.plexapp.plugins.library', rating: String(rating) });
+      await call('PUT', '/:/rate', { key: ratingKey, identifier: 'com.plexapp.plugins.library', rating: String(rating ?? -1) });
+    },
+    async itemState(ratingKey) {
+      const m = (await call('GET', `/library/metadata/${ratingKey}`)).MediaContainer.Metadata[0] as PlexMeta;
+      return { viewCount: m.viewCount ?? 0, lastViewedAt: m.lastViewedAt ?? null, userRating: m.userRating ?? null };
     },
   };
 }

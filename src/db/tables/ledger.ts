@@ -49,7 +49,7 @@ export interface LedgerTable {
   request: string | null;
   error: string | null;
   trakt_history_id: number | null;
-  /** A rating write: the value it replaced (null: there was none), so an undo can put it back. */
+  /** A rating write: the value it replaced (0: there was none; null: not recorded), so an undo can put it back. */
   previous_rating: number | null;
   /** A row of an undo run: the ledger row it undoes. */
   undoes: number | null;
