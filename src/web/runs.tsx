@@ -9,6 +9,7 @@ import { SyncCardBody } from '../../views/runs/sync-card.js';
 import type { AppEnv } from './env.js';
 import { readForm } from './form.js';
 import { approveRun, discardRun, heldPlanView } from './runs-held.js';
+import { undoCardFor } from './undo-routes.js';
 
 const PER_PAGE = 50;
 
@@ -34,7 +35,8 @@ export function runRoutes() {
       plan = null;
     }
     const held = run.status === 'awaiting_approval' ? await heldPlanView(deps, run, c.var.csrf, c.req.query()) : undefined;
-    return c.render(<RunDetailPage view={{ run, plan, log, ledger: ledger.rows, ledgerTotal: ledger.total, held }} />, { title: `Sync run ${id}`, nav: 'runs' });
+    const extra = await undoCardFor(deps, run, c.var.csrf);
+    return c.render(<RunDetailPage view={{ run, plan, log, ledger: ledger.rows, ledgerTotal: ledger.total, held, extra }} />, { title: `Sync run ${id}`, nav: 'runs' });
   });
 
   // Approve / Discard on a held run's page: plain forms, answered by going back to the page.

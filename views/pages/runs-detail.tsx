@@ -15,13 +15,15 @@ interface PlanSample {
 }
 export interface PlanView {
   counts: Record<string, number>;
-  toTrakt: PlanSample[];
-  toPlex: PlanSample[];
+  /** An undo run: what it set out to do, as a sentence (its plan has no item lists). */
+  undo?: string;
+  toTrakt?: PlanSample[];
+  toPlex?: PlanSample[];
   /** "Mirror un-watching" (absent from plans made before it existed). */
   fromTrakt?: PlanSample[];
   unwatchInPlex?: PlanSample[];
-  ratingsToTrakt: PlanSample[];
-  ratingsToPlex: PlanSample[];
+  ratingsToTrakt?: PlanSample[];
+  ratingsToPlex?: PlanSample[];
 }
 
 export interface RunDetailView {
@@ -46,6 +48,9 @@ const PLAN_LABELS: Record<string, string> = {
   skippedRecorded: 'Skipped: the ledger already has the play',
   skippedNotFound: 'Skipped: Trakt did not know the ids before',
   unmatched: 'Unmatched in Plex',
+  plays: 'Plays to remove from Trakt',
+  plexMarks: 'Items to mark unwatched in Plex',
+  ratings: 'Ratings to put back',
 };
 
 function PlanList(props: { title: string; items: PlanSample[]; total: number }) {
@@ -70,7 +75,10 @@ export function RunDetailPage(props: { view: RunDetailView }) {
   const { run, plan, log, ledger, ledgerTotal, held, extra } = props.view;
   return (
     <>
-      <PageHeader title={`Sync run ${run.id}`} subtitle={`Started by ${run.trigger}${run.dry_run ? ' · dry run: nothing written' : ''}${run.full_walk ? ' · full walk' : ''}`}>
+      <PageHeader
+        title={run.undo_of !== null || run.undo_event !== null ? `Undo run ${run.id}` : `Sync run ${run.id}`}
+        subtitle={`Started by ${run.trigger}${run.dry_run ? ' · dry run: nothing written' : ''}${run.full_walk ? ' · full walk' : ''}${run.undo_of !== null ? ` · undoes run ${run.undo_of}` : ''}${run.undo_event !== null ? ` · undoes webhook event ${run.undo_event}` : ''}`}
+      >
         <a class="underline" href="/runs">All runs</a>
       </PageHeader>
       <div class="grid gap-4">
@@ -95,12 +103,13 @@ export function RunDetailPage(props: { view: RunDetailView }) {
                   </div>
                 ))}
               </dl>
-              <PlanList title={PLAN_LABELS.toTrakt!} items={plan.toTrakt} total={plan.counts.toTrakt ?? 0} />
-              <PlanList title={PLAN_LABELS.toPlex!} items={plan.toPlex} total={plan.counts.toPlex ?? 0} />
+              {plan.undo && <p class="mt-2 text-sm" id="undo-plan">{plan.undo}</p>}
+              <PlanList title={PLAN_LABELS.toTrakt!} items={plan.toTrakt ?? []} total={plan.counts.toTrakt ?? 0} />
+              <PlanList title={PLAN_LABELS.toPlex!} items={plan.toPlex ?? []} total={plan.counts.toPlex ?? 0} />
               <PlanList title={PLAN_LABELS.fromTrakt!} items={plan.fromTrakt ?? []} total={plan.counts.fromTrakt ?? 0} />
               <PlanList title={PLAN_LABELS.unwatchInPlex!} items={plan.unwatchInPlex ?? []} total={plan.counts.unwatchInPlex ?? 0} />
-              <PlanList title={PLAN_LABELS.ratingsToTrakt!} items={plan.ratingsToTrakt} total={plan.counts.ratingsToTrakt ?? 0} />
-              <PlanList title={PLAN_LABELS.ratingsToPlex!} items={plan.ratingsToPlex} total={plan.counts.ratingsToPlex ?? 0} />
+              <PlanList title={PLAN_LABELS.ratingsToTrakt!} items={plan.ratingsToTrakt ?? []} total={plan.counts.ratingsToTrakt ?? 0} />
+              <PlanList title={PLAN_LABELS.ratingsToPlex!} items={plan.ratingsToPlex ?? []} total={plan.counts.ratingsToPlex ?? 0} />
             </>
           ) : (
             <p class="text-sm text-slate-500">The plan appears once both sides have been read.</p>
