@@ -3,6 +3,7 @@
  * registered in the job registry as the `sync` job (schedule from the sync settings).
  * A scheduled run that finds one running (here or in another process) is skipped and logged.
  */
+import { countUnmatched } from '../db/repos/sync-unmatched.js';
 import { readLease } from '../db/repos/locks.js';
 import { lastRuns } from '../db/repos/sync-runs.js';
 import type { SyncRunRow } from '../db/tables/sync.js';
@@ -74,6 +75,7 @@ export class SyncService {
       nextRun: info?.nextRun ?? null,
       schedule: describeSchedule(settings.schedule),
       message,
+      unmatched: latest ? await countUnmatched(this.deps.db) : undefined,
     };
   }
 }
