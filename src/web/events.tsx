@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { countWebhookEvents, getWebhookEvent, listWebhookEvents, requeueFailed } from '../db/repos/webhook-events.js';
 import type { WebhookStatus } from '../db/tables/webhooks.js';
 import { EventRow, EventRows } from '../../views/events/event-rows.js';
-import { EventsPage, OlderEventsButton, PayloadView, STATUSES } from '../../views/pages/events.js';
+import { EventsNotice, EventsPage, OlderEventsButton, PayloadView, STATUSES } from '../../views/pages/events.js';
 import { TestEventResult } from '../../views/events/dashboard-card.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { publishEventChange } from './events-live.js';
@@ -74,7 +74,16 @@ export function eventRoutes() {
       deps.webhookQueue?.wake();
     }
     const notice = requeued.length ? 'Queued again: this row updates when Trakt answers.' : 'This event is no longer failed, so it was not queued again.';
-    return c.html(<EventRow row={row} notice={notice} />);
+    // On the row until its next live update, and in the page's notice line, which stays.
+    const label = row.title ?? `event ${id}`;
+    return c.html(
+      <>
+        <EventRow row={row} notice={notice} />
+        <hx-partial hx-target="#events-notice" hx-swap="outerHTML">
+          <EventsNotice text={requeued.length ? `${label}: queued again; its row updates when Trakt answers.` : `${label}: ${notice}`} />
+        </hx-partial>
+      </>,
+    );
   });
 
   app.post('/events/retry-failed', async (c) => {

@@ -63,11 +63,7 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
           </a>
         ))}
       </div>
-      {v.notice && (
-        <p class="mb-4 rounded-md bg-sky-50 p-2 text-sm text-sky-800 dark:bg-sky-950 dark:text-sky-200" id="events-notice" role="status">
-          {v.notice}
-        </p>
-      )}
+      <EventsNotice text={v.notice} />
       {v.rows.length === 0 &&
         (v.status ? (
           <EmptyState title={`No ${v.status} events`}>{EMPTY_FILTERED[v.status]}</EmptyState>
@@ -101,6 +97,15 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
       {oldest !== undefined && v.rows.length >= v.pageSize && <OlderEventsButton beforeId={oldest} status={v.status} />}
       <div hx-sse:connect="/live?topics=events" hx-swap="none" class="hidden"></div>
     </>
+  );
+}
+
+/** The page's sentence after Retry / Retry all failed; always present so a Retry can fill it. */
+export function EventsNotice(props: { text?: string }) {
+  return (
+    <p class={props.text ? 'mb-4 rounded-md bg-sky-50 p-2 text-sm text-sky-800 dark:bg-sky-950 dark:text-sky-200' : 'hidden'} id="events-notice" role="status">
+      {props.text ?? ''}
+    </p>
   );
 }
 

@@ -75,8 +75,7 @@ export async function runLedger(db: Db, runId: number, limit = 500, only?: 'fail
   const rows = await sql<RunLedgerRow>`
     SELECT l.*, p.year AS item_year, s.title AS library FROM ledger l
     LEFT JOIN plex_items p ON p.server_id = substr(l.plex_key, 1, instr(l.plex_key, ':') - 1) AND p.rating_key = substr(l.plex_key, instr(l.plex_key, ':') + 1)
-    LEFT JOIN plex_servers sv ON sv.machine_identifier = p.server_id
-    LEFT JOIN plex_library_sections s ON s.server_id = sv.id AND s.section_key = p.section_id
+    LEFT JOIN plex_section_titles s ON s.server_id = p.server_id AND s.section_id = p.section_id
     WHERE l.source = 'sync' AND l.source_id = ${runId} ${only ? sql`AND l.status = ${only}` : sql``}
     ORDER BY l.id LIMIT ${limit}`.execute(db);
   const counts = await sql<{ n: number; failed: number }>`
