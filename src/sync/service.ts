@@ -75,7 +75,8 @@ export class SyncService {
       nextRun: info?.nextRun ?? null,
       schedule: describeSchedule(settings.schedule),
       message,
-      unmatched: latest ? await countUnmatched(this.deps.db) : undefined,
+      // Only shown with the last finished run (not while one runs: the card is refreshed often then).
+      unmatched: latest && latest.status !== 'running' && !running ? await countUnmatched(this.deps.db) : undefined,
     };
   }
 }

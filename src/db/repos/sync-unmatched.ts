@@ -22,8 +22,12 @@ export interface UnmatchedItem {
  * The one meaning of "unmatched" (the page, its count on the dashboard, a run's count): Plex
  * items without ids Trakt can use, plus items Trakt said not_found for while that memory holds.
  */
-const where = (now: number) => sql`(p.unmatched_reason IS NOT NULL OR EXISTS (
-  SELECT 1 FROM trakt_not_found n WHERE n.item_key = p.item_key AND n.ids_hash = p.ids_hash AND ${sql.raw(notFoundHolds('n', notFoundCutoff(now)))}))`;
+const where = (now: number) => {
+  const holds = sql.raw(notFoundHolds('n', notFoundCutoff(now)));
+  // The IN list is built once (and meets plex_items' item_key index); the EXISTS then checks the ids of those few rows.
+  return sql`(p.unmatched_reason IS NOT NULL OR (p.item_key IN (SELECT n.item_key FROM trakt_not_found n WHERE ${holds})
+    AND EXISTS (SELECT 1 FROM trakt_not_found n WHERE n.item_key = p.item_key AND n.ids_hash = p.ids_hash AND ${holds})))`;
+};
 
 export async function countUnmatched(db: Db, now = Date.now()): Promise<number> {
   const total = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM plex_items p WHERE ${where(now)}`.execute(db);
