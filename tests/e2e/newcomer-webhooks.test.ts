@@ -116,6 +116,7 @@ describe('issue 19 in a browser: webhooks, events, settings, logs', () => {
     // The request body is inside the folded detail, so the card does not grow sideways.
     await dialog.locator('summary').click();
     const after = (await page.locator('#card-webhooks').boundingBox())!;
+    await screenshot(page, 'newcomer-webhook-preview');
     expect(Math.abs(after.width - before.width)).toBeLessThan(2);
     await page.click('#test-event-dismiss');
     await dialog.waitFor({ state: 'hidden', timeout: 5000 });
@@ -134,6 +135,7 @@ describe('issue 19 in a browser: webhooks, events, settings, logs', () => {
     expect(await page.getAttribute('#sync-cron', 'aria-invalid')).toBe('true');
     expect(await page.isChecked('input[name=scheduleMode][value=cron]')).toBe(true);
     expect(await page.locator('#sync-message').count()).toBe(0); // no "Saved."
+    await page.locator('#settings-sync').screenshot({ path: 'test-results/newcomer-schedule.png' });
 
     await page.check('input[name=scheduleMode][value=interval]');
     await page.fill('#sync-hours', '0');
@@ -153,6 +155,7 @@ describe('issue 19 in a browser: webhooks, events, settings, logs', () => {
     await page.click('#regenerate-api-key-ask');
     expect(await page.locator('#regenerate-api-key-confirm .confirm-warning').textContent()).toContain('stops working at once');
     expect(await status(oldKey)).toBe(200); // asking changed nothing
+    await page.locator('#settings-api-key').screenshot({ path: 'test-results/newcomer-confirm.png' });
     // This service's webhook secret comes from WEBHOOK_SECRET: nothing to ask, the button is off.
     expect(await page.locator('#regenerate-webhook-secret').isDisabled()).toBe(true);
 
