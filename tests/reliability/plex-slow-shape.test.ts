@@ -41,7 +41,7 @@ beforeAll(async () => {
   // PLEX_URL/PLEX_TOKEN as if set in the environment, with the Plex client's limits short.
   // Set after start so the server's name is not asked (and its client cached) at start-up
   // with the default 15 s limit; the service reads both on every use.
-  h.service.deps.plex = { timeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS, retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 40 } };
+  h.service.deps.plex.overrides = { timeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS, retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 40 } };
   const config = h.service.deps.config;
   h.service.deps.config = Object.freeze({ ...config, plex: { ...config.plex, url: plex.pmsUrl, token: plex.pms.tokenFor() } });
   h.service.deps.secretRegistry.add(plex.pms.tokenFor());
