@@ -6,6 +6,7 @@
  */
 import { loadConfig } from '../../src/config/env.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
+import type { PlexOverrides } from '../../src/plex-connection/overrides.js';
 import type { WorkerOptions } from '../../src/scrobble/worker.js';
 import type { TraktRegistryOptions } from '../../src/trakt/registry.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type TraktFake } from '../fakes/trakt/index.js';
@@ -32,7 +33,7 @@ export interface Harness {
 
 export async function startHarness(
   fake: TraktFake,
-  opts: { worker?: WorkerOptions; trakt?: TraktRegistryOptions; env?: Record<string, string>; dataDir?: string; logLevel?: string } = {},
+  opts: { worker?: WorkerOptions; trakt?: TraktRegistryOptions; plex?: PlexOverrides; env?: Record<string, string>; dataDir?: string; logLevel?: string } = {},
 ): Promise<Harness> {
   const dataDir = opts.dataDir ?? tempDir('pts-rel-');
   const logs = new LogCapture();
@@ -54,7 +55,7 @@ export async function startHarness(
     {
       logSink: logs,
       scrobble: { worker: { backoffMs: 100, maxBackoffMs: 400, maxAttempts: 200, ...opts.worker } },
-      tune: { trakt: { timeoutMs: 600, retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 60, maxRetryAfterMs: 10_000 }, ...opts.trakt } },
+      tune: { trakt: { timeoutMs: 600, retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 60, maxRetryAfterMs: 10_000 }, ...opts.trakt }, plex: opts.plex },
     },
   );
   await connectTraktAccount(service.deps, fake, 'alice');
