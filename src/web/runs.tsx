@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { getRun, listRuns, runLedger, runLogLines } from '../db/repos/sync-runs.js';
 import { SyncBusyError } from '../sync/run.js';
-import { syncService } from '../sync/service.js';
+import { syncCardView } from './sync-card.js';
 import { RunDetailPage } from '../../views/pages/runs-detail.js';
 import { parsePlan } from '../../views/runs/run-detail-parts.js';
 import { RunsPage } from '../../views/pages/runs.js';
@@ -28,14 +28,14 @@ export function runRoutes() {
     if (!run) return c.render(<p class="text-sm">{`There is no sync run ${id}. `}<a class="underline" href="/runs">See all runs</a>.</p>, { title: 'Sync run not found', nav: 'runs' });
     const only = c.req.query('ledger') === 'failed' ? 'failed' : undefined;
     const [log, ledger] = await Promise.all([runLogLines(deps.db, id, 0, 2000), runLedger(deps.db, id, 500, only)]);
-    if (log.length) syncService(deps).publisher.seenUpTo(id, log[log.length - 1]!.id);
+    if (log.length) deps.runPublisher.seenUpTo(id, log[log.length - 1]!.id);
     return c.render(<RunDetailPage view={{ run, plan: parsePlan(run.plan), log, ledger: { ...ledger, only } }} />, { title: `Sync run ${id}`, nav: 'runs' });
   });
 
   app.post('/runs/start', async (c) => {
     const { deps } = c.var;
     const form = await readForm(c);
-    const service = syncService(deps);
+    const service = deps.sync;
     // The runs page's button is a plain form: it goes to the new run's page (or back, saying why not).
     const fromRunsPage = form.then === 'run-page';
     let message: string | undefined;
@@ -43,13 +43,13 @@ export function runRoutes() {
       const started = await service.start({ trigger: 'manual', dryRun: form.dryRun === '1', full: form.full === '1' });
       if (fromRunsPage) return c.redirect(`/runs/${started.runId}`, 303);
       const run = await getRun(deps.db, started.runId);
-      return c.html(<SyncCardBody view={await service.cardView(run)} />);
+      return c.html(<SyncCardBody view={await syncCardView(deps, run)} />);
     } catch (err) {
       if (!(err instanceof SyncBusyError)) throw err;
       if (fromRunsPage) return c.redirect('/runs?busy=1', 303);
       message = err.message;
     }
-    return c.html(<SyncCardBody view={await service.cardView(undefined, message)} />);
+    return c.html(<SyncCardBody view={await syncCardView(deps, undefined, message)} />);
   });
   return app;
 }
