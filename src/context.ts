@@ -34,7 +34,7 @@ export interface ServiceContext {
 
 export async function createContext(config: Config, opts: ContextOptions): Promise<ServiceContext> {
   const secretRegistry = new SecretRegistry();
-  for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword]) secretRegistry.add(v);
+  for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword, config.metricsToken]) secretRegistry.add(v);
 
   const { db, sqlite, close: closeDb } = openDatabase(config.dataDir);
   await migrateToLatest(db);
