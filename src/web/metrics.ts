@@ -16,7 +16,7 @@ export function metricsRoutes() {
       const sent = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
       if (!sent || !safeEqual(sent, token)) {
         c.header('WWW-Authenticate', 'Bearer realm="metrics"');
-        return c.text('Send the METRICS_TOKEN as "Authorization: Bearer <token>" (Prometheus: bearer_token in the scrape config).', 401);
+        return c.text('Send the METRICS_TOKEN as "Authorization: Bearer <token>" (in Prometheus: authorization: {credentials: <token>} in the scrape config).', 401);
       }
     }
     c.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
