@@ -41,6 +41,8 @@ export interface Attempt {
   refused?: undefined;
   /** How long to wait before checking this guess. */
   delayMs: number;
+  /** Wrong guesses still allowed in the window if this one is wrong too (0: this one locks the address out). */
+  remaining: number;
   /** The guess was right: its count is taken back and the address starts afresh. */
   succeeded(): void;
   /** The check is over (right or wrong): the next guess from this address may start. */
@@ -78,6 +80,7 @@ export class AttemptLimiter {
     const delayMs = over < 0 ? 0 : Math.min(this.opts.baseDelayMs * 2 ** over, this.opts.maxDelayMs);
     return {
       delayMs,
+      remaining: perWindow - entry.failures.length,
       succeeded: () => {
         this.entries.delete(key);
       },

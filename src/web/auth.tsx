@@ -57,6 +57,7 @@ export function authRoutes() {
       if (attempt.delayMs) await sleep(attempt.delayMs);
       const code = deps.setupCode;
       if (code && !safeEqual(String(body.setupCode ?? '').trim().toUpperCase(), code)) {
+        if (attempt.remaining === 0) deps.log.warn({ component: 'auth', address: clientKey(c) }, 'too many wrong setup codes: the address is locked out for 15 minutes');
         c.status(400);
         return page('That setup code is not right. Copy it from the log the service printed when it started.');
       }
@@ -101,6 +102,7 @@ export function authRoutes() {
         : !!hash && (await verifyPassword(password, hash));
       if (!ok) {
         deps.log.warn({ component: 'auth' }, 'wrong admin password');
+        if (attempt.remaining === 0) deps.log.warn({ component: 'auth', address: clientKey(c) }, 'too many wrong passwords: the address is locked out for 15 minutes');
         c.status(401);
         return page('Wrong password.');
       }

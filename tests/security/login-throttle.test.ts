@@ -11,6 +11,7 @@ import { startChildService, type ChildService } from '../helpers/child-service.j
 import { tempDir } from '../helpers/context.js';
 import { LoopbackClient } from '../helpers/loopback-client.js';
 import { AttemptLimiter } from '../../src/security/attempt-limiter.js';
+import { addressKey, normalizeAddress } from '../../src/web/middleware/request-info.js';
 
 const PASSWORD = 'throttle-test-password';
 const GUESSES = 200;
@@ -101,6 +102,13 @@ describe('setup-code guesses', () => {
     console.info(`[throttle] 100 parallel setup codes in ${((Date.now() - t0) / 1000).toFixed(2)} s: ${checked} checked`);
     expect(checked).toBeLessThanOrEqual(5);
     expect(answers.every((a) => [400, 429].includes(a.status))).toBe(true);
+    let more = 0;
+    for (let i = 0; i < 10; i++) {
+      const res = await attacker.post('/setup', { setupCode: `LATER${i}`, password: 'attacker password', confirm: 'attacker password' });
+      if (res.status !== 400) break;
+      more++;
+    }
+    expect(checked + more).toBe(5);
     const locked = await attacker.post('/setup', { setupCode: code, password: 'attacker password', confirm: 'attacker password' });
     expect(locked.status).toBe(429);
     expect(locked.text).toContain('Too many wrong setup codes from your address');
@@ -127,5 +135,14 @@ describe('the limiter keeps bounded memory without forgetting everyone', () => {
     for (let i = 99; i < 180; i++) limiter.begin(`spray-${i}`);
     expect(limiter.size).toBeLessThanOrEqual(100);
     expect(limiter.begin('attacker').refused).toBe('locked');
+  });
+});
+
+describe('addresses', () => {
+  it('count IPv4 (mapped or not) by address and IPv6 by its /64, whatever the spelling', () => {
+    expect(addressKey('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(addressKey('2001:db8:1:2:aaaa::1')).toBe(addressKey('2001:0db8:0001:0002:ffff:1:2:3'));
+    expect(addressKey('2001:db8:1:2::1')).not.toBe(addressKey('2001:db8:1:3::1'));
+    expect(normalizeAddress('[::1]')).toBe(normalizeAddress('0:0:0:0:0:0:0:1'));
   });
 });

@@ -13,8 +13,8 @@ export function isSecureRequest(c: Context<AppEnv>): boolean {
   }
 }
 
-/** `::ffff:1.2.3.4` is 1.2.3.4; an IPv6 address counts by its /64 (one home or host holds a whole /64). */
-function addressKey(address: string): string {
+/** An address in one spelling: `::ffff:1.2.3.4` is 1.2.3.4; IPv6 in eight groups without leading zeros. */
+export function normalizeAddress(address: string): string {
   const a = address.trim().toLowerCase().replace(/^\[|\]$/g, '');
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
   if (mapped) return mapped[1]!;
@@ -22,8 +22,14 @@ function addressKey(address: string): string {
   const [head = '', tail = ''] = a.split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = a.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const groups = a.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return groups.map((g) => g.replace(/^0+(?=.)/, '')).join(':');
+}
+
+/** What guesses are counted by: the address, or for IPv6 its /64 (one home or host holds a whole /64). */
+export function addressKey(address: string): string {
+  const a = normalizeAddress(address);
+  return a.includes(':') ? `${a.split(':').slice(0, 4).join(':')}::/64` : a;
 }
 
 /**
@@ -34,12 +40,11 @@ function addressKey(address: string): string {
 export function clientKey(c: Context<AppEnv>): string {
   const peer = c.env?.incoming?.socket?.remoteAddress;
   if (!peer) return 'local';
-  const trusted = c.var.deps.config.trustProxy ?? [];
-  if (!trusted.length || !trusted.includes(addressKey(peer))) return addressKey(peer);
+  const trusted = new Set((c.var.deps.config.trustProxy ?? []).map(normalizeAddress));
+  if (!trusted.has(normalizeAddress(peer))) return addressKey(peer);
   const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = addressKey(hops[i]!);
-    if (!trusted.includes(hop)) return hop;
+    if (!trusted.has(normalizeAddress(hops[i]!))) return addressKey(hops[i]!);
   }
   return addressKey(peer);
 }
