@@ -7,6 +7,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/database.js';
+import type { SyncRunRow } from '../db/tables/sync.js';
 import type { Plan } from './plan.js';
 
 export interface GuardLimits {
@@ -71,4 +72,14 @@ export function guardReasons(plan: Plan, now: WatchedCounts, before: WatchedCoun
     }
   }
   return reasons;
+}
+
+/** The reasons a held run carries (its `guard` JSON). */
+export function guardReasonsOf(run: Pick<SyncRunRow, 'guard'>): string[] {
+  try {
+    const g = run.guard ? (JSON.parse(run.guard) as { reasons?: unknown }) : {};
+    return Array.isArray(g.reasons) ? g.reasons.map(String) : [];
+  } catch {
+    return [];
+  }
 }

@@ -6,20 +6,12 @@ import { getRun } from '../db/repos/sync-runs.js';
 import type { SyncRunRow } from '../db/tables/sync.js';
 import { NotHeldError, SyncBusyError } from '../sync/run.js';
 import { PLAN_LISTS, planPage, type PlanList } from '../sync/plan-store.js';
-import { syncService } from '../sync/service.js';
+import { guardReasonsOf } from '../sync/guard.js';
 import type { HeldPlanView } from '../../views/runs/held-plan.js';
 import type { AppDeps } from './env.js';
 
 const PER_PAGE = 50;
 
-export function guardReasonsOf(run: SyncRunRow): string[] {
-  try {
-    const g = run.guard ? (JSON.parse(run.guard) as { reasons?: unknown }) : {};
-    return Array.isArray(g.reasons) ? g.reasons.map(String) : [];
-  } catch {
-    return [];
-  }
-}
 
 export async function heldPlanView(deps: AppDeps, run: SyncRunRow, csrf: string, query: { list?: string; page?: string }): Promise<HeldPlanView> {
   const counts: Record<string, number> = {};
@@ -38,7 +30,7 @@ export type HeldAction = { ok: true; runId: number } | { ok: false; status: 404 
 export async function approveRun(deps: AppDeps, runId: number): Promise<HeldAction> {
   if (!(await getRun(deps.db, runId))) return { ok: false, status: 404, message: `There is no sync run ${runId}.` };
   try {
-    const started = await syncService(deps).approve(runId);
+    const started = await deps.sync.approve(runId);
     return { ok: true, runId: started.runId };
   } catch (err) {
     if (err instanceof SyncBusyError) return { ok: false, status: 409, message: err.message };
@@ -49,6 +41,6 @@ export async function approveRun(deps: AppDeps, runId: number): Promise<HeldActi
 
 export async function discardRun(deps: AppDeps, runId: number): Promise<HeldAction> {
   if (!(await getRun(deps.db, runId))) return { ok: false, status: 404, message: `There is no sync run ${runId}.` };
-  if (await syncService(deps).discard(runId)) return { ok: true, runId };
+  if (await deps.sync.discard(runId)) return { ok: true, runId };
   return { ok: false, status: 409, message: `Sync run ${runId} is not waiting for approval, so there is nothing to discard.` };
 }

@@ -5,7 +5,6 @@
 import { Hono } from 'hono';
 import type { SyncRunRow } from '../db/tables/sync.js';
 import { SyncBusyError } from '../sync/run.js';
-import { syncService } from '../sync/service.js';
 import { previewUndo, UndoRefusedError } from '../undo/run-undo.js';
 import type { UndoTarget } from '../undo/select.js';
 import { UndoCard } from '../../views/runs/undo-card.js';
@@ -44,7 +43,7 @@ export function undoRoutes() {
     const id = Number(c.req.param('id'));
     const back = kind === 'run' ? `/runs/${id}` : `/events/${id}/undo`;
     try {
-      const started = await syncService(c.var.deps).undo({ kind, id }, 'manual');
+      const started = await c.var.deps.sync.undo({ kind, id }, 'manual');
       return c.redirect(`/runs/${started.runId}`, 303);
     } catch (err) {
       if (!(err instanceof SyncBusyError) && !(err instanceof UndoRefusedError)) throw err;

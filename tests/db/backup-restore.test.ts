@@ -11,7 +11,7 @@ import { Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index.js';
 import { integrityOf, listBackups, pruneBackups, takeBackup } from '../../src/backup/backups.js';
-import { backupCommand, restoreCommand, type CliIo } from '../../src/backup/cli-backup.js';
+import { backupCommand, restoreCommand, type CliIo } from '../../src/cli/backup.js';
 import { loadConfig } from '../../src/config/env.js';
 import { createContext } from '../../src/context.js';
 import { openDatabase } from '../../src/db/connection.js';

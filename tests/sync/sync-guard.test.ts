@@ -8,11 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
 import { getRun } from '../../src/db/repos/sync-runs.js';
-import { jobRegistry, SYNC_JOB } from '../../src/sync/service.js';
+import { SYNC_JOB } from '../../src/sync/service.js';
 import { getSyncSettings, saveSyncSettings } from '../../src/sync/settings.js';
-import { syncCommand } from '../../src/sync/cli-sync.js';
+import { syncCommand } from '../../src/cli/sync.js';
 import { createSyncPorts } from '../../src/sync/wiring.js';
-import type { AppDeps } from '../../src/web/env.js';
+import type { SyncPortDeps } from '../../src/sync/wiring.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../fakes/trakt/index.js';
 import { FormClient, setUpAdmin } from '../helpers/browser-client.js';
 import { standInClient, targetOf } from './sync-plex-standin.js';
@@ -97,7 +97,7 @@ describe('the guard: a Plex library emptied with mirror un-watching on', () => {
 
   it('a scheduled run does not pile up behind the held one', async () => {
     const before = (w.ctx.deps.sqlite.prepare('SELECT COUNT(*) AS n FROM sync_runs').get() as { n: number }).n;
-    await jobRegistry(w.ctx.deps).runNow(SYNC_JOB, 'schedule');
+    await w.ctx.deps.jobs.runNow(SYNC_JOB, 'schedule');
     expect((w.ctx.deps.sqlite.prepare('SELECT COUNT(*) AS n FROM sync_runs').get() as { n: number }).n).toBe(before);
     expect(w.ctx.logs.text()).toMatch(/scheduled sync skipped: run \d+ waits for approval/);
   });
@@ -179,7 +179,7 @@ describe('the guard from the command line', () => {
 
   it('`sync` prints {"status":"awaiting_approval","runId":N,...} and exits 3; `sync --yes` approves', async () => {
     const env = { DATA_DIR: w.ctx.dataDir, TRAKT_API_URL: w.trakt.url, TRAKT_OAUTH_URL: w.trakt.url, TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID, TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET, SYNC_GUARD_CHANGES: '0' };
-    const ports = (deps: AppDeps) => createSyncPorts(deps, { plex: async () => standInClient(targetOf(w.plex)) });
+    const ports = (deps: SyncPortDeps) => createSyncPorts(deps, { plex: async () => standInClient(targetOf(w.plex)) });
     const io = { out_: [] as string[], err_: [] as string[], out(l: string) { this.out_.push(l); }, err(l: string) { this.err_.push(l); } };
     expect(await syncCommand(loadConfig(env), [], io, { ports })).toBe(3);
     expect(io.out_).toHaveLength(1);

@@ -6,12 +6,11 @@
  */
 import type { Config } from '../config/env.js';
 import { createContext } from '../context.js';
-import { finished, outcome, progressPrinter, runOnServer, type CliIo, type SyncCommandOptions } from '../sync/cli-sync.js';
+import { finished, outcome, progressPrinter, runOnServer, type CliIo, type SyncCommandOptions } from './sync.js';
 import { SyncBusyError } from '../sync/run.js';
 import { liveServer } from '../sync/server-beacon.js';
-import { SyncService, syncService } from '../sync/service.js';
-import { runJson } from '../web/api-sync.js';
-import { UndoRefusedError } from './run-undo.js';
+import { runJson } from '../sync/run-json.js';
+import { UndoRefusedError } from '../undo/run-undo.js';
 
 const stdio: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
 
@@ -20,7 +19,7 @@ export async function undoCommand(config: Config, args: string[], io: CliIo = st
   const runId = Number(args[0]);
   let ctx: Awaited<ReturnType<typeof createContext>> | undefined;
   try {
-    ctx = await createContext(config, { logFd: 2 });
+    ctx = await createContext(config, { logFd: 2, tune: opts.ports ? { sync: { ports: opts.ports, runner: {} } } : undefined });
     const server = await liveServer(ctx.deps.db);
     if (server) {
       const follow = { pollMs: opts.pollMs ?? 1000, followForMs: opts.followForMs ?? 24 * 3600 * 1000 };
@@ -28,10 +27,9 @@ export async function undoCommand(config: Config, args: string[], io: CliIo = st
       if (viaServer !== undefined) return viaServer;
       io.err(`The server at ${server.url} did not answer; undoing in this process instead.`);
     }
-    if (opts.ports) ctx.deps.sync = new SyncService(ctx.deps, opts.ports(ctx.deps));
     let started;
     try {
-      started = await syncService(ctx.deps).undo({ kind: 'run', id: runId }, 'cli');
+      started = await ctx.deps.sync.undo({ kind: 'run', id: runId }, 'cli');
     } catch (err) {
       if (err instanceof SyncBusyError) return outcome(io, { status: 'busy', error: err.message });
       if (err instanceof UndoRefusedError) return outcome(io, { status: 'error', error: err.message });

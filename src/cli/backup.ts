@@ -11,7 +11,7 @@ import type { Config } from '../config/env.js';
 import { DB_FILE, openDatabase } from '../db/connection.js';
 import { readLease } from '../db/repos/locks.js';
 import { liveServer } from '../sync/server-beacon.js';
-import { copyDatabase, integrityOf, takeBackup } from './backups.js';
+import { copyDatabase, integrityOf, takeBackup } from '../backup/backups.js';
 
 export interface CliIo {
   out(line: string): void;
