@@ -118,3 +118,33 @@ describe('undo one webhook event', () => {
     expect(w.trakt.plays('alice').some((p) => p.id === historyId)).toBe(false);
   });
 });
+
+describe('plex-trakt-sync undo <runId>', () => {
+  it('prints the undo run as one JSON line (exit 0); again: a sentence (exit 1); bad usage: exit 1', async () => {
+    const { undoCommand } = await import('../../src/cli/undo.js');
+    const { loadConfig } = await import('../../src/config/env.js');
+    const { createSyncPorts } = await import('../../src/sync/wiring.js');
+    const { standInClient, targetOf } = await import('../sync/sync-plex-standin.js');
+    const { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } = await import('../fakes/trakt/index.js');
+    w.plex.watch(w.lib.shows[0]!.episodes[1]!.key);
+    const run = await w.run();
+    expect(run.added_to_trakt).toBe(1);
+    const env = { DATA_DIR: w.ctx.dataDir, TRAKT_API_URL: w.trakt.url, TRAKT_OAUTH_URL: w.trakt.url, TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID, TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET };
+    const ports = (deps: Parameters<typeof createSyncPorts>[0]) => createSyncPorts(deps, { plex: async () => standInClient(targetOf(w.plex)) });
+    const io = () => {
+      const out: string[] = [];
+      const err: string[] = [];
+      return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
+    };
+    const a = io();
+    expect(await undoCommand(loadConfig(env), [String(run.id)], a.io, { ports })).toBe(0);
+    expect(a.out).toHaveLength(1);
+    expect(JSON.parse(a.out[0]!)).toMatchObject({ status: 'succeeded', undoOf: run.id, counts: { removedFromTrakt: 1 } });
+    const b = io();
+    expect(await undoCommand(loadConfig(env), [String(run.id)], b.io, { ports })).toBe(1);
+    expect(JSON.parse(b.out[0]!)).toEqual({ status: 'error', error: 'There is nothing left to undo.' });
+    const c = io();
+    expect(await undoCommand(loadConfig(env), ['latest'], c.io, { ports })).toBe(1);
+    expect(JSON.parse(c.out[0]!).error).toMatch(/^Usage: plex-trakt-sync undo <runId>/);
+  });
+});
