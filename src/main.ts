@@ -12,7 +12,10 @@ import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
 import { startHistoryRefresher } from './history/service.js';
-import { connectedMachineIdentifier } from './plex/connected.js';
+import { connectedMachineIdentifier, plexServerFor } from './plex/connected.js';
+import { createNowPlaying } from './now-playing/service.js';
+import { plexNowPlayingSource } from './now-playing/plex-source.js';
+import { DASHBOARD_TOPIC, startDashboardLive } from './web/dashboard-live.js';
 import { jobRegistry } from './sync/service.js';
 import type { AppDeps } from './web/env.js';
 
@@ -32,6 +35,14 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const { deps } = ctx;
   const { log } = deps;
 
+  // What is playing on the Plex server: asked only while a dashboard is open (its live stream).
+  deps.nowPlaying = createNowPlaying({
+    source: plexNowPlayingSource(() => plexServerFor(deps)),
+    log,
+    wanted: () => deps.bus.hasSubscribers(DASHBOARD_TOPIC),
+  });
+  deps.nowPlaying.start();
+  const stopDashboardLive = startDashboardLive(deps);
   // Pending webhook events resume here (after settling writes a crash left unanswered).
   const scrobbling = await startScrobbling(deps, opts.scrobble);
   const app = createApp(deps);
@@ -78,6 +89,8 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
     close() {
       closing ??= (async () => {
         clearInterval(housekeeping);
+        stopDashboardLive();
+        await deps.nowPlaying?.stop();
         jobs.stop();
         await deps.sync?.stop(); // a running sync stops after its batch in flight
         await beacon.stop();

@@ -14,6 +14,7 @@ import type { JobRegistry } from '../jobs/registry.js';
 import type { SyncService } from '../sync/service.js';
 import type { TraktClientRegistry } from '../trakt/registry.js';
 import type { PlexOverrides } from '../plex/deps.js';
+import type { NowPlayingService } from '../now-playing/service.js';
 
 /** Everything the web layer needs, passed in by main.ts (or a test). Features add their services here. */
 export interface AppDeps {
@@ -42,6 +43,8 @@ export interface AppDeps {
   traktClients?: TraktClientRegistry;
   /** Plex client hooks (fetch, timeouts) for tests; src/plex/connected.ts reads them. */
   plex?: PlexOverrides;
+  /** What is playing on the Plex server (src/now-playing), started by main.ts; absent in tests that do not need it. */
+  nowPlaying?: NowPlayingService;
 }
 
 export interface AppEnv {

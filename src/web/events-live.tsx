@@ -5,15 +5,18 @@
 import { getWebhookEvent } from '../db/repos/webhook-events.js';
 import { EventRow } from '../../views/events/event-rows.js';
 import type { AppDeps } from './env.js';
+import { dashboardEventChanged } from './dashboard-live.js';
 
 export const EVENTS_TOPIC = 'events';
 
 export function publishNewEvent(deps: AppDeps, id: number): void {
+  dashboardEventChanged(deps);
   if (!deps.bus.hasSubscribers(EVENTS_TOPIC)) return;
   void render(deps, id, 'new');
 }
 
 export function publishEventChange(deps: AppDeps, id: number): void {
+  dashboardEventChanged(deps);
   if (!deps.bus.hasSubscribers(EVENTS_TOPIC)) return;
   void render(deps, id, 'change');
 }
