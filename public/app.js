@@ -56,5 +56,20 @@
     }
   }
   document.addEventListener('htmx:after:swap', filterLogRows);
+  // An event's Details row closes back into its empty slot; focus returns to its Details button.
+  document.addEventListener('click', function (evt) {
+    var btn = evt.target && evt.target.closest ? evt.target.closest('[data-close-detail]') : null;
+    if (!btn) return;
+    var id = btn.getAttribute('data-close-detail');
+    var row = document.getElementById('event-detail-' + id);
+    if (row) {
+      var slot = document.createElement('tr');
+      slot.id = row.id;
+      slot.className = 'event-detail-slot hidden';
+      row.replaceWith(slot);
+    }
+    var opener = document.querySelector('#event-' + id + ' .event-details');
+    if (opener) opener.focus();
+  });
   window.pts = { localizeTimes: localizeTimes };
 })();

@@ -21,8 +21,8 @@ function asAnswers(parsed: unknown): Answer[] | null {
   return out.length ? out : null;
 }
 
-function pct(v: unknown): string {
-  return typeof v === 'number' && Number.isFinite(v) ? `${Math.round(v * 10) / 10} %` : '? %';
+function atPct(v: unknown): string {
+  return typeof v === 'number' && Number.isFinite(v) ? ` at ${Math.round(v * 10) / 10} %` : '';
 }
 
 function count(section: unknown): number {
@@ -36,7 +36,7 @@ const SCROBBLE_VERBS: Record<string, string> = { scrobble: 'scrobbled', start: '
 export function oneAnswerInWords(a: Answer): string {
   const b = a.body;
   if (a.status >= 200 && a.status < 300) {
-    if (isObj(b) && typeof b.action === 'string') return `${SCROBBLE_VERBS[b.action] ?? b.action} at ${pct(b.progress)}`;
+    if (isObj(b) && typeof b.action === 'string') return `${SCROBBLE_VERBS[b.action] ?? b.action}${atPct(b.progress)}`;
     if (isObj(b) && (isObj(b.added) || isObj(b.deleted) || isObj(b.not_found))) {
       const added = count(b.added);
       const removed = count(b.deleted);

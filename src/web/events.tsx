@@ -1,13 +1,16 @@
 /** Webhook events: the page, older rows, the raw payload, Retry / Retry all failed, the dry test event. */
 import { Hono } from 'hono';
 import { countWebhookEvents, getWebhookEvent, listWebhookEvents, requeueFailed } from '../db/repos/webhook-events.js';
-import type { WebhookStatus } from '../db/tables/webhooks.js';
+import type { WebhookEventRow, WebhookStatus } from '../db/tables/webhooks.js';
 import { EventRow, EventRows } from '../../views/events/event-rows.js';
 import { EventsPage, OlderEventsButton, PayloadView, STATUSES } from '../../views/pages/events.js';
 import { TestEventResult } from '../../views/events/dashboard-card.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { publishEventChange } from './events-live.js';
 import { dryRunTestEvent } from '../scrobble/dry-run.js';
+import { ledgerForSource } from '../ledger/repo.js';
+import { eventTimeline } from '../scrobble/timeline.js';
+import { EventDetail, type EventDetailView } from '../../views/events/event-detail.js';
 
 export const EVENTS_PAGE_SIZE = 100;
 
@@ -26,13 +29,22 @@ export function scrubbedPayload(deps: AppDeps, payload: string): string {
   return deps.secretRegistry.scrub(text).replace(/(X-Plex-Token=)[^&"\s]+/gi, '$1[redacted]');
 }
 
+async function detailView(deps: AppDeps, row: WebhookEventRow): Promise<EventDetailView> {
+  const ledger = await ledgerForSource(deps.db, 'webhook', row.id);
+  const rawAnswer = row.trakt_answer ? scrubbedPayload(deps, row.trakt_answer) : null;
+  return { row, steps: eventTimeline(row, ledger), rawAnswer, payload: scrubbedPayload(deps, row.payload) };
+}
+
 export function eventRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/events', async (c) => {
     const { db } = c.var.deps;
     const status = parseStatus(c.req.query('status'));
     const [rows, failedCount] = await Promise.all([listWebhookEvents(db, { status, limit: EVENTS_PAGE_SIZE }), countWebhookEvents(db, 'failed')]);
-    return c.render(<EventsPage view={{ rows, status, failedCount, pageSize: EVENTS_PAGE_SIZE }} csrf={c.var.csrf} />, { title: 'Webhook events', nav: 'events' });
+    const openId = Number(c.req.query('open'));
+    const opened = rows.find((r) => r.id === openId);
+    const open = opened ? await detailView(c.var.deps, opened) : undefined;
+    return c.render(<EventsPage view={{ rows, status, failedCount, pageSize: EVENTS_PAGE_SIZE, open }} csrf={c.var.csrf} />, { title: 'Webhook events', nav: 'events' });
   });
 
   app.get('/events/older', async (c) => {
@@ -55,6 +67,13 @@ export function eventRoutes() {
     const row = await getWebhookEvent(c.var.deps.db, Number(c.req.param('id')));
     if (!row) return c.text('That event no longer exists.', 404);
     return c.html(<PayloadView text={scrubbedPayload(c.var.deps, row.payload)} />);
+  });
+
+  app.get('/events/:id{[0-9]+}/detail', async (c) => {
+    const { deps } = c.var;
+    const row = await getWebhookEvent(deps.db, Number(c.req.param('id')));
+    if (!row) return c.text('That event no longer exists.', 404);
+    return c.html(<EventDetail view={await detailView(deps, row)} />);
   });
 
   app.post('/events/:id{[0-9]+}/retry', async (c) => {

@@ -37,7 +37,10 @@ describe('events page', () => {
     const order = [...html.matchAll(/id="event-(\d+)"/g)].map((m) => Number(m[1]));
     expect(order).toEqual([...ids].reverse());
     expect(html).toContain('Gave up after 6 attempts');
-    expect(html).toContain('&quot;action&quot;:&quot;start&quot;');
+    // Trakt's answer in words in the row; the raw answer one click away (Details).
+    expect(html).toContain('started watching');
+    expect(html).not.toContain('&quot;action&quot;:&quot;start&quot;');
+    expect(html).toContain(`hx-get="/events/${ids[0]}/detail"`);
     expect(html).toContain(`hx-post="/events/${ids[1]}/retry"`);
     expect(html).not.toContain(`hx-post="/events/${ids[0]}/retry"`);
     expect(html).toContain('hx-sse:connect="/live?topics=events"');
