@@ -71,5 +71,16 @@
     var opener = document.querySelector('#event-' + id + ' .event-details');
     if (opener) opener.focus();
   });
+  // The phone menu: the Menu button shows and hides the navigation (from md up it is always shown).
+  document.addEventListener('click', function (evt) {
+    var btn = evt.target && evt.target.closest ? evt.target.closest('#nav-toggle') : null;
+    if (!btn) return;
+    var menu = document.getElementById('main-menu');
+    if (!menu) return;
+    var open = btn.getAttribute('aria-expanded') !== 'true';
+    btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+    menu.classList.toggle('hidden', !open);
+    menu.classList.toggle('flex', open);
+  });
   window.pts = { localizeTimes: localizeTimes };
 })();

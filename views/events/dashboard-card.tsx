@@ -21,25 +21,25 @@ export function WebhookCard(props: { view: WebhookCardView }) {
           {'Last: '}
           <span class="font-mono text-base">{v.last.event}</span>
           {' '}
-          <time datetime={new Date(v.last.receivedAt).toISOString()} data-local="" class="text-sm text-slate-500">
+          <time datetime={new Date(v.last.receivedAt).toISOString()} data-local="" class="text-sm text-slate-600 dark:text-slate-400">
             {new Date(v.last.receivedAt).toISOString()}
           </time>
-          {v.last.serverTitle && <span class="block text-sm font-normal text-slate-500">{`from ${v.last.serverTitle}`}</span>}
+          {v.last.serverTitle && <span class="block text-sm font-normal text-slate-600 dark:text-slate-400">{`from ${v.last.serverTitle}`}</span>}
         </p>
       ) : (
         <p class="text-lg font-medium">No webhook received yet</p>
       )}
       <dl class="mt-3 grid grid-cols-3 gap-2 text-center text-sm">
         <div>
-          <dt class="text-slate-500">Today</dt>
+          <dt class="text-slate-600 dark:text-slate-400">Today</dt>
           <dd class="text-lg font-semibold" id="webhooks-today">{v.today}</dd>
         </div>
         <div>
-          <dt class="text-slate-500">Queue</dt>
+          <dt class="text-slate-600 dark:text-slate-400">Queue</dt>
           <dd class="text-lg font-semibold" id="webhooks-queue">{v.queueDepth}</dd>
         </div>
         <div>
-          <dt class="text-slate-500">Failed</dt>
+          <dt class="text-slate-600 dark:text-slate-400">Failed</dt>
           <dd class={`text-lg font-semibold ${v.failed ? 'text-rose-600' : ''}`} id="webhooks-failed">
             {v.failed ? <a href="/events?status=failed" class="underline">{v.failed}</a> : 0}
           </dd>
@@ -50,7 +50,7 @@ export function WebhookCard(props: { view: WebhookCardView }) {
           {`Events are waiting to be retried: ${v.problem}`}
         </p>
       )}
-      <p class="mt-3 text-sm text-slate-500">
+      <p class="mt-3 text-sm text-slate-600 dark:text-slate-400">
         Add this URL in Plex Web → Settings → Webhooks: <code class="break-all">{v.webhookUrl}</code>
       </p>
       <div class="mt-3">
@@ -73,7 +73,7 @@ export function TestEventResult(props: { result: DryRunResult }) {
         ))}
       </ol>
       <p class="mt-2 font-medium">{r.verdict}</p>
-      {r.request && <pre class="mt-2 overflow-auto text-xs text-slate-500">{`${r.request.path}\n${JSON.stringify(r.request.body, null, 2)}`}</pre>}
+      {r.request && <pre tabindex={0} class="mt-2 overflow-auto text-xs text-slate-600 dark:text-slate-400">{`${r.request.path}\n${JSON.stringify(r.request.body, null, 2)}`}</pre>}
     </div>
   );
 }

@@ -73,12 +73,12 @@ export function EventDetail(props: { view: EventDetailView }) {
           <div class="min-w-0">
             <h4 class="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">Trakt's answer</h4>
             <p class="event-detail-words text-sm">{words ?? 'Nothing was sent to Trakt for this event.'}</p>
-            {rawAnswer && <pre class="event-raw-answer mt-2 max-h-64 overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-900">{rawAnswer}</pre>}
+            {rawAnswer && <pre tabindex={0} class="event-raw-answer mt-2 max-h-64 overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-900">{rawAnswer}</pre>}
           </div>
         </div>
         <h4 class="mb-1 mt-4 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">What Plex sent</h4>
         <div id={`payload-${r.id}`}>
-          <pre class="max-h-64 overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-900">{payload}</pre>
+          <pre tabindex={0} class="max-h-64 overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-900">{payload}</pre>
         </div>
       </td>
     </tr>

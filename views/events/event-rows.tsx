@@ -25,7 +25,7 @@ export function EventRow(props: { row: WebhookEventRow }) {
   const answer = answerInWords(r.trakt_answer);
   return (
     <tr id={`event-${r.id}`} class="border-t border-slate-100 align-top dark:border-slate-800" data-status={r.status}>
-      <td class="whitespace-nowrap py-2 pr-3 text-xs text-slate-500">
+      <td class="whitespace-nowrap py-2 pr-3 text-xs text-slate-600 dark:text-slate-400">
         <time datetime={iso} data-local="">
           {iso}
         </time>
@@ -36,11 +36,11 @@ export function EventRow(props: { row: WebhookEventRow }) {
       <td class="py-2 pr-3 text-sm">{r.title ?? '—'}</td>
       <td class="py-2 pr-3 text-sm">
         <span class={`event-status inline-block rounded px-2 py-0.5 text-xs font-medium ${statusClass[r.status] ?? ''}`}>{r.status}</span>
-        {r.attempts > 1 && <span class="ml-1 text-xs text-slate-500">{`${r.attempts} attempts`}</span>}
+        {r.attempts > 1 && <span class="ml-1 text-xs text-slate-600 dark:text-slate-400">{`${r.attempts} attempts`}</span>}
         {r.reason && <p class="event-reason mt-1 text-xs text-slate-600 dark:text-slate-400">{r.reason}</p>}
       </td>
       <td class={`py-2 pr-3 text-sm ${WIDE_ONLY}`}>
-        {answer ? <span class="event-answer">{answer}</span> : <span class="text-slate-500">—</span>}
+        {answer ? <span class="event-answer">{answer}</span> : <span class="text-slate-600 dark:text-slate-400">—</span>}
       </td>
       <td class="whitespace-nowrap py-2 text-right text-xs">
         {r.status === 'failed' && (

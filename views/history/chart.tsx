@@ -19,7 +19,7 @@ export function PlaysChart(props: { buckets: MonthBucket[] }) {
     <figure id="history-chart" class="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <figcaption class="mb-2 flex flex-wrap items-center justify-between gap-2 text-sm">
         <span class="font-medium">Plays per month, last two years</span>
-        <span class="flex items-center gap-3 text-xs text-slate-500">
+        <span class="flex items-center gap-3 text-xs text-slate-600 dark:text-slate-400">
           <span class="flex items-center gap-1">
             <span class="inline-block h-2.5 w-2.5 rounded-sm bg-sky-500"></span>episodes
           </span>

@@ -29,21 +29,21 @@ export function DashboardPage(props: { view: DashboardView }) {
     <>
       <PageHeader title="Dashboard" subtitle="Plex and Trakt, kept in step." />
       <Attention items={v.attention} />
-      <div class="mb-4 grid gap-4 lg:grid-cols-2">
+      <div class="mb-4 grid grid-cols-1 gap-4 lg:grid-cols-2">
         <NowPlayingCard view={v.nowPlaying} />
         <RecentPlaysCard plays={v.recentPlays} />
       </div>
-      <div class="mb-4 grid gap-4 md:grid-cols-2">
+      <div class="mb-4 grid grid-cols-1 gap-4 md:grid-cols-2">
         <SyncCard view={v.sync} />
         <WebhookCard view={v.webhooks} />
       </div>
-      <div class="grid gap-4 md:grid-cols-2">
+      <div class="grid grid-cols-1 gap-4 md:grid-cols-2">
         <Card title="Plex" id="card-plex">
           <p class="text-lg font-medium" id="plex-card-status" data-state={v.plexConnected ? 'connected' : 'not_connected'}>
             {v.plexConnected ? (v.plexServer ? `Connected to ${v.plexServer}` : 'Connected') : 'Not connected'}
           </p>
           {!v.plexConnected && (
-            <p class="mt-1 text-sm text-slate-500">
+            <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
               Sign in with Plex and pick your server in <a class="underline" href="/settings">Settings</a>.
             </p>
           )}
@@ -59,7 +59,7 @@ export function DashboardPage(props: { view: DashboardView }) {
             </p>
           )}
           {v.trakt.state === 'not_connected' && (
-            <p class="mt-1 text-sm text-slate-500">
+            <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
               Enter your Trakt app's client id and secret, then connect, in <a class="underline" href="/settings">Settings</a>.
             </p>
           )}

@@ -62,9 +62,9 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
       <p class="mb-2 text-xs text-slate-600 md:hidden dark:text-slate-400" id="events-narrow-hint">
         On a narrow screen the event, account, player and Trakt's answer are under each row's Details.
       </p>
-      <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
+      <div tabindex={0} aria-label="Webhook events" class="relative overflow-x-auto rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
         <table class="w-full text-left">
-          <thead class="text-xs uppercase text-slate-500">
+          <thead class="text-xs uppercase text-slate-600 dark:text-slate-400">
             <tr>
               <th class="pb-2 pr-3">Time</th>
               <th class={`pb-2 pr-3 ${WIDE_ONLY}`}>Event</th>
@@ -92,5 +92,5 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
 }
 
 export function PayloadView(props: { text: string }) {
-  return <pre class="mt-2 max-h-96 max-w-xl overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-950">{props.text}</pre>;
+  return <pre tabindex={0} class="mt-2 max-h-96 max-w-xl overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-950">{props.text}</pre>;
 }

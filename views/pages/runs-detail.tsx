@@ -51,8 +51,8 @@ function PlanList(props: { title: string; items: PlanSample[]; total: number }) 
         {props.items.map((i) => (
           <li>
             {i.title}
-            {i.watchedAt ? <span class="text-slate-500">{' · watched '}<Time ms={i.watchedAt} /></span> : ''}
-            {i.rating !== null ? <span class="text-slate-500">{` · rating ${i.rating}`}</span> : ''}
+            {i.watchedAt ? <span class="text-slate-600 dark:text-slate-400">{' · watched '}<Time ms={i.watchedAt} /></span> : ''}
+            {i.rating !== null ? <span class="text-slate-600 dark:text-slate-400">{` · rating ${i.rating}`}</span> : ''}
           </li>
         ))}
       </ul>
@@ -67,10 +67,10 @@ export function RunDetailPage(props: { view: RunDetailView }) {
       <PageHeader title={`Sync run ${run.id}`} subtitle={`Started by ${run.trigger}${run.dry_run ? ' · dry run: nothing written' : ''}${run.full_walk ? ' · full walk' : ''}`}>
         <a class="underline" href="/runs">All runs</a>
       </PageHeader>
-      <div class="grid gap-4">
+      <div class="grid grid-cols-1 gap-4">
         <Card title="Live progress">
           <RunProgress run={run} />
-          <p class="mt-2 text-xs text-slate-500">
+          <p class="mt-2 text-xs text-slate-600 dark:text-slate-400">
             {`API calls: Plex ${run.plex_requests}, Trakt GET ${run.trakt_gets}, Trakt writes ${run.trakt_writes}. Started `}
             <Time ms={run.started_at} />
             {run.finished_at ? <>{', finished '}<Time ms={run.finished_at} /></> : ''}
@@ -82,7 +82,7 @@ export function RunDetailPage(props: { view: RunDetailView }) {
               <dl class="grid grid-cols-1 gap-1 text-sm sm:grid-cols-2">
                 {Object.entries(plan.counts).map(([k, n]) => (
                   <div class="flex justify-between gap-2">
-                    <dt class="text-slate-500">{PLAN_LABELS[k] ?? k}</dt>
+                    <dt class="text-slate-600 dark:text-slate-400">{PLAN_LABELS[k] ?? k}</dt>
                     <dd class="font-medium">{n}</dd>
                   </div>
                 ))}
@@ -95,11 +95,11 @@ export function RunDetailPage(props: { view: RunDetailView }) {
               <PlanList title={PLAN_LABELS.ratingsToPlex!} items={plan.ratingsToPlex} total={plan.counts.ratingsToPlex ?? 0} />
             </>
           ) : (
-            <p class="text-sm text-slate-500">The plan appears once both sides have been read.</p>
+            <p class="text-sm text-slate-600 dark:text-slate-400">The plan appears once both sides have been read.</p>
           )}
         </Card>
         <Card title="Log">
-          <div class="max-h-96 overflow-y-auto">
+          <div tabindex={0} class="max-h-96 overflow-y-auto">
             <table class="w-full">
               <tbody id={`run-log-${run.id}`}>
                 <LogRows rows={log} />
@@ -109,11 +109,12 @@ export function RunDetailPage(props: { view: RunDetailView }) {
         </Card>
         <Card title={`Writes (ledger): ${ledgerTotal}`} id="run-ledger">
           {ledger.length === 0 ? (
-            <p class="text-sm text-slate-500">{run.dry_run ? 'A dry run writes nothing.' : 'Nothing was written.'}</p>
+            <p class="text-sm text-slate-600 dark:text-slate-400">{run.dry_run ? 'A dry run writes nothing.' : 'Nothing was written.'}</p>
           ) : (
-            <div class="overflow-x-auto">
+            <div tabindex={0} class="overflow-x-auto" aria-label="Writes of this run">
+              <p class="mb-2 text-xs text-slate-600 md:hidden dark:text-slate-400">Scroll the table sideways for the time, status and Trakt's answer.</p>
               <table class="w-full text-sm">
-                <thead class="text-left text-xs uppercase text-slate-500">
+                <thead class="text-left text-xs uppercase text-slate-600 dark:text-slate-400">
                   <tr>
                     <th class="py-1 pr-3">Target</th>
                     <th class="py-1 pr-3">Action</th>
@@ -136,7 +137,7 @@ export function RunDetailPage(props: { view: RunDetailView }) {
                   ))}
                 </tbody>
               </table>
-              {ledgerTotal > ledger.length && <p class="mt-2 text-xs text-slate-500">{`First ${ledger.length} of ${ledgerTotal} shown.`}</p>}
+              {ledgerTotal > ledger.length && <p class="mt-2 text-xs text-slate-600 dark:text-slate-400">{`First ${ledger.length} of ${ledgerTotal} shown.`}</p>}
             </div>
           )}
         </Card>

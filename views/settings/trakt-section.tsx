@@ -57,7 +57,7 @@ function DeviceWaiting(props: { v: TraktSectionView }) {
       <p id="trakt-user-code" class="my-3 font-mono text-3xl font-semibold tracking-widest">
         {d.userCode}
       </p>
-      <p class="text-sm text-slate-500" aria-live="polite">
+      <p class="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
         Waiting for approval… The code expires at{' '}
         <time datetime={expires} data-local="time">
           {expires}
@@ -117,7 +117,7 @@ export function TraktSection(props: { view: TraktSectionView }) {
               <button type="submit" class={secondaryButtonClass} id="trakt-disconnect">
                 Disconnect
               </button>
-              <span class="ml-2 text-xs text-slate-500">Revokes the sign-in at Trakt; history and settings here are kept.</span>
+              <span class="ml-2 text-xs text-slate-600 dark:text-slate-400">Revokes the sign-in at Trakt; history and settings here are kept.</span>
             </form>
           </div>
         ) : (
