@@ -37,24 +37,24 @@ function answered(row: LedgerRow): TimelineStep {
   const words = row.outcome ? (OUTCOME_WORDS[row.outcome] ?? row.outcome) : row.status;
   const pct = row.progress !== null && (row.outcome === 'scrobble' || row.outcome === 'start' || row.outcome === 'pause') ? ` at ${Math.round(row.progress * 10) / 10} %` : '';
   const error = row.status === 'failed' && row.error ? `: ${row.error}` : '';
-  return { kind: 'answered', at: row.updated_at, text: `Trakt: ${words}${pct}${error}`, tone: row.status === 'sent' ? 'ok' : 'bad' };
+  return { kind: 'answered', at: row.updated_at, text: `${words}${pct}${error}`, tone: row.status === 'sent' ? 'ok' : 'bad' };
 }
 
 export function eventTimeline(e: WebhookEventRow, ledger: LedgerRow[]): TimelineStep[] {
-  const steps: TimelineStep[] = [{ kind: 'received', at: e.received_at, text: `Received ${e.event}${e.server_title ? ` from ${e.server_title}` : ''}` }];
+  const steps: TimelineStep[] = [{ kind: 'received', at: e.received_at, text: `${e.event}${e.server_title ? ` from ${e.server_title}` : ''}` }];
   const writes = ledger.filter((r) => r.target === 'trakt');
   if (e.status !== 'pending' || writes.length) {
     // The worker writes its first intent at the moment it decided; without a write, when it finished.
     const decidedAt = writes[0]?.created_at ?? e.processed_at;
-    steps.push({ kind: 'decided', at: decidedAt, text: `Decided: ${e.status}${e.reason ? ` · ${e.reason}` : ''}`, tone: e.status === 'failed' ? 'bad' : undefined });
+    steps.push({ kind: 'decided', at: decidedAt, text: `${e.status}${e.reason ? `: ${e.reason}` : ''}`, tone: e.status === 'failed' ? 'bad' : undefined });
   }
   for (const r of writes) {
-    steps.push({ kind: 'sent', at: r.created_at, text: `Sent ${PATHS[r.action] ?? r.action}${r.title ? ` for ${r.title}` : ''}` });
+    steps.push({ kind: 'sent', at: r.created_at, text: `${PATHS[r.action] ?? r.action}${r.title ? ` for ${r.title}` : ''}` });
     if (r.status !== 'intent') steps.push(answered(r));
-    else steps.push({ kind: 'answered', at: null, text: 'No answer yet: checked against Trakt’s history before anything is sent again' });
+    else steps.push({ kind: 'answered', at: null, text: 'no answer yet: Trakt’s history is checked before anything is sent again' });
   }
   if (e.status === 'pending' && e.attempts > 0) {
-    steps.push({ kind: 'waiting', at: e.next_attempt_at, text: `Attempt ${e.attempts + 1} is due${e.reason ? ` (last: ${e.reason})` : ''}`, tone: 'bad' });
+    steps.push({ kind: 'waiting', at: e.next_attempt_at, text: `attempt ${e.attempts + 1} is due${e.reason ? ` (last: ${e.reason})` : ''}`, tone: 'bad' });
   }
   return steps;
 }

@@ -40,7 +40,11 @@ export function RecentPlaysBody(props: { plays: RecentPlayView[] }) {
           <li class="recent-play flex items-center gap-3 py-2" data-event={p.eventId}>
             <Poster state={p.poster} title={p.title} />
             <div class="min-w-0 flex-1">
-              <p class="truncate font-medium">{p.title}</p>
+              <p class="truncate font-medium">
+                <a class="hover:underline" href={`/events?open=${p.eventId}#event-${p.eventId}`} title="The event's timeline">
+                  {p.title}
+                </a>
+              </p>
               <p class="text-sm text-slate-600 dark:text-slate-300">
                 <span class="recent-play-latency font-medium text-emerald-700 dark:text-emerald-300">{`on Trakt ${latencyText(p.latencyMs)} later`}</span>
                 {p.words && <span class="recent-play-words">{` · ${p.words}`}</span>}
@@ -51,10 +55,6 @@ export function RecentPlaysBody(props: { plays: RecentPlayView[] }) {
                 </time>
                 {p.account && ` · ${p.account}`}
                 {p.player && ` on ${p.player}`}
-                {' · '}
-                <a class="underline" href={`/events?open=${p.eventId}#event-${p.eventId}`}>
-                  timeline
-                </a>
               </p>
             </div>
           </li>
