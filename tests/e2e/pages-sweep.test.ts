@@ -135,4 +135,31 @@ describe('every page on a phone and in dark mode', () => {
     expect(problems).toEqual([]);
     expect(consoleProblems).toEqual([]);
   }, 180_000);
+
+  it('shows what starts playing and the play landing on Trakt live, without a reload', async () => {
+    const { url, library } = demo;
+    const page = await browser.newPage();
+    const consoleProblems = watchConsole(page);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await settle(page, `${url}/`);
+    await expect.poll(() => demo.service.deps.bus.hasSubscribers('dashboard'), { timeout: 5000 }).toBe(true);
+    await page.evaluate(() => ((globalThis as any).__sameDocument = true));
+    const third = viewingOrder(library)[2]!;
+    const item = demo.plex.pms.resolve(third.key);
+    const title = item.type === 'episode' ? item.show!.title : item.title;
+
+    await emitWebhook(demo.plex.pms, { event: 'media.play', ref: third.key, viewOffsetMs: Math.round(third.durationMs * 0.1) });
+    await expect.poll(() => page.locator(`#now-playing-body li[data-rating-key="${item.ratingKey}"]`).count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator(`#now-playing-body li[data-rating-key="${item.ratingKey}"]`).textContent()).toContain(title);
+
+    await emitWebhook(demo.plex.pms, { event: 'media.scrobble', ref: third.key, viewOffsetMs: Math.round(third.durationMs * 0.92) });
+    await expect.poll(() => page.locator('#recent-plays-body li').first().textContent(), { timeout: 15_000 }).toContain(title);
+    expect(await page.locator('#recent-plays-body li .recent-play-latency').first().textContent()).toMatch(/^on Trakt \d+(\.\d)? (s|min) later$/);
+
+    await emitWebhook(demo.plex.pms, { event: 'media.stop', ref: third.key, viewOffsetMs: Math.round(third.durationMs * 0.95) });
+    await expect.poll(() => page.locator(`#now-playing-body li[data-rating-key="${item.ratingKey}"]`).count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.evaluate(() => (globalThis as any).__sameDocument)).toBe(true);
+    expect(consoleProblems).toEqual([]);
+    await page.close();
+  }, 60_000);
 });
