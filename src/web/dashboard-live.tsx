@@ -1,12 +1,14 @@
 /**
  * The dashboard's live regions on the bus topic `dashboard` (the page's one stream also takes
  * `runs` for the Sync card): "Now playing" when the now-playing service sees a change, and
- * "Needs you" and "Landed on Trakt" when a webhook event changes, or on a slow tick (a run
+ * "Needs you", "Landed on Trakt" and the Webhooks card's numbers when a webhook event changes, or on a slow tick (a run
  * held or failed). Nothing is rendered while no dashboard is open.
  */
 import { AttentionBody } from '../../views/dashboard/attention.js';
 import { NowPlayingBody } from '../../views/dashboard/now-playing.js';
 import { RecentPlaysBody } from '../../views/dashboard/recent-plays.js';
+import { WebhookStats } from '../../views/events/dashboard-card.js';
+import { webhookCardView } from './events-summary.js';
 import type { AppDeps } from './env.js';
 import { attentionItems, nowPlayingView, recentPlaysView } from './dashboard-view.js';
 
@@ -28,6 +30,7 @@ async function publishRegions(deps: AppDeps): Promise<void> {
     const html = [
       (<hx-partial hx-target="#needs-you" hx-swap="innerHTML"><AttentionBody items={await attentionItems(deps)} /></hx-partial>).toString(),
       (<hx-partial hx-target="#recent-plays-body" hx-swap="innerHTML"><RecentPlaysBody plays={await recentPlaysView(deps)} /></hx-partial>).toString(),
+      (<hx-partial hx-target="#webhook-stats" hx-swap="innerHTML"><WebhookStats view={await webhookCardView(deps, '')} /></hx-partial>).toString(),
     ].join('');
     // The slow tick re-renders every 10 s: send only what changed, so pages do not flicker.
     if (html === st.lastHtml) return;

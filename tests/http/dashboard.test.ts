@@ -62,7 +62,7 @@ describe('the dashboard', () => {
     const receivedAt = Date.now() - 60_000;
     const id = event('The Matrix (1999)', 'sent', receivedAt);
     const [ledgerId] = await recordIntents(t.deps.db, [{ target: 'trakt', accountId: 1, action: 'scrobble.stop', mediaType: 'movie', itemKey: 'movie:imdb:tt0133093', title: 'The Matrix (1999)', progress: 91, source: 'webhook', sourceId: id, request: { movie: { ids: { tmdb: 603 } }, progress: 91 } }], null, receivedAt + 300);
-    await settle(t.deps.db, [{ id: ledgerId!, status: 'sent', outcome: 'scrobble' }], receivedAt + 800);
+    await settle(t.deps.db, [{ id: ledgerId!, status: 'sent', outcome: 'scrobble' }], receivedAt + 1_800);
     await finishWebhookEvent(t.deps.db, id, { status: 'sent', reason: 'watched: scrobbled', traktAnswer: { status: 201, body: { id: 1, action: 'scrobble', progress: 91, movie: { ids: { tmdb: 603 } } } } });
     // A start is not a play: not listed.
     const startId = event('Not A Play (2000)', 'sent', receivedAt);
@@ -71,7 +71,7 @@ describe('the dashboard', () => {
     const html = await page();
     const card = html.slice(html.indexOf('id="card-recent-plays"'), html.indexOf('id="card-sync"'));
     expect(card).toContain('The Matrix (1999)');
-    expect(card).toContain('on Trakt 0.8 s later');
+    expect(card).toContain('on Trakt 1.8 s later');
     expect(card).toContain('scrobbled at 91 %');
     expect(card).toContain(`/events?open=${id}#event-${id}`);
     expect(card).not.toContain('Not A Play');
@@ -102,6 +102,9 @@ describe('the dashboard', () => {
         await finishWebhookEvent(t.deps.db, failed, { status: 'failed', reason: 'no' });
         dashboardEventChanged(t.deps);
         await expect.poll(() => messages.find((m) => m.includes('#needs-you')) ?? '', { timeout: 2000 }).toContain('2 webhook events could not be sent');
+        const live = messages.find((m) => m.includes('#needs-you'))!;
+        expect(live).toMatch(/hx-target="#webhook-stats"[^]*id="webhooks-failed"[^]*>2</);
+        expect(live).toContain('hx-target="#recent-plays-body"');
       } finally {
         off();
       }

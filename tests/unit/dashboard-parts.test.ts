@@ -33,7 +33,8 @@ describe("Trakt's answer in words", () => {
   });
 
   it('says how long a play took to reach Trakt', () => {
-    expect(latencyText(812)).toBe('0.8 s');
+    expect(latencyText(42)).toBe('42 ms');
+    expect(latencyText(1_812)).toBe('1.8 s');
     expect(latencyText(42_000)).toBe('42 s');
     expect(latencyText(5 * 60_000)).toBe('5 min');
   });

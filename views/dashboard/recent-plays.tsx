@@ -15,9 +15,10 @@ export interface RecentPlayView {
   poster: PosterState;
 }
 
-/** 0.8 s, 12 s, 3 min, 2 h: how long a play took to reach Trakt. */
+/** 40 ms, 0.8 s, 12 s, 3 min, 2 h: how long a play took to reach Trakt. */
 export function latencyText(ms: number): string {
   const s = Math.max(0, ms) / 1000;
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
   if (s < 10) return `${s.toFixed(1)} s`;
   if (s < 120) return `${Math.round(s)} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;

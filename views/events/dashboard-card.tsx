@@ -12,10 +12,11 @@ export interface WebhookCardView {
   problem?: string;
 }
 
-export function WebhookCard(props: { view: WebhookCardView }) {
+/** The card's numbers: the page renders them and the dashboard's live stream replaces them (`#webhook-stats`). */
+export function WebhookStats(props: { view: WebhookCardView }) {
   const v = props.view;
   return (
-    <Card title="Webhooks" id="card-webhooks">
+    <>
       {v.last ? (
         <p class="text-lg font-medium">
           {'Last: '}
@@ -50,6 +51,17 @@ export function WebhookCard(props: { view: WebhookCardView }) {
           {`Events are waiting to be retried: ${v.problem}`}
         </p>
       )}
+    </>
+  );
+}
+
+export function WebhookCard(props: { view: WebhookCardView }) {
+  const v = props.view;
+  return (
+    <Card title="Webhooks" id="card-webhooks">
+      <div id="webhook-stats">
+        <WebhookStats view={v} />
+      </div>
       <p class="mt-3 text-sm text-slate-600 dark:text-slate-400">
         Add this URL in Plex Web → Settings → Webhooks: <code class="break-all">{v.webhookUrl}</code>
       </p>
