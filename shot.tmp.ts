@@ -20,7 +20,7 @@ while (Date.now() < deadline) {
   if (landed >= 2 && playing >= 1) break;
   await new Promise((r) => setTimeout(r, 1000));
 }
-await new Promise((r) => setTimeout(r, 8000));
+await new Promise((r) => setTimeout(r, 1500));
 await page.screenshot({ path: 'test-results/demo-dashboard-1280.png', fullPage: true });
 await page.setViewportSize({ width: 390, height: 844 });
 await page.emulateMedia({ colorScheme: 'dark' });
