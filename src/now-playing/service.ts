@@ -3,7 +3,7 @@
  * `/status/sessions` at a time, a page view reuses an answer younger than `maxAgeMs`, and the
  * poll (every `intervalMs`) runs only while someone is looking (`wanted()`, e.g. a dashboard's
  * open live stream). A webhook or a live session event `poke()`s it for an answer within a
- * second. Listeners hear of each change; the web layer renders it.
+ * second. Each change is announced on the bus (`now_playing.changed`); the web layer renders it.
  */
 import type { ExternalIds } from '../ledger/item-key.js';
 import type { PlexSession } from '../plex/types.js';
@@ -24,6 +24,8 @@ export type NowPlayingSnapshot =
 export interface NowPlayingOptions {
   source: NowPlayingSource;
   log: { debug(obj: object, msg?: string): void };
+  /** Where changes are announced (`now_playing.changed`). */
+  bus?: { emit(name: 'now_playing.changed', payload: NowPlayingSnapshot): void };
   /** Whether anyone is looking; the poll skips Plex when not. */
   wanted: () => boolean;
   now?: () => number;
@@ -132,7 +134,10 @@ export class NowPlayingService {
     }
     const changed = !this.last || this.last.kind !== next.kind || !sameSnapshot(itemsOf(this.last), itemsOf(next));
     this.last = next;
-    if (changed && !this.stopped) for (const l of [...this.listeners]) l(next);
+    if (changed && !this.stopped) {
+      this.o.bus?.emit('now_playing.changed', next);
+      for (const l of [...this.listeners]) l(next);
+    }
     return next;
   }
 }

@@ -9,6 +9,7 @@ import { NowPlayingBody } from '../../views/dashboard/now-playing.js';
 import { RecentPlaysBody } from '../../views/dashboard/recent-plays.js';
 import { WebhookStats } from '../../views/events/dashboard-card.js';
 import { webhookCardView } from './events-summary.js';
+import type { NowPlayingSnapshot } from '../now-playing/service.js';
 import type { AppDeps } from './env.js';
 import { attentionItems, nowPlayingView, recentPlaysView } from './dashboard-view.js';
 
@@ -43,7 +44,7 @@ async function publishRegions(deps: AppDeps): Promise<void> {
 
 /** A webhook event arrived or changed: refresh the regions shortly (one render for a burst), and look at Plex's sessions. */
 export function dashboardEventChanged(deps: AppDeps): void {
-  deps.nowPlaying?.poke();
+  deps.nowPlaying.poke();
   const st = states.get(deps);
   if (!st || st.timer || !deps.bus.hasSubscribers(DASHBOARD_TOPIC)) return;
   st.timer = setTimeout(() => {
@@ -57,20 +58,21 @@ export function dashboardEventChanged(deps: AppDeps): void {
 export function startDashboardLive(deps: AppDeps): () => void {
   const st: LiveState = { lastHtml: '', timer: null };
   states.set(deps, st);
-  const off = deps.nowPlaying?.onChange((snap) => {
-    if (!deps.bus.hasSubscribers(DASHBOARD_TOPIC)) return;
-    void nowPlayingView(deps, snap)
-      .then((view) => deps.bus.publish(DASHBOARD_TOPIC, (<hx-partial hx-target="#now-playing-body" hx-swap="innerHTML"><NowPlayingBody view={view} /></hx-partial>).toString()))
-      .catch((err: unknown) => deps.log.debug({ component: 'dashboard', err: String(err) }, 'now playing not published'));
-  });
   const tick = setInterval(() => void publishRegions(deps), TICK_MS);
   tick.unref();
   return () => {
     clearInterval(tick);
     if (st.timer) clearTimeout(st.timer);
-    off?.();
     states.delete(deps);
   };
+}
+
+/** Renders a change of what is playing (the bus's `now_playing.changed`) for open dashboards. */
+export function publishNowPlaying(deps: AppDeps, snap: NowPlayingSnapshot): void {
+  if (!deps.bus.hasSubscribers(DASHBOARD_TOPIC)) return;
+  void nowPlayingView(deps, snap)
+    .then((view) => deps.bus.publish(DASHBOARD_TOPIC, (<hx-partial hx-target="#now-playing-body" hx-swap="innerHTML"><NowPlayingBody view={view} /></hx-partial>).toString()))
+    .catch((err: unknown) => deps.log.debug({ component: 'dashboard', err: String(err) }, 'now playing not published'));
 }
 
 /** A page just rendered these regions: the next live update only needs to differ from them. */

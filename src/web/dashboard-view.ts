@@ -9,8 +9,8 @@ import { lastRuns } from '../db/repos/sync-runs.js';
 import { recentWebhookPlays } from '../ledger/recent-plays.js';
 import type { NowPlayingSnapshot } from '../now-playing/service.js';
 import { answerInWords, tmdbOfAnswer } from '../scrobble/answer-words.js';
-import { posterService, type PosterWanted } from '../tmdb/posters.js';
-import { tmdbEnabled } from '../history/read.js';
+import type { PosterWanted } from '../tmdb/posters.js';
+import { tmdbEnabled } from './history-read.js';
 import type { AttentionItem } from '../../views/dashboard/attention.js';
 import type { NowPlayingView } from '../../views/dashboard/now-playing.js';
 import type { RecentPlayView } from '../../views/dashboard/recent-plays.js';
@@ -59,9 +59,9 @@ function posterOf(ids: { tmdb?: number | null } | null, type: 'movie' | 'episode
 }
 
 export async function nowPlayingView(deps: AppDeps, snap: NowPlayingSnapshot | null): Promise<NowPlayingView> {
-  if (!snap) return { kind: deps.nowPlaying ? 'unknown' : 'no_server', items: [] };
+  if (!snap) return { kind: 'unknown', items: [] };
   if (snap.kind === 'no_server') return { kind: 'no_server', items: [] };
-  const posters = await posterService(deps).states(snap.items.map((i) => posterOf(i.posterIds, i.type)), await tmdbEnabled(deps));
+  const posters = await deps.posters.states(snap.items.map((i) => posterOf(i.posterIds, i.type)), await tmdbEnabled(deps));
   const items = snap.items.map((i, n) => ({ ...i, poster: posters[n]! }));
   return snap.kind === 'error' ? { kind: 'error', items, message: snap.message } : { kind: 'ok', items };
 }
@@ -69,7 +69,6 @@ export async function nowPlayingView(deps: AppDeps, snap: NowPlayingSnapshot | n
 /** For a page view: a recent answer, or the last one when Plex is slow (the live stream brings the fresh one). */
 export async function nowPlayingForPage(deps: AppDeps): Promise<NowPlayingView> {
   const np = deps.nowPlaying;
-  if (!np) return nowPlayingView(deps, null);
   const timeout = new Promise<null>((r) => setTimeout(() => r(null), PAGE_WAIT_MS).unref());
   const snap = await Promise.race([np.current(), timeout]);
   return nowPlayingView(deps, snap ?? np.peek());
@@ -89,7 +88,7 @@ function tmdbOfRequest(request: string | null): PosterWanted | undefined {
 export async function recentPlaysView(deps: AppDeps, limit = 6): Promise<RecentPlayView[]> {
   const rows = await recentWebhookPlays(deps.db, limit);
   const wanted = rows.map((r) => tmdbOfAnswer(r.answer) ?? tmdbOfRequest(r.request));
-  const posters = await posterService(deps).states(wanted, await tmdbEnabled(deps));
+  const posters = await deps.posters.states(wanted, await tmdbEnabled(deps));
   return rows.map((r, i) => ({
     eventId: r.eventId,
     title: r.title ?? 'Untitled',

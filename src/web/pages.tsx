@@ -3,10 +3,10 @@ import { Hono } from 'hono';
 import type { AppEnv } from './env.js';
 import { publicOrigin } from './middleware/request-info.js';
 import { DashboardPage } from '../../views/pages/dashboard.js';
-import { syncService } from '../sync/service.js';
+import { syncCardView } from './sync-card.js';
 import { webhookCardView } from './events-summary.js';
 import { traktCardState } from '../trakt/status.js';
-import { plexCardState } from '../plex/status.js';
+import { plexCardState } from '../plex-connection/status.js';
 import { attentionItems, nowPlayingForPage, recentPlaysView } from './dashboard-view.js';
 import { dashboardRendered } from './dashboard-live.js';
 
@@ -19,11 +19,11 @@ export function pageRoutes() {
   app.get('/', async (c) => {
     const url = webhookUrl(publicOrigin(c), c.var.deps.secrets.webhookSecret());
     const view = {
-      ...(await plexCardState(c.var.deps)),
+      ...(await plexCardState(c.var.deps.plex)),
       trakt: await traktCardState(c.var.deps.db),
       webhookUrl: url,
       webhooks: await webhookCardView(c.var.deps, url),
-      sync: await syncService(c.var.deps).cardView(),
+      sync: await syncCardView(c.var.deps),
       attention: await attentionItems(c.var.deps),
       nowPlaying: await nowPlayingForPage(c.var.deps),
       recentPlays: await recentPlaysView(c.var.deps),

@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { finishWebhookEvent, insertWebhookEvent } from '../../src/db/repos/webhook-events.js';
 import type { EventWorker } from '../../src/scrobble/worker.js';
-import { syncService } from '../../src/sync/service.js';
 import { startDemo, type Demo } from '../fakes/demo/start.js';
 import { viewingOrder } from '../fakes/demo/viewer.js';
 import { emitWebhook } from '../fakes/plex/index.js';
@@ -26,7 +25,7 @@ const AXE = fs.readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
 beforeAll(async () => {
   demo = await startDemo({ port: 0, movies: 24, shows: 3, viewerEverySec: 0, logSink: new LogCapture() });
   const { deps } = demo.service;
-  const run = await syncService(deps).start({ trigger: 'manual' });
+  const run = await deps.sync.start({ trigger: 'manual' });
   runId = run.runId;
   await run.done;
   // A viewing that reaches Trakt, a failed event, and a second item left playing.
@@ -154,7 +153,7 @@ describe('every page on a phone and in dark mode', () => {
 
     await emitWebhook(demo.plex.pms, { event: 'media.scrobble', ref: third.key, viewOffsetMs: Math.round(third.durationMs * 0.92) });
     await expect.poll(() => page.locator('#recent-plays-body li').first().textContent(), { timeout: 15_000 }).toContain(title);
-    expect(await page.locator('#recent-plays-body li .recent-play-latency').first().textContent()).toMatch(/^on Trakt \d+(\.\d)? (s|min) later$/);
+    expect(await page.locator('#recent-plays-body li .recent-play-latency').first().textContent()).toMatch(/^on Trakt \d+(\.\d)? (ms|s|min) later$/);
 
     await emitWebhook(demo.plex.pms, { event: 'media.stop', ref: third.key, viewOffsetMs: Math.round(third.durationMs * 0.95) });
     await expect.poll(() => page.locator(`#now-playing-body li[data-rating-key="${item.ratingKey}"]`).count(), { timeout: 10_000 }).toBe(0);

@@ -81,7 +81,8 @@ describe('the dashboard', () => {
     let sessions: PlexSession[] = [
       { ratingKey: '50', type: 'movie', title: 'The Ocean', year: 1963, duration: 1000, viewOffset: 450, sessionKey: '1', User: { title: 'bob' }, Player: { title: 'Phone', state: 'playing', local: false } } as PlexSession,
     ];
-    t.deps.nowPlaying = new NowPlayingService({ source: { sessions: async () => sessions, ids: async () => ({ tmdb: 77 }) }, log: t.deps.log, wanted: () => t.deps.bus.hasSubscribers(DASHBOARD_TOPIC), pokeDelayMs: 1 });
+    const original = t.deps.nowPlaying;
+    t.deps.nowPlaying = new NowPlayingService({ source: { sessions: async () => sessions, ids: async () => ({ tmdb: 77 }) }, log: t.deps.log, bus: t.deps.bus, wanted: () => t.deps.bus.hasSubscribers(DASHBOARD_TOPIC), pokeDelayMs: 1 });
     const stop = startDashboardLive(t.deps);
     try {
       const html = await page();
@@ -111,7 +112,7 @@ describe('the dashboard', () => {
     } finally {
       stop();
       await t.deps.nowPlaying.stop();
-      t.deps.nowPlaying = undefined;
+      t.deps.nowPlaying = original;
     }
   });
 });
