@@ -120,6 +120,19 @@ describe('every page on a phone and in dark mode', () => {
       }
     }
 
+    // On a phone: tables say where their other columns are; the history chart's labels stay readable.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await settle(page, `${url}/events`);
+    expect(await page.locator('#events-narrow-hint').isVisible()).toBe(true);
+    expect(await page.locator('#event-rows td:nth-child(2)').first().isVisible()).toBe(false); // the event's name is under Details
+    await settle(page, `${url}/runs`);
+    expect(await page.locator('#runs-narrow-hint').isVisible()).toBe(true);
+    await settle(page, `${url}/history`);
+    const labelSizes = await page.locator('#history-chart .chart-label').evaluateAll((els) => els.map((e) => parseFloat((globalThis as any).getComputedStyle(e).fontSize)));
+    expect(labelSizes.length).toBeGreaterThan(0);
+    expect(Math.min(...labelSizes)).toBeGreaterThanOrEqual(11);
+
     // The phone menu: folded behind its button, opened by it.
     await page.setViewportSize({ width: 390, height: 844 });
     await settle(page, `${url}/`);
@@ -159,6 +172,33 @@ describe('every page on a phone and in dark mode', () => {
     await expect.poll(() => page.locator(`#now-playing-body li[data-rating-key="${item.ratingKey}"]`).count(), { timeout: 10_000 }).toBe(0);
     expect(await page.evaluate(() => (globalThis as any).__sameDocument)).toBe(true);
     expect(consoleProblems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("opening an event's Details keeps the table's columns and its Close button on screen", async () => {
+    const { url } = demo;
+    const page = await browser.newPage();
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await settle(page, `${url}/events`);
+      const row = page.locator(`#event-${playedEventId}`);
+      const decision = row.locator('td:nth-child(6)');
+      const before = await decision.evaluate((td) => td.getBoundingClientRect().width);
+      await row.locator('button.event-details').click();
+      const detail = page.locator(`#event-detail-${playedEventId}`);
+      await detail.locator('.event-timeline').waitFor({ timeout: 5000 });
+      expect(await detail.locator('[data-step]').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))).toEqual(['received', 'decided', 'sent', 'answered']);
+      expect(await detail.locator('.event-detail-words').textContent()).toBe('scrobbled at 91 %');
+      expect(await detail.locator('.event-raw-answer').textContent()).toContain('"action": "scrobble"');
+      const after = await decision.evaluate((td) => td.getBoundingClientRect().width);
+      expect(Math.abs(after - before)).toBeLessThan(2); // the Decision column is not squeezed
+      const close = detail.locator('button.event-detail-close');
+      const box = (await close.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(width);
+      await close.click();
+      await expect.poll(() => page.locator(`#event-detail-${playedEventId} .event-timeline`).count()).toBe(0);
+      expect(await decision.evaluate((td) => td.getBoundingClientRect().width)).toBeCloseTo(before, 0);
+    }
     await page.close();
   }, 60_000);
 });

@@ -51,6 +51,8 @@ export function EventDetail(props: { view: EventDetailView }) {
   return (
     <tr id={`event-detail-${r.id}`} class="event-detail border-t border-slate-100 bg-slate-50 dark:border-slate-800 dark:bg-slate-950">
       <td colspan={8} class="p-3">
+        {/* Zero width to the table's layout, the whole row's width when shown: opening never re-sizes the columns. */}
+        <div class="w-0 min-w-full">
         <div class="flex items-start justify-between gap-3">
           <h3 class="text-sm font-semibold">{`Event #${r.id}: ${r.title ?? r.event}`}</h3>
           <button type="button" class="event-detail-close rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" data-close-detail={String(r.id)}>
@@ -79,6 +81,7 @@ export function EventDetail(props: { view: EventDetailView }) {
         <h4 class="mb-1 mt-4 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">What Plex sent</h4>
         <div id={`payload-${r.id}`}>
           <pre tabindex={0} class="max-h-64 overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-900">{payload}</pre>
+        </div>
         </div>
       </td>
     </tr>
