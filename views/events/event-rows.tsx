@@ -25,7 +25,7 @@ export function EventRow(props: { row: WebhookEventRow }) {
   const answer = answerInWords(r.trakt_answer);
   return (
     <tr id={`event-${r.id}`} class="border-t border-slate-100 align-top dark:border-slate-800" data-status={r.status}>
-      <td class="whitespace-nowrap py-2 pr-3 text-xs text-slate-600 dark:text-slate-400">
+      <td class="py-2 pr-3 text-xs text-slate-600 md:whitespace-nowrap dark:text-slate-400">
         <time datetime={iso} data-local="">
           {iso}
         </time>
@@ -42,10 +42,12 @@ export function EventRow(props: { row: WebhookEventRow }) {
       <td class={`py-2 pr-3 text-sm ${WIDE_ONLY}`}>
         {answer ? <span class="event-answer">{answer}</span> : <span class="text-slate-600 dark:text-slate-400">—</span>}
       </td>
-      <td class="whitespace-nowrap py-2 text-right text-xs">
+      <td class="py-2 text-right text-xs">
+        {/* Stacked on a phone, side by side from md up: the table fits the screen either way. */}
+        <div class="flex flex-col items-end gap-1 md:flex-row md:justify-end">
         {r.status === 'failed' && (
           <button
-            class="event-retry mr-2 rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+            class="event-retry rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
             hx-post={`/events/${r.id}/retry`}
             hx-target={`#event-${r.id}`}
             hx-swap="outerHTML"
@@ -62,6 +64,7 @@ export function EventRow(props: { row: WebhookEventRow }) {
         >
           Details
         </button>
+        </div>
       </td>
     </tr>
   );
