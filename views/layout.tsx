@@ -62,10 +62,18 @@ export function Layout(props: { title: string; nav?: string; children?: Child })
                     </a>
                   ))}
                 </nav>
-                <form method="post" action="/logout" class="px-3 md:ml-auto md:px-0">
+                <form method="post" action="/logout" class="flex gap-3 px-3 md:ml-auto md:px-0">
                   <input type="hidden" name="_csrf" value={csrf} />
                   <button type="submit" class="text-sm text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-white">
                     Sign out
+                  </button>
+                  <button
+                    type="submit"
+                    formaction="/logout/everywhere"
+                    title="End every session, on every device, this one included"
+                    class="text-sm text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-white"
+                  >
+                    Sign out everywhere
                   </button>
                 </form>
               </div>
