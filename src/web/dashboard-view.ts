@@ -19,6 +19,7 @@ import { currentWebhookProblem } from './events-summary.js';
 
 /** How long a page view waits for Plex before it renders "asking" and lets the live stream fill in. */
 const PAGE_WAIT_MS = 1_500;
+const RECENT_FAILURE_MS = 30_000;
 
 export async function attentionItems(deps: AppDeps): Promise<AttentionItem[]> {
   const items: AttentionItem[] = [];
@@ -69,6 +70,12 @@ export async function nowPlayingView(deps: AppDeps, snap: NowPlayingSnapshot | n
 /** For a page view: a recent answer, or the last one when Plex is slow (the live stream brings the fresh one). */
 export async function nowPlayingForPage(deps: AppDeps): Promise<NowPlayingView> {
   const np = deps.nowPlaying;
+  // Plex just failed to answer: show that at once (the live stream brings the next answer), not a wait per view.
+  const last = np.peek();
+  if (last?.kind === 'error' && Date.now() - last.checkedAt < RECENT_FAILURE_MS) {
+    void np.current();
+    return nowPlayingView(deps, last);
+  }
   const timeout = new Promise<null>((r) => setTimeout(() => r(null), PAGE_WAIT_MS).unref());
   const snap = await Promise.race([np.current(), timeout]);
   return nowPlayingView(deps, snap ?? np.peek());

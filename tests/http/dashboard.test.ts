@@ -115,4 +115,31 @@ describe('the dashboard', () => {
       t.deps.nowPlaying = original;
     }
   });
+
+  it('says when the Plex server does not answer, without making every page view wait for it', async () => {
+    const original = t.deps.nowPlaying;
+    let calls = 0;
+    t.deps.nowPlaying = new NowPlayingService({
+      source: {
+        sessions: async () => {
+          calls++;
+          throw new Error('connect ECONNREFUSED 127.0.0.1:32400');
+        },
+        ids: async () => null,
+      },
+      log: t.deps.log,
+      wanted: () => false,
+    });
+    try {
+      const first = await page();
+      expect(first).toContain('The Plex server did not say what is playing (connect ECONNREFUSED 127.0.0.1:32400)');
+      const started = Date.now();
+      expect(await page()).toContain('id="now-playing-problem"');
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(calls).toBe(1);
+    } finally {
+      await t.deps.nowPlaying.stop();
+      t.deps.nowPlaying = original;
+    }
+  });
 });
