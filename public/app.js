@@ -82,5 +82,10 @@
     menu.classList.toggle('hidden', !open);
     menu.classList.toggle('flex', open);
   });
+  // Forms marked data-autosubmit (the Logs filters) apply as soon as a field changes.
+  document.addEventListener('change', function (evt) {
+    var form = evt.target && evt.target.closest ? evt.target.closest('form[data-autosubmit]') : null;
+    if (form) form.requestSubmit ? form.requestSubmit() : form.submit();
+  });
   window.pts = { localizeTimes: localizeTimes };
 })();

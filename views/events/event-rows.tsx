@@ -19,7 +19,8 @@ const statusClass: Record<string, string> = {
 /** Columns a phone leaves out (they are in the Details row). */
 export const WIDE_ONLY = 'hidden md:table-cell';
 
-export function EventRow(props: { row: WebhookEventRow }) {
+/** `notice`: a sentence after the user's own action on this row (Retry). */
+export function EventRow(props: { row: WebhookEventRow; notice?: string }) {
   const r = props.row;
   const iso = new Date(r.received_at).toISOString();
   const answer = answerInWords(r.trakt_answer);
@@ -38,6 +39,11 @@ export function EventRow(props: { row: WebhookEventRow }) {
         <span class={`event-status inline-block rounded px-2 py-0.5 text-xs font-medium ${statusClass[r.status] ?? ''}`}>{r.status}</span>
         {r.attempts > 1 && <span class="ml-1 text-xs text-slate-600 dark:text-slate-400">{`${r.attempts} attempts`}</span>}
         {r.reason && <p class="event-reason mt-1 text-xs text-slate-600 dark:text-slate-400">{r.reason}</p>}
+        {props.notice && (
+          <p class="event-notice mt-1 text-xs font-medium text-sky-700 dark:text-sky-300" role="status">
+            {props.notice}
+          </p>
+        )}
       </td>
       <td class={`py-2 pr-3 text-sm ${WIDE_ONLY}`}>
         {answer ? <span class="event-answer">{answer}</span> : <span class="text-slate-600 dark:text-slate-400">—</span>}
