@@ -311,6 +311,7 @@ async function execute(
       const left = watchedCounts(deps.sqlite, trakt.accountId, plex.machineIdentifier);
       await updateRun(deps.db, runId, { plex_watched: left.plex, trakt_watched: left.trakt });
       if (heldSince !== undefined) dropPlan(deps.sqlite, runId);
+      await supersedeHeldRuns(deps.db, runId, true);
     }
 
     // Lists we wrote to are fetched again next time (their activity time moved, and a change

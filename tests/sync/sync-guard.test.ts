@@ -139,10 +139,12 @@ describe('the guard: discard, SYNC_GUARD_CHANGES, --yes', () => {
     expect(await getRun(w.ctx.deps.db, a.id)).toMatchObject({ status: 'discarded', error: expect.stringMatching(new RegExp(`run ${b.id}`)) });
   });
 
-  it('approve: true (sync --yes) lets the run past the guard', async () => {
+  it('approve: true (sync --yes) lets the run past the guard, and the held one is set aside', async () => {
+    const [held] = w.ctx.deps.sqlite.prepare(`SELECT id FROM sync_runs WHERE status = 'awaiting_approval'`).all() as Array<{ id: number }>;
     const run = await w.run({ approve: true }, { guard: { removals: 25, changes: 1 } });
     expect(run).toMatchObject({ status: 'succeeded', added_to_trakt: 2 });
     expect(traktPlays(w)).toBe(MOVIES + 2);
+    expect(await getRun(w.ctx.deps.db, held!.id)).toMatchObject({ status: 'discarded', error: `Set aside: run ${run.id} read both sides again later and wrote its own plan.` });
   });
 
   it('the environment sets the limits: 25 removals by default, 0 holds any, changes off unless set', () => {

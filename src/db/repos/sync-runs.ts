@@ -112,10 +112,11 @@ export async function discardHeldRun(db: Db, id: number, reason: string, now = D
   return true;
 }
 
-/** A newer run was held: older held runs are set aside, so held runs never pile up. */
-export async function supersedeHeldRuns(db: Db, newerId: number): Promise<void> {
+/** A newer run was held, or wrote: older held runs are set aside, so held runs never pile up. */
+export async function supersedeHeldRuns(db: Db, newerId: number, newerWrote = false): Promise<void> {
   const older = await db.selectFrom('sync_runs').select('id').where('status', '=', 'awaiting_approval').where('id', '<', newerId).execute();
-  for (const o of older) await discardHeldRun(db, o.id, `Set aside: run ${newerId} read both sides again later and waits for approval instead.`);
+  const reason = newerWrote ? `Set aside: run ${newerId} read both sides again later and wrote its own plan.` : `Set aside: run ${newerId} read both sides again later and waits for approval instead.`;
+  for (const o of older) await discardHeldRun(db, o.id, reason);
 }
 
 /** The run waiting for approval, if any (the newest). */
