@@ -187,8 +187,8 @@ async function execute(
       // settles its own), and this run has written nothing yet.
       const settled = await settleIntents(deps.db, counted.probe, { accountId: trakt.accountId, source: 'sync', exceptRunId: runId });
       if (settled.found + settled.absent + settled.other + settled.skipped > 0) log.info(settled, 'settled unfinished writes against Trakt history');
-      const plexSettled = await settlePlexIntents(deps.db, runId);
-      if (plexSettled.interrupted > 0) log.info(plexSettled, `${plexSettled.interrupted} Plex write(s) an earlier run left unanswered are planned again`);
+      const plexSettled = await settlePlexIntents(deps.db, (k) => countedPlex.itemState(k), runId);
+      if (plexSettled.found + plexSettled.interrupted > 0) log.info(plexSettled, `Plex was read for ${plexSettled.found + plexSettled.interrupted} write(s) an earlier run left unanswered: ${plexSettled.found} had landed, ${plexSettled.interrupted} are planned again`);
     }
 
     await setPhase('plex', start.full ? 'reading the whole Plex library' : 'reading what changed in Plex');
@@ -342,5 +342,6 @@ function countingPlex(plex: SyncPlex, counts: Counts): SyncPlex {
     markWatched: async (k) => (counts.plex_requests++, plex.markWatched(k)),
     markUnwatched: async (k) => (counts.plex_requests++, plex.markUnwatched(k)),
     rate: async (k, r) => (counts.plex_requests++, plex.rate(k, r)),
+    itemState: async (k) => (counts.plex_requests++, plex.itemState(k)),
   };
 }

@@ -7,7 +7,7 @@
  */
 import { listTraktAccounts } from '../db/repos/trakt-accounts.js';
 import type { TraktAccountInfo, TraktWriter } from '../scrobble/ports.js';
-import { historyProbe } from '../scrobble/history-probe.js';
+import { historyReader } from '../ledger/trakt-history-read.js';
 import type { AppDeps } from '../web/env.js';
 import { TraktAuthError, TraktBlockedError } from './errors.js';
 import { traktClients } from './registry.js';
@@ -44,6 +44,6 @@ export async function traktWriterFor(deps: AppDeps, accountId: number): Promise<
   };
   return {
     post: (path, body) => answerOf('POST', path, body),
-    probe: historyProbe((path) => answerOf('GET', path)),
+    probe: historyReader((path) => answerOf('GET', path)),
   };
 }
