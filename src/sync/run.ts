@@ -14,14 +14,14 @@ import { settleIntents, settlePlexIntents } from '../ledger/settle-intents.js';
 import type { Logger } from '../log/logger.js';
 import { metrics } from '../metrics/registry.js';
 import { mirrorPlexLibrary } from './mirror-plex.js';
-import { mirrorTrakt, type Activities } from './mirror-trakt.js';
+import { mirrorTrakt, pickActivities, type Activities } from './mirror-trakt.js';
 import { remapEpisodeNumbering } from './numbering.js';
 import { computePlan, planSummary } from './plan.js';
 import type { SyncPlex, SyncPorts, SyncTrakt } from './ports.js';
 import { getSyncSettings } from './settings.js';
 import { updateWatchBaseline } from './watch-baseline.js';
 import { writePlex } from './write-plex.js';
-import { writeTraktBatches, type TraktWriteKind } from './write-trakt.js';
+import { writeTraktBatches, type TraktWriteKind, type TraktWriteResult } from './write-trakt.js';
 
 export const SYNC_LEASE = 'sync';
 
@@ -171,6 +171,7 @@ async function execute(
 
   let status: SyncRunStatus = 'succeeded';
   let error: string | null = null;
+  const written: Written = {};
   try {
     log.info({ trigger: start.trigger, dryRun: !!start.dryRun, fullWalk: start.full }, `sync run ${runId} started${start.dryRun ? ' (dry run: nothing is written)' : ''}`);
     const settings = await getSyncSettings(deps.db);
@@ -254,11 +255,13 @@ async function execute(
       };
       let writing: TraktWriteKind = 'history';
       const history = await writeTraktBatches(tctx, plan.toTrakt, 'history');
+      written.history = history;
       counts.added_to_trakt = history.sent;
       counts.not_found += history.notFound;
       counts.errors += history.failed + history.unanswered;
       writing = 'remove';
       const removed = await writeTraktBatches(tctx, plan.fromTrakt, 'remove');
+      written.remove = removed;
       counts.removed_from_trakt = removed.sent;
       counts.errors += removed.failed + removed.unanswered;
       writing = 'ratings';
@@ -276,6 +279,7 @@ async function execute(
       counts.unwatched_in_plex = unwatched.done;
       counts.errors += unwatched.failed;
       const rt = await writeTraktBatches(tctx, plan.ratingsToTrakt, 'ratings');
+      written.ratings = rt;
       counts.ratings_to_trakt = rt.sent;
       counts.not_found += rt.notFound;
       counts.errors += rt.failed + rt.unanswered;
@@ -289,12 +293,7 @@ async function execute(
       updateWatchBaseline(deps.sqlite, { serverId: plex.machineIdentifier, accountId: trakt.accountId, on: settings.mirrorUnwatch, runId, plannedRemovals });
     }
 
-    // Lists we wrote to are fetched again next time (their activity time moved, and a change
-    // made on trakt.tv in the same second would otherwise hide behind ours).
-    const activities = { ...traktResult.activities };
-    if (counts.added_to_trakt + counts.removed_from_trakt > 0) activities['movies.watched_at'] = activities['episodes.watched_at'] = null;
-    if (counts.ratings_to_trakt > 0) activities['movies.rated_at'] = activities['shows.rated_at'] = activities['episodes.rated_at'] = null;
-    await setSetting(deps.db, activityKey, activities);
+    await setSetting(deps.db, activityKey, await activitiesAfterRun(counted, traktResult.activities, written, opts.refreshHistory, log));
     if (status === 'partial') error = `${counts.errors} item(s) could not be written; the next run tries them again.`;
     await setPhase('done', `sync run ${runId} ${status}`);
   } catch (err) {
@@ -318,6 +317,42 @@ async function execute(
 }
 
 export class UserFacingError extends Error {}
+
+type Written = Partial<Record<TraktWriteKind, TraktWriteResult>>;
+
+/**
+ * The activity times to keep for the next run. A run that wrote moves Trakt's own times: it reads
+ * `last_activities` once after its writes (and first lets the history mirror take in its plays),
+ * so that a next run with nothing changed makes a GET or two instead of re-reading every list.
+ * A list with a write whose outcome is still unknown keeps no time (the next run reads it);
+ * lists the run did not write keep the times read before its writes, so a change made on
+ * trakt.tv meanwhile still shows next time. (A change on trakt.tv to a list we wrote, in the
+ * seconds between our writes and this read, is found by the daily full walk.)
+ */
+async function activitiesAfterRun(trakt: SyncTrakt, before: Activities, written: Written, refreshHistory: RunnerOptions['refreshHistory'], log: Logger): Promise<Activities> {
+  const wrote = (r?: TraktWriteResult) => !!r && r.requests > 0;
+  const unsettled = (r?: TraktWriteResult) => !!r && r.unanswered > 0;
+  const plays = wrote(written.history) || wrote(written.remove);
+  const ratings = wrote(written.ratings);
+  if (!plays && !ratings) return before;
+  if (plays && refreshHistory) await refreshHistory(trakt.accountId).catch(() => undefined);
+  let after: Activities;
+  try {
+    const la = await trakt.get('/sync/last_activities');
+    if (la.status !== 200) throw new Error(`Trakt answered ${la.status}`);
+    after = pickActivities(la.body);
+  } catch (err) {
+    log.warn({ err: err instanceof Error ? err.message : String(err) }, 'Trakt last_activities could not be read after the writes; the next run reads the lists this run wrote');
+    after = {};
+  }
+  const out = { ...before };
+  const take = (fields: string[], lost: boolean) => {
+    for (const f of fields) out[f] = lost ? null : (after[f] ?? null);
+  };
+  if (plays) take(['movies.watched_at', 'episodes.watched_at'], unsettled(written.history) || unsettled(written.remove));
+  if (ratings) take(['movies.rated_at', 'shows.rated_at', 'episodes.rated_at'], unsettled(written.ratings));
+  return out;
+}
 
 function countingTrakt(trakt: SyncTrakt, counts: Counts): SyncTrakt {
   return {
