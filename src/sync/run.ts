@@ -14,7 +14,7 @@ import { settleIntents, settlePlexIntents } from '../ledger/settle-intents.js';
 import type { Logger } from '../log/logger.js';
 import { metrics } from '../metrics/registry.js';
 import { mirrorPlexLibrary } from './mirror-plex.js';
-import { mirrorTrakt, pickActivities, type Activities } from './mirror-trakt.js';
+import { mirrorTrakt, pickActivities, serverTimeOf, traktCount, type Activities, type SettledMarks, type TraktMirrorResult } from './mirror-trakt.js';
 import { remapEpisodeNumbering } from './numbering.js';
 import { computePlan, planSummary } from './plan.js';
 import type { SyncPlex, SyncPorts, SyncTrakt } from './ports.js';
@@ -215,8 +215,10 @@ async function execute(
 
     await setPhase('trakt', 'reading Trakt watched history and ratings');
     const activityKey = `sync.traktActivities.${trakt.accountId}`;
+    const settledKey = `sync.traktSettled.${trakt.accountId}`;
     const previous = await getSetting<Activities>(deps.db, activityKey);
-    const traktResult = await mirrorTrakt(deps.sqlite, counted, { full: start.full, previous });
+    const settled = await getSetting<SettledMarks>(deps.db, settledKey);
+    const traktResult = await mirrorTrakt(deps.sqlite, counted, { full: start.full, previous, settled });
     log.info({ fetched: traktResult.fetched, skipped: traktResult.skipped }, `Trakt: ${traktResult.watchedRows} watched and ${traktResult.ratingRows} rated items read; unchanged lists skipped: ${traktResult.skipped.join(', ') || 'none'}`);
 
     if (opts.refreshHistory) {
@@ -293,7 +295,9 @@ async function execute(
       updateWatchBaseline(deps.sqlite, { serverId: plex.machineIdentifier, accountId: trakt.accountId, on: settings.mirrorUnwatch, runId, plannedRemovals });
     }
 
-    await setSetting(deps.db, activityKey, await activitiesAfterRun(counted, traktResult.activities, written, opts.refreshHistory, log));
+    const after = await activitiesAfterRun(counted, traktResult, written, opts.refreshHistory, log, settled);
+    await setSetting(deps.db, activityKey, after.activities);
+    await setSetting(deps.db, settledKey, after.settled);
     if (status === 'partial') error = `${counts.errors} item(s) could not be written; the next run tries them again.`;
     await setPhase('done', `sync run ${runId} ${status}`);
   } catch (err) {
@@ -323,27 +327,43 @@ type Written = Partial<Record<TraktWriteKind, TraktWriteResult>>;
 /**
  * The activity times to keep for the next run. A run that wrote moves Trakt's own times: it reads
  * `last_activities` once after its writes (and first lets the history mirror take in its plays),
- * so that a next run with nothing changed makes a GET or two instead of re-reading every list.
+ * with the account's play and rating counts (SettledMarks), so that a next run with nothing
+ * changed makes a GET or two instead of re-reading every list.
  * A list with a write whose outcome is still unknown keeps no time (the next run reads it);
  * lists the run did not write keep the times read before its writes, so a change made on
- * trakt.tv meanwhile still shows next time. (A change on trakt.tv to a list we wrote, in the
- * seconds between our writes and this read, is found by the daily full walk.)
+ * trakt.tv meanwhile still shows next time. (A change on trakt.tv to a list we wrote, between our
+ * last write and this read, is found by the daily full walk.)
  */
-async function activitiesAfterRun(trakt: SyncTrakt, before: Activities, written: Written, refreshHistory: RunnerOptions['refreshHistory'], log: Logger): Promise<Activities> {
+async function activitiesAfterRun(
+  trakt: SyncTrakt,
+  mirrored: TraktMirrorResult,
+  written: Written,
+  refreshHistory: RunnerOptions['refreshHistory'],
+  log: Logger,
+  previous: SettledMarks | undefined,
+): Promise<{ activities: Activities; settled: SettledMarks }> {
+  const before = mirrored.activities;
   const wrote = (r?: TraktWriteResult) => !!r && r.requests > 0;
   const unsettled = (r?: TraktWriteResult) => !!r && r.unanswered > 0;
   const plays = wrote(written.history) || wrote(written.remove);
   const ratings = wrote(written.ratings);
-  if (!plays && !ratings) return before;
+  // Nothing written and nothing re-read: the counts still hold, now as of this run's read.
+  if (!plays && !ratings) {
+    const unchanged = mirrored.fetched.length === 0 && previous;
+    return { activities: before, settled: { at: mirrored.serverTime, plays: unchanged ? previous.plays : null, ratings: unchanged ? previous.ratings : null } };
+  }
   if (plays && refreshHistory) await refreshHistory(trakt.accountId).catch(() => undefined);
-  let after: Activities;
+  let after: Activities = {};
+  const settled: SettledMarks = { at: Date.now(), plays: null, ratings: null };
   try {
     const la = await trakt.get('/sync/last_activities');
     if (la.status !== 200) throw new Error(`Trakt answered ${la.status}`);
     after = pickActivities(la.body);
+    settled.at = serverTimeOf(la);
+    settled.plays = await traktCount(trakt, 'plays');
+    settled.ratings = await traktCount(trakt, 'ratings');
   } catch (err) {
     log.warn({ err: err instanceof Error ? err.message : String(err) }, 'Trakt last_activities could not be read after the writes; the next run reads the lists this run wrote');
-    after = {};
   }
   const out = { ...before };
   const take = (fields: string[], lost: boolean) => {
@@ -351,7 +371,7 @@ async function activitiesAfterRun(trakt: SyncTrakt, before: Activities, written:
   };
   if (plays) take(['movies.watched_at', 'episodes.watched_at'], unsettled(written.history) || unsettled(written.remove));
   if (ratings) take(['movies.rated_at', 'shows.rated_at', 'episodes.rated_at'], unsettled(written.ratings));
-  return out;
+  return { activities: out, settled };
 }
 
 function countingTrakt(trakt: SyncTrakt, counts: Counts): SyncTrakt {
