@@ -1,6 +1,6 @@
 /**
- * Starts the service: build the context (config, database, migrations, secrets),
- * start the background work, serve. Nothing else lives here.
+ * Starts the service: build the context (src/context.ts builds every service), start the
+ * background work (event worker, schedules, history mirror), serve. Nothing else lives here.
  */
 import { serve } from '@hono/node-server';
 import type http from 'node:http';
@@ -8,12 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import type { Config } from './config/env.js';
 import { createContext, type ContextOptions } from './context.js';
+import { endSessionsIfPasswordChanged } from './config/password-epoch.js';
 import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
-import { startHistoryRefresher } from './history/service.js';
-import { connectedMachineIdentifier } from './plex/connected.js';
-import { jobRegistry } from './sync/service.js';
 import type { AppDeps } from './web/env.js';
 
 export interface ServiceHandle {
@@ -31,9 +29,12 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const ctx = await createContext(config, { ...opts, logFd: 1 });
   const { deps } = ctx;
   const { log } = deps;
+  const ended = await endSessionsIfPasswordChanged(deps.db, config, deps.secrets.sessionKey);
+  if (ended) log.info({ component: 'auth', sessions: ended }, 'the admin password changed: every session ended');
 
   // Pending webhook events resume here (after settling writes a crash left unanswered).
-  const scrobbling = await startScrobbling(deps, opts.scrobble);
+  const scrobbling = await startScrobbling(deps, opts.scrobble?.ports ?? deps.scrobblePorts, opts.scrobble?.worker);
+  deps.webhookQueue = scrobbling.worker;
   const app = createApp(deps);
   const server = await new Promise<http.Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as http.Server));
@@ -44,15 +45,16 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const url = `http://${shownHost}:${port}`;
   log.info({ component: 'server', url, version: deps.version }, `listening on ${url}`);
   // Schedules (the sync) and the heartbeat the CLI looks for to hand its sync to this server.
-  const jobs = jobRegistry(deps);
+  const { jobs } = deps;
   await jobs.start();
   const beacon = startServerBeacon(deps.db, url);
   // The Trakt history mirror: first fill in the background, then kept current.
-  const history = startHistoryRefresher(deps);
+  const { history } = deps;
+  history.start();
   let closing: Promise<void> | undefined;
   // A server preset by PLEX_URL is asked who it is once, so pages show its name and webhooks
   // can be told to be its. When it does not answer, the log says so and webhooks wait for it.
-  void connectedMachineIdentifier(deps).catch((err: unknown) => {
+  void deps.plex.machineIdentifier().catch((err: unknown) => {
     if (closing) return; // stopped before the answer: nothing to say about Plex
     log.warn(
       { component: 'plex', reason: err instanceof Error ? err.message : String(err) },
@@ -60,8 +62,9 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
     );
   });
   if (deps.setupCode) {
+    // The code goes to the terminal only: the stored log is readable by whoever can read the database.
     log.warn(
-      { component: 'auth' },
+      { component: 'auth', stored: false },
       `first run: open ${url} to choose the admin password; the one-time setup code is ${deps.setupCode}`,
     );
   }
@@ -79,7 +82,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
       closing ??= (async () => {
         clearInterval(housekeeping);
         jobs.stop();
-        await deps.sync?.stop(); // a running sync stops after its batch in flight
+        await deps.sync.stop(); // a running sync stops after its batch in flight
         await beacon.stop();
         await history.stop();
         deps.bus.close(); // ends SSE streams so the server can close
@@ -91,6 +94,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
           });
           server.closeIdleConnections();
         });
+        deps.webhookQueue = undefined;
         await scrobbling.stop();
         log.info({ component: 'server' }, 'stopped');
         await ctx.close();
