@@ -3,7 +3,8 @@
  * expired token, a dead letter and its Retry. The end state on Trakt is always one play.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requeueFailed } from '../../src/db/repos/webhook-events.js';
+import { insertWebhookEvent, requeueFailed } from '../../src/db/repos/webhook-events.js';
+import { parsePayload, summarize } from '../../src/scrobble/payload.js';
 import { ledgerForSource } from '../../src/ledger/repo.js';
 import { modernEpisode, modernMovie } from '../fixtures/webhooks/payloads.js';
 import { postMultipart } from '../fixtures/webhooks/send.js';
@@ -48,6 +49,24 @@ describe('Trakt faults', () => {
       expect(playsOf(n)).toHaveLength(1);
       const ledger = await ledgerForSource(h.service.deps.db, 'webhook', id);
       expect(ledger.map((l) => `${l.status}:${l.outcome}`)).toEqual(['sent:scrobble']);
+    });
+  }
+
+  for (const then of [{ status: 502 }, 'drop'] as const) {
+    it(`a late scrobble's history add Trakt carried out but answered ${typeof then === 'string' ? 'with a cut connection' : then.status}: read back, never sent twice`, async () => {
+      const n = ++rk;
+      h.fake.catalogue.addMovie({ trakt: n, title: `Late lost answer ${n}`, year: 2002, imdb: `tt08${n}`, tmdb: 80_000 + n });
+      h.fake.server.inject(/^\/sync\/history$/, { kind: 'apply', then }, 1);
+      const text = JSON.stringify(modernMovie({ event: 'media.scrobble', ratingKey: String(n), imdb: `tt08${n}`, tmdb: 80_000 + n }));
+      // Processed 25 minutes after it arrived: sent to /sync/history at the arrival time.
+      const id = insertWebhookEvent(h.service.deps.sqlite, { ...summarize(parsePayload(text)), receivedAt: Date.now() - 25 * 60_000, payload: text });
+      h.service.deps.webhookQueue!.wake();
+      const row = await settled(h.service, id);
+      expect(row.status).toBe('sent');
+      expect(playsOf(n)).toHaveLength(1);
+      expect(h.fake.server.received('/sync/history', 'POST').filter((r) => r.path === '/sync/history' && r.body.includes(`tt08${n}`))).toHaveLength(1);
+      const ledger = await ledgerForSource(h.service.deps.db, 'webhook', id);
+      expect(ledger.map((l) => `${l.status}:${l.outcome}`)).toEqual(['sent:found after retry']);
     });
   }
 

@@ -60,7 +60,7 @@ const REFUSED_OR_DOWN: Fault[] = [
   { kind: 'garbage', body: '<html>oops</html>', contentType: 'text/html' },
 ];
 const TRAKT_TARGETS: Array<string | RegExp> = [/^\/sync\/history$/, /^\/sync\/history$/, /^\/sync\/ratings$/, '/sync/history/movies', '/sync/history/episodes', '/sync/watched', '/sync/last_activities'];
-const PLEX_TARGETS: Array<string | RegExp> = ['/:/scrobble', '/:/scrobble', '/library/metadata/', '/library/sections'];
+const PLEX_TARGETS: Array<string | RegExp> = ['/:/scrobble', '/:/scrobble', '/:/rate', '/library/metadata/', '/library/sections'];
 
 interface Injected {
   server: 'trakt' | 'plex';
@@ -76,7 +76,7 @@ function drawSchedule(seed: number, w: SyncWorld): Injected[] {
     const onTrakt = r() < 0.6;
     const server: FakeServer = onTrakt ? w.trakt.server : w.plex.server;
     const match = pick(r, onTrakt ? TRAKT_TARGETS : PLEX_TARGETS);
-    const writeRoute = typeof match !== 'string' || match === '/:/scrobble';
+    const writeRoute = typeof match !== 'string' || match.startsWith('/:/');
     const fault = writeRoute && r() < 0.6 ? pick(r, LOST) : pick(r, REFUSED_OR_DOWN);
     const times = 1 + Math.floor(r() * 3);
     server.inject(match, fault, times);
