@@ -16,6 +16,9 @@ import { createCipher, KEY_FILE, loadOrCreateKey } from './security/crypto.js';
 import { randomSetupCode } from './security/password.js';
 import type { AppDeps } from './web/env.js';
 import { attachLiveTail } from './web/logs.js';
+import type { DeliveryOptions } from './notify/delivery.js';
+import { NotificationService } from './notify/service.js';
+import { parseNotifyUrl } from './notify/urls.js';
 
 export interface ContextOptions {
   /** 1 for `serve` (stdout), 2 for every other command (stderr keeps stdout for results). */
@@ -24,6 +27,8 @@ export interface ContextOptions {
   prettyLogs?: boolean;
   sessionTtlMs?: number;
   loginThrottleMs?: number;
+  /** Notification delivery hooks (fetch, clock, Discord's base URL) for tests and the demo. */
+  notify?: DeliveryOptions;
 }
 
 export interface ServiceContext {
@@ -34,7 +39,8 @@ export interface ServiceContext {
 
 export async function createContext(config: Config, opts: ContextOptions): Promise<ServiceContext> {
   const secretRegistry = new SecretRegistry();
-  for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword]) secretRegistry.add(v);
+  for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword, config.notify.syncPingUrl]) secretRegistry.add(v);
+  for (const u of config.notify.urls) for (const v of parseNotifyUrl(u).secrets) secretRegistry.add(v);
 
   const { db, sqlite, close: closeDb } = openDatabase(config.dataDir);
   await migrateToLatest(db);
@@ -67,6 +73,7 @@ export async function createContext(config: Config, opts: ContextOptions): Promi
     sessionTtlMs: opts.sessionTtlMs,
     loginThrottleMs: opts.loginThrottleMs,
     startedAt: Date.now(),
+    notify: new NotificationService({ db, sqlite, cipher, log, secrets: secretRegistry, publicUrl: config.publicUrl }, opts.notify),
   };
   attachLiveTail(logStore, deps.bus);
   let closed = false;
@@ -76,6 +83,7 @@ export async function createContext(config: Config, opts: ContextOptions): Promi
     async close() {
       if (closed) return;
       closed = true;
+      await deps.notify?.stop();
       deps.bus.close();
       logStore.close();
       await closeDb();

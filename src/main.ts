@@ -12,9 +12,12 @@ import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
 import { startHistoryRefresher } from './history/service.js';
-import { connectedMachineIdentifier } from './plex/connected.js';
+import { connectedMachineIdentifier, plexServerFor } from './plex/connected.js';
 import { jobRegistry } from './sync/service.js';
 import type { AppDeps } from './web/env.js';
+import { mirrorEnvTargets } from './notify/targets.js';
+import { PlexWatch } from './notify/plex-watch.js';
+import { silentNotifier } from './notify/notifier.js';
 
 export interface ServiceHandle {
   url: string;
@@ -31,6 +34,9 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const ctx = await createContext(config, { ...opts, logFd: 1 });
   const { deps } = ctx;
   const { log } = deps;
+  // NOTIFY_URLS is mirrored by the server only: a CLI command with another environment must not drop targets.
+  await mirrorEnvTargets(deps.db, deps.cipher, config.notify.urls);
+  deps.notify?.start();
 
   // Pending webhook events resume here (after settling writes a crash left unanswered).
   const scrobbling = await startScrobbling(deps, opts.scrobble);
@@ -49,6 +55,17 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const beacon = startServerBeacon(deps.db, url);
   // The Trakt history mirror: first fill in the background, then kept current.
   const history = startHistoryRefresher(deps);
+  // plex.unreachable / plex.recovered: a light /identity every minute while a server is connected.
+  const plexWatch = (deps.plexWatch ??= new PlexWatch({
+    notifier: deps.notify ?? silentNotifier,
+    probe: async () => {
+      const client = await plexServerFor(deps);
+      if (!client) return false;
+      await client.serverInfo();
+      return true;
+    },
+  }));
+  plexWatch.start();
   let closing: Promise<void> | undefined;
   // A server preset by PLEX_URL is asked who it is once, so pages show its name and webhooks
   // can be told to be its. When it does not answer, the log says so and webhooks wait for it.
@@ -82,6 +99,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
         await deps.sync?.stop(); // a running sync stops after its batch in flight
         await beacon.stop();
         await history.stop();
+        await plexWatch.stop();
         deps.bus.close(); // ends SSE streams so the server can close
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);

@@ -32,6 +32,7 @@ export async function startScrobbling(deps: AppDeps, opts: ScrobbleOptions = {})
       ports,
       onChange: (id) => publishEventChange(deps, id),
       onPlay: (accountId) => notifyHistory(deps, accountId),
+      notifier: deps.notify,
     },
     opts.worker,
   );

@@ -15,6 +15,7 @@ import { startSyncRun, SyncBusyError, SYNC_LEASE, type RunnerOptions, type Start
 import { getSyncSettings } from './settings.js';
 import { createSyncPorts } from './wiring.js';
 import { historyService } from '../history/service.js';
+import { createSyncPinger } from '../notify/sync-ping.js';
 
 /** How long a run waits for the history mirror before planning with what it has. */
 const HISTORY_WAIT_MS = 60_000;
@@ -79,7 +80,10 @@ export class SyncService {
 }
 
 export function syncService(deps: AppDeps): SyncService {
+  const pingUrl = deps.config.notify.syncPingUrl;
   deps.sync ??= new SyncService(deps, createSyncPorts(deps), {
+    notifier: deps.notify,
+    ping: pingUrl ? createSyncPinger({ url: pingUrl, log: deps.log }) : undefined,
     refreshHistory: (accountId) =>
       Promise.race([
         historyService(deps).refreshNow(accountId, 'auto'),

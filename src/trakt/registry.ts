@@ -30,7 +30,7 @@ export interface TraktRegistryOptions {
   random?: () => number;
 }
 
-type RegistryDeps = Pick<AppDeps, 'config' | 'db' | 'cipher' | 'secretRegistry' | 'log' | 'version'>;
+type RegistryDeps = Pick<AppDeps, 'config' | 'db' | 'cipher' | 'secretRegistry' | 'log' | 'version' | 'notify'>;
 
 export class TraktClientRegistry {
   readonly counters = new TraktCounters();
@@ -81,6 +81,7 @@ export class TraktClientRegistry {
         now: this.options.now,
         refreshMarginMs: this.options.refreshMarginMs,
         leaseWaitMs: this.options.leaseWaitMs,
+        notifier: this.deps.notify,
       });
       this.keepers.set(accountId, k);
     }
@@ -118,6 +119,7 @@ export class TraktClientRegistry {
       sleep: o.sleep,
       random: o.random,
       now: o.now,
+      notifier: this.deps.notify,
     });
   }
 

@@ -15,6 +15,7 @@ import type { Cipher } from '../security/crypto.js';
 import type { TraktCounters } from './counters.js';
 import { TraktAuthError, TraktUnavailableError } from './errors.js';
 import { refreshTokens, type OAuthApp } from './oauth.js';
+import type { Notifier } from '../notify/notifier.js';
 
 export interface TokenKeeperDeps {
   db: Db;
@@ -29,6 +30,8 @@ export interface TokenKeeperDeps {
   refreshMarginMs?: number;
   /** How long to wait for another process's refresh; default 30 s. */
   leaseWaitMs?: number;
+  /** Raises trakt.auth_lost when Trakt refuses the refresh token for good. */
+  notifier?: Notifier;
 }
 
 export interface CurrentToken {
@@ -91,7 +94,10 @@ export class TokenKeeper {
       const result = await refreshTokens(app, cur.refreshToken, this.now());
       if (!result.ok) {
         this.deps.counters.refresh(false);
-        if (result.reason === 'invalid_grant') await markNeedsLogin(db, this.accountId, result.message);
+        if (result.reason === 'invalid_grant') {
+          await markNeedsLogin(db, this.accountId, result.message);
+          this.deps.notifier?.raise('trakt.auth_lost', { accountId: this.accountId, reason: result.message });
+        }
         else await setAccountError(db, this.accountId, result.message);
         log.warn({ component: 'trakt', accountId: this.accountId, reason: result.reason }, 'Trakt refused the token refresh');
         throw new TraktAuthError(result.message);

@@ -14,6 +14,8 @@ import type { JobRegistry } from '../jobs/registry.js';
 import type { SyncService } from '../sync/service.js';
 import type { TraktClientRegistry } from '../trakt/registry.js';
 import type { PlexOverrides } from '../plex/deps.js';
+import type { NotificationService } from '../notify/service.js';
+import type { PlexWatch } from '../notify/plex-watch.js';
 
 /** Everything the web layer needs, passed in by main.ts (or a test). Features add their services here. */
 export interface AppDeps {
@@ -42,6 +44,10 @@ export interface AppDeps {
   traktClients?: TraktClientRegistry;
   /** Plex client hooks (fetch, timeouts) for tests; src/plex/connected.ts reads them. */
   plex?: PlexOverrides;
+  /** Notifications: raise events (a queued row), deliver in the background (started by main.ts), test. */
+  notify?: NotificationService;
+  /** Whether Plex answers (plex.unreachable / plex.recovered); started by main.ts. */
+  plexWatch?: PlexWatch;
 }
 
 export interface AppEnv {
