@@ -39,6 +39,8 @@ export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private poll: NodeJS.Timeout | undefined;
   private running = false;
+  /** Aborts requests in flight on stop: a hanging target must not hold up shutdown. */
+  private stopping = new AbortController();
   private scheduled = false;
 
   constructor(
@@ -61,6 +63,7 @@ export class DeliveryWorker {
     const reset = this.deps.outbox.resetInFlight();
     if (reset) this.deps.log.info({ component: 'notify', rows: reset }, `${reset} notification(s) that were being sent when the service stopped are queued again`);
     this.running = true;
+    this.stopping = new AbortController();
     this.poll = setInterval(() => this.wake(), this.o.safetyPollMs);
     this.poll.unref();
     this.wake();
@@ -70,6 +73,7 @@ export class DeliveryWorker {
     this.running = false;
     clearInterval(this.poll);
     clearTimeout(this.timer);
+    this.stopping.abort();
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
@@ -147,8 +151,12 @@ export class DeliveryWorker {
     }
     const details = JSON.parse(row.details) as NotifyDetails;
     const message = composeMessage(row.event as NotifyEvent, details, this.deps.publicUrl, row.folded);
-    const answer = await deliver(stored.target, message, this.opts);
+    const answer = await deliver(stored.target, message, this.opts, this.stopping.signal);
     const now = this.o.now();
+    if (answer.stopped) {
+      outbox.release(row.id, now); // sent again by the next start (the target may see it twice, never not at all)
+      return;
+    }
     outbox.record({ outboxId: row.id, targetId: stored.id, masked: stored.target.masked, event: row.event, title: message.title, at: now, ok: answer.ok, status: answer.status, error: answer.error, attempt });
     const where = { component: 'notify', target: stored.target.masked, event: row.event, attempt };
     if (answer.ok) {

@@ -29,6 +29,8 @@ export interface DeliveryAnswer {
   error?: string;
   /** The target asked us to wait this long (429 with Retry-After or Discord's retry_after). */
   retryAfterMs?: number;
+  /** The service stopped while waiting: nothing is known, the message stays queued. */
+  stopped?: boolean;
 }
 
 const NTFY_PRIORITY: Record<NotifyType, string> = { failure: 'high', warning: 'default', success: 'low', info: 'default' };
@@ -80,15 +82,17 @@ export function buildRequest(target: NotifyTarget, m: NotifyMessage, opts: SendO
 }
 
 /** Sends one message to one target; never throws. */
-export async function deliver(target: NotifyTarget, m: NotifyMessage, opts: SendOptions = {}): Promise<DeliveryAnswer> {
+export async function deliver(target: NotifyTarget, m: NotifyMessage, opts: SendOptions = {}, stop?: AbortSignal): Promise<DeliveryAnswer> {
   const req = buildRequest(target, m, opts);
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const signal = AbortSignal.timeout(timeoutMs);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
   let res: Response;
   try {
     res = await (opts.fetch ?? fetch)(req.url, { method: req.method, headers: req.headers, body: req.body, signal, redirect: 'manual' });
   } catch (err) {
-    const timedOut = signal.aborted;
+    if (stop?.aborted) return { ok: false, stopped: true, error: 'the service stopped before an answer came' };
+    const timedOut = timeout.aborted;
     const cause = (err as { cause?: { code?: string } }).cause?.code;
     return { ok: false, error: timedOut ? `no answer within ${Math.round(timeoutMs / 1000)} s` : `could not be reached (${cause ?? (err as Error).message})` };
   }
