@@ -7,10 +7,11 @@
  *   discord (discordApiUrl = url + /api) POST /api/webhooks/{id}/{token} → 204 (JSON body checked)
  *   gotify://host:port/gotify/{token}   → POST /gotify/message?token= → 200, 401 for a token not accepted
  *   apprise://host:port/apprise/{key}   → POST /apprise/notify/{key} → 200
+ *   SYNC_PING_URL = url + /ping/{uuid}  → GET /ping/{uuid}[/start|/fail] → 200 "OK" (healthchecks)
  */
 import { FakeServer, type FakeRequest, type FakeResponse, type LoggedRequest } from '../kit/server.js';
 
-export type ReceiverKind = 'json' | 'ntfy' | 'discord' | 'gotify' | 'apprise';
+export type ReceiverKind = 'json' | 'ntfy' | 'discord' | 'gotify' | 'apprise' | 'ping';
 
 export interface ReceivedNotification {
   kind: ReceiverKind;
@@ -109,6 +110,7 @@ export class NotifyReceiver {
   private async handle(req: FakeRequest): Promise<FakeResponse> {
     if (this.hang) await new Promise<void>((resolve) => this.held.push(resolve));
     if (this.down) return { status: 503, body: 'Service Unavailable' };
+    if (kindOf(req.path) === 'ping') return { status: 200, body: 'OK' };
     if (req.method !== 'POST') return { status: 405, body: { error: 'POST only' } };
     if (this.rateLimited > 0) {
       this.rateLimited--;
@@ -150,6 +152,7 @@ function kindOf(path: string): ReceiverKind | undefined {
   if (path.startsWith('/api/webhooks/')) return 'discord';
   if (path.startsWith('/gotify/')) return 'gotify';
   if (path.startsWith('/apprise/')) return 'apprise';
+  if (path.startsWith('/ping/')) return 'ping';
   return undefined;
 }
 
