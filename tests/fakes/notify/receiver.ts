@@ -103,6 +103,22 @@ export class NotifyReceiver {
     return this.received(kind).filter((r) => r.status >= 200 && r.status < 300);
   }
 
+  /** What arrived, newest first, for a person (the demo links here). */
+  private page(): string {
+    const rows = this.received()
+      .reverse()
+      .map((r) => {
+        const title = r.kind === 'ntfy' ? String(r.headers.title ?? '') : r.kind === 'ping' ? r.path : String(r.json?.title ?? r.json?.content ?? '');
+        const text = r.kind === 'ntfy' ? r.body : String(r.json?.message ?? r.json?.body ?? r.json?.embeds?.[0]?.description ?? '');
+        return `<tr><td>${new Date(r.at).toISOString()}</td><td>${r.kind}</td><td>${r.status}</td><td><b>${escape(title)}</b><br>${escape(text)}</td></tr>`;
+      })
+      .join('');
+    return `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>Notification receiver</title>
+<style>body{font:14px system-ui;margin:2em}td{border-top:1px solid #ddd;padding:4px 8px;vertical-align:top}</style>
+<h1>Notifications received</h1><p>This emulator plays ntfy, Discord, Gotify, Apprise and JSON targets (refreshes every 5 s).</p>
+<table><tr><th>when</th><th>target</th><th>answer</th><th>message</th></tr>${rows || '<tr><td colspan="4">Nothing yet: Settings → Notifications → Send a test.</td></tr>'}</table>`;
+  }
+
   clear(): void {
     this.server.clearLog();
   }
@@ -111,6 +127,7 @@ export class NotifyReceiver {
     if (this.hang) await new Promise<void>((resolve) => this.held.push(resolve));
     if (this.down) return { status: 503, body: 'Service Unavailable' };
     if (kindOf(req.path) === 'ping') return { status: 200, body: 'OK' };
+    if (req.method === 'GET' && req.path === '/') return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: this.page() };
     if (req.method !== 'POST') return { status: 405, body: { error: 'POST only' } };
     if (this.rateLimited > 0) {
       this.rateLimited--;
@@ -145,6 +162,8 @@ export class NotifyReceiver {
     }
   }
 }
+
+const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 function kindOf(path: string): ReceiverKind | undefined {
   if (path.startsWith('/json')) return 'json';
