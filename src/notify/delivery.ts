@@ -5,11 +5,14 @@
  * The clock is injectable: tests move time and call runDue() instead of waiting.
  */
 import type { Logger } from '../log/logger.js';
+import { metrics } from '../metrics/registry.js';
 import type { NotifyOutboxRow } from '../db/tables/notify.js';
 import { composeMessage, type NotifyDetails, type NotifyEvent } from './events.js';
 import type { Outbox } from './outbox.js';
 import { deliver, type SendOptions } from './senders.js';
 import type { StoredTarget } from './targets.js';
+
+const deliveries = metrics.counter('pts_notifications_total', 'Notification delivery attempts, by event and result (sent, retry, failed).');
 
 export interface DeliveryOptions extends SendOptions {
   now?: () => number;
@@ -160,18 +163,21 @@ export class DeliveryWorker {
     outbox.record({ outboxId: row.id, targetId: stored.id, masked: stored.target.masked, event: row.event, title: message.title, at: now, ok: answer.ok, status: answer.status, error: answer.error, attempt });
     const where = { component: 'notify', target: stored.target.masked, event: row.event, attempt };
     if (answer.ok) {
+      deliveries.inc({ event: row.event, result: 'sent' });
       outbox.markSent(row.id, attempt, now);
       log.info({ ...where, status: answer.status }, `notification ${row.event} delivered to ${stored.target.masked}`);
       return;
     }
     const error = `${stored.target.masked} ${answer.error ?? 'did not take it'}`;
     if (now - row.created_at >= this.o.giveUpAfterMs) {
+      deliveries.inc({ event: row.event, result: 'failed' });
       outbox.markFailed(row.id, attempt, `${error}; given up after ${attempt} attempts.`, now);
       log.warn({ ...where, error: answer.error }, `notification ${row.event} to ${stored.target.masked} given up after ${attempt} attempts: check the URL in Settings → Notifications`);
       return;
     }
     const step = Math.min(this.o.maxBackoffMs, this.o.backoffMs * 2 ** (attempt - 1));
     const wait = Math.max(answer.retryAfterMs ?? 0, Math.round(step * (0.75 + this.o.random() * 0.25)));
+    deliveries.inc({ event: row.event, result: 'retry' });
     outbox.markRetry(row.id, attempt, now + wait, error, now);
     log.warn({ ...where, error: answer.error, retryInMs: wait }, `notification ${row.event} to ${stored.target.masked} not delivered (${answer.error}); trying again in ${Math.round(wait / 1000)} s`);
   }

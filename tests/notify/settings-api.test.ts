@@ -111,6 +111,12 @@ describe('POST /api/v1/notifications/test', () => {
       { url: 'json://127.0.0.1:1/closed', ok: false, error: expect.stringMatching(/could not be reached/) },
     ]);
     expect(receiver!.delivered('json')[0]!.json).toMatchObject({ event: 'notify.test', title: 'Test notification from Plex-Trakt Sync' });
+    const status = (await (await t!.app.request('/api/v1/status', { headers: { 'x-api-key': t!.deps.secrets.apiKey() } })).json()) as { notifications: unknown };
+    expect(status.notifications).toEqual({
+      urls: [`json://${receiver!.url.slice(7)}/json/hook`, `apprise://${receiver!.url.slice(7)}/apprise/to***`, 'json://127.0.0.1:1/closed'],
+      waiting: 0,
+      lastError: { at: expect.any(String), url: 'json://127.0.0.1:1/closed', event: 'notify.test', error: expect.stringMatching(/could not be reached/) },
+    });
   });
 });
 
