@@ -36,7 +36,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const { log } = deps;
   // NOTIFY_URLS is mirrored by the server only: a CLI command with another environment must not drop targets.
   await mirrorEnvTargets(deps.db, deps.cipher, config.notify.urls);
-  deps.notify?.start();
+  await deps.notify?.start();
 
   // Pending webhook events resume here (after settling writes a crash left unanswered).
   const scrobbling = await startScrobbling(deps, opts.scrobble);

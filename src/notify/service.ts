@@ -69,7 +69,9 @@ export class NotificationService implements Notifier {
     }
   }
 
-  start(): void {
+  /** Starts delivery; the stored URLs' secrets are registered first, so no log line can show them. */
+  async start(): Promise<void> {
+    for (const t of await loadTargets(this.deps.db, this.deps.cipher)) this.registerSecrets(t.target);
     this.delivery.start();
   }
 

@@ -172,7 +172,7 @@ describe('a receiver that is down', () => {
 
     receiver.down = false;
     const second = await open([u.ntfy, u.apprise]);
-    second.notify.start();
+    await second.notify.start();
     clock += 60 * 60_000;
     await second.notify.delivery.runDue();
     const got = receiver.delivered().map((r) => `${r.kind}:${r.kind === 'ntfy' ? r.headers.title : r.json.title}`).sort();
