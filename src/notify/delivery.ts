@@ -101,10 +101,11 @@ export class DeliveryWorker {
       this.launchDue();
       if (!wait) return;
       await Promise.allSettled([...this.inFlight.values()]);
-    } while (this.deps.outbox.due(this.o.now(), 1).length > 0);
+    } while (!this.stopping.signal.aborted && this.deps.outbox.due(this.o.now(), 1).length > 0);
   }
 
   private launchDue(): void {
+    if (this.stopping.signal.aborted) return;
     const now = this.o.now();
     for (const row of this.deps.outbox.due(now, 100)) {
       if (this.inFlight.size >= this.o.concurrency) break;
@@ -125,13 +126,14 @@ export class DeliveryWorker {
     this.schedule();
   }
 
-  /** Delivers what is queued, bounded by `ms` of real time (a CLI run before it exits). */
+  /** Delivers what is due, bounded by `ms` of real time (a CLI run before it exits): requests still out then are cut and stay queued. */
   async drain(ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
+    const deadline = setTimeout(() => this.stopping.abort(), ms);
+    try {
       await this.runDue(true);
-      const next = this.deps.outbox.nextDueAt();
-      if (next === undefined || next > this.o.now()) return;
+    } finally {
+      clearTimeout(deadline);
+      if (this.stopping.signal.aborted && !this.running) this.stopping = new AbortController();
     }
   }
 

@@ -187,6 +187,21 @@ describe('a receiver that is down', () => {
     expect(receiver.delivered()).toHaveLength(4);
   });
 
+  it('a CLI drain is bounded: a hanging target is cut at the deadline and its message stays queued', async () => {
+    const { notify } = await open([receiver.urls(SECRET).json]);
+    receiver.setHang(true);
+    notify.raise('sync.failed', { runId: 5, error: 'x.' });
+    const t0 = Date.now();
+    await notify.delivery.drain(300);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(notify.outbox.waiting()).toBe(1);
+    expect(receiver.delivered()).toHaveLength(0);
+    receiver.setHang(false); // the cut request is answered into a closed socket: the target may see it twice, never not at all
+    await notify.delivery.runDue();
+    expect(notify.outbox.waiting()).toBe(0);
+    expect(receiver.delivered('json').filter((r) => r.json.event === 'sync.failed').length).toBeGreaterThanOrEqual(1);
+  });
+
   it("honours Discord's retry_after on a 429", async () => {
     const { notify } = await open([receiver.urls(SECRET).discord]);
     receiver.rateLimited = 1;
