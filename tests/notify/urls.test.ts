@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/env.js';
 import { composeMessage, NOTIFY_EVENTS, targetWants } from '../../src/notify/events.js';
+import { buildRequest } from '../../src/notify/senders.js';
 import { maskNotifyUrl, parseNotifyUrl, splitNotifyUrls, withEvents } from '../../src/notify/urls.js';
 
 const TOKEN = 'Zx9SecretTokenValue123';
@@ -90,6 +91,15 @@ describe('notification URLs', () => {
     expect(targetWants(['sync.failed'], 'notify.test')).toBe(true);
     expect(withEvents('ntfy://h/t?x=1&events=a', ['sync.failed', 'plex.recovered'])).toBe('ntfy://h/t?x=1&events=sync.failed,plex.recovered');
     expect(withEvents('ntfy://h/t?events=a', undefined)).toBe('ntfy://h/t');
+  });
+
+  it('ntfy headers stay valid for titles beyond Latin-1 (RFC 2047), and auth goes in Authorization', () => {
+    const m = composeMessage('scrobble.failed', { title: 'Amélie · 千と千尋' }, undefined);
+    const req = buildRequest(parseNotifyUrl('ntfy://tk_abcdefghij1234@ntfy.local/alerts'), m);
+    expect(req.headers.Title).toBe(`=?UTF-8?B?${Buffer.from(m.title).toString('base64')}?=`);
+    expect(req.headers.Authorization).toBe('Bearer tk_abcdefghij1234');
+    expect(req.headers.Click).toBeUndefined(); // no PUBLIC_URL, no link
+    expect(() => new Headers(req.headers)).not.toThrow();
   });
 
   it('every event says what happened and what to do, with a link when PUBLIC_URL is set', () => {
