@@ -1,6 +1,6 @@
 /**
- * Starts the service: build the context (config, database, migrations, secrets),
- * start the background work, serve. Nothing else lives here.
+ * Starts the service: build the context (src/context.ts builds every service), start the
+ * background work (event worker, schedules, history mirror), serve. Nothing else lives here.
  */
 import { serve } from '@hono/node-server';
 import type http from 'node:http';
@@ -11,13 +11,8 @@ import { createContext, type ContextOptions } from './context.js';
 import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
-import { startHistoryRefresher } from './history/service.js';
-import { connectedMachineIdentifier, plexServerFor } from './plex/connected.js';
-import { jobRegistry } from './sync/service.js';
 import type { AppDeps } from './web/env.js';
 import { mirrorEnvTargets } from './notify/targets.js';
-import { PlexWatch } from './notify/plex-watch.js';
-import { silentNotifier } from './notify/notifier.js';
 
 export interface ServiceHandle {
   url: string;
@@ -36,10 +31,11 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const { log } = deps;
   // NOTIFY_URLS is mirrored by the server only: a CLI command with another environment must not drop targets.
   await mirrorEnvTargets(deps.db, deps.cipher, config.notify.urls);
-  await deps.notify?.start();
+  await deps.notify.start();
 
   // Pending webhook events resume here (after settling writes a crash left unanswered).
-  const scrobbling = await startScrobbling(deps, opts.scrobble);
+  const scrobbling = await startScrobbling({ ...deps, notifier: deps.notify }, opts.scrobble?.ports ?? deps.scrobblePorts, opts.scrobble?.worker);
+  deps.webhookQueue = scrobbling.worker;
   const app = createApp(deps);
   const server = await new Promise<http.Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as http.Server));
@@ -50,26 +46,18 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const url = `http://${shownHost}:${port}`;
   log.info({ component: 'server', url, version: deps.version }, `listening on ${url}`);
   // Schedules (the sync) and the heartbeat the CLI looks for to hand its sync to this server.
-  const jobs = jobRegistry(deps);
+  const { jobs } = deps;
   await jobs.start();
   const beacon = startServerBeacon(deps.db, url);
   // The Trakt history mirror: first fill in the background, then kept current.
-  const history = startHistoryRefresher(deps);
+  const { history } = deps;
+  history.start();
   // plex.unreachable / plex.recovered: a light /identity every minute while a server is connected.
-  const plexWatch = (deps.plexWatch ??= new PlexWatch({
-    notifier: deps.notify ?? silentNotifier,
-    probe: async () => {
-      const client = await plexServerFor(deps);
-      if (!client) return false;
-      await client.serverInfo();
-      return true;
-    },
-  }));
-  plexWatch.start();
+  deps.plexWatch.start();
   let closing: Promise<void> | undefined;
   // A server preset by PLEX_URL is asked who it is once, so pages show its name and webhooks
   // can be told to be its. When it does not answer, the log says so and webhooks wait for it.
-  void connectedMachineIdentifier(deps).catch((err: unknown) => {
+  void deps.plex.machineIdentifier().catch((err: unknown) => {
     if (closing) return; // stopped before the answer: nothing to say about Plex
     log.warn(
       { component: 'plex', reason: err instanceof Error ? err.message : String(err) },
@@ -96,10 +84,10 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
       closing ??= (async () => {
         clearInterval(housekeeping);
         jobs.stop();
-        await deps.sync?.stop(); // a running sync stops after its batch in flight
+        await deps.sync.stop(); // a running sync stops after its batch in flight
         await beacon.stop();
         await history.stop();
-        await plexWatch.stop();
+        await deps.plexWatch.stop();
         deps.bus.close(); // ends SSE streams so the server can close
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
@@ -109,6 +97,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
           });
           server.closeIdleConnections();
         });
+        deps.webhookQueue = undefined;
         await scrobbling.stop();
         log.info({ component: 'server' }, 'stopped');
         await ctx.close();

@@ -1,10 +1,9 @@
 /**
  * THE Trakt client of each account, shared by everything in this process (webhook worker,
  * sync, history mirror, pages), so they spend one set of budgets and one refresh lock.
- * `traktClients(deps)` gives the registry; tests may set `deps.traktClients` first to pass
- * a fetch, short timeouts or small budgets.
+ * src/context.ts builds it once; tests pass options there (a fetch, short timeouts, small budgets).
  */
-import type { AppDeps } from '../web/env.js';
+import type { Core } from '../core.js';
 import { TraktBudgets, TRAKT_BUDGETS, type BudgetConfig } from './budgets.js';
 import { TraktClient } from './client.js';
 import { TraktCounters } from './counters.js';
@@ -14,6 +13,7 @@ import { userAgent, type FetchLike } from './http.js';
 import type { OAuthApp } from './oauth.js';
 import type { RetryPolicy } from './retry.js';
 import { TokenKeeper } from './tokens.js';
+import type { Notifier } from '../notify/notifier.js';
 
 export interface TraktRegistryOptions {
   fetch?: FetchLike;
@@ -30,7 +30,8 @@ export interface TraktRegistryOptions {
   random?: () => number;
 }
 
-type RegistryDeps = Pick<AppDeps, 'config' | 'db' | 'cipher' | 'secretRegistry' | 'log' | 'version' | 'notify'>;
+/** `notifier`: trakt.locked (423/420) and trakt.auth_lost (a refused refresh) are raised on it. */
+export type RegistryDeps = Pick<Core, 'config' | 'db' | 'cipher' | 'secretRegistry' | 'log' | 'version'> & { notifier?: Notifier };
 
 export class TraktClientRegistry {
   readonly counters = new TraktCounters();
@@ -81,7 +82,7 @@ export class TraktClientRegistry {
         now: this.options.now,
         refreshMarginMs: this.options.refreshMarginMs,
         leaseWaitMs: this.options.leaseWaitMs,
-        notifier: this.deps.notify,
+        notifier: this.deps.notifier,
       });
       this.keepers.set(accountId, k);
     }
@@ -119,7 +120,7 @@ export class TraktClientRegistry {
       sleep: o.sleep,
       random: o.random,
       now: o.now,
-      notifier: this.deps.notify,
+      notifier: this.deps.notifier,
     });
   }
 
@@ -127,9 +128,4 @@ export class TraktClientRegistry {
   invalidate(): void {
     this.clients.clear();
   }
-}
-
-export function traktClients(deps: AppDeps): TraktClientRegistry {
-  deps.traktClients ??= new TraktClientRegistry(deps);
-  return deps.traktClients;
 }

@@ -8,7 +8,7 @@ export function notifyApi() {
   const api = new Hono<AppEnv>();
   api.post('/notifications/test', async (c) => {
     const notify = c.var.deps.notify;
-    const results = notify ? await notify.test() : [];
+    const results = await notify.test();
     return c.json({ results });
   });
   return api;
@@ -21,7 +21,7 @@ statusParts.push(async (deps) => {
   return {
     notifications: {
       urls: targets.map((t) => t.masked),
-      waiting: deps.notify?.outbox.waiting() ?? 0,
+      waiting: deps.notify.outbox.waiting(),
       lastError: lastFailed ? { at: new Date(lastFailed.at).toISOString(), url: lastFailed.masked_url, event: lastFailed.event, error: lastFailed.error } : null,
     },
   };

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { loadConfig } from '../../src/config/env.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
-import { syncService } from '../../src/sync/service.js';
 import { launchBrowser, watchConsole } from '../helpers/browser.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
 import { startNotifyReceiver, type NotifyReceiver } from '../fakes/notify/receiver.js';
@@ -22,7 +21,7 @@ beforeAll(async () => {
   receiver = await startNotifyReceiver();
   service = await startService(loadConfig({ DATA_DIR: tempDir(), PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD: 'a good long password', LOG_LEVEL: 'debug' }), {
     logSink: logs,
-    notify: { discordApiUrl: receiver.discordApiUrl },
+    tune: { notify: { discordApiUrl: receiver.discordApiUrl } },
   });
   browser = await launchBrowser();
   const page = await browser.newPage();
@@ -56,7 +55,7 @@ describe('Settings → Notifications', () => {
     expect(receiver.delivered('discord')).toHaveLength(1);
 
     // A real run with nothing connected fails, and its message is delivered in the background.
-    const started = await syncService(service.deps).start({ trigger: 'manual' });
+    const started = await service.deps.sync.start({ trigger: 'manual' });
     await started.done;
     await waitFor(() => receiver.delivered('discord').some((r) => r.json.content?.startsWith(`Sync run ${started.runId} failed`)));
     await page.reload();

@@ -26,7 +26,7 @@ beforeAll(async () => {
   const ports = { ...testPorts(fake), traktWriter: async () => null };
   service = await startService(
     loadConfig({ DATA_DIR: tempDir(), PORT: '0', HOST: '127.0.0.1', WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'info', NOTIFY_URLS: `${receiver.urls().json} ${receiver.urls().ntfy}` }),
-    { logSink: new LogCapture(), scrobble: { ports, worker: { maxAttempts: 1 } }, notify: { timeoutMs: 60_000 } },
+    { logSink: new LogCapture(), scrobble: { ports, worker: { maxAttempts: 1 } }, tune: { notify: { timeoutMs: 60_000 } } },
   );
   url = webhookUrl(service.url, SECRET);
 });

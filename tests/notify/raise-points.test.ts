@@ -12,7 +12,6 @@ import { mirrorEnvTargets } from '../../src/notify/targets.js';
 import { startSyncRun } from '../../src/sync/run.js';
 import { saveTraktApp } from '../../src/trakt/credentials.js';
 import { completeDeviceLogin, pollDeviceLogin, startDeviceLogin } from '../../src/trakt/device-auth.js';
-import { TraktClientRegistry } from '../../src/trakt/registry.js';
 import { startNotifyReceiver, type NotifyReceiver } from '../fakes/notify/receiver.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
@@ -79,11 +78,15 @@ describe('Trakt', () => {
   });
   afterEach(async () => fake.stop());
 
+  /** A context as the service builds it (src/context.ts hands the Trakt clients the notifier), connected as alice. */
   async function connected(): Promise<number> {
-    const { config } = t.deps;
-    Object.assign(t.deps, { config: { ...config, trakt: { ...config.trakt, apiUrl: fake.url, oauthUrl: fake.url, clientId: DEFAULT_CLIENT_ID } } });
+    await t.close();
+    t = await makeTestContext(
+      { PUBLIC_URL: 'https://sync.example.com', TRAKT_API_URL: fake.url, TRAKT_OAUTH_URL: fake.url, TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID },
+      { tune: { trakt: { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } } } },
+    );
+    await mirrorEnvTargets(t.deps.db, t.deps.cipher, [receiver.urls().json]);
     await saveTraktApp(t.deps, { clientSecret: DEFAULT_CLIENT_SECRET });
-    t.deps.traktClients = new TraktClientRegistry(t.deps, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
     const app = await t.deps.traktClients.oauthApp();
     const code = await startDeviceLogin(app);
     fake.approveDevice(code.userCode, 'alice');

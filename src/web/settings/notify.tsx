@@ -23,7 +23,7 @@ export async function renderNotifySection(c: Context<AppEnv>, extra: Extra = {})
     deliveries: deliveries.map((d) => ({ at: d.at, masked: d.masked_url, event: d.event, title: d.title, ok: d.ok === 1, status: d.status, error: d.error })),
     events: CHOOSABLE,
     defaults: DEFAULTS,
-    waiting: deps.notify?.outbox.waiting() ?? 0,
+    waiting: deps.notify.outbox.waiting(),
     pingUrl: deps.config.notify.syncPingUrl ? maskPingUrl(deps.config.notify.syncPingUrl) : undefined,
     ...extra,
   };
@@ -66,7 +66,7 @@ export function notifySettingsRoutes() {
   });
 
   app.post('/settings/notifications/test', async (c) => {
-    const results = (await c.var.deps.notify?.test()) ?? [];
+    const results = await c.var.deps.notify.test();
     if (results.length === 0) return answer(c, { message: { kind: 'warn', text: 'There is no notification URL to test: add one first.' } });
     const failed = results.filter((r) => !r.ok).length;
     const text = failed === 0 ? 'Every URL took the test notification.' : `${failed} of ${results.length} URL(s) did not take the test notification: check the answer below and the URL.`;

@@ -99,7 +99,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     NOTIFY_URLS: `${targets.ntfy}?events=sync.succeeded,sync.failed,sync.partial,scrobble.failed,trakt.auth_lost,trakt.locked,plex.unreachable,plex.recovered ${targets.discord} ${targets.json}`,
     SYNC_PING_URL: `${notify.url}/ping/demo-check`,
   };
-  const startOpts = { ...(opts.logSink ? { logSink: opts.logSink } : {}), notify: { discordApiUrl: notify.discordApiUrl } };
+  const startOpts = { ...(opts.logSink ? { logSink: opts.logSink } : {}), tune: { notify: { discordApiUrl: notify.discordApiUrl } } };
 
   const stopFakes = async () => {
     await Promise.allSettled([trakt.stop(), plex.stop(), tmdb.stop(), notify.stop()]);
