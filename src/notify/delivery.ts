@@ -67,7 +67,15 @@ export class DeliveryWorker {
     if (reset) this.deps.log.info({ component: 'notify', rows: reset }, `${reset} notification(s) that were being sent when the service stopped are queued again`);
     this.running = true;
     this.stopping = new AbortController();
-    this.poll = setInterval(() => this.wake(), this.o.safetyPollMs);
+    let prunedAt = 0;
+    this.poll = setInterval(() => {
+      // Old delivery records and finished rows go, about once an hour.
+      if (Date.now() - prunedAt > 3600_000) {
+        prunedAt = Date.now();
+        this.deps.outbox.prune(this.o.now());
+      }
+      this.wake();
+    }, this.o.safetyPollMs);
     this.poll.unref();
     this.wake();
   }

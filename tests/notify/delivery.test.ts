@@ -202,6 +202,17 @@ describe('a receiver that is down', () => {
     expect(receiver.delivered('json').filter((r) => r.json.event === 'sync.failed').length).toBeGreaterThanOrEqual(1);
   });
 
+  it('keeps the last 500 delivery records and finished rows for a week', async () => {
+    const { notify, ctx } = await open([receiver.urls(SECRET).json]);
+    for (let i = 0; i < 520; i++) notify.outbox.record({ outboxId: null, targetId: null, masked: 'json://x', event: 'notify.test', title: 't', at: clock, ok: true, attempt: 1 });
+    notify.raise('sync.failed', { runId: 1, error: 'x.' });
+    await notify.delivery.runDue();
+    notify.outbox.prune(clock + 8 * 24 * 3600_000);
+    const count = (table: string) => (ctx.deps.sqlite.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    expect(count('notify_deliveries')).toBe(500);
+    expect(count('notify_outbox')).toBe(0);
+  });
+
   it("honours Discord's retry_after on a 429", async () => {
     const { notify } = await open([receiver.urls(SECRET).discord]);
     receiver.rateLimited = 1;
