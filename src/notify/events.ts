@@ -82,9 +82,9 @@ export function composeMessage(event: NotifyEvent, details: NotifyDetails, publi
       break;
     }
     case 'scrobble.failed': {
-      const link = at('/events');
+      const link = at('/events?status=failed');
       const what = str(details.title) || 'a play';
-      m = { type: 'failure', title: `A scrobble failed: ${what}`, link, message: `${str(details.reason) || 'Trakt did not take it.'} ${open(link, 'Events')} to retry it once the cause is fixed.` };
+      m = { type: 'failure', title: `A scrobble failed: ${what}`, link, message: `${str(details.reason) || 'Trakt did not take it.'} ${open(link, 'Events')} to retry it (Retry failed) once the cause is fixed.` };
       break;
     }
     case 'trakt.auth_lost': {
