@@ -99,7 +99,7 @@ export interface ServiceContext {
 
 async function buildCore(config: Config, opts: ContextOptions): Promise<{ core: Core; logStore: LogStore; closeDb: () => Promise<void> }> {
   const secretRegistry = new SecretRegistry();
-  for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword, config.notify.syncPingUrl]) secretRegistry.add(v);
+  for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword, config.metricsToken, config.notify.syncPingUrl]) secretRegistry.add(v);
   for (const u of config.notify.urls) for (const v of parseNotifyUrl(u).secrets) secretRegistry.add(v);
 
   const { db, sqlite, close: closeDb } = openDatabase(config.dataDir);

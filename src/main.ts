@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import type { Config } from './config/env.js';
 import { createContext, type ContextOptions } from './context.js';
+import { endSessionsIfPasswordChanged } from './config/password-epoch.js';
 import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
@@ -29,6 +30,8 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const ctx = await createContext(config, { ...opts, logFd: 1 });
   const { deps } = ctx;
   const { log } = deps;
+  const ended = await endSessionsIfPasswordChanged(deps.db, config, deps.secrets.sessionKey);
+  if (ended) log.info({ component: 'auth', sessions: ended }, 'the admin password changed: every session ended');
   // NOTIFY_URLS is mirrored by the server only: a CLI command with another environment must not drop targets.
   await mirrorEnvTargets(deps.db, deps.cipher, config.notify.urls);
   await deps.notify.start();
@@ -65,8 +68,9 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
     );
   });
   if (deps.setupCode) {
+    // The code goes to the terminal only: the stored log is readable by whoever can read the database.
     log.warn(
-      { component: 'auth' },
+      { component: 'auth', stored: false },
       `first run: open ${url} to choose the admin password; the one-time setup code is ${deps.setupCode}`,
     );
   }
