@@ -3,6 +3,8 @@
  * is answered next to the field, a good one is added (masked), Test shows each answer, and a
  * real failed run shows up as a delivery.
  */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { loadConfig } from '../../src/config/env.js';
@@ -12,6 +14,7 @@ import { LogCapture, tempDir } from '../helpers/context.js';
 import { startNotifyReceiver, type NotifyReceiver } from '../fakes/notify/receiver.js';
 
 const SECRET = 'tok3nSecretValue42';
+const require = createRequire(import.meta.url);
 let service: ServiceHandle;
 let browser: BrowserContext;
 let receiver: NotifyReceiver;
@@ -61,6 +64,15 @@ describe('Settings → Notifications', () => {
     await page.reload();
     await expect(page.locator('#notify-deliveries tbody tr').first().textContent()).resolves.toContain('sync.failed');
     expect(await page.content()).not.toContain(SECRET);
+    // The section passes axe's checks (labels, contrast, table headers) with a URL, results and deliveries on it.
+    // Served as if from the service's own origin: the page's CSP allows only 'self' scripts.
+    await page.route(`${service.url}/__axe.js`, (route) => route.fulfill({ contentType: 'application/javascript', body: fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') }));
+    await page.addScriptTag({ url: `${service.url}/__axe.js` });
+    const violations = await page.evaluate(async () => {
+      const r = await (globalThis as unknown as { axe: { run(ctx: string): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe.run('#settings-notifications');
+      return r.violations.map((v) => `${v.id} (${v.nodes.length})`);
+    });
+    expect(violations).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
   });
