@@ -8,7 +8,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { acquireLeaseWaiting } from '../db/repos/locks.js';
-import { markNeedsLogin, readTokens, setAccountError, storeRefreshedTokens, type StoredTokens } from '../db/repos/trakt-accounts.js';
+import { getTraktAccount, markNeedsLogin, readTokens, setAccountError, storeRefreshedTokens, type StoredTokens } from '../db/repos/trakt-accounts.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretRegistry } from '../log/redact.js';
 import type { Cipher } from '../security/crypto.js';
@@ -96,7 +96,8 @@ export class TokenKeeper {
         this.deps.counters.refresh(false);
         if (result.reason === 'invalid_grant') {
           await markNeedsLogin(db, this.accountId, result.message);
-          this.deps.notifier?.raise('trakt.auth_lost', { accountId: this.accountId, reason: result.message });
+          const username = (await getTraktAccount(db, this.accountId).catch(() => undefined))?.username;
+          this.deps.notifier?.raise('trakt.auth_lost', { accountId: this.accountId, username, reason: result.message });
         }
         else await setAccountError(db, this.accountId, result.message);
         log.warn({ component: 'trakt', accountId: this.accountId, reason: result.reason }, 'Trakt refused the token refresh');

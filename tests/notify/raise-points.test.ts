@@ -106,6 +106,7 @@ describe('Trakt', () => {
     const client = await t.deps.traktClients!.forAccount(id);
     await expect(client.lastActivities()).rejects.toThrow();
     expect(queued().map((q) => q.event)).toEqual(['trakt.auth_lost']);
+    expect(JSON.parse(queued()[0]!.details)).toMatchObject({ accountId: id, username: 'alice' });
   });
 
   it('a 423 raises trakt.locked with Trakt’s sentence', async () => {
