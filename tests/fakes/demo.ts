@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { librarySummaryLine, startDemo } from './demo/start.js';
+import { demoTryLine } from './demo/try.js';
 
 const USAGE = 'usage: npm run demo -- [--port N] [--seed N] [--movies N] [--shows N] [--viewer-every SECONDS (0 = off)] [--keep]';
 
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     demo.viewer ? '  Viewer    a simulated person plays an unwatched movie or episode every so often (webhooks)' : '  Viewer    off',
     `  Data      ${demo.dataDir} (${values.keep ? 'kept' : 'removed'} on exit)`,
     '',
-    '  Try: Sync runs → Run sync now; Webhook events; Trakt history; Dashboard → Send a test event; Settings → Notifications → Send a test.',
+    demoTryLine(),
     '  Ctrl-C stops the demo.',
     '',
   ];
