@@ -3,7 +3,7 @@
  * commands alike, and hands each service only what it uses:
  *
  *   config → database → migrations → cipher → log store → logger → secrets   (Core)
- *   → Plex connection → Trakt clients → TMDB posters → history mirror
+ *   → Plex connection → Trakt clients → TMDB posters → history mirror → now playing
  *   → sync ports → sync service → jobs (the sync job)                        (Services)
  *   → the web layer's bag (AppDeps) and its live renderers on the bus
  *
@@ -23,6 +23,8 @@ import { createLogger } from './log/logger.js';
 import { SecretRegistry } from './log/redact.js';
 import { createLogStore, type LogStore } from './log/store.js';
 import { packageVersion } from './paths.js';
+import { NowPlayingService } from './now-playing/service.js';
+import { plexNowPlayingSource } from './now-playing/plex-source.js';
 import { PlexConnection } from './plex-connection/connection.js';
 import type { PlexOverrides } from './plex-connection/overrides.js';
 import { createScrobblePorts } from './scrobble/wiring.js';
@@ -36,6 +38,7 @@ import { createSyncPorts, type SyncPortDeps } from './sync/wiring.js';
 import { PosterService, type PosterServiceOptions } from './tmdb/posters.js';
 import { TraktClientRegistry, type TraktRegistryOptions } from './trakt/registry.js';
 import type { AppDeps } from './web/env.js';
+import { DASHBOARD_TOPIC } from './web/dashboard-live.js';
 import { attachLiveRenderers } from './web/live-renderers.js';
 import { attachLiveTail } from './web/logs.js';
 import type { DeliveryOptions } from './notify/delivery.js';
@@ -63,6 +66,8 @@ export interface Services extends Core {
   jobs: JobRegistry;
   /** Whether Plex answers (plex.unreachable after 10 minutes, then plex.recovered); main.ts starts it. */
   plexWatch: PlexWatch;
+  /** What is playing on the Plex server; main.ts starts its poll (which runs only while a dashboard is open). */
+  nowPlaying: NowPlayingService;
 }
 
 /** Test and tuning hooks, given to the services as they are built. */
@@ -139,6 +144,12 @@ export function buildServices(core: Core, tune: ServiceTuning = {}): Services {
   const traktClients = new TraktClientRegistry({ config, db, cipher, secretRegistry, log, version, notifier: notify }, tune.trakt);
   const posters = new PosterService({ config, db, sqlite, cipher, secretRegistry, log }, tune.posters);
   const history = new HistoryService({ db, sqlite, log, bus, traktClients }, tune.history);
+  const nowPlaying = new NowPlayingService({
+    source: plexNowPlayingSource(() => plex.server()),
+    log,
+    bus,
+    wanted: () => bus.hasSubscribers(DASHBOARD_TOPIC),
+  });
   const scrobblePorts = createScrobblePorts({ db, plex, traktClients });
   const syncPorts = (tune.sync?.ports ?? createSyncPorts)({ db, plex, traktClients });
   const runner: RunnerOptions = {
@@ -152,7 +163,7 @@ export function buildServices(core: Core, tune: ServiceTuning = {}): Services {
   const sync = new SyncService({ db, sqlite, log, bus }, syncPorts, runner);
   const jobs = new JobRegistry();
   registerSyncJob(jobs, sync, { db, log });
-  return { ...core, notify, plex, traktClients, posters, history, scrobblePorts, sync, jobs, plexWatch };
+  return { ...core, notify, plex, traktClients, posters, history, scrobblePorts, sync, jobs, nowPlaying, plexWatch };
 }
 
 export async function createContext(config: Config, opts: ContextOptions): Promise<ServiceContext> {

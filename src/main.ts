@@ -12,6 +12,7 @@ import { endSessionsIfPasswordChanged } from './config/password-epoch.js';
 import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
+import { startDashboardLive } from './web/dashboard-live.js';
 import type { AppDeps } from './web/env.js';
 import { mirrorEnvTargets } from './notify/targets.js';
 
@@ -36,6 +37,9 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   await mirrorEnvTargets(deps.db, deps.cipher, config.notify.urls);
   await deps.notify.start();
 
+  // What is playing on the Plex server: polled only while a dashboard is open (its live stream).
+  deps.nowPlaying.start();
+  const stopDashboardLive = startDashboardLive(deps);
   // Pending webhook events resume here (after settling writes a crash left unanswered).
   const scrobbling = await startScrobbling({ ...deps, notifier: deps.notify }, opts.scrobble?.ports ?? deps.scrobblePorts, opts.scrobble?.worker);
   deps.webhookQueue = scrobbling.worker;
@@ -87,6 +91,8 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
     close() {
       closing ??= (async () => {
         clearInterval(housekeeping);
+        stopDashboardLive();
+        await deps.nowPlaying.stop();
         jobs.stop();
         await deps.sync.stop(); // a running sync stops after its batch in flight
         await beacon.stop();

@@ -1,11 +1,12 @@
 /**
  * Turns the domain's live events into page fragments: a sync run's progress, a changed
- * webhook event's row, the History page's status and new plays. Attached once per
+ * webhook event's row, the History page's status and new plays, what is playing now. Attached once per
  * context (src/context.ts); each renderer skips the work when no page listens.
  */
 import type { AppDeps } from './env.js';
 import { publishEventChange } from './events-live.js';
 import { publishHistoryChange, publishHistoryProgress } from './history-live.js';
+import { publishNowPlaying } from './dashboard-live.js';
 
 export function attachLiveRenderers(deps: AppDeps): void {
   const { bus } = deps;
@@ -16,4 +17,5 @@ export function attachLiveRenderers(deps: AppDeps): void {
   bus.on('webhook.changed', ({ id }) => publishEventChange(deps, id));
   bus.on('history.progress', ({ accountId }) => publishHistoryProgress(deps, accountId));
   bus.on('history.changed', ({ accountId, before }) => publishHistoryChange(deps, accountId, before));
+  bus.on('now_playing.changed', (snap) => publishNowPlaying(deps, snap));
 }

@@ -7,6 +7,8 @@ import { syncCardView } from './sync-card.js';
 import { webhookCardView } from './events-summary.js';
 import { traktCardState } from '../trakt/status.js';
 import { plexCardState } from '../plex-connection/status.js';
+import { attentionItems, nowPlayingForPage, recentPlaysView } from './dashboard-view.js';
+import { dashboardRendered } from './dashboard-live.js';
 
 export function webhookUrl(origin: string, secret: string): string {
   return `${origin}/webhooks/plex/${secret}`;
@@ -22,7 +24,11 @@ export function pageRoutes() {
       webhookUrl: url,
       webhooks: await webhookCardView(c.var.deps, url),
       sync: await syncCardView(c.var.deps),
+      attention: await attentionItems(c.var.deps),
+      nowPlaying: await nowPlayingForPage(c.var.deps),
+      recentPlays: await recentPlaysView(c.var.deps),
     };
+    dashboardRendered(c.var.deps);
     return c.render(<DashboardPage view={view} />, { title: 'Dashboard', nav: 'dashboard' });
   });
   return app;

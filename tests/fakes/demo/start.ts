@@ -127,8 +127,11 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const webhookUrl = `${service.url}/webhooks/plex/${service.deps.secrets.webhookSecret()}`;
   // The emulated server posts its webhooks to the service, as a real Plex server would.
   plex.pms.webhookUrls.push(webhookUrl);
+  // Sessions move on while playing (a minute of film a second), and each viewing lasts about
+  // half a minute, so the dashboard's "Now playing" shows the viewer and its progress bar moves.
+  plex.pms.sessions.playbackRate = 60;
   const everySec = opts.viewerEverySec ?? 45;
-  const viewer = everySec > 0 ? startViewer({ pms: plex.pms, library, everyMs: everySec * 1000 }) : undefined;
+  const viewer = everySec > 0 ? startViewer({ pms: plex.pms, library, everyMs: everySec * 1000, stepMs: 6000 }) : undefined;
 
   let stopped = false;
   return {
