@@ -3,6 +3,7 @@
  * an empty value counts as unset. One bad value is one clear line naming it.
  */
 import { z } from 'zod';
+import { maskNotifyUrl, NotifyUrlError, parseNotifyUrl, splitNotifyUrls } from '../notify/urls.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -52,6 +53,23 @@ const count = z.string().transform((v, ctx) => {
 const secret = (min: number) =>
   z.string().refine((v) => v.length >= min, { message: `must be at least ${min} characters long` });
 
+const ORDINALS = ['1st', '2nd', '3rd'];
+
+/** NOTIFY_URLS: every URL must parse; the error names which one and the part that is wrong. */
+const notifyUrls = z.string().transform((v, ctx) => {
+  const urls = splitNotifyUrls(v);
+  for (const [i, u] of urls.entries()) {
+    try {
+      parseNotifyUrl(u);
+    } catch (err) {
+      if (!(err instanceof NotifyUrlError)) throw err;
+      ctx.addIssue({ code: 'custom', message: `has a wrong ${ORDINALS[i] ?? `${i + 1}th`} URL (${maskNotifyUrl(u)}): ${err.message}` });
+      return z.NEVER;
+    }
+  }
+  return urls;
+});
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const schema = z.object({
@@ -95,6 +113,8 @@ const schema = z.object({
   SYNC_GUARD_REMOVALS: z.preprocess(emptyToUndefined, count.optional()).transform((v) => v ?? 25),
   SYNC_GUARD_CHANGES: z.preprocess((v) => (typeof v === 'string' && ['off', ''].includes(v.trim().toLowerCase()) ? undefined : v), count.optional()),
   BACKUP_KEEP: z.preprocess(emptyToUndefined, count.optional()).transform((v) => v ?? 7),
+  NOTIFY_URLS: z.preprocess(emptyToUndefined, notifyUrls.optional()).transform((v) => v ?? []),
+  SYNC_PING_URL: z.preprocess(emptyToUndefined, baseUrl.optional()),
 });
 
 export type Env = z.output<typeof schema>;
@@ -121,6 +141,8 @@ export interface Config {
   readonly guard: { readonly removals: number; readonly changes?: number };
   /** Daily database backups kept in DATA_DIR/backups. */
   readonly backupKeep: number;
+  /** NOTIFY_URLS (each one parses) and SYNC_PING_URL. */
+  readonly notify: { readonly urls: readonly string[]; readonly syncPingUrl?: string };
 }
 
 /** Validates the environment; throws a ConfigError whose message is one line naming the variable. */
@@ -151,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tmdb: { apiKey: e.TMDB_API_KEY, apiUrl: e.TMDB_API_URL, imageUrl: e.TMDB_IMAGE_URL },
     guard: { removals: e.SYNC_GUARD_REMOVALS, changes: e.SYNC_GUARD_CHANGES },
     backupKeep: e.BACKUP_KEEP,
+    notify: { urls: e.NOTIFY_URLS, syncPingUrl: e.SYNC_PING_URL },
   });
 }
 

@@ -3,7 +3,8 @@
  * (engineer B), as narrow interfaces. `wiring.ts` adapts the real clients; tests pass
  * emulator-backed ones.
  */
-import type { HistoryProbe, PlexItemState } from '../ledger/settle-intents.js';
+import type { PlexItemState } from '../ledger/settle-intents.js';
+import type { HistoryProbe } from '../ledger/trakt-history-read.js';
 
 export interface TraktResponse {
   status: number;

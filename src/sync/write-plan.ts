@@ -10,7 +10,10 @@ import type { Logger } from '../log/logger.js';
 import type { Plan } from './plan.js';
 import type { SyncPlex, SyncTrakt } from './ports.js';
 import { writePlex } from './write-plex.js';
-import { writeTraktBatches, type TraktWriteKind } from './write-trakt.js';
+import { writeTraktBatches, type TraktWriteKind, type TraktWriteResult } from './write-trakt.js';
+
+/** What each kind of Trakt write did (the run reads Trakt's activity times after its writes from this). */
+export type Written = Partial<Record<TraktWriteKind, TraktWriteResult>>;
 
 export interface RunCounts {
   scanned: number;
@@ -63,7 +66,7 @@ export async function withoutRecordedPlays(db: Db, accountId: number, plan: Plan
   return recorded.size ? { ...plan, toTrakt: plan.toTrakt.filter((i) => !recorded.has(i.itemKey)) } : plan;
 }
 
-export async function writePlan(ctx: WritePlanContext, plan: Plan): Promise<void> {
+export async function writePlan(ctx: WritePlanContext, plan: Plan): Promise<Written> {
   const { counts } = ctx;
   let writing: TraktWriteKind = 'history';
   const tctx = {
@@ -77,12 +80,15 @@ export async function writePlan(ctx: WritePlanContext, plan: Plan): Promise<void
       ctx.onProgress();
     },
   };
+  const written: Written = {};
   const history = await writeTraktBatches(tctx, plan.toTrakt, 'history');
+  written.history = history;
   counts.added_to_trakt = history.sent;
   counts.not_found += history.notFound;
   counts.errors += history.failed + history.unanswered;
   writing = 'remove';
   const removed = await writeTraktBatches(tctx, plan.fromTrakt, 'remove');
+  written.remove = removed;
   counts.removed_from_trakt = removed.sent;
   counts.errors += removed.failed + removed.unanswered;
   writing = 'ratings';
@@ -100,10 +106,12 @@ export async function writePlan(ctx: WritePlanContext, plan: Plan): Promise<void
   counts.unwatched_in_plex = unwatched.done;
   counts.errors += unwatched.failed;
   const rt = await writeTraktBatches(tctx, plan.ratingsToTrakt, 'ratings');
+  written.ratings = rt;
   counts.ratings_to_trakt = rt.sent;
   counts.not_found += rt.notFound;
   counts.errors += rt.failed + rt.unanswered;
   const rp = await writePlex(pctx, plan.ratingsToPlex, 'rating');
   counts.ratings_to_plex = rp.done;
   counts.errors += rp.failed;
+  return written;
 }

@@ -183,7 +183,7 @@ export class PlexStandIn {
     const item = this.items.get(key);
     if (req.path === '/:/scrobble') {
       if (!item) return { status: 404, body: '' };
-      item.state.viewCount = Math.max(1, item.state.viewCount);
+      item.state.viewCount += 1; // as a real server: each call is one more view (API.md G, "Lost answers")
       item.state.lastViewedAt = Math.floor(this.now() / 1000);
       return { status: 200, body: '' };
     }

@@ -13,6 +13,7 @@ import { renderPlexSection } from './plex.js';
 import { renderSyncSection } from '../runs-settings.js';
 import { renderWebhookAccountsSection } from '../events-accounts.js';
 import { renderBackupsSection } from './backups.js';
+import { renderNotifySection } from './notify.js';
 
 export interface SettingsSection {
   id: string;
@@ -26,6 +27,7 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'sync', render: (c) => renderSyncSection(c) },
   { id: 'webhook', render: (c) => renderWebhookSection(c) },
   { id: 'webhook-accounts', render: (c) => renderWebhookAccountsSection(c) },
+  { id: 'notifications', render: (c) => renderNotifySection(c) },
   { id: 'api-key', render: (c) => renderApiKeySection(c) },
   { id: 'backups', render: (c) => renderBackupsSection(c) },
 ];
