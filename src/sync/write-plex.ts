@@ -57,7 +57,7 @@ const KINDS = {
 } as const;
 
 /** Whether a failed Plex write may have been carried out: no answer, any 5xx or 408, a 2xx that is not Plex's, or an error without a status. */
-function answerUnknown(err: unknown): boolean {
+export function answerUnknown(err: unknown): boolean {
   if (err instanceof PlexUnauthorizedError) return false;
   if (err instanceof PlexHttpError) return isUnknownStatus(err.status);
   if (err instanceof PlexError) return err.name === 'PlexUnreachableError' || err.name === 'PlexResponseError';

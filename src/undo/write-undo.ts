@@ -16,19 +16,15 @@ import type { LedgerAction, LedgerRow } from '../db/tables/ledger.js';
 import { newBatchId, recordIntents, settle, type Settlement } from '../ledger/repo.js';
 import type { Logger } from '../log/logger.js';
 import type { SyncPlex, SyncTrakt, TraktResponse } from '../sync/ports.js';
+import { classifyWrite, type WriteVerdict } from '../net/write-answer.js';
+import { answerUnknown } from '../sync/write-plex.js';
 import { findRunPlays } from './trakt-plays.js';
 
-/** done: Trakt's whole answer; refused: nothing was written (4xx, 429); unknown: it may have been written. */
-export type Verdict = 'done' | 'refused' | 'unknown';
+/** Trakt's answer to a bulk write: an object counting what it did (a cut-off or HTML body is not). */
+const readable = (b: unknown) => typeof b === 'object' && b !== null && !Array.isArray(b) && ('deleted' in b || 'added' in b || 'not_found' in b);
 
-export function verdictOf(res: TraktResponse | null): Verdict {
-  if (!res) return 'unknown';
-  if (res.status >= 200 && res.status < 300) {
-    const b = res.body;
-    return typeof b === 'object' && b !== null && !Array.isArray(b) && ('deleted' in b || 'added' in b || 'not_found' in b) ? 'done' : 'unknown';
-  }
-  return res.status >= 500 || res.status === 408 ? 'unknown' : 'refused';
-}
+/** The one classification of write answers (src/net/write-answer.ts): done, refused, or unknown. */
+export const verdictOf = (res: TraktResponse | null): WriteVerdict => classifyWrite(res, { readable });
 
 export interface UndoCounts {
   planned_writes: number;
@@ -272,8 +268,8 @@ export async function undoPlexMarks(ctx: UndoWriteContext, rows: LedgerRow[]): P
       unmarked.push(row.id);
       ctx.counts.unwatched_in_plex++;
     } catch (err) {
-      // Marking unwatched twice changes nothing, but the rule is one: read before sending again.
-      const after = await plex.itemState(ratingKey).catch(() => undefined);
+      // Refused: nothing happened. Unknown: read the item before anything is sent again.
+      const after = answerUnknown(err) ? await plex.itemState(ratingKey).catch(() => undefined) : undefined;
       if (after && after.viewCount === 0) {
         await settle(ctx.db, [{ id: id!, status: 'sent', outcome: 'unwatched (read back)' }]);
         unmarked.push(row.id);
