@@ -148,3 +148,34 @@ describe('plex-trakt-sync undo <runId>', () => {
     expect(JSON.parse(c.out[0]!).error).toMatch(/^Usage: plex-trakt-sync undo <runId>/);
   });
 });
+
+describe('undo one webhook scrobble', () => {
+  it('removes the play Trakt made of the scrobble (by the history id of its answer), nothing else', async () => {
+    const m = w.lib.movies[4]!;
+    const res = await fetch(`${w.trakt.url}/scrobble/stop`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json', 'user-agent': 'undo-tests/1.0', 'trakt-api-key': (await import('../fakes/trakt/index.js')).DEFAULT_CLIENT_ID, 'trakt-api-version': '2',
+        authorization: `Bearer ${w.trakt.issueToken('alice').access_token}`,
+      },
+      body: JSON.stringify({ movie: { ids: { imdb: m.ids.imdb } }, progress: 95 }),
+    });
+    const answer = (await res.json()) as { id: number; action: string };
+    expect(answer.action).toBe('scrobble');
+    // Another play of the same movie a minute later (added on Trakt's site): it stays.
+    const other = w.trakt.addPlay('alice', { type: 'movie', trakt: m.traktId! }, new Date(Date.now() + 60_000).toISOString());
+    const eventId = insertWebhookEvent(w.ctx.deps.sqlite, {
+      receivedAt: Date.now(), event: 'media.scrobble', accountId: 1, accountTitle: 'owner', serverUuid: w.lib.machineIdentifier, serverTitle: 'Test Server',
+      playerTitle: 'TV', ratingKey: '2', mediaType: 'movie', title: m.title, payload: '{}',
+    });
+    const [row] = await recordIntents(w.ctx.deps.db, [
+      { target: 'trakt', accountId: w.accountId, action: 'scrobble.stop', mediaType: 'movie', itemKey: `movie:imdb:${m.ids.imdb}`, title: m.title, watchedAt: Date.now(), progress: 95, source: 'webhook', sourceId: eventId, request: { movie: { ids: { imdb: m.ids.imdb } }, progress: 95 } },
+    ]);
+    await settle(w.ctx.deps.db, [{ id: row!, status: 'sent', outcome: 'scrobble', traktHistoryId: answer.id }]);
+    const started = await w.ctx.deps.sync.undo({ kind: 'event', id: eventId }, 'manual');
+    expect(await started.done).toMatchObject({ status: 'succeeded', removed_from_trakt: 1 });
+    const ids = w.trakt.plays('alice').map((p) => p.id);
+    expect(ids).not.toContain(answer.id);
+    expect(ids).toContain(other);
+  });
+});
