@@ -52,14 +52,14 @@ export function HeldPlan(props: { view: HeldPlanView }) {
         ))}
       </nav>
       {v.items.length === 0 ? (
-        <p class="mt-2 text-sm text-slate-500">Nothing in this list.</p>
+        <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">Nothing in this list.</p>
       ) : (
         <ul class="mt-2 list-disc pl-6 text-sm" id="held-items">
           {v.items.map((i) => (
             <li>
               {i.title}
-              {i.watchedAt ? <span class="text-slate-500">{' · watched '}<Time ms={i.watchedAt} /></span> : ''}
-              {i.rating !== undefined ? <span class="text-slate-500">{` · rating ${i.rating}`}</span> : ''}
+              {i.watchedAt ? <span class="text-slate-600 dark:text-slate-400">{' · watched '}<Time ms={i.watchedAt} /></span> : ''}
+              {i.rating !== undefined ? <span class="text-slate-600 dark:text-slate-400">{` · rating ${i.rating}`}</span> : ''}
             </li>
           ))}
         </ul>

@@ -19,7 +19,7 @@ export function UndoCard(props: { view: UndoCardView }) {
     <Card title={v.title ?? 'Undo this run'} id="undo-card">
       <p class="text-sm" id="undo-sentence">{v.sentence}</p>
       {v.undoneBy.length > 0 && (
-        <p class="mt-1 text-sm text-slate-500">
+        <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
           {'Undone by '}
           {v.undoneBy.map((id, i) => (
             <>

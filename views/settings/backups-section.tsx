@@ -24,13 +24,13 @@ export function BackupsSection(props: { view: BackupsSectionView }) {
         {' the Trakt and Plex credentials in a backup can only be read with it.'}
       </p>
       {v.backups.length === 0 ? (
-        <p class="mt-2 text-sm text-slate-500">No backup yet.</p>
+        <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">No backup yet.</p>
       ) : (
         <ul class="mt-2 text-sm" id="backup-list">
           {v.backups.map((b) => (
             <li class="flex flex-wrap gap-x-3">
               <span class="font-mono text-xs">{b.name}</span>
-              <span class="text-slate-500">{`${b.reason} · ${size(b.bytes)} · `}<Time ms={b.at} /></span>
+              <span class="text-slate-600 dark:text-slate-400">{`${b.reason} · ${size(b.bytes)} · `}<Time ms={b.at} /></span>
             </li>
           ))}
         </ul>
