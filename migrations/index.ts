@@ -12,6 +12,7 @@ import * as m0005 from './0005_webhook_events.js';
 import * as m0006 from './0006_sync.js';
 import * as m0007 from './0007_history.js';
 import * as m0008 from './0008_watch_baseline.js';
+import * as m0013 from './0013_event_source.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0006_sync': m0006,
   '0007_history': m0007,
   '0008_watch_baseline': m0008,
+  '0013_event_source': m0013,
 };

@@ -15,6 +15,8 @@ import { startHistoryRefresher } from './history/service.js';
 import { connectedMachineIdentifier } from './plex/connected.js';
 import { jobRegistry } from './sync/service.js';
 import type { AppDeps } from './web/env.js';
+import { startPlexLive } from './plex-live-wiring.js';
+import type { LiveListenerOptions } from './plex-live/listener.js';
 
 export interface ServiceHandle {
   url: string;
@@ -22,7 +24,7 @@ export interface ServiceHandle {
   close(): Promise<void>;
 }
 
-export type StartOptions = Omit<ContextOptions, 'logFd'> & { scrobble?: ScrobbleOptions };
+export type StartOptions = Omit<ContextOptions, 'logFd'> & { scrobble?: ScrobbleOptions; live?: LiveListenerOptions };
 
 const LOG_RETENTION_MS = 14 * 24 * 3600 * 1000;
 const SHUTDOWN_GRACE_MS = 4000;
@@ -49,6 +51,8 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const beacon = startServerBeacon(deps.db, url);
   // The Trakt history mirror: first fill in the background, then kept current.
   const history = startHistoryRefresher(deps);
+  // The Plex server's own notifications (PLEX_LIVE): plays without Plex Pass, into the same queue.
+  const live = startPlexLive(deps, opts.live);
   let closing: Promise<void> | undefined;
   // A server preset by PLEX_URL is asked who it is once, so pages show its name and webhooks
   // can be told to be its. When it does not answer, the log says so and webhooks wait for it.
@@ -82,6 +86,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
         await deps.sync?.stop(); // a running sync stops after its batch in flight
         await beacon.stop();
         await history.stop();
+        await live.stop();
         deps.bus.close(); // ends SSE streams so the server can close
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);

@@ -72,6 +72,7 @@ const schema = z.object({
   PLEX_TOKEN: z.preprocess(emptyToUndefined, z.string().optional()),
   PLEX_TV_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://plex.tv'),
   PLEX_AUTH_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://app.plex.tv/auth'),
+  PLEX_LIVE: z.preprocess(emptyToUndefined, bool.optional()).transform((v) => v ?? true),
   TMDB_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   TMDB_API_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://api.themoviedb.org/3'),
   TMDB_IMAGE_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://image.tmdb.org/t/p'),
@@ -91,7 +92,7 @@ export interface Config {
   readonly apiKey?: string;
   readonly webhookSecret?: string;
   readonly trakt: { readonly clientId?: string; readonly clientSecret?: string; readonly apiUrl: string; readonly oauthUrl: string };
-  readonly plex: { readonly url?: string; readonly token?: string; readonly tvUrl: string; readonly authUrl: string };
+  readonly plex: { readonly url?: string; readonly token?: string; readonly tvUrl: string; readonly authUrl: string; readonly live: boolean };
   readonly tmdb: { readonly apiKey?: string; readonly apiUrl: string; readonly imageUrl: string };
 }
 
@@ -117,7 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKey: e.API_KEY,
     webhookSecret: e.WEBHOOK_SECRET,
     trakt: { clientId: e.TRAKT_CLIENT_ID, clientSecret: e.TRAKT_CLIENT_SECRET, apiUrl: e.TRAKT_API_URL, oauthUrl: e.TRAKT_OAUTH_URL },
-    plex: { url: e.PLEX_URL, token: e.PLEX_TOKEN, tvUrl: e.PLEX_TV_URL, authUrl: e.PLEX_AUTH_URL },
+    plex: { url: e.PLEX_URL, token: e.PLEX_TOKEN, tvUrl: e.PLEX_TV_URL, authUrl: e.PLEX_AUTH_URL, live: e.PLEX_LIVE },
     tmdb: { apiKey: e.TMDB_API_KEY, apiUrl: e.TMDB_API_URL, imageUrl: e.TMDB_IMAGE_URL },
   });
 }

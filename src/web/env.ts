@@ -14,6 +14,7 @@ import type { JobRegistry } from '../jobs/registry.js';
 import type { SyncService } from '../sync/service.js';
 import type { TraktClientRegistry } from '../trakt/registry.js';
 import type { PlexOverrides } from '../plex/deps.js';
+import type { LiveStatus } from '../plex-live/listener.js';
 
 /** Everything the web layer needs, passed in by main.ts (or a test). Features add their services here. */
 export interface AppDeps {
@@ -42,6 +43,8 @@ export interface AppDeps {
   traktClients?: TraktClientRegistry;
   /** Plex client hooks (fetch, timeouts) for tests; src/plex/connected.ts reads them. */
   plex?: PlexOverrides;
+  /** The live listener (PLEX_LIVE=on), once started: its state for the Plex card; poke() after the server changed. */
+  plexLive?: { status(): LiveStatus; poke(): void };
 }
 
 export interface AppEnv {

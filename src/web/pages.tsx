@@ -7,6 +7,7 @@ import { syncService } from '../sync/service.js';
 import { webhookCardView } from './events-summary.js';
 import { traktCardState } from '../trakt/status.js';
 import { plexCardState } from '../plex/status.js';
+import { plexLiveLine } from './plex-live.js';
 
 export function webhookUrl(origin: string, secret: string): string {
   return `${origin}/webhooks/plex/${secret}`;
@@ -22,6 +23,7 @@ export function pageRoutes() {
       webhookUrl: url,
       webhooks: await webhookCardView(c.var.deps, url),
       sync: await syncService(c.var.deps).cardView(),
+      live: plexLiveLine(c.var.deps),
     };
     return c.render(<DashboardPage view={view} />, { title: 'Dashboard', nav: 'dashboard' });
   });

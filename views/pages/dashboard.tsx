@@ -3,6 +3,8 @@ import { Card, PageHeader } from '../components.js';
 import { WebhookCard, type WebhookCardView } from '../events/dashboard-card.js';
 import { SyncCard, type SyncCardView } from '../runs/sync-card.js';
 import type { TraktCardState } from '../../src/trakt/status.js';
+import type { LiveLine } from '../../src/plex-live/status.js';
+import { PlexLiveLine } from '../live/plex-live-line.js';
 
 export interface DashboardView {
   plexConnected: boolean;
@@ -12,6 +14,8 @@ export interface DashboardView {
   webhookUrl: string;
   webhooks: WebhookCardView;
   sync: SyncCardView;
+  /** The live listener's line (listening, reconnecting, off). */
+  live: LiveLine;
 }
 
 export function DashboardPage(props: { view: DashboardView }) {
@@ -29,6 +33,7 @@ export function DashboardPage(props: { view: DashboardView }) {
               Sign in with Plex and pick your server in <a class="underline" href="/settings">Settings</a>.
             </p>
           )}
+          <PlexLiveLine line={v.live} />
         </Card>
         <Card title="Trakt" id="card-trakt">
           <p class="text-lg font-medium" data-state={v.trakt.state}>
@@ -49,7 +54,7 @@ export function DashboardPage(props: { view: DashboardView }) {
         <WebhookCard view={v.webhooks} />
         <SyncCard view={v.sync} />
       </div>
-      <div hx-sse:connect="/live?topics=runs" hx-swap="none" class="hidden"></div>
+      <div hx-sse:connect="/live?topics=runs,plex-live" hx-swap="none" class="hidden"></div>
     </>
   );
 }

@@ -1,0 +1,27 @@
+/** Renders the live listener's state onto the dashboard's Plex card, on load and as it changes (topic `plex-live`). */
+import { PlexLiveLine } from '../../views/live/plex-live-line.js';
+import type { LiveStatus } from '../plex-live/listener.js';
+import { liveLine, type LiveLine } from '../plex-live/status.js';
+import type { AppDeps } from './env.js';
+
+export const PLEX_LIVE_TOPIC = 'plex-live';
+
+/** The line for the card now; null when no Plex server is connected and the listener is on (nothing to say). */
+export function plexLiveLine(deps: Pick<AppDeps, 'config' | 'plexLive'>, now = Date.now()): LiveLine {
+  if (!deps.config.plex.live) return liveLine(null, now);
+  return liveLine(deps.plexLive?.status() ?? { connection: { state: 'idle', reason: 'the listener has not started' }, sessions: 0, eventsStored: 0, notifications: 0 }, now);
+}
+
+export function publishPlexLiveStatus(deps: Pick<AppDeps, 'bus' | 'log'>, status: LiveStatus): void {
+  if (!deps.bus.hasSubscribers(PLEX_LIVE_TOPIC)) return;
+  try {
+    const html = (
+      <hx-partial hx-target="#plex-live-status" hx-swap="outerHTML">
+        <PlexLiveLine line={liveLine(status, Date.now())} />
+      </hx-partial>
+    );
+    deps.bus.publish(PLEX_LIVE_TOPIC, html.toString());
+  } catch (err) {
+    deps.log.debug({ component: 'plex-live', err }, 'live status not published');
+  }
+}
