@@ -44,7 +44,7 @@ export interface AppDeps {
   /** Plex client hooks (fetch, timeouts) for tests; src/plex/connected.ts reads them. */
   plex?: PlexOverrides;
   /** The live listener (PLEX_LIVE=on), once started: its state for the Plex card; poke() after the server changed. */
-  plexLive?: { status(): LiveStatus; poke(): void };
+  plexLive?: { status(): LiveStatus; poke(): void; settled(): Promise<void> };
 }
 
 export interface AppEnv {

@@ -28,6 +28,9 @@ export function EventRow(props: { row: WebhookEventRow }) {
         </time>
       </td>
       <td class="py-2 pr-3 font-mono text-xs">{r.event}</td>
+      <td class="event-source py-2 pr-3 text-xs" data-source={r.source}>
+        {r.source === 'live' ? 'live' : 'webhook'}
+      </td>
       <td class="py-2 pr-3 text-sm">{r.account_title ?? (r.account_id !== null ? `#${r.account_id}` : '—')}</td>
       <td class="py-2 pr-3 text-sm">{r.player_title ?? '—'}</td>
       <td class="py-2 pr-3 text-sm">{r.title ?? '—'}</td>

@@ -1,5 +1,5 @@
 /** The Webhook events page: newest first, live, filter by status, raw payload on demand, Retry. */
-import type { WebhookEventRow, WebhookStatus } from '../../src/db/tables/webhooks.js';
+import { EVENT_SOURCES, type EventSource, type WebhookEventRow, type WebhookStatus } from '../../src/db/tables/webhooks.js';
 import { CsrfField, EmptyState, PageHeader, secondaryButtonClass } from '../components.js';
 import { EventRows } from '../events/event-rows.js';
 
@@ -8,12 +8,21 @@ export const STATUSES: WebhookStatus[] = ['pending', 'sent', 'ignored', 'duplica
 export interface EventsView {
   rows: WebhookEventRow[];
   status?: WebhookStatus;
+  source?: EventSource;
   failedCount: number;
   pageSize: number;
 }
 
-export function OlderEventsButton(props: { beforeId: number; status?: string }) {
-  const q = `before=${props.beforeId}${props.status ? `&status=${props.status}` : ''}`;
+/** The query string of a filtered list (status, source), without the leading `?`. */
+function filterQuery(f: { status?: string; source?: string }): string {
+  return [f.status ? `status=${f.status}` : '', f.source ? `source=${f.source}` : ''].filter(Boolean).join('&');
+}
+
+const SOURCE_LABEL: Record<EventSource, string> = { webhook: 'webhook', live: 'live' };
+
+export function OlderEventsButton(props: { beforeId: number; status?: string; source?: string }) {
+  const f = filterQuery(props);
+  const q = `before=${props.beforeId}${f ? `&${f}` : ''}`;
   return (
     <div id="events-older" class="mt-3">
       <button class={secondaryButtonClass} hx-get={`/events/older?${q}`} hx-target="#events-older" hx-swap="outerHTML">
@@ -40,18 +49,28 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
           </form>
         )}
       </PageHeader>
-      <div class="mb-4 flex flex-wrap gap-1" role="group" aria-label="Filter by status">
-        <a href="/events" class={linkClass(!v.status)} aria-current={!v.status ? 'page' : undefined}>
+      <div class="mb-2 flex flex-wrap gap-1" role="group" aria-label="Filter by status">
+        <a href={`/events${filterQuery({ source: v.source }) ? `?${filterQuery({ source: v.source })}` : ''}`} class={linkClass(!v.status)} aria-current={!v.status ? 'page' : undefined}>
           all
         </a>
         {STATUSES.map((s) => (
-          <a href={`/events?status=${s}`} class={linkClass(v.status === s)} aria-current={v.status === s ? 'page' : undefined}>
+          <a href={`/events?${filterQuery({ status: s, source: v.source })}`} class={linkClass(v.status === s)} aria-current={v.status === s ? 'page' : undefined}>
             {s}
           </a>
         ))}
       </div>
+      <div class="mb-4 flex flex-wrap gap-1" role="group" aria-label="Filter by source">
+        <a href={`/events${filterQuery({ status: v.status }) ? `?${filterQuery({ status: v.status })}` : ''}`} class={linkClass(!v.source)} aria-current={!v.source ? 'page' : undefined}>
+          every source
+        </a>
+        {EVENT_SOURCES.map((s) => (
+          <a href={`/events?${filterQuery({ status: v.status, source: s })}`} class={linkClass(v.source === s)} aria-current={v.source === s ? 'page' : undefined}>
+            {SOURCE_LABEL[s]}
+          </a>
+        ))}
+      </div>
       {v.rows.length === 0 && (
-        <EmptyState title={v.status ? `No ${v.status} events` : 'No webhook events yet'}>
+        <EmptyState title={v.status || v.source ? `No ${[v.status, v.source].filter(Boolean).join(' ')} events` : 'No webhook events yet'}>
           Add the webhook URL from Settings in Plex Web → Settings → Webhooks. Every event Plex sends appears here with the
           decision taken and Trakt's answer.
         </EmptyState>
@@ -62,6 +81,7 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
             <tr>
               <th class="pb-2 pr-3">Time</th>
               <th class="pb-2 pr-3">Event</th>
+              <th class="pb-2 pr-3">Source</th>
               <th class="pb-2 pr-3">Account</th>
               <th class="pb-2 pr-3">Player</th>
               <th class="pb-2 pr-3">Item</th>
@@ -71,12 +91,12 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
             </tr>
           </thead>
           {/* Only the unfiltered list takes new events live; every list takes updates of its rows. */}
-          <tbody id="event-rows" data-prepend={v.status ? undefined : ''}>
+          <tbody id="event-rows" data-prepend={v.status || v.source ? undefined : ''}>
             <EventRows rows={v.rows} />
           </tbody>
         </table>
       </div>
-      {oldest !== undefined && v.rows.length >= v.pageSize && <OlderEventsButton beforeId={oldest} status={v.status} />}
+      {oldest !== undefined && v.rows.length >= v.pageSize && <OlderEventsButton beforeId={oldest} status={v.status} source={v.source} />}
       <div hx-sse:connect="/live?topics=events" hx-swap="none" class="hidden"></div>
     </>
   );

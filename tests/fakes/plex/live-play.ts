@@ -18,6 +18,11 @@ export interface LivePlayOptions {
   webhooks?: boolean;
   /** Send timeline/activity frames around the play frames (what a real server chatters); on by default. */
   noise?: boolean;
+  /**
+   * Awaited after each play frame: real time passes between notifications (a player reports
+   * every few seconds), so a test lets the listener catch up. Default: `pms.livePace`, else none.
+   */
+  pace?: () => Promise<void>;
 }
 
 /** Plex's own "video played threshold". */
@@ -53,7 +58,7 @@ export class LivePlay {
   async start(viewOffsetMs = 0): Promise<void> {
     this.session = this.pms.setSession({ ref: this.ratingKey, accountId: this.accountId, viewOffsetMs, state: 'buffering', player: this.o.player });
     this.sessionKey = this.session.sessionKey;
-    this.frame('buffering', viewOffsetMs);
+    await this.frame('buffering', viewOffsetMs);
     this.noise('start');
     await this.update('playing', viewOffsetMs);
     await this.hook('media.play', viewOffsetMs);
@@ -76,16 +81,16 @@ export class LivePlay {
   }
 
   /** A stall: `buffering`, which says nothing about playing or pausing. */
-  buffering(viewOffsetMs: number): void {
+  async buffering(viewOffsetMs: number): Promise<void> {
     this.pms.setSession({ ref: this.ratingKey, accountId: this.accountId, viewOffsetMs, state: 'buffering' });
-    this.frame('buffering', viewOffsetMs);
+    await this.frame('buffering', viewOffsetMs);
   }
 
   /** Stops: the session leaves /status/sessions, then `stopped` is sent (as the real server orders them). */
   async stop(viewOffsetMs: number): Promise<void> {
     await this.maybeScrobble(viewOffsetMs);
     this.end(viewOffsetMs);
-    this.frame('stopped', viewOffsetMs);
+    await this.frame('stopped', viewOffsetMs);
     this.noise('stop');
     await this.hook('media.stop', viewOffsetMs);
   }
@@ -104,7 +109,7 @@ export class LivePlay {
 
   private async update(state: PlayState, viewOffsetMs: number): Promise<void> {
     this.pms.setSession({ ref: this.ratingKey, accountId: this.accountId, viewOffsetMs, state });
-    this.frame(state, viewOffsetMs);
+    await this.frame(state, viewOffsetMs);
   }
 
   /** Plex marks the item watched as playback passes 90 % (and, with Plex Pass, posts media.scrobble). */
@@ -120,7 +125,7 @@ export class LivePlay {
     if (!this.scrobbled) this.pms.setProgress(this.ratingKey, viewOffsetMs, this.accountId);
   }
 
-  private frame(state: PlayState, viewOffsetMs: number): void {
+  private frame(state: PlayState, viewOffsetMs: number): Promise<void> {
     const p = this.session?.player;
     this.pms.notifications.send('playing', 'PlaySessionStateNotification', [
       {
@@ -136,6 +141,8 @@ export class LivePlay {
         state,
       },
     ]);
+    const pace = this.o.pace ?? this.pms.livePace;
+    return pace ? pace() : Promise.resolve();
   }
 
   private noise(at: 'start' | 'stop'): void {

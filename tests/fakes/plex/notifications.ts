@@ -21,6 +21,8 @@ export class NotificationHub {
   private readonly clients = new Set<WebSocket>();
   /** Sockets opened since start (a reconnect adds one). */
   opened = 0;
+  /** Play notifications (entries of `playing` frames) sent while a socket was open. */
+  playNotifications = 0;
   /** Every frame sent, oldest first (to one socket or many: sent once per call). */
   readonly sent: Array<Record<string, unknown>> = [];
   private refuseLeft = 0;
@@ -63,6 +65,7 @@ export class NotificationHub {
     const frame = { NotificationContainer: { type, size: entries.length, [listName]: entries } };
     this.sent.push(frame);
     const text = JSON.stringify(frame);
+    if (type === 'playing' && this.clients.size > 0) this.playNotifications += entries.length;
     for (const ws of this.clients) if (ws.readyState === ws.OPEN) ws.send(text);
   }
 

@@ -43,6 +43,8 @@ export class PlexServerFake {
   readonly sessions: Sessions;
   /** `/:/websockets/notifications`: the sockets, what was sent, drop() and refuseNext(). */
   readonly notifications: NotificationHub;
+  /** The default `pace` of live plays (a test sets one that waits for its listener). */
+  livePace: (() => Promise<void>) | undefined;
   /** Every scrobble, unscrobble and rate the server received, oldest first. */
   readonly calls: PlexCall[] = [];
   /** Where `emitWebhook` posts (what the owner set in Plex Web → Webhooks). */
