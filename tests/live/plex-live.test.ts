@@ -160,6 +160,32 @@ describe('live sessions, webhooks off: the listener alone', () => {
   });
 });
 
+describe('the watched threshold, a setting', () => {
+  it('Settings → Live sessions: 84 % makes a stop at 85 % a play; a value Trakt would not count is refused with a sentence', async () => {
+    const http = new FormClient({ request: (p, init) => fetch(p, init) }, w.service.url);
+    await http.get('/login');
+    await http.post('/login', { password: PASSWORD });
+    await http.get('/settings');
+    const refused = await http.post('/settings/live', { threshold: '70' });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain('The watched threshold is a percentage from 80 to 100 (Trakt counts a play from 80 %).');
+    const saved = await (await http.post('/settings/live', { threshold: '84' }, { headers: { 'hx-request': 'true' } })).text();
+    expect(saved).toContain('Saved: a stop at 84 % or later is a play.');
+    try {
+      const movie = pick.movie();
+      const play = w.plex.pms.livePlay(movie.key);
+      await play.start(0);
+      await play.stop(play.at(85));
+      const rows = await settledEvents(w, play.ratingKey, 2);
+      expect(rows[1]).toMatchObject({ event: 'media.scrobble', status: 'sent' });
+      expect(JSON.parse(rows[1]!.payload).Live.threshold).toBe(84);
+      expect(playsOf(movie.traktId)).toHaveLength(1);
+    } finally {
+      await http.post('/settings/live', { threshold: '90' });
+    }
+  });
+});
+
 describe('live sessions beside webhooks, and a dropped socket', () => {
   it('the same play from a webhook and from the listener is one play on Trakt; both recorded, the repeats as duplicates with their reason', async () => {
     const hookUrl = `${w.service.url}/webhooks/plex/${w.service.deps.secrets.webhookSecret()}`;

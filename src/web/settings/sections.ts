@@ -12,6 +12,7 @@ import { renderTraktSection } from './trakt.js';
 import { renderPlexSection } from './plex.js';
 import { renderSyncSection } from '../runs-settings.js';
 import { renderWebhookAccountsSection } from '../events-accounts.js';
+import { renderLiveSection } from './live.js';
 
 export interface SettingsSection {
   id: string;
@@ -24,6 +25,7 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'tmdb', render: (c) => renderTmdbSection(c) },
   { id: 'sync', render: (c) => renderSyncSection(c) },
   { id: 'webhook', render: (c) => renderWebhookSection(c) },
+  { id: 'live', render: (c) => renderLiveSection(c) },
   { id: 'webhook-accounts', render: (c) => renderWebhookAccountsSection(c) },
   { id: 'api-key', render: (c) => renderApiKeySection(c) },
 ];
