@@ -22,12 +22,16 @@ async function liveTarget(deps: AppDeps): Promise<LiveTarget | null> {
   if (info.state !== 'connected') return null;
   const client = await plexServerFor(deps);
   if (!client) return null;
-  const uuid = info.machineIdentifier ?? (await connectedMachineIdentifier(deps).catch(() => null));
+  // Only the database here (this runs on every connection check); the identity is asked when an event needs it.
   return {
     url: client.baseUrl,
     token: client.opts.token,
     name: info.name ?? info.url,
-    uuid,
+    identity: async () => {
+      const now = await plexConnectionInfo(deps);
+      if (now.state !== 'connected') return null;
+      return now.machineIdentifier ?? connectedMachineIdentifier(deps);
+    },
     sessions: () => client.sessions(),
     metadata: (ratingKey) => client.metadata(ratingKey),
   };

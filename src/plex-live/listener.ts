@@ -20,8 +20,11 @@ import { advance, DEFAULT_STEP_OPTIONS, eventFor, nextStep, type SessionWho, typ
 
 /** The connected server as the listener needs it: where, as whom, its identity, and two reads. */
 export interface LiveTarget extends SocketTarget {
-  /** Its machine identifier (events carry it as Server.uuid, as webhooks do); null while unknown. */
-  uuid: string | null;
+  /**
+   * Its machine identifier (events carry it as Server.uuid, as webhooks do), asked when an event is
+   * stored (the server just spoke, so it answers); null when it cannot be known.
+   */
+  identity(): Promise<string | null>;
   sessions(): Promise<PlexSession[]>;
   metadata(ratingKey: string): Promise<PlexMetadata | null>;
 }
@@ -211,7 +214,8 @@ export class LiveListener {
     const threshold = await this.needs.threshold();
     const percent = progressPercent(viewOffset, typeof item.duration === 'number' ? item.duration : null);
     const event = eventFor(step, percent, threshold);
-    const payload = livePayload({ event, who, server: { uuid: target.uuid, title: target.name }, item, viewOffset, sessionKey, state, threshold });
+    const uuid = await target.identity().catch(() => null);
+    const payload = livePayload({ event, who, server: { uuid, title: target.name }, item, viewOffset, sessionKey, state, threshold });
     const text = JSON.stringify(payload);
     const id = insertWebhookEvent(this.needs.sqlite, { ...summarize(parsePayload(text)), receivedAt: this.now(), payload: text, source: 'live' });
     this.counts.eventsStored += 1;
