@@ -9,9 +9,9 @@ import { ConfigError, loadConfig, shouldOpenBrowser, type Config } from './confi
 import { createContext } from './context.js';
 import { startService } from './main.js';
 import { collectStatus } from './web/status.js';
-import { traktLoginCommand } from './trakt/cli-login.js';
-import { plexLoginCommand } from './plex/cli-login.js';
-import { syncCommand } from './sync/cli-sync.js';
+import { traktLoginCommand } from './cli/login-trakt.js';
+import { plexLoginCommand } from './cli/login-plex.js';
+import { syncCommand } from './cli/sync.js';
 
 const USAGE = `Usage: plex-trakt-sync <command>
 

@@ -1,21 +1,80 @@
 /**
- * Builds the service's dependencies (database, secrets, logger, live bus) once, for
- * the server and for the CLI commands alike, and closes them again.
+ * The composition root: builds everything once, in order, for the server and for the CLI
+ * commands alike, and hands each service only what it uses:
+ *
+ *   config → database → migrations → cipher → log store → logger → secrets   (Core)
+ *   → Plex connection → Trakt clients → TMDB posters → history mirror
+ *   → sync ports → sync service → jobs (the sync job) → live listener         (Services)
+ *   → the web layer's bag (AppDeps) and its live renderers on the bus
+ *
+ * A new service is constructed here, after what it needs, and added to Services; the web
+ * layer reads it from `c.var.deps`. Tests tune services through `ContextOptions.tune`.
  */
 import type { Writable } from 'node:stream';
 import type { Config } from './config/env.js';
 import { getPasswordHash, loadSecrets } from './config/secrets.js';
+import type { Core } from './core.js';
 import { openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
+import { HistoryService, type HistoryServiceOptions } from './history/service.js';
+import { JobRegistry } from './jobs/registry.js';
 import { LiveBus } from './live/bus.js';
 import { createLogger } from './log/logger.js';
 import { SecretRegistry } from './log/redact.js';
 import { createLogStore, type LogStore } from './log/store.js';
 import { packageVersion } from './paths.js';
+import { PlexConnection } from './plex-connection/connection.js';
+import type { LiveListener, LiveListenerOptions } from './plex-live/listener.js';
+import { createPlexLive } from './plex-live/service.js';
+import type { PlexOverrides } from './plex-connection/overrides.js';
+import { createScrobblePorts } from './scrobble/wiring.js';
+import type { ScrobblePorts } from './scrobble/ports.js';
 import { createCipher, KEY_FILE, loadOrCreateKey } from './security/crypto.js';
 import { randomSetupCode } from './security/password.js';
+import type { SyncPorts } from './sync/ports.js';
+import type { RunnerOptions } from './sync/run.js';
+import { registerSyncJob, SyncService } from './sync/service.js';
+import { createSyncPorts, type SyncPortDeps } from './sync/wiring.js';
+import { PosterService, type PosterServiceOptions } from './tmdb/posters.js';
+import { TraktClientRegistry, type TraktRegistryOptions } from './trakt/registry.js';
 import type { AppDeps } from './web/env.js';
+import { attachLiveRenderers } from './web/live-renderers.js';
 import { attachLiveTail } from './web/logs.js';
+import { RunPublisher } from './web/runs-live.js';
+import { syncCardView } from './web/sync-card.js';
+
+/** How long a run waits for the history mirror before planning with what it has. */
+const HISTORY_WAIT_MS = 60_000;
+
+/** Every service of the process, built once by createContext. */
+export interface Services extends Core {
+  plex: PlexConnection;
+  traktClients: TraktClientRegistry;
+  posters: PosterService;
+  history: HistoryService;
+  /** The real ports of the event worker (main.ts starts it with these unless a test passes its own). */
+  scrobblePorts: ScrobblePorts;
+  sync: SyncService;
+  jobs: JobRegistry;
+  /** The live listener (PLEX_LIVE, on by default; main.ts starts it), or null when off. */
+  plexLive: LiveListener | null;
+}
+
+/** Test and tuning hooks, given to the services as they are built. */
+export interface ServiceTuning {
+  trakt?: TraktRegistryOptions;
+  plex?: PlexOverrides;
+  posters?: PosterServiceOptions;
+  history?: HistoryServiceOptions;
+  sync?: {
+    /** The sync's ports (default: the connected Trakt account and Plex server). */
+    ports?: (deps: SyncPortDeps) => SyncPorts;
+    /** Replace the run options (default: refresh the history mirror before planning). */
+    runner?: RunnerOptions;
+  };
+  /** The live listener's backoff, ping and sweep timings. */
+  live?: LiveListenerOptions;
+}
 
 export interface ContextOptions {
   /** 1 for `serve` (stdout), 2 for every other command (stderr keeps stdout for results). */
@@ -24,6 +83,7 @@ export interface ContextOptions {
   prettyLogs?: boolean;
   sessionTtlMs?: number;
   loginThrottleMs?: number;
+  tune?: ServiceTuning;
 }
 
 export interface ServiceContext {
@@ -32,7 +92,7 @@ export interface ServiceContext {
   close(): Promise<void>;
 }
 
-export async function createContext(config: Config, opts: ContextOptions): Promise<ServiceContext> {
+async function buildCore(config: Config, opts: ContextOptions): Promise<{ core: Core; logStore: LogStore; closeDb: () => Promise<void> }> {
   const secretRegistry = new SecretRegistry();
   for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword]) secretRegistry.add(v);
 
@@ -51,24 +111,46 @@ export async function createContext(config: Config, opts: ContextOptions): Promi
   const secrets = await loadSecrets(db, config, secretRegistry, cipher, (key) =>
     log.warn({ component: 'secrets', key }, `${key} could not be opened with ${KEY_FILE} (was the key file replaced?): made a new one; a new webhook URL or API key must be copied again`),
   );
-  const needsSetup = !config.adminPassword && !(await getPasswordHash(db));
+  const core: Core = { config, db, sqlite, log, secrets, secretRegistry, cipher, bus: new LiveBus(), version: packageVersion(), startedAt: Date.now() };
+  return { core, logStore, closeDb };
+}
 
+/** The services, each handed what it uses, in the order they depend on each other. */
+export function buildServices(core: Core, tune: ServiceTuning = {}): Services {
+  const { config, db, sqlite, log, bus, cipher, secretRegistry, version } = core;
+  const plex = new PlexConnection({ config, db, cipher, secretRegistry, version }, tune.plex);
+  const traktClients = new TraktClientRegistry({ config, db, cipher, secretRegistry, log, version }, tune.trakt);
+  const posters = new PosterService({ config, db, sqlite, cipher, secretRegistry, log }, tune.posters);
+  const history = new HistoryService({ db, sqlite, log, bus, traktClients }, tune.history);
+  const scrobblePorts = createScrobblePorts({ db, plex, traktClients });
+  const syncPorts = (tune.sync?.ports ?? createSyncPorts)({ db, plex, traktClients });
+  const runner: RunnerOptions = tune.sync?.runner ?? {
+    refreshHistory: (accountId) =>
+      Promise.race([history.refreshNow(accountId, 'auto'), new Promise((resolve) => setTimeout(resolve, HISTORY_WAIT_MS).unref())]),
+  };
+  const sync = new SyncService({ db, sqlite, log, bus }, syncPorts, runner);
+  const jobs = new JobRegistry();
+  registerSyncJob(jobs, sync, { db, log });
+  const plexLive = createPlexLive({ config, db, sqlite, log, bus, plex, sync }, tune.live);
+  return { ...core, plex, traktClients, posters, history, scrobblePorts, sync, jobs, plexLive };
+}
+
+export async function createContext(config: Config, opts: ContextOptions): Promise<ServiceContext> {
+  const { core, logStore, closeDb } = await buildCore(config, opts);
+  const services = buildServices(core, opts.tune);
+  const needsSetup = !config.adminPassword && !(await getPasswordHash(core.db));
+
+  // The web layer: its bag, and the renderers that turn domain events into page fragments.
+  const runPublisher = new RunPublisher(core, (run) => syncCardView(deps, run.status === 'running' ? run : undefined));
   const deps: AppDeps = {
-    config,
-    db,
-    sqlite,
-    log,
-    secrets,
-    secretRegistry,
-    cipher,
-    bus: new LiveBus(),
-    version: packageVersion(),
+    ...services,
+    runPublisher,
     setupCode: needsSetup ? randomSetupCode() : undefined,
     sessionTtlMs: opts.sessionTtlMs,
     loginThrottleMs: opts.loginThrottleMs,
-    startedAt: Date.now(),
   };
-  attachLiveTail(logStore, deps.bus);
+  attachLiveTail(logStore, core.bus);
+  attachLiveRenderers(deps);
   let closed = false;
   return {
     deps,
@@ -76,7 +158,7 @@ export async function createContext(config: Config, opts: ContextOptions): Promi
     async close() {
       if (closed) return;
       closed = true;
-      deps.bus.close();
+      core.bus.close();
       logStore.close();
       await closeDb();
     },

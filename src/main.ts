@@ -1,6 +1,6 @@
 /**
- * Starts the service: build the context (config, database, migrations, secrets),
- * start the background work, serve. Nothing else lives here.
+ * Starts the service: build the context (src/context.ts builds every service), start the
+ * background work (event worker, schedules, history mirror), serve. Nothing else lives here.
  */
 import { serve } from '@hono/node-server';
 import type http from 'node:http';
@@ -11,12 +11,7 @@ import { createContext, type ContextOptions } from './context.js';
 import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
-import { startHistoryRefresher } from './history/service.js';
-import { connectedMachineIdentifier } from './plex/connected.js';
-import { jobRegistry } from './sync/service.js';
 import type { AppDeps } from './web/env.js';
-import { startPlexLive } from './plex-live-wiring.js';
-import type { LiveListenerOptions } from './plex-live/listener.js';
 
 export interface ServiceHandle {
   url: string;
@@ -24,7 +19,7 @@ export interface ServiceHandle {
   close(): Promise<void>;
 }
 
-export type StartOptions = Omit<ContextOptions, 'logFd'> & { scrobble?: ScrobbleOptions; live?: LiveListenerOptions };
+export type StartOptions = Omit<ContextOptions, 'logFd'> & { scrobble?: ScrobbleOptions };
 
 const LOG_RETENTION_MS = 14 * 24 * 3600 * 1000;
 const SHUTDOWN_GRACE_MS = 4000;
@@ -35,7 +30,8 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const { log } = deps;
 
   // Pending webhook events resume here (after settling writes a crash left unanswered).
-  const scrobbling = await startScrobbling(deps, opts.scrobble);
+  const scrobbling = await startScrobbling(deps, opts.scrobble?.ports ?? deps.scrobblePorts, opts.scrobble?.worker);
+  deps.webhookQueue = scrobbling.worker;
   const app = createApp(deps);
   const server = await new Promise<http.Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as http.Server));
@@ -46,17 +42,19 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const url = `http://${shownHost}:${port}`;
   log.info({ component: 'server', url, version: deps.version }, `listening on ${url}`);
   // Schedules (the sync) and the heartbeat the CLI looks for to hand its sync to this server.
-  const jobs = jobRegistry(deps);
+  const { jobs } = deps;
   await jobs.start();
   const beacon = startServerBeacon(deps.db, url);
   // The Trakt history mirror: first fill in the background, then kept current.
-  const history = startHistoryRefresher(deps);
+  const { history } = deps;
+  history.start();
   // The Plex server's own notifications (PLEX_LIVE): plays without Plex Pass, into the same queue.
-  const live = startPlexLive(deps, opts.live);
+  const offWake = deps.bus.on('webhook.stored', () => deps.webhookQueue?.wake());
+  deps.plexLive?.start();
   let closing: Promise<void> | undefined;
   // A server preset by PLEX_URL is asked who it is once, so pages show its name and webhooks
   // can be told to be its. When it does not answer, the log says so and webhooks wait for it.
-  void connectedMachineIdentifier(deps).catch((err: unknown) => {
+  void deps.plex.machineIdentifier().catch((err: unknown) => {
     if (closing) return; // stopped before the answer: nothing to say about Plex
     log.warn(
       { component: 'plex', reason: err instanceof Error ? err.message : String(err) },
@@ -83,10 +81,11 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
       closing ??= (async () => {
         clearInterval(housekeeping);
         jobs.stop();
-        await deps.sync?.stop(); // a running sync stops after its batch in flight
+        await deps.sync.stop(); // a running sync stops after its batch in flight
         await beacon.stop();
         await history.stop();
-        await live.stop();
+        await deps.plexLive?.stop();
+        offWake();
         deps.bus.close(); // ends SSE streams so the server can close
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
@@ -96,6 +95,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
           });
           server.closeIdleConnections();
         });
+        deps.webhookQueue = undefined;
         await scrobbling.stop();
         log.info({ component: 'server' }, 'stopped');
         await ctx.close();

@@ -4,7 +4,8 @@
  * under a database lease so two processes never walk the same history at once. The
  * background refresher fills the mirror on start, checks Trakt's last activities every
  * 15 minutes, forces a count check daily, and refreshes after each finished sync run and
- * each webhook play (bus topic `history-refresh`, published by the scrobbler).
+ * each webhook play (the bus event `trakt.play`, announced by the event worker). It announces
+ * its progress and changes on the bus (`history.progress`, `history.changed`); src/web renders them.
  */
 import crypto from 'node:crypto';
 import { tryAcquireLease } from '../db/repos/locks.js';
@@ -12,9 +13,8 @@ import { newestPlay } from '../db/repos/history-plays.js';
 import { lastRuns } from '../db/repos/sync-runs.js';
 import { listTraktAccounts } from '../db/repos/trakt-accounts.js';
 import { metrics } from '../metrics/registry.js';
-import { traktClients } from '../trakt/registry.js';
-import type { AppDeps } from '../web/env.js';
-import { publishHistoryChange, publishHistoryProgress } from './live.js';
+import type { Core } from '../core.js';
+import type { TraktClientRegistry } from '../trakt/registry.js';
 import { HistoryMirror, type MirrorOptions, type MirrorProgress, type RefreshResult } from './mirror.js';
 import { traktHistorySource, type HistorySource } from './source.js';
 
@@ -46,6 +46,8 @@ const historyRequests = metrics.counter('pts_history_trakt_requests_total', 'Tra
 const MODE_RANK: Record<RefreshMode, number> = { auto: 0, check: 1, full: 2 };
 const LEASE_TTL_MS = 120_000;
 
+export type HistoryDeps = Pick<Core, 'db' | 'sqlite' | 'log' | 'bus'> & { traktClients: TraktClientRegistry };
+
 export class HistoryService {
   /** The refresh running now, per account (for the page's progress line). */
   readonly running = new Map<number, MirrorProgress>();
@@ -60,7 +62,7 @@ export class HistoryService {
   private readonly owner = `history-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
 
   constructor(
-    private readonly deps: AppDeps,
+    private readonly deps: HistoryDeps,
     readonly options: HistoryServiceOptions = {},
   ) {}
 
@@ -107,14 +109,14 @@ export class HistoryService {
     const before = newestPlay(deps.sqlite, accountId);
     const t0 = Date.now();
     try {
-      const source = this.options.source ? await this.options.source(accountId) : traktHistorySource(await traktClients(deps).forAccount(accountId));
+      const source = this.options.source ? await this.options.source(accountId) : traktHistorySource(await deps.traktClients.forAccount(accountId));
       const mirror = new HistoryMirror(deps, accountId, source, {
         ...this.options.mirror,
         shouldStop: () => this.stopped,
         onProgress: (p) => {
           this.running.set(accountId, p);
           void lease.renew();
-          publishHistoryProgress(deps, accountId);
+          deps.bus.emit('history.progress', { accountId });
         },
       });
       this.running.set(accountId, { kind: mode === 'full' ? 'full' : 'check', pagesDone: 0, itemsDone: 0 });
@@ -124,7 +126,7 @@ export class HistoryService {
       historyRequests.inc(undefined, result.requests);
       const log = result.changed ? deps.log.info.bind(deps.log) : deps.log.debug.bind(deps.log);
       log({ component: 'history', accountId, ...result, ms: Date.now() - t0 }, result.changed ? `Trakt history refreshed: ${result.added} new, ${result.removed} removed` : 'Trakt history unchanged');
-      if (result.changed) publishHistoryChange(deps, accountId, before);
+      if (result.changed) deps.bus.emit('history.changed', { accountId, before });
       return result;
     } catch (err) {
       refreshes.inc({ kind: mode, result: 'failed' });
@@ -134,7 +136,7 @@ export class HistoryService {
     } finally {
       this.running.delete(accountId);
       await lease.release().catch(() => undefined);
-      publishHistoryProgress(deps, accountId);
+      deps.bus.emit('history.progress', { accountId });
     }
   }
 
@@ -155,20 +157,7 @@ export class HistoryService {
     });
     every(o.runPollMs ?? 20_000, () => void this.checkRuns());
     void this.checkRuns();
-    this.unsubscribe = this.deps.bus.subscribe(
-      ['history-refresh'],
-      (m) => {
-        let id: number | undefined;
-        try {
-          const v = JSON.parse(m.html) as { traktAccountId?: unknown };
-          id = typeof v.traktAccountId === 'number' ? v.traktAccountId : undefined;
-        } catch {
-          /* any notice means "look" */
-        }
-        this.request(id);
-      },
-      () => undefined,
-    );
+    this.unsubscribe = this.deps.bus.on('trakt.play', ({ traktAccountId }) => this.request(traktAccountId));
   }
 
   /** A sync run that finished since we last looked (here or in another process) may have added plays. */
@@ -193,25 +182,4 @@ export class HistoryService {
     const grace = new Promise<void>((r) => setTimeout(r, 3000).unref());
     await Promise.race([Promise.allSettled([...this.chains.values()]), grace]);
   }
-}
-
-const services = new WeakMap<AppDeps, HistoryService>();
-
-/** THE history service of this process; the first call may pass options (tests). */
-export function historyService(deps: AppDeps, options?: HistoryServiceOptions): HistoryService {
-  let s = services.get(deps);
-  if (!s) services.set(deps, (s = new HistoryService(deps, options)));
-  return s;
-}
-
-/** For the scrobbler and the sync: refresh the mirror soon (debounced); every connected account when none is named. */
-export function requestHistoryRefresh(deps: AppDeps, accountId?: number): void {
-  historyService(deps).request(accountId);
-}
-
-/** Started by main.ts; stopped on shutdown. */
-export function startHistoryRefresher(deps: AppDeps, options?: HistoryServiceOptions): { stop(): Promise<void> } {
-  const s = historyService(deps, options);
-  s.start();
-  return { stop: () => s.stop() };
 }

@@ -3,7 +3,6 @@
  * same filters and rules as a real webhook, without calling Trakt or storing anything,
  * and the answer says what a real Plex webhook would have done.
  */
-import type { AppDeps } from '../web/env.js';
 import { parseGuids } from './guids.js';
 import type { ScrobblePorts } from './ports.js';
 import { decide } from './rules.js';
@@ -23,7 +22,8 @@ const SAMPLE = {
   duration: 8_160_000,
 };
 
-export async function dryRunTestEvent(deps: Pick<AppDeps, 'webhookQueue'>, ports: ScrobblePorts | undefined = deps.webhookQueue?.ports): Promise<DryRunResult> {
+/** `ports`: the running worker's (undefined when it is not running). */
+export async function dryRunTestEvent(ports: ScrobblePorts | undefined): Promise<DryRunResult> {
   const steps: string[] = [`A sample media.scrobble: your account (the server owner) watched ${SAMPLE.title} to 95%.`];
   if (!ports) return { steps, verdict: 'The event worker is not running, so a real webhook would wait in the queue until the service starts it.' };
   const server = await ports.connectedServer();

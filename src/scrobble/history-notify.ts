@@ -1,14 +1,13 @@
 /**
- * After a play reaches Trakt, the History page should show it. The history mirror
- * (engineer E) listens on the live bus topic `history-refresh`; a direct call replaces
- * this once src/history exports one. Never blocks the worker.
+ * After a play reaches Trakt, the History page should show it: the worker announces it on
+ * the live bus (`trakt.play`) and the history mirror refreshes. Never blocks the worker.
  */
-import type { AppDeps } from '../web/env.js';
+import type { Core } from '../core.js';
 
-export function notifyHistory(deps: AppDeps, traktAccountId: number): void {
+export function notifyHistory(deps: Pick<Core, 'bus' | 'log'>, traktAccountId: number): void {
   setImmediate(() => {
     try {
-      deps.bus.publish('history-refresh', JSON.stringify({ traktAccountId, at: Date.now() }));
+      deps.bus.emit('trakt.play', { traktAccountId });
     } catch (err) {
       deps.log.debug({ component: 'scrobble', err }, 'history refresh notice failed');
     }

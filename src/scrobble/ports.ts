@@ -1,6 +1,6 @@
 /**
  * What the event worker needs from the rest of the service, as narrow interfaces: the
- * Trakt client (engineer A), the Plex server client and settings (engineer B). main.ts
+ * Trakt client (engineer A), the Plex server client and settings (engineer B). src/context.ts
  * wires the real ones (see wiring.ts); tests pass emulator-backed or in-memory ones.
  */
 import type { ExternalIds } from '../ledger/item-key.js';

@@ -1,14 +1,13 @@
 /**
- * Starts webhook processing for a running service: wires the worker to the ports (real
- * clients unless a test passes its own), wakes it from the receiver, renders changed
- * rows onto the live bus, and tells the history mirror about new plays.
+ * Starts webhook processing for a running service: the worker over its ports (the real
+ * ones from src/context.ts unless a test passes its own). It announces changed events and
+ * plays that reached Trakt on the live bus; src/web renders the rows, the history mirror
+ * refreshes. The web layer wakes the worker after each stored webhook.
  */
-import type { AppDeps } from '../web/env.js';
-import { publishEventChange } from '../web/events-live.js';
+import type { Core } from '../core.js';
 import { reportQueueDepthOf } from './metrics.js';
 import type { ScrobblePorts } from './ports.js';
 import { notifyHistory } from './history-notify.js';
-import { createScrobblePorts } from './wiring.js';
 import { EventWorker, type WorkerOptions } from './worker.js';
 
 export interface ScrobbleOptions {
@@ -22,27 +21,26 @@ export interface ScrobbleService {
   stop(): Promise<void>;
 }
 
-export async function startScrobbling(deps: AppDeps, opts: ScrobbleOptions = {}): Promise<ScrobbleService> {
-  const ports = opts.ports ?? createScrobblePorts(deps);
+export type ScrobbleDeps = Pick<Core, 'db' | 'sqlite' | 'log' | 'bus'>;
+
+export async function startScrobbling(deps: ScrobbleDeps, ports: ScrobblePorts, workerOptions?: WorkerOptions): Promise<ScrobbleService> {
   reportQueueDepthOf(deps.sqlite);
   const worker = new EventWorker(
     {
       db: deps.db,
       log: deps.log,
       ports,
-      onChange: (id) => publishEventChange(deps, id),
+      onChange: (id) => deps.bus.emit('webhook.changed', { id }),
       onPlay: (accountId) => notifyHistory(deps, accountId),
     },
-    opts.worker,
+    workerOptions,
   );
-  deps.webhookQueue = worker;
   // Not awaited: settling old writes may wait on Trakt, and the server should listen meanwhile.
   const started = worker.start().catch((err) => deps.log.error({ component: 'scrobble', err }, 'the event worker did not start'));
   return {
     worker,
     ports,
     async stop() {
-      deps.webhookQueue = undefined;
       await started;
       await worker.stop();
     },

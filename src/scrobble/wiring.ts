@@ -5,18 +5,19 @@
  * selection, and the lookups (live and saved positions, a show's ids).
  */
 import { defaultTraktAccount, getTraktAccount, listTraktAccounts } from '../db/repos/trakt-accounts.js';
-import { traktClients } from '../trakt/registry.js';
-import type { AppDeps } from '../web/env.js';
-import { scrobblePlexPorts } from '../plex/ports.js';
+import type { Db } from '../db/database.js';
+import type { TraktClientRegistry } from '../trakt/registry.js';
+import type { PlexConnection } from '../plex-connection/connection.js';
+import { scrobblePlexPorts } from '../plex-connection/ports.js';
 import type { ScrobblePorts, TraktWriter } from './ports.js';
 import { traktWriterFrom } from './trakt-writer.js';
 
-export function createScrobblePorts(deps: AppDeps): ScrobblePorts {
+export function createScrobblePorts(deps: { db: Db; plex: PlexConnection; traktClients: TraktClientRegistry }): ScrobblePorts {
   // One writer per client: the registry replaces an account's client when the Trakt app changes,
   // and the writer follows it (one client, one budget per account for the worker and the sync).
   const writers = new WeakMap<object, TraktWriter>();
   return {
-    ...scrobblePlexPorts(deps),
+    ...scrobblePlexPorts(deps.plex),
     defaultTraktAccount: async () => (await defaultTraktAccount(deps.db))?.id ?? null,
     traktAccounts: async () => (await listTraktAccounts(deps.db)).map((a) => ({ id: a.id, username: a.username })),
     traktWriter: async (id) => {
@@ -24,7 +25,7 @@ export function createScrobblePorts(deps: AppDeps): ScrobblePorts {
       if (!account || account.status === 'disconnected') return null;
       let client;
       try {
-        client = await traktClients(deps).forAccount(id);
+        client = await deps.traktClients.forAccount(id);
       } catch {
         return null; // no Trakt app set up: the event waits and says so
       }

@@ -1,45 +1,35 @@
 /**
- * The sync as the service runs it: one SyncService per process (ports + live progress),
+ * The sync as the service runs it: one SyncService per process (built by src/context.ts),
  * registered in the job registry as the `sync` job (schedule from the sync settings).
  * A scheduled run that finds one running (here or in another process) is skipped and logged.
+ * Each change of a run is announced on the live bus (`sync.progress`); src/web renders it.
  */
+import type { Core } from '../core.js';
 import { readLease } from '../db/repos/locks.js';
-import { lastRuns } from '../db/repos/sync-runs.js';
-import type { SyncRunRow } from '../db/tables/sync.js';
-import { describeSchedule, JobRegistry } from '../jobs/registry.js';
-import type { AppDeps } from '../web/env.js';
-import type { SyncCardView } from '../../views/runs/sync-card.js';
-import { RunPublisher } from './live.js';
+import type { JobRegistry } from '../jobs/registry.js';
 import type { SyncPorts } from './ports.js';
 import { startSyncRun, SyncBusyError, SYNC_LEASE, type RunnerOptions, type StartedRun, type StartOptions } from './run.js';
 import { getSyncSettings } from './settings.js';
-import { createSyncPorts } from './wiring.js';
-import { historyService } from '../history/service.js';
-
-/** How long a run waits for the history mirror before planning with what it has. */
-const HISTORY_WAIT_MS = 60_000;
 
 export const SYNC_JOB = 'sync';
 
+export type SyncDeps = Pick<Core, 'db' | 'sqlite' | 'log' | 'bus'>;
+
 export class SyncService {
-  readonly publisher: RunPublisher;
   private current?: StartedRun;
 
   constructor(
-    private deps: AppDeps,
-    private ports: SyncPorts,
-    private runnerOptions: RunnerOptions = {},
-  ) {
-    this.publisher = new RunPublisher(deps, (run) => this.cardView(run.status === 'running' ? run : undefined));
-  }
+    private readonly deps: SyncDeps,
+    private readonly ports: SyncPorts,
+    private readonly runnerOptions: RunnerOptions = {},
+  ) {}
 
   /** Starts a run; throws SyncBusyError (a sentence) when one is running anywhere. */
   async start(start: StartOptions): Promise<StartedRun> {
     const started = await startSyncRun(this.deps, this.ports, start, {
       ...this.runnerOptions,
       onProgress: (run) => {
-        void this.publisher.publish(run);
-        if (run.status !== 'running') this.publisher.publishLate(run);
+        this.deps.bus.emit('sync.progress', run);
         this.runnerOptions.onProgress?.(run);
       },
     });
@@ -63,44 +53,18 @@ export class SyncService {
     const lease = await readLease(this.deps.db, SYNC_LEASE);
     return !!lease && lease.expires_at > Date.now();
   }
-
-  async cardView(running?: SyncRunRow, message?: string): Promise<SyncCardView> {
-    const [latest] = await lastRuns(this.deps.db, 1);
-    const info = await jobRegistry(this.deps).get(SYNC_JOB);
-    const settings = await getSyncSettings(this.deps.db);
-    return {
-      running: running ?? (latest?.status === 'running' ? latest : undefined),
-      last: latest?.status === 'running' ? undefined : latest,
-      nextRun: info?.nextRun ?? null,
-      schedule: describeSchedule(settings.schedule),
-      message,
-    };
-  }
 }
 
-export function syncService(deps: AppDeps): SyncService {
-  deps.sync ??= new SyncService(deps, createSyncPorts(deps), {
-    refreshHistory: (accountId) =>
-      Promise.race([
-        historyService(deps).refreshNow(accountId, 'auto'),
-        new Promise((resolve) => setTimeout(resolve, HISTORY_WAIT_MS).unref()),
-      ]),
-  });
-  return deps.sync;
-}
-
-/** The process's job registry, with the sync job registered. */
-export function jobRegistry(deps: AppDeps): JobRegistry {
-  if (deps.jobs) return deps.jobs;
-  const jobs = new JobRegistry();
+/** Registers the `sync` job: its schedule from the sync settings, a run through `sync`. */
+export function registerSyncJob(jobs: JobRegistry, sync: SyncService, deps: Pick<Core, 'db' | 'log'>): void {
   jobs.register({
     name: SYNC_JOB,
     title: 'Reconciliation sync',
     schedule: async () => (await getSyncSettings(deps.db)).schedule,
-    running: () => syncService(deps).running(),
+    running: () => sync.running(),
     run: async (trigger) => {
       try {
-        const started = await syncService(deps).start({ trigger });
+        const started = await sync.start({ trigger });
         await started.done;
       } catch (err) {
         if (err instanceof SyncBusyError) {
@@ -111,6 +75,4 @@ export function jobRegistry(deps: AppDeps): JobRegistry {
       }
     },
   });
-  deps.jobs = jobs;
-  return jobs;
 }

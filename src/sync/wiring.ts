@@ -6,10 +6,11 @@
  */
 import { defaultTraktAccount } from '../db/repos/trakt-accounts.js';
 import type { TraktTransport } from '../trakt/client-core.js';
-import { traktClients } from '../trakt/registry.js';
+import type { Db } from '../db/database.js';
+import type { TraktClientRegistry } from '../trakt/registry.js';
 import { historyProbe } from '../scrobble/history-probe.js';
-import type { AppDeps } from '../web/env.js';
-import { syncPlexPort } from '../plex/ports.js';
+import type { PlexConnection } from '../plex-connection/connection.js';
+import { syncPlexPort } from '../plex-connection/ports.js';
 import type { SyncPlex, SyncPorts, SyncTrakt, TraktResponse } from './ports.js';
 
 export { plexPortFrom } from './plex-port.js';
@@ -40,13 +41,15 @@ export interface SyncPortOverrides {
   plex?: () => Promise<SyncPlex | null>;
 }
 
-export function createSyncPorts(deps: AppDeps, overrides: SyncPortOverrides = {}): SyncPorts {
+export type SyncPortDeps = { db: Db; plex: PlexConnection; traktClients: TraktClientRegistry };
+
+export function createSyncPorts(deps: SyncPortDeps, overrides: SyncPortOverrides = {}): SyncPorts {
   return {
-    plex: overrides.plex ?? syncPlexPort(deps),
+    plex: overrides.plex ?? syncPlexPort(deps.plex),
     trakt: async () => {
       const account = await defaultTraktAccount(deps.db);
       if (!account || account.status === 'disconnected') return null;
-      return traktPortFrom(await traktClients(deps).forAccount(account.id), account.id);
+      return traktPortFrom(await deps.traktClients.forAccount(account.id), account.id);
     },
   };
 }

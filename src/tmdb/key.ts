@@ -1,10 +1,10 @@
 /** The settings page's "Test" button: does TMDB accept this key (v3 key or v4 read token)? */
-import type { AppDeps } from '../web/env.js';
+import type { Core } from '../core.js';
 import { TmdbClient, type FetchLike } from './client.js';
 
 /** Asks TMDB's /configuration with the key, within 5 s; a sentence that says what to do when not. */
 export async function testTmdbKey(
-  deps: Pick<AppDeps, 'config'>,
+  deps: Pick<Core, 'config'>,
   key: string,
   opts: { fetch?: FetchLike; timeoutMs?: number } = {},
 ): Promise<{ ok: true } | { ok: false; message: string }> {

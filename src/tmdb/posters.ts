@@ -7,8 +7,8 @@
 import { cachedPosters, posterKey, storePoster } from '../db/repos/history-posters.js';
 import { getSetting, setSetting } from '../db/repos/settings.js';
 import type { PosterMedia } from '../db/tables/history.js';
-import type { AppDeps } from '../web/env.js';
-import { loadTmdbApiKey } from '../web/settings/tmdb-key.js';
+import type { Core } from '../core.js';
+import { loadTmdbApiKey } from './key-store.js';
 import { TmdbClient, TmdbError, TmdbNotFoundError, tmdbGate, type FetchLike, type TmdbGate } from './client.js';
 
 export { testTmdbKey } from './key.js';
@@ -48,12 +48,14 @@ export function pickPosterSize(sizes: string[] | undefined): string {
   return widths.find((x) => x.w >= WANTED_WIDTH)?.s ?? widths.at(-1)?.s ?? 'w154';
 }
 
+export type PosterDeps = Pick<Core, 'config' | 'db' | 'sqlite' | 'cipher' | 'secretRegistry' | 'log'>;
+
 export class PosterService {
   private readonly gate: TmdbGate;
   private inflight = new Map<string, Promise<string | null>>();
 
   constructor(
-    private readonly deps: AppDeps,
+    private readonly deps: PosterDeps,
     readonly o: PosterServiceOptions = {},
   ) {
     this.gate = o.gate ?? tmdbGate();
@@ -142,13 +144,4 @@ export class PosterService {
       return null;
     }
   }
-}
-
-const services = new WeakMap<AppDeps, PosterService>();
-
-/** THE poster service of this process; the first call may pass options (tests). */
-export function posterService(deps: AppDeps, options?: PosterServiceOptions): PosterService {
-  let s = services.get(deps);
-  if (!s) services.set(deps, (s = new PosterService(deps, options)));
-  return s;
 }

@@ -1,14 +1,14 @@
 /** Account-level actions the page and the CLI share: disconnect (revoke, then forget the tokens). */
 import { getTraktAccount, markDisconnected, readTokens } from '../db/repos/trakt-accounts.js';
-import type { AppDeps } from '../web/env.js';
+import type { Core } from '../core.js';
 import { revokeToken } from './oauth.js';
-import { traktClients } from './registry.js';
+import type { TraktClientRegistry } from './registry.js';
 
 /**
  * Revokes the account's token at Trakt and forgets it here. The tokens are forgotten even
  * when Trakt cannot be reached; the answer then says how to revoke by hand.
  */
-export async function disconnectTraktAccount(deps: AppDeps, accountId: number): Promise<{ revoked: boolean; note?: string }> {
+export async function disconnectTraktAccount(deps: Pick<Core, 'db' | 'cipher' | 'secretRegistry' | 'log'> & { traktClients: TraktClientRegistry }, accountId: number): Promise<{ revoked: boolean; note?: string }> {
   const account = await getTraktAccount(deps.db, accountId);
   if (!account) return { revoked: false };
   const tokens = await readTokens(deps.db, deps.cipher, accountId);
@@ -17,7 +17,7 @@ export async function disconnectTraktAccount(deps: AppDeps, accountId: number): 
   if (tokens) {
     deps.secretRegistry.add(tokens.accessToken);
     try {
-      await revokeToken(await traktClients(deps).oauthApp({ clientId: tokens.clientId }), tokens.accessToken);
+      await revokeToken(await deps.traktClients.oauthApp({ clientId: tokens.clientId }), tokens.accessToken);
       revoked = true;
     } catch (err) {
       note = `Trakt could not revoke the token (${err instanceof Error ? err.message : String(err)}). It is forgotten here; to be sure, remove the app at trakt.tv/oauth/authorized_applications.`;
@@ -25,7 +25,7 @@ export async function disconnectTraktAccount(deps: AppDeps, accountId: number): 
     }
   }
   await markDisconnected(deps.db, accountId);
-  traktClients(deps).invalidate();
+  deps.traktClients.invalidate();
   deps.log.info({ component: 'trakt', accountId, username: account.username, revoked }, 'Trakt disconnected');
   return { revoked, note };
 }

@@ -3,7 +3,7 @@
  * settings page stored; the secret is stored encrypted and registered for log scrubbing.
  */
 import { deleteSetting, getSetting, setSetting } from '../db/repos/settings.js';
-import type { AppDeps } from '../web/env.js';
+import type { Core } from '../core.js';
 
 export const TRAKT_SETTING = {
   clientId: 'trakt.client_id',
@@ -17,7 +17,7 @@ export interface TraktAppCredentials {
   clientSecretFromEnv: boolean;
 }
 
-type CredDeps = Pick<AppDeps, 'config' | 'db' | 'cipher' | 'secretRegistry'>;
+type CredDeps = Pick<Core, 'config' | 'db' | 'cipher' | 'secretRegistry'>;
 
 export async function loadTraktApp(deps: CredDeps): Promise<TraktAppCredentials> {
   const { trakt } = deps.config;

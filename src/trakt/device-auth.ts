@@ -4,10 +4,13 @@
  * The settings page polls step by step from htmx; the CLI uses `runDeviceLogin`.
  */
 import { saveConnectedAccount, type TraktAccount, type TraktTokenPair } from '../db/repos/trakt-accounts.js';
-import type { AppDeps } from '../web/env.js';
+import type { Core } from '../core.js';
 import { TraktAuthError } from './errors.js';
 import { pollDeviceToken, requestDeviceCode, type DeviceCode, type DevicePoll, type OAuthApp } from './oauth.js';
-import { traktClients } from './registry.js';
+import type { TraktClientRegistry } from './registry.js';
+
+/** What connecting an account uses: the database, the cipher for tokens, log scrubbing, the log, the shared clients. */
+export type DeviceLoginDeps = Pick<Core, 'db' | 'cipher' | 'secretRegistry' | 'log'> & { traktClients: TraktClientRegistry };
 import type { TraktUserSettings } from './types.js';
 
 export type { DeviceCode, DevicePoll } from './oauth.js';
@@ -26,10 +29,10 @@ export const DEVICE_STATE_SENTENCES: Record<Exclude<DevicePoll['state'], 'approv
 };
 
 /** Asks Trakt whose tokens these are, then stores the account (tokens encrypted). */
-export async function completeDeviceLogin(deps: AppDeps, clientId: string, tokens: TraktTokenPair): Promise<TraktAccount> {
+export async function completeDeviceLogin(deps: DeviceLoginDeps, clientId: string, tokens: TraktTokenPair): Promise<TraktAccount> {
   deps.secretRegistry.add(tokens.accessToken);
   deps.secretRegistry.add(tokens.refreshToken);
-  const registry = traktClients(deps);
+  const registry = deps.traktClients;
   const settings = await registry.unauthenticated(clientId).request<TraktUserSettings>('GET', '/users/settings', { accessToken: tokens.accessToken });
   const user = settings?.user;
   if (!user?.username) throw new TraktAuthError('Trakt did not say which account signed in; try connecting again.');
@@ -47,8 +50,8 @@ export interface RunDeviceLoginOptions {
 }
 
 /** The whole flow in one call (the CLI): poll at Trakt's interval until approved, denied or expired. */
-export async function runDeviceLogin(deps: AppDeps, o: RunDeviceLoginOptions): Promise<TraktAccount> {
-  const app = await traktClients(deps).oauthApp();
+export async function runDeviceLogin(deps: DeviceLoginDeps, o: RunDeviceLoginOptions): Promise<TraktAccount> {
+  const app = await deps.traktClients.oauthApp();
   const code = await startDeviceLogin(app);
   o.onCode(code);
   const now = o.now ?? Date.now;

@@ -1,10 +1,9 @@
 /**
  * THE Trakt client of each account, shared by everything in this process (webhook worker,
  * sync, history mirror, pages), so they spend one set of budgets and one refresh lock.
- * `traktClients(deps)` gives the registry; tests may set `deps.traktClients` first to pass
- * a fetch, short timeouts or small budgets.
+ * src/context.ts builds it once; tests pass options there (a fetch, short timeouts, small budgets).
  */
-import type { AppDeps } from '../web/env.js';
+import type { Core } from '../core.js';
 import { TraktBudgets, TRAKT_BUDGETS, type BudgetConfig } from './budgets.js';
 import { TraktClient } from './client.js';
 import { TraktCounters } from './counters.js';
@@ -30,7 +29,7 @@ export interface TraktRegistryOptions {
   random?: () => number;
 }
 
-type RegistryDeps = Pick<AppDeps, 'config' | 'db' | 'cipher' | 'secretRegistry' | 'log' | 'version'>;
+export type RegistryDeps = Pick<Core, 'config' | 'db' | 'cipher' | 'secretRegistry' | 'log' | 'version'>;
 
 export class TraktClientRegistry {
   readonly counters = new TraktCounters();
@@ -125,9 +124,4 @@ export class TraktClientRegistry {
   invalidate(): void {
     this.clients.clear();
   }
-}
-
-export function traktClients(deps: AppDeps): TraktClientRegistry {
-  deps.traktClients ??= new TraktClientRegistry(deps);
-  return deps.traktClients;
 }

@@ -1,7 +1,6 @@
 /** Trakt's part of /api/v1/status and `plex-trakt-sync status`, and the dashboard card's state. */
 import type { Db } from '../db/database.js';
 import { listTraktAccounts } from '../db/repos/trakt-accounts.js';
-import { statusParts } from '../web/status.js';
 
 export interface TraktCardState {
   state: 'connected' | 'needs_login' | 'not_connected';
@@ -15,8 +14,8 @@ export async function traktCardState(db: Db): Promise<TraktCardState> {
   return { state: account.status === 'connected' ? 'connected' : 'needs_login', username: account.username, lastError: account.lastError };
 }
 
-statusParts.push(async (deps) => {
-  const accounts = await listTraktAccounts(deps.db);
+export async function traktStatus(db: Db): Promise<Record<string, unknown>> {
+  const accounts = await listTraktAccounts(db);
   return {
     trakt: {
       connected: accounts.some((a) => a.status === 'connected'),
@@ -31,4 +30,4 @@ statusParts.push(async (deps) => {
       })),
     },
   };
-});
+}

@@ -1,32 +1,29 @@
 /**
  * The Trakt side of the webhook worker's ports (src/scrobble/ports.ts), over THE client of
- * each account, so the worker and the sync spend the same budgets. For wiring.ts:
- *   defaultTraktAccount: () => defaultConnectedTraktAccountId(deps),
- *   traktAccounts: () => connectedTraktAccounts(deps),
- *   traktWriter: (id) => traktWriterFor(deps, id),
+ * each account, so the worker and the sync spend the same budgets.
  */
 import { listTraktAccounts } from '../db/repos/trakt-accounts.js';
 import type { TraktAccountInfo, TraktWriter } from '../scrobble/ports.js';
 import { historyProbe } from '../scrobble/history-probe.js';
-import type { AppDeps } from '../web/env.js';
+import type { Db } from '../db/database.js';
 import { TraktAuthError, TraktBlockedError } from './errors.js';
-import { traktClients } from './registry.js';
+import type { TraktClientRegistry } from './registry.js';
 
-export async function connectedTraktAccounts(deps: AppDeps): Promise<TraktAccountInfo[]> {
+export async function connectedTraktAccounts(deps: { db: Db }): Promise<TraktAccountInfo[]> {
   return (await listTraktAccounts(deps.db)).filter((a) => a.status === 'connected').map((a) => ({ id: a.id, username: a.username }));
 }
 
-export async function defaultConnectedTraktAccountId(deps: AppDeps): Promise<number | null> {
+export async function defaultConnectedTraktAccountId(deps: { db: Db }): Promise<number | null> {
   return (await connectedTraktAccounts(deps))[0]?.id ?? null;
 }
 
 /** A writer for a connected account, or null (not connected, needs login, no app credentials). */
-export async function traktWriterFor(deps: AppDeps, accountId: number): Promise<TraktWriter | null> {
+export async function traktWriterFor(deps: { db: Db; traktClients: TraktClientRegistry }, accountId: number): Promise<TraktWriter | null> {
   const account = (await listTraktAccounts(deps.db)).find((a) => a.id === accountId);
   if (!account || account.status !== 'connected') return null;
   let client;
   try {
-    client = await traktClients(deps).forAccount(accountId);
+    client = await deps.traktClients.forAccount(accountId);
   } catch (err) {
     if (err instanceof TraktAuthError) return null;
     throw err;

@@ -1,41 +1,13 @@
 /** POST /api/v1/sync (start a run: 202 or 409) and GET /api/v1/runs/:id; the sync's part of the status. */
 import { Hono } from 'hono';
 import { getRun, lastRuns } from '../db/repos/sync-runs.js';
-import type { SyncRunRow } from '../db/tables/sync.js';
 import { SyncBusyError } from '../sync/run.js';
-import { jobRegistry, syncService, SYNC_JOB } from '../sync/service.js';
+import { runJson } from '../sync/run-json.js';
+import { SYNC_JOB } from '../sync/service.js';
 import type { AppEnv } from './env.js';
 import { statusParts } from './status.js';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-export function runJson(r: SyncRunRow) {
-  return {
-    id: r.id,
-    status: r.status,
-    phase: r.phase,
-    trigger: r.trigger,
-    dryRun: !!r.dry_run,
-    fullWalk: !!r.full_walk,
-    startedAt: iso(r.started_at),
-    finishedAt: iso(r.finished_at),
-    durationMs: (r.finished_at ?? Date.now()) - r.started_at,
-    progress: { scanned: r.scanned, scanTotal: r.scan_total, writesDone: r.writes_done, writesPlanned: r.planned_writes },
-    counts: {
-      addedToTrakt: r.added_to_trakt,
-      markedInPlex: r.marked_in_plex,
-      removedFromTrakt: r.removed_from_trakt,
-      unwatchedInPlex: r.unwatched_in_plex,
-      ratingsToTrakt: r.ratings_to_trakt,
-      ratingsToPlex: r.ratings_to_plex,
-      unmatched: r.unmatched,
-      notFound: r.not_found,
-      errors: r.errors,
-    },
-    apiCalls: { plex: r.plex_requests, traktGets: r.trakt_gets, traktWrites: r.trakt_writes },
-    error: r.error,
-  };
-}
+export { runJson };
 
 const flag = (v: unknown) => v === true || v === 1 || v === '1' || v === 'true';
 
@@ -53,7 +25,7 @@ export function syncApi() {
     }
     const trigger = q.trigger === 'cli' || body.trigger === 'cli' ? 'cli' : 'api';
     try {
-      const started = await syncService(c.var.deps).start({ trigger, dryRun: flag(body.dryRun ?? q.dryRun), full: flag(body.full ?? q.full) });
+      const started = await c.var.deps.sync.start({ trigger, dryRun: flag(body.dryRun ?? q.dryRun), full: flag(body.full ?? q.full) });
       return c.json({ runId: started.runId }, 202);
     } catch (err) {
       if (err instanceof SyncBusyError) return c.json({ error: 'conflict', message: err.message }, 409);
@@ -70,7 +42,7 @@ export function syncApi() {
 
 statusParts.push(async (deps) => {
   const runs = await lastRuns(deps.db, 5);
-  const info = await jobRegistry(deps).get(SYNC_JOB);
+  const info = await deps.jobs.get(SYNC_JOB);
   return {
     sync: {
       running: info?.running ?? false,

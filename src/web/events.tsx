@@ -88,7 +88,7 @@ export function eventRoutes() {
   });
 
   app.post('/events/test', async (c) => {
-    const result = await dryRunTestEvent(c.var.deps);
+    const result = await dryRunTestEvent(c.var.deps.webhookQueue?.ports);
     return c.html(<TestEventResult result={result} />);
   });
   return app;

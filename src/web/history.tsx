@@ -3,9 +3,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { HistoryType } from '../db/tables/history.js';
 import { parseCursor } from '../history/map.js';
-import { chartView, historyAccount, resultsView, statusView, tmdbEnabled } from '../history/read.js';
-import { historyService } from '../history/service.js';
-import { posterService } from '../tmdb/posters.js';
+import { chartView, historyAccount, resultsView, statusView, tmdbEnabled } from './history-read.js';
 import { countPlays, type PlayFilter } from '../db/repos/history-plays.js';
 import { PlayRows } from '../../views/history/play-row.js';
 import { Poster } from '../../views/history/poster.js';
@@ -64,7 +62,7 @@ export function historyRoutes() {
   app.get('/history/poster/:media{movie|tv}/:id{[0-9]{1,10}}', async (c) => {
     const media = c.req.param('media') as 'movie' | 'tv';
     const title = (c.req.query('title') ?? '').slice(0, 200);
-    const url = await posterService(c.var.deps).poster({ media, tmdbId: Number(c.req.param('id')) });
+    const url = await c.var.deps.posters.poster({ media, tmdbId: Number(c.req.param('id')) });
     return c.html(<Poster state={url ? { kind: 'img', url } : { kind: 'none' }} title={title} />);
   });
 
@@ -72,7 +70,7 @@ export function historyRoutes() {
     const { deps } = c.var;
     const account = await historyAccount(deps);
     if (account) {
-      historyService(deps).request(account.id, 'full', 0);
+      deps.history.request(account.id, 'full', 0);
       deps.log.info({ component: 'history', accountId: account.id }, 'full history refresh requested');
     }
     if (!c.req.header('hx-request')) return c.redirect('/history', 303);

@@ -3,10 +3,10 @@ import { Hono } from 'hono';
 import type { AppEnv } from './env.js';
 import { publicOrigin } from './middleware/request-info.js';
 import { DashboardPage } from '../../views/pages/dashboard.js';
-import { syncService } from '../sync/service.js';
+import { syncCardView } from './sync-card.js';
 import { webhookCardView } from './events-summary.js';
 import { traktCardState } from '../trakt/status.js';
-import { plexCardState } from '../plex/status.js';
+import { plexCardState } from '../plex-connection/status.js';
 import { plexLiveLine } from './plex-live.js';
 
 export function webhookUrl(origin: string, secret: string): string {
@@ -18,11 +18,11 @@ export function pageRoutes() {
   app.get('/', async (c) => {
     const url = webhookUrl(publicOrigin(c), c.var.deps.secrets.webhookSecret());
     const view = {
-      ...(await plexCardState(c.var.deps)),
+      ...(await plexCardState(c.var.deps.plex)),
       trakt: await traktCardState(c.var.deps.db),
       webhookUrl: url,
       webhooks: await webhookCardView(c.var.deps, url),
-      sync: await syncService(c.var.deps).cardView(),
+      sync: await syncCardView(c.var.deps),
       live: plexLiveLine(c.var.deps),
     };
     return c.render(<DashboardPage view={view} />, { title: 'Dashboard', nav: 'dashboard' });

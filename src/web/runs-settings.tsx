@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { cronFor } from '../jobs/registry.js';
 import { SyncBusyError } from '../sync/run.js';
-import { jobRegistry, syncService, SYNC_JOB } from '../sync/service.js';
+import { SYNC_JOB } from '../sync/service.js';
 import { getSyncSettings, saveSyncSettings, type SyncSchedule, type SyncSettings } from '../sync/settings.js';
 import { SyncSection, type SyncSectionView } from '../../views/settings/sync-settings.js';
 import type { AppEnv } from './env.js';
@@ -12,7 +12,7 @@ import { answerSection } from './settings/render.js';
 
 async function view(c: Context<AppEnv>, extra: Partial<SyncSectionView> = {}): Promise<SyncSectionView> {
   const { deps } = c.var;
-  return { csrf: c.var.csrf, settings: await getSyncSettings(deps.db), job: await jobRegistry(deps).get(SYNC_JOB), ...extra };
+  return { csrf: c.var.csrf, settings: await getSyncSettings(deps.db), job: await deps.jobs.get(SYNC_JOB), ...extra };
 }
 
 export async function renderSyncSection(c: Context<AppEnv>) {
@@ -58,14 +58,14 @@ export function syncSettingsRoutes() {
       return answerSection(c, 'sync', <SyncSection view={await view(c, { error: parsed.error })} />, 422);
     }
     await saveSyncSettings(deps.db, parsed.settings);
-    await jobRegistry(deps).reschedule(SYNC_JOB);
+    await deps.jobs.reschedule(SYNC_JOB);
     deps.log.info({ component: 'sync', schedule: parsed.settings.schedule }, 'sync settings saved');
     return answerSection(c, 'sync', <SyncSection view={await view(c, { message: 'Saved.' })} />);
   });
   app.post('/settings/sync/dry-run', async (c) => {
     const { deps } = c.var;
     try {
-      const started = await syncService(deps).start({ trigger: 'manual', dryRun: true });
+      const started = await deps.sync.start({ trigger: 'manual', dryRun: true });
       return answerSection(c, 'sync', <SyncSection view={await view(c, { message: `Dry run ${started.runId} started: it plans everything and writes nothing. See /runs/${started.runId}.` })} />);
     } catch (err) {
       if (!(err instanceof SyncBusyError)) throw err;

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { getRun, listRuns, runLedger, runLogLines } from '../db/repos/sync-runs.js';
 import { SyncBusyError } from '../sync/run.js';
-import { syncService } from '../sync/service.js';
+import { syncCardView } from './sync-card.js';
 import { RunDetailPage, type PlanView } from '../../views/pages/runs-detail.js';
 import { RunsPage } from '../../views/pages/runs.js';
 import { SyncCardBody } from '../../views/runs/sync-card.js';
@@ -25,7 +25,7 @@ export function runRoutes() {
     const run = await getRun(deps.db, id);
     if (!run) return c.render(<p class="text-sm">{`There is no sync run ${id}. `}<a class="underline" href="/runs">See all runs</a>.</p>, { title: 'Sync run not found', nav: 'runs' });
     const [log, ledger] = await Promise.all([runLogLines(deps.db, id, 0, 2000), runLedger(deps.db, id, 500)]);
-    if (log.length) syncService(deps).publisher.seenUpTo(id, log[log.length - 1]!.id);
+    if (log.length) deps.runPublisher.seenUpTo(id, log[log.length - 1]!.id);
     let plan: PlanView | null = null;
     try {
       plan = run.plan ? (JSON.parse(run.plan) as PlanView) : null;
@@ -38,17 +38,17 @@ export function runRoutes() {
   app.post('/runs/start', async (c) => {
     const { deps } = c.var;
     const form = await readForm(c);
-    const service = syncService(deps);
+    const service = deps.sync;
     let message: string | undefined;
     try {
       const started = await service.start({ trigger: 'manual', dryRun: form.dryRun === '1', full: form.full === '1' });
       const run = await getRun(deps.db, started.runId);
-      return c.html(<SyncCardBody view={await service.cardView(run)} />);
+      return c.html(<SyncCardBody view={await syncCardView(deps, run)} />);
     } catch (err) {
       if (!(err instanceof SyncBusyError)) throw err;
       message = err.message;
     }
-    return c.html(<SyncCardBody view={await service.cardView(undefined, message)} />);
+    return c.html(<SyncCardBody view={await syncCardView(deps, undefined, message)} />);
   });
   return app;
 }

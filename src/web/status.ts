@@ -1,5 +1,7 @@
 /** What `/api/v1/status` and `plex-trakt-sync status` report. Features add their parts here. */
 import { sql } from 'kysely';
+import { plexStatus } from '../plex-connection/status.js';
+import { traktStatus } from '../trakt/status.js';
 import type { AppDeps } from './env.js';
 
 export interface ServiceStatus {
@@ -12,7 +14,7 @@ export interface ServiceStatus {
 export type StatusPart = (deps: AppDeps) => Promise<Record<string, unknown>>;
 
 /** Parts registered by features (connections, queue, runs); each one adds keys to the status. */
-export const statusParts: StatusPart[] = [];
+export const statusParts: StatusPart[] = [(deps) => plexStatus(deps.plex), (deps) => traktStatus(deps.db)];
 
 export async function databaseAnswers(deps: Pick<AppDeps, 'db'>): Promise<boolean> {
   try {

@@ -12,7 +12,6 @@ import { loadConfig } from '../../src/config/env.js';
 import { getPlexOwner, getSelectedServer, listSectionSelection } from '../../src/db/repos/plex.js';
 import { listTraktAccounts } from '../../src/db/repos/trakt-accounts.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
-import { plexServerFor } from '../../src/plex/connected.js';
 import { startPlexFakes, type PlexFakes } from '../fakes/plex/index.js';
 import { DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
@@ -125,7 +124,7 @@ describe('first setup in a browser', () => {
     expect(selection.map((r) => r.selected).sort()).toEqual([0, 1]);
     expect((await listTraktAccounts(service.deps.db)).map((a) => [a.username, a.status])).toEqual([['newuser', 'connected']]);
     // Both connections work from the service: the stored Plex server answers, and so does Trakt.
-    expect((await (await plexServerFor(service.deps))!.identity()).machineIdentifier).toBe(plex.pms.machineIdentifier);
+    expect((await (await service.deps.plex.server())!.identity()).machineIdentifier).toBe(plex.pms.machineIdentifier);
     const status = (await (await fetch(`${service.url}/api/v1/status`, { headers: { 'x-api-key': service.deps.secrets.apiKey() } })).json()) as any;
     expect(status.plex).toMatchObject({ connected: true, machineIdentifier: plex.pms.machineIdentifier });
     expect(status.trakt).toMatchObject({ connected: true, accounts: [{ username: 'newuser', status: 'connected' }] });

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { loadConfig } from '../../src/config/env.js';
 import { countPlays } from '../../src/db/repos/history-plays.js';
-import { requestHistoryRefresh } from '../../src/history/service.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { DEFAULT_TMDB_API_KEY, startTmdbFake, type TmdbFake } from '../fakes/tmdb/index.js';
@@ -123,7 +122,7 @@ describe('the History page in a browser', () => {
     await page.evaluate(() => ((globalThis as any).__sameDocument = true));
     const id = fake.addPlay('alice', { type: 'movie', trakt: 105 }, new Date().toISOString(), 'watch');
     fake.user('alice').activities.touch('movies', 'watched_at', Date.now());
-    requestHistoryRefresh(service.deps, accountId);
+    service.deps.history.request(accountId);
     await expect.poll(async () => (await shownIds())[0], { timeout: 10_000 }).toBe(`play-${id}`);
     expect(await page.evaluate(() => (globalThis as any).__sameDocument)).toBe(true);
     expect(await page.locator('#history-total').textContent()).toBe(`${PLAYS + 1} plays`);

@@ -26,7 +26,7 @@ beforeAll(async () => {
     loadConfig({ DATA_DIR: tempDir(), PORT: '0', HOST: '127.0.0.1', PLEX_TV_URL: fakes.tvUrl, PLEX_AUTH_URL: fakes.authUrl, LOG_LEVEL: 'debug' }),
     { logSink: logs },
   );
-  service.deps.plex = { connectTimeoutMs: 2000 };
+  service.deps.plex.overrides = { connectTimeoutMs: 2000 };
   browser = await launchBrowser();
   const page = await browser.newPage();
   await page.goto(service.url);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/env.js';
-import { createContext, type ServiceContext } from '../../src/context.js';
+import { createContext, type ContextOptions, type ServiceContext } from '../../src/context.js';
 
 export function tempDir(prefix = 'pts-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -29,7 +29,7 @@ export interface TestContext extends ServiceContext {
   logs: LogCapture;
 }
 
-export async function makeTestContext(env: Record<string, string> = {}, opts: { sessionTtlMs?: number; loginThrottleMs?: number } = {}): Promise<TestContext> {
+export async function makeTestContext(env: Record<string, string> = {}, opts: Omit<ContextOptions, 'logFd' | 'logSink'> = {}): Promise<TestContext> {
   const dataDir = tempDir();
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env });
   const logs = new LogCapture();

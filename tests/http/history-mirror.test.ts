@@ -5,7 +5,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countPlays, listPlays } from '../../src/db/repos/history-plays.js';
 import { getHistoryState } from '../../src/db/repos/history-state.js';
-import { traktClients } from '../../src/trakt/registry.js';
 import { BASE, HOUR, historyWorld, seedPlays, SHOW_TRAKT, type HistoryWorld } from './history-world.js';
 
 let w: HistoryWorld;
@@ -19,7 +18,7 @@ afterEach(async () => {
 const historyGets = () => w.fake.server.received('/sync/history', 'GET').length;
 const localIds = () => listPlays(w.ctx.deps.sqlite, w.accountId, { limit: 10_000 }).map((r) => r.history_id);
 const remoteIds = () => w.fake.plays('alice').map((p) => p.id);
-const client = () => traktClients(w.ctx.deps).forAccount(w.accountId);
+const client = () => w.ctx.deps.traktClients.forAccount(w.accountId);
 
 describe('first fill', () => {
   it('walks every page beyond 250, newest first, with episode and show ids', async () => {

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countPlays } from '../../src/db/repos/history-plays.js';
 import { createRun, updateRun } from '../../src/db/repos/sync-runs.js';
-import { historyService, requestHistoryRefresh, startHistoryRefresher } from '../../src/history/service.js';
+import { HistoryService, type HistoryServiceOptions } from '../../src/history/service.js';
 import { collectStatus } from '../../src/web/status.js';
 import { historyWorld, seedPlays, type HistoryWorld } from './history-world.js';
 
@@ -22,6 +22,15 @@ afterEach(async () => {
   await w.close();
 });
 
+/** THE history service of the test's context, built with the test's timings, and started. */
+function startHistoryRefresher(o: HistoryServiceOptions): HistoryService {
+  const h = new HistoryService(w.ctx.deps, o);
+  w.ctx.deps.history = h;
+  h.start();
+  stop = () => h.stop();
+  return h;
+}
+
 const activityGets = () => w.fake.server.received('/sync/last_activities', 'GET').length;
 /** A play added on Trakt's site: the play and the activity mark. */
 function addOnTrakt(trakt: number, at = Date.now()): number {
@@ -32,14 +41,14 @@ function addOnTrakt(trakt: number, at = Date.now()): number {
 
 describe('the history refresher', () => {
   it('fills on start, then refreshes once per burst of requests, and publishes the new play for the page', async () => {
-    stop = startHistoryRefresher(w.ctx.deps, { startDelayMs: 5, debounceMs: 40, runPollMs: 60_000 }).stop;
+    startHistoryRefresher({ startDelayMs: 5, debounceMs: 40, runPollMs: 60_000 });
     await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(300);
-    await expect.poll(() => historyService(w.ctx.deps).running.size).toBe(0);
+    await expect.poll(() => w.ctx.deps.history.running.size).toBe(0);
     const messages: string[] = [];
     const unsubscribe = w.ctx.deps.bus.subscribe(['history'], (m) => messages.push(m.html), () => undefined);
     const gets = activityGets();
     const id = addOnTrakt(105);
-    for (let i = 0; i < 5; i++) requestHistoryRefresh(w.ctx.deps, w.accountId);
+    for (let i = 0; i < 5; i++) w.ctx.deps.history.request(w.accountId);
     await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(301);
     await expect.poll(() => messages.some((m) => m.includes(`id="play-${id}"`)), { timeout: 5000 }).toBe(true);
     expect(activityGets() - gets).toBe(1);
@@ -54,11 +63,11 @@ describe('the history refresher', () => {
   });
 
   it('refreshes after a webhook play notice on the bus and after a finished sync run', async () => {
-    stop = startHistoryRefresher(w.ctx.deps, { startDelayMs: 5, debounceMs: 10, runPollMs: 30 }).stop;
+    startHistoryRefresher({ startDelayMs: 5, debounceMs: 10, runPollMs: 30 });
     await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(300);
     addOnTrakt(106);
-    // What the scrobbler publishes after a play reached Trakt (src/scrobble/history-notify.ts).
-    w.ctx.deps.bus.publish('history-refresh', JSON.stringify({ traktAccountId: w.accountId, at: Date.now() }));
+    // What the event worker announces after a play reached Trakt (src/scrobble/history-notify.ts).
+    w.ctx.deps.bus.emit('trakt.play', { traktAccountId: w.accountId });
     await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(301);
     addOnTrakt(107);
     const run = await createRun(w.ctx.deps.db, 'manual', false, false);
@@ -69,12 +78,11 @@ describe('the history refresher', () => {
   });
 
   it('a failure is logged as a sentence, the mirror stays, it is tried again later; no refresh after stop', async () => {
-    const s = startHistoryRefresher(w.ctx.deps, { startDelayMs: 5, debounceMs: 10, runPollMs: 60_000, retryAfterFailureMs: 80 });
-    stop = s.stop;
+    const s = startHistoryRefresher({ startDelayMs: 5, debounceMs: 10, runPollMs: 60_000, retryAfterFailureMs: 80 });
     await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(300);
-    await expect.poll(() => historyService(w.ctx.deps).running.size).toBe(0);
+    await expect.poll(() => w.ctx.deps.history.running.size).toBe(0);
     w.fake.server.inject('/sync/last_activities', { kind: 'status', status: 503, body: 'down' }, 50);
-    await expect(historyService(w.ctx.deps).refreshNow(w.accountId)).rejects.toThrow(/Trakt/);
+    await expect(w.ctx.deps.history.refreshNow(w.accountId)).rejects.toThrow(/Trakt/);
     expect(w.ctx.logs.text()).toMatch(/Trakt history refresh failed; the mirror keeps what it had/);
     expect(countPlays(w.ctx.deps.sqlite, w.accountId)).toBe(300);
     w.fake.server.clearFaults();
@@ -85,7 +93,7 @@ describe('the history refresher', () => {
     await s.stop();
     const gets = activityGets();
     addOnTrakt(108);
-    requestHistoryRefresh(w.ctx.deps, w.accountId);
+    w.ctx.deps.history.request(w.accountId);
     await new Promise((r) => setTimeout(r, 100));
     expect(activityGets()).toBe(gets);
     expect(countPlays(w.ctx.deps.sqlite, w.accountId)).toBe(301);

@@ -4,7 +4,6 @@
  */
 import { HistoryMirror, type MirrorOptions } from '../../src/history/mirror.js';
 import { traktHistorySource } from '../../src/history/source.js';
-import { TraktClientRegistry, traktClients } from '../../src/trakt/registry.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
 import { connectTraktAccount } from '../helpers/trakt-connected.js';
@@ -53,15 +52,14 @@ export async function historyWorld(env: Record<string, string> = {}): Promise<Hi
     TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID,
     TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
     ...env,
-  });
-  ctx.deps.traktClients = new TraktClientRegistry(ctx.deps, { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 }, budgets: { writeIntervalMs: 5 } });
+  }, { tune: { trakt: { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 }, budgets: { writeIntervalMs: 5 } } } });
   const account = await connectTraktAccount(ctx.deps, fake, 'alice');
   return {
     fake,
     ctx,
     accountId: account.id,
     async mirror(o = {}) {
-      const client = await traktClients(ctx.deps).forAccount(account.id);
+      const client = await ctx.deps.traktClients.forAccount(account.id);
       return new HistoryMirror(ctx.deps, account.id, traktHistorySource(client), o);
     },
     async close() {

@@ -1,8 +1,8 @@
 /** The Plex ports the webhook worker and the sync use, over a connected emulated server. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { saveSectionSelection, upsertPlexAccount } from '../../src/db/repos/plex.js';
-import { connectManual } from '../../src/plex/login.js';
-import { scrobblePlexPorts, syncPlexPort } from '../../src/plex/ports.js';
+import { connectManual } from '../../src/plex-connection/login.js';
+import { scrobblePlexPorts, syncPlexPort } from '../../src/plex-connection/ports.js';
 import { startPlexFakes, type PlexFakes } from '../fakes/plex/index.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
 import { buildLibrary, SECTION_MOVIES, SECTION_SHOWS } from '../sync/sync-library.js';
@@ -18,11 +18,11 @@ afterEach(async () => ctx?.close());
 describe('Plex ports', () => {
   it('answer "nothing connected" before a server is chosen', async () => {
     ctx = await makeTestContext({ PLEX_TV_URL: fakes.tvUrl });
-    const s = scrobblePlexPorts(ctx.deps);
+    const s = scrobblePlexPorts(ctx.deps.plex);
     expect(await s.connectedServer()).toBeNull();
     expect(await s.plex()).toBeNull();
     expect(await s.librarySelected('1')).toBe(true);
-    expect(await syncPlexPort(ctx.deps)()).toBeNull();
+    expect(await syncPlexPort(ctx.deps.plex)()).toBeNull();
   });
 
   it('give the worker the server, the owner, positions and show ids; the sync the selected sections', async () => {
@@ -32,7 +32,7 @@ describe('Plex ports', () => {
     if (!result.ok) return;
     await upsertPlexAccount(ctx.deps.db, { plexUserId: 42, username: 'plex-owner', sealedToken: ctx.deps.cipher.encrypt('tok-abcdefgh'), isOwner: true });
 
-    const s = scrobblePlexPorts(ctx.deps);
+    const s = scrobblePlexPorts(ctx.deps.plex);
     expect(await s.connectedServer()).toEqual({ uuid: fakes.pms.machineIdentifier, ownerUsername: 'plex-owner' });
     const lookups = (await s.plex())!;
     const episode = fakes.pms.ratingKeyOf('show-1-s1e1');
@@ -60,7 +60,7 @@ describe('Plex ports', () => {
       { key: String(SECTION_SHOWS), title: 'Shows', type: 'show', selected: true },
     ]);
     expect(await s.librarySelected(String(SECTION_MOVIES))).toBe(false);
-    const sync = (await syncPlexPort(ctx.deps)())!;
+    const sync = (await syncPlexPort(ctx.deps.plex)())!;
     expect(sync.machineIdentifier).toBe(fakes.pms.machineIdentifier);
     expect((await sync.sections()).map((x) => x.id)).toEqual([String(SECTION_SHOWS)]);
     const page = await sync.items(String(SECTION_SHOWS), 4, { start: 0, size: 10 });
@@ -69,7 +69,7 @@ describe('Plex ports', () => {
 
   it('ask a PLEX_URL server that does not answer its identity at most once a minute, not once per event; meanwhile it is connected but unknown', async () => {
     ctx = await makeTestContext({ PLEX_URL: fakes.pmsUrl, PLEX_TOKEN: fakes.pms.tokenFor() });
-    const s = scrobblePlexPorts(ctx.deps);
+    const s = scrobblePlexPorts(ctx.deps.plex);
     const asked = () => fakes.pms.server.requests.filter((r) => r.path === '/' || r.path === '/identity').length;
     fakes.pms.server.inject(/^\/(identity)?$/, { kind: 'status', status: 503 }, 1000);
     const before = asked();

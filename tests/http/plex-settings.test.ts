@@ -1,7 +1,6 @@
 /** Connecting Plex from the settings page over HTTP, against the Plex emulators: PIN, picker, manual, libraries, environment. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getPlexOwner, getSelectedServer, listSectionSelection } from '../../src/db/repos/plex.js';
-import { plexServerFor, selectedSections, sectionSelected } from '../../src/plex/connected.js';
 import { deadPort, startPlexFakes, type PlexFakes } from '../fakes/plex/index.js';
 import { FormClient, setUpAdmin } from '../helpers/browser-client.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
@@ -19,7 +18,7 @@ afterAll(async () => fakes?.stop());
 
 async function start(env: Record<string, string> = {}) {
   ctx = await makeTestContext({ PLEX_TV_URL: fakes.tvUrl, PLEX_AUTH_URL: fakes.authUrl, ...env });
-  ctx.deps.plex = { connectTimeoutMs: 1500 };
+  ctx.deps.plex.overrides = { connectTimeoutMs: 1500 };
   client = new FormClient(ctx.app);
   await setUpAdmin(client, ctx.deps.setupCode);
   await client.get('/settings');
@@ -73,12 +72,12 @@ describe('Sign in with Plex from Settings', () => {
     const libs = await html(client.post('/settings/plex/libraries', {}, HX));
     const boxes = [...libs.matchAll(/<input type="checkbox" name="section:(\d+)" value="1"( checked="")?/g)];
     expect(boxes.map((b) => [b[1], !!b[2]])).toEqual(expect.arrayContaining([[String(SECTION_MOVIES), true], [String(SECTION_SHOWS), true]]));
-    expect((await selectedSections(ctx.deps)).map((s) => s.key).sort()).toEqual([String(SECTION_MOVIES), String(SECTION_SHOWS)].sort());
+    expect((await ctx.deps.plex.selectedSections()).map((s) => s.key).sort()).toEqual([String(SECTION_MOVIES), String(SECTION_SHOWS)].sort());
     const saved = await html(client.post('/settings/plex/libraries/save', { [`section:${SECTION_SHOWS}`]: '1' }, HX));
     expect(saved).toContain('Saved: 1 of 2 libraries are synced.');
-    expect((await selectedSections(ctx.deps)).map((s) => s.key)).toEqual([String(SECTION_SHOWS)]);
-    expect(await sectionSelected(ctx.deps, String(SECTION_MOVIES))).toBe(false);
-    expect(await sectionSelected(ctx.deps, '77')).toBe(true);
+    expect((await ctx.deps.plex.selectedSections()).map((s) => s.key)).toEqual([String(SECTION_SHOWS)]);
+    expect(await ctx.deps.plex.sectionSelected(String(SECTION_MOVIES))).toBe(false);
+    expect(await ctx.deps.plex.sectionSelected('77')).toBe(true);
 
     const dash = await html(client.get('/'));
     expect(dash).toContain(`Connected to ${fakes.pms.name}`);
@@ -90,7 +89,7 @@ describe('Sign in with Plex from Settings', () => {
 
     const gone = await html(client.post('/settings/plex/disconnect', {}, HX));
     expect(gone).toContain('Plex is disconnected');
-    expect(await plexServerFor(ctx.deps)).toBeNull();
+    expect(await ctx.deps.plex.server()).toBeNull();
   });
 
   it('says when the PIN expired and offers a retry', async () => {
@@ -148,7 +147,7 @@ describe('PLEX_URL and PLEX_TOKEN', () => {
     expect(page).toContain('Set by PLEX_URL and PLEX_TOKEN in the environment');
     expect(page).not.toContain('id="plex-disconnect"');
     expect(page).not.toContain(fakes.pms.tokenFor());
-    expect((await plexServerFor(ctx.deps))?.baseUrl).toBe(fakes.pmsUrl);
+    expect((await ctx.deps.plex.server())?.baseUrl).toBe(fakes.pmsUrl);
     const libs = await html(client.post('/settings/plex/libraries', {}, HX));
     expect(libs).toContain('id="plex-libraries-form"');
     expect(await html(client.get('/'))).toContain(`Connected to ${fakes.pms.name}`);

@@ -27,9 +27,8 @@ const FAST: TraktRegistryOptions = { retry: { maxAttempts: 2, baseDelayMs: 5, ma
 
 beforeEach(async () => {
   fake = await startTraktFake({ rateLimits: false, pathPrefix: '/trakt', deviceCodeIntervalSec: 0 });
-  t = await makeTestContext({ TRAKT_API_URL: fake.url, TRAKT_OAUTH_URL: fake.url, TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID });
+  t = await makeTestContext({ TRAKT_API_URL: fake.url, TRAKT_OAUTH_URL: fake.url, TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID }, { tune: { trakt: FAST } });
   await saveTraktApp(t.deps, { clientSecret: DEFAULT_CLIENT_SECRET }); // the secret from settings, id from the environment
-  t.deps.traktClients = new TraktClientRegistry(t.deps, FAST);
 });
 afterEach(async () => {
   for (const c of extra.splice(0)) await c.close();
@@ -52,8 +51,7 @@ async function connectAlice(): Promise<number> {
 
 /** A second process: its own context and connection on the same data directory. */
 async function secondProcess(opts: TraktRegistryOptions = FAST): Promise<ServiceContext> {
-  const ctx = await createContext(t.deps.config, { logFd: 2, logSink: t.logs });
-  ctx.deps.traktClients = new TraktClientRegistry(ctx.deps, opts);
+  const ctx = await createContext(t.deps.config, { logFd: 2, logSink: t.logs, tune: { trakt: opts } });
   extra.push(ctx);
   return ctx;
 }
@@ -80,7 +78,6 @@ describe('Trakt tokens against the emulator', () => {
     const id = await connectAlice();
     const before = (await readTokens(t.deps.db, t.deps.cipher, id))!;
     const registry = new TraktClientRegistry(t.deps, { ...FAST, now: () => before.expiresAt - 30 * 60_000, refreshMarginMs: 3600_000 });
-    t.deps.traktClients = registry;
     const client = await registry.forAccount(id);
     await client.lastActivities();
     const after = (await readTokens(t.deps.db, t.deps.cipher, id))!;

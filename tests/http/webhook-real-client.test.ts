@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
 import { createScrobblePorts } from '../../src/scrobble/wiring.js';
-import { traktClients } from '../../src/trakt/registry.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
@@ -82,7 +81,7 @@ describe('webhooks through the real Trakt client', () => {
     const id = (await ports.traktAccounts())[0]!.id;
     const a = await ports.traktWriter(id);
     expect(await ports.traktWriter(id)).toBe(a); // one writer per client
-    traktClients(service.deps).invalidate(); // as saving new app credentials does
+    service.deps.traktClients.invalidate(); // as saving new app credentials does
     const b = await ports.traktWriter(id);
     expect(b).not.toBe(a);
     expect(await ports.traktWriter(id)).toBe(b);

@@ -35,7 +35,7 @@ export async function startLiveWorld(password: string, env: Record<string, strin
   const w = await startRealPortsWorld({ seed: 1515, movies: 40, shows: 16, episodesPerShow: [3, 5] }, password);
   const logs = new LogCapture();
   const allEnv = { ...w.env, ...env };
-  const service = await startService(loadConfig(allEnv), { logSink: logs, live });
+  const service = await startService(loadConfig(allEnv), { logSink: logs, tune: { live } });
   // Time passes between a player's reports: each live step waits until the listener has handled what was sent.
   w.plex.pms.livePace = async () => {
     const listener = service.deps.plexLive;

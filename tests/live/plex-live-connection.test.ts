@@ -36,7 +36,7 @@ describe('the live connection', () => {
     plex = await startPlexFakes();
     const logs = new LogCapture();
     const env = { ...loopbackServiceEnv(PASSWORD), ...plexPresetEnv(plex), PLEX_TOKEN: 'not-the-server-token' };
-    service = await startService(loadConfig(env), { logSink: logs, live: { connection: { initialBackoffMs: 20, maxBackoffMs: 1_000 } } });
+    service = await startService(loadConfig(env), { logSink: logs, tune: { live: { connection: { initialBackoffMs: 20, maxBackoffMs: 1_000 } } } });
     await until(() => upgrades().length, (n) => n >= 1, 'the first attempt');
     const first = upgrades()[0]!;
     expect(first.status).toBe(401);
@@ -55,10 +55,10 @@ describe('the live connection', () => {
   it('PLEX_LIVE=off opens no socket and the card says webhooks only', async () => {
     plex = await startPlexFakes();
     const env = { ...loopbackServiceEnv(PASSWORD), ...plexPresetEnv(plex), PLEX_LIVE: 'off' };
-    service = await startService(loadConfig(env), { logSink: new LogCapture(), live: { connection: { initialBackoffMs: 20 } } });
+    service = await startService(loadConfig(env), { logSink: new LogCapture(), tune: { live: { connection: { initialBackoffMs: 20 } } } });
     const page = await dashboard();
     expect(page).toContain('Live: off (PLEX_LIVE=off): plays reach Trakt by webhooks only.');
-    expect(service.deps.plexLive).toBeUndefined();
+    expect(service.deps.plexLive).toBeNull();
     expect(upgrades()).toEqual([]);
   });
 
@@ -66,7 +66,7 @@ describe('the live connection', () => {
     plex = await startPlexFakes();
     plex.pms.notifications.refuseNext(4, 503);
     const env = { ...loopbackServiceEnv(PASSWORD), ...plexPresetEnv(plex) };
-    service = await startService(loadConfig(env), { logSink: new LogCapture(), live: { connection: { initialBackoffMs: 40, maxBackoffMs: 5_000 } } });
+    service = await startService(loadConfig(env), { logSink: new LogCapture(), tune: { live: { connection: { initialBackoffMs: 40, maxBackoffMs: 5_000 } } } });
     await until(() => service!.deps.plexLive?.status().connection.state, (s) => s === 'listening', 'listening after the refusals', 10_000);
     const at = upgrades().map((r) => r.at);
     expect(upgrades().map((r) => r.status)).toEqual([503, 503, 503, 503, 101]);

@@ -6,8 +6,9 @@
  */
 import { loadConfig } from '../../src/config/env.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
+import type { PlexOverrides } from '../../src/plex-connection/overrides.js';
 import type { WorkerOptions } from '../../src/scrobble/worker.js';
-import { TraktClientRegistry, type TraktRegistryOptions } from '../../src/trakt/registry.js';
+import type { TraktRegistryOptions } from '../../src/trakt/registry.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type TraktFake } from '../fakes/trakt/index.js';
 import { FormClient } from '../helpers/browser-client.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
@@ -32,7 +33,7 @@ export interface Harness {
 
 export async function startHarness(
   fake: TraktFake,
-  opts: { worker?: WorkerOptions; trakt?: TraktRegistryOptions; env?: Record<string, string>; dataDir?: string; logLevel?: string } = {},
+  opts: { worker?: WorkerOptions; trakt?: TraktRegistryOptions; plex?: PlexOverrides; env?: Record<string, string>; dataDir?: string; logLevel?: string } = {},
 ): Promise<Harness> {
   const dataDir = opts.dataDir ?? tempDir('pts-rel-');
   const logs = new LogCapture();
@@ -51,14 +52,12 @@ export async function startHarness(
       TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
       ...opts.env,
     }),
-    { logSink: logs, scrobble: { worker: { backoffMs: 100, maxBackoffMs: 400, maxAttempts: 200, ...opts.worker } } },
+    {
+      logSink: logs,
+      scrobble: { worker: { backoffMs: 100, maxBackoffMs: 400, maxAttempts: 200, ...opts.worker } },
+      tune: { trakt: { timeoutMs: 600, retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 60, maxRetryAfterMs: 10_000 }, ...opts.trakt }, plex: opts.plex },
+    },
   );
-  // Set before any writer is built (the account is saved below, after start-up).
-  service.deps.traktClients = new TraktClientRegistry(service.deps, {
-    timeoutMs: 600,
-    retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 60, maxRetryAfterMs: 10_000 },
-    ...opts.trakt,
-  });
   await connectTraktAccount(service.deps, fake, 'alice');
   const client = new FormClient({ request: (u, init) => fetch(u, init) }, service.url);
   await client.get('/login');

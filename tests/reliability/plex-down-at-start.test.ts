@@ -21,7 +21,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
 import type { WebhookEventRow } from '../../src/db/tables/webhooks.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
-import { plexConnectionInfo } from '../../src/plex/connected.js';
 import { isEdgeKey, type Library } from '../fakes/library/index.js';
 import { buildWebhookPayload, PMS_VERSION, sendEvent, sendWebhook, type PlexFakes, type SendResult } from '../fakes/plex/index.js';
 import type { TraktFake } from '../fakes/trakt/index.js';
@@ -122,7 +121,7 @@ describe('the Plex server named by PLEX_URL is down at start-up, then comes back
     const card = await plexCard();
     expect(card.state).toBe('connected');
     expect(card.text).toBe(`Connected to ${pmsUrl}`);
-    const info = await plexConnectionInfo(service.deps);
+    const info = await service.deps.plex.info();
     expect(info).toMatchObject({ state: 'connected', source: 'env', url: pmsUrl, name: null, machineIdentifier: null });
 
     // Settings → Plex: the sentence a person gets from Test connection and Fetch libraries.
@@ -183,7 +182,7 @@ describe('the Plex server named by PLEX_URL is down at start-up, then comes back
     expect([eventRow(service, downEventId).status, eventRow(service, neighbourEventId).status]).toEqual(['pending', 'pending']);
     expect(traktPosts(traktMark)).toEqual([]);
     expect(moviePlays(downMovie.traktId)).toHaveLength(0);
-    expect(await plexConnectionInfo(service.deps)).toMatchObject({ state: 'connected', machineIdentifier: null });
+    expect(await service.deps.plex.info()).toMatchObject({ state: 'connected', machineIdentifier: null });
     expect(logs.text()).not.toContain(plexToken);
     expect(JSON.stringify(eventRow(service, downEventId))).not.toContain(plexToken);
   });
@@ -205,7 +204,7 @@ describe('the Plex server named by PLEX_URL is down at start-up, then comes back
     expect(plexMessage(libraries)).toBeNull();
     expect(libraries).toContain('id="plex-libraries-form"');
     for (const s of lib.sections) expect(libraries).toContain(s.title);
-    const info = await plexConnectionInfo(service.deps);
+    const info = await service.deps.plex.info();
     expect(info).toMatchObject({ state: 'connected', name: plex.pms.name, machineIdentifier: plex.pms.machineIdentifier });
     const card = await plexCard();
     expect(card.state).toBe('connected');

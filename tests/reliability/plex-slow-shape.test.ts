@@ -37,14 +37,11 @@ beforeAll(async () => {
   trakt = await startTraktFake({ rateLimits: false });
   seedTraktFromLibrary(trakt, lib);
   plex = await startPlexFakes({ library: lib });
-  h = await startHarness(trakt);
-  // PLEX_URL/PLEX_TOKEN as if set in the environment, with the Plex client's limits short.
-  // Set after start so the server's name is not asked (and its client cached) at start-up
-  // with the default 15 s limit; the service reads both on every use.
-  h.service.deps.plex = { timeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS, retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 40 } };
-  const config = h.service.deps.config;
-  h.service.deps.config = Object.freeze({ ...config, plex: { ...config.plex, url: plex.pmsUrl, token: plex.pms.tokenFor() } });
-  h.service.deps.secretRegistry.add(plex.pms.tokenFor());
+  // PLEX_URL/PLEX_TOKEN set in the environment, with the Plex client's limits short from the start.
+  h = await startHarness(trakt, {
+    env: { PLEX_URL: plex.pmsUrl, PLEX_TOKEN: plex.pms.tokenFor() },
+    plex: { timeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS, retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 40 } },
+  });
 }, 60_000);
 afterAll(async () => {
   await h?.close();

@@ -15,7 +15,6 @@ import { loadConfig } from '../../src/config/env.js';
 import { countPlays } from '../../src/db/repos/history-plays.js';
 import { defaultTraktAccount } from '../../src/db/repos/trakt-accounts.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
-import { posterService } from '../../src/tmdb/posters.js';
 import { initials } from '../../views/history/poster.js';
 import { generateLibrary, type Library } from '../fakes/library/index.js';
 import { DEFAULT_TMDB_API_KEY, seedTmdbFromLibrary, startTmdbFake, type TmdbFake } from '../fakes/tmdb/index.js';
@@ -58,9 +57,8 @@ beforeAll(async () => {
     ...tmdbEnv(tmdb),
   };
   await preconnectTrakt(env, trakt, owner, { name: 'Owner' });
-  service = await startService(loadConfig(env), { logSink: logs });
-  // Before any page asks for it: THE poster service of this process, with a clock the test can move.
-  posterService(service.deps, { now: () => Date.now() + skew, timeoutMs: CLIENT_TIMEOUT_MS });
+  // THE poster service of this process, with a clock the test can move.
+  service = await startService(loadConfig(env), { logSink: logs, tune: { posters: { now: () => Date.now() + skew, timeoutMs: CLIENT_TIMEOUT_MS } } });
 
   // The mirror fills from the Trakt emulator in the background.
   const account = (await defaultTraktAccount(service.deps.db))!;

@@ -8,7 +8,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
-import { TraktClientRegistry } from '../../src/trakt/registry.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
 import { modernMovie } from '../fixtures/webhooks/payloads.js';
@@ -26,10 +25,13 @@ beforeAll(async () => {
   seedCatalogue(fake);
   service = await startService(
     loadConfig({ DATA_DIR: tempDir(), PORT: '0', HOST: '127.0.0.1', WEBHOOK_SECRET: SECRET, API_KEY, TRAKT_API_URL: fake.url, TRAKT_OAUTH_URL: fake.url, TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID, TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET }),
-    { logSink: new LogCapture(), scrobble: { worker: { backoffMs: 20, maxBackoffMs: 50, maxAttempts: 2 } } },
+    {
+      logSink: new LogCapture(),
+      scrobble: { worker: { backoffMs: 20, maxBackoffMs: 50, maxAttempts: 2 } },
+      // Short client retries so that a run of 500s ends an event quickly.
+      tune: { trakt: { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 5000 }, timeoutMs: 3000 } },
+    },
   );
-  // Short client retries so that a run of 500s ends an event quickly (set before any writer exists).
-  service.deps.traktClients = new TraktClientRegistry(service.deps, { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 5000 }, timeoutMs: 3000 });
   await connectTraktAccount(service.deps, fake, 'alice');
 }, 60_000);
 afterAll(async () => {

@@ -11,15 +11,13 @@ import { loadConfig } from '../../src/config/env.js';
 import { createContext } from '../../src/context.js';
 import { startSyncRun } from '../../src/sync/run.js';
 import { createSyncPorts } from '../../src/sync/wiring.js';
-import { TraktClientRegistry } from '../../src/trakt/registry.js';
 import { standInClient, type PlexTarget } from './sync-plex-standin.js';
 
 const env = process.env;
-const ctx = await createContext(loadConfig(env), { logFd: 2 });
-ctx.deps.traktClients = new TraktClientRegistry(
-  ctx.deps,
-  env.SYNC_REAL_BUDGETS === '1' ? { timeoutMs: 60_000 } : { budgets: { writeIntervalMs: 5 }, retry: { baseDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 60_000 },
-);
+const ctx = await createContext(loadConfig(env), {
+  logFd: 2,
+  tune: { trakt: env.SYNC_REAL_BUDGETS === '1' ? { timeoutMs: 60_000 } : { budgets: { writeIntervalMs: 5 }, retry: { baseDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 60_000 } },
+});
 const plex = env.SYNC_PLEX ? standInClient(JSON.parse(env.SYNC_PLEX) as PlexTarget) : undefined;
 const ports = plex ? createSyncPorts(ctx.deps, { plex: async () => plex }) : createSyncPorts(ctx.deps);
 let announced = false;

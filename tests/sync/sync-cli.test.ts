@@ -14,7 +14,7 @@ import { loadConfig } from '../../src/config/env.js';
 import { tryAcquireLease } from '../../src/db/repos/locks.js';
 import { deleteSetting, setSetting } from '../../src/db/repos/settings.js';
 import { SYNC_LEASE } from '../../src/sync/run.js';
-import { syncCommand, type CliIo } from '../../src/sync/cli-sync.js';
+import { syncCommand, type CliIo } from '../../src/cli/sync.js';
 import { startServerBeacon } from '../../src/sync/server-beacon.js';
 import { createSyncPorts } from '../../src/sync/wiring.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../fakes/trakt/index.js';

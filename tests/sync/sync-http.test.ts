@@ -5,7 +5,7 @@
  * skipping a scheduled run while one runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobRegistry, SYNC_JOB } from '../../src/sync/service.js';
+import { SYNC_JOB } from '../../src/sync/service.js';
 import { getSyncSettings } from '../../src/sync/settings.js';
 import { FormClient, setUpAdmin } from '../helpers/browser-client.js';
 import { buildLibrary } from './sync-library.js';
@@ -105,7 +105,7 @@ describe('the pages', () => {
     const second = await client.post('/runs/start', {}, { headers: { 'hx-request': 'true' } });
     expect(await second.text()).toContain('A sync is already running');
     w.plex.server.latencyMs = 0;
-    for (let i = 0; i < 200 && (await jobRegistry(w.ctx.deps).get(SYNC_JOB))?.running; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && (await w.ctx.deps.jobs.get(SYNC_JOB))?.running; i++) await new Promise((r) => setTimeout(r, 25));
   });
 
   it('"Full sync" on the dashboard starts a run that walks everything; "Run sync now" stays incremental', async () => {
@@ -134,12 +134,12 @@ describe('the pages', () => {
     expect(html).toContain('Saved.');
     expect(html).toMatch(/Next run: <time datetime="[^"]+T\d\d:00:00\.000Z"/);
     expect(await getSyncSettings(w.ctx.deps.db)).toEqual({ toTrakt: true, toPlex: false, ratings: true, ratingPriority: 'trakt', mirrorUnwatch: false, schedule: { mode: 'cron', cron: '0 3 * * *' } });
-    const info = await jobRegistry(w.ctx.deps).get(SYNC_JOB);
+    const info = await w.ctx.deps.jobs.get(SYNC_JOB);
     expect(info?.nextRun).toBeGreaterThan(Date.now());
     const hours = await client.post('/settings/sync', { scheduleMode: 'interval', hours: '0' }, { headers: { 'hx-request': 'true' } });
     expect(await hours.text()).toContain('Hours must be a whole number from 1 to 168.');
     await client.post('/settings/sync', { toTrakt: '1', toPlex: '1', ratings: '1', ratingPriority: 'plex', scheduleMode: 'off' }, { headers: { 'hx-request': 'true' } });
-    expect((await jobRegistry(w.ctx.deps).get(SYNC_JOB))?.nextRun).toBeNull();
+    expect((await w.ctx.deps.jobs.get(SYNC_JOB))?.nextRun).toBeNull();
   });
 
   it('"Mirror un-watching" is off with a warning; removals happen only when it is ticked and saved', async () => {
@@ -159,11 +159,11 @@ describe('the pages', () => {
 
   it('a scheduled run that finds one running is skipped and logged', async () => {
     w.plex.server.latencyMs = 60;
-    const started = await w.ctx.deps.sync!.start({ trigger: 'manual' });
+    const started = await w.ctx.deps.sync.start({ trigger: 'manual' });
     const before = (await w.ctx.deps.db.selectFrom('sync_runs').select('id').execute()).length;
-    await jobRegistry(w.ctx.deps).get(SYNC_JOB);
+    await w.ctx.deps.jobs.get(SYNC_JOB);
     // What croner calls on a tick:
-    await (jobRegistry(w.ctx.deps) as unknown as { jobs: Map<string, { run(t: string): Promise<void> }> }).jobs.get(SYNC_JOB)!.run('schedule');
+    await (w.ctx.deps.jobs as unknown as { jobs: Map<string, { run(t: string): Promise<void> }> }).jobs.get(SYNC_JOB)!.run('schedule');
     expect((await w.ctx.deps.db.selectFrom('sync_runs').select('id').execute()).length).toBe(before);
     expect(w.ctx.logs.text()).toContain('scheduled sync skipped: a sync is already running');
     w.plex.server.latencyMs = 0;

@@ -9,8 +9,7 @@ import { startSyncRun, type RunnerOptions, type StartOptions } from '../../src/s
 import type { SyncPorts } from '../../src/sync/ports.js';
 import { createSyncPorts, plexPortFrom } from '../../src/sync/wiring.js';
 import { PlexServerClient } from '../../src/plex/server-client.js';
-import { SyncService } from '../../src/sync/service.js';
-import { TraktClientRegistry, type TraktRegistryOptions } from '../../src/trakt/registry.js';
+import type { TraktRegistryOptions } from '../../src/trakt/registry.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake, type TraktFake, type TraktFakeOptions } from '../fakes/trakt/index.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
 import { PlexStandIn, standInClient, targetOf } from './sync-plex-standin.js';
@@ -42,20 +41,21 @@ export async function makeSyncWorld(lib: Library, opts: WorldOptions = {}): Prom
   if (opts.seedTrakt !== false) seedTraktFromLibrary(trakt, lib);
   const plex = new PlexStandIn(lib);
   await plex.start();
-  const ctx = await makeTestContext({ TRAKT_API_URL: trakt.url, TRAKT_OAUTH_URL: trakt.url, TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID, TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET });
-  ctx.deps.traktClients = new TraktClientRegistry(ctx.deps, {
-    budgets: { writeLimit: 1, writeIntervalMs: 5 },
-    retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 5_000 },
-    timeoutMs: 5_000,
-    ...opts.client,
-  });
-  const account = await connectTraktAccount(ctx.deps, trakt, lib.owner.traktUsername);
   // Engineer B's real Plex server client against the stand-in (opts.plainPlex: the test's own small client).
   const plexClient = new PlexServerClient({ baseUrl: plex.url, token: plex.token, clientIdentifier: 'sync-tests', timeoutMs: 5_000 });
   const plexPort = opts.plainPlex ? standInClient(targetOf(plex)) : plexPortFrom(plexClient, lib.machineIdentifier);
+  const ctx = await makeTestContext(
+    { TRAKT_API_URL: trakt.url, TRAKT_OAUTH_URL: trakt.url, TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID, TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET },
+    {
+      tune: {
+        trakt: { budgets: { writeLimit: 1, writeIntervalMs: 5 }, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 5_000 }, timeoutMs: 5_000, ...opts.client },
+        // The service's own SyncService (pages, API, jobs) uses the same Plex port.
+        sync: { ports: (deps) => createSyncPorts(deps, { plex: async () => plexPort }), runner: { heartbeatMs: 200, progressMs: 20, writeGapMs: 0, ...opts.runner } },
+      },
+    },
+  );
+  const account = await connectTraktAccount(ctx.deps, trakt, lib.owner.traktUsername);
   const ports = createSyncPorts(ctx.deps, { plex: async () => plexPort });
-  // The service's own SyncService (pages, API, jobs) uses the same ports.
-  ctx.deps.sync = new SyncService(ctx.deps, ports, { heartbeatMs: 200, progressMs: 20, writeGapMs: 0, ...opts.runner });
   return {
     lib, trakt, plex, ctx, ports, accountId: account.id,
     async run(start = {}, runOpts = {}) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
 import { createContext } from '../../src/context.js';
 import { getPlexOwner, getSelectedServer } from '../../src/db/repos/plex.js';
-import { chooseServer, CliLoginError } from '../../src/plex/cli-login.js';
+import { chooseServer, CliLoginError } from '../../src/cli/login-plex.js';
 import { startPlexFakes, type PlexFakes } from '../fakes/plex/index.js';
 import { tempDir } from '../helpers/context.js';
 

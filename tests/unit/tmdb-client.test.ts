@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TmdbClient, tmdbGate, type FetchLike } from '../../src/tmdb/client.js';
 import { testTmdbKey } from '../../src/tmdb/key.js';
-import { pickPosterSize, posterService } from '../../src/tmdb/posters.js';
+import { pickPosterSize } from '../../src/tmdb/posters.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
 
 const V3 = '0123456789abcdef0123456789abcdef';
@@ -91,7 +91,6 @@ describe('poster cache', () => {
   let calls: Call[];
   let movieStatus = 200;
   beforeAll(async () => {
-    ctx = await makeTestContext({ TMDB_API_KEY: V3, TMDB_API_URL: 'http://tmdb.test/3', TMDB_IMAGE_URL: 'http://img.test/t/p' });
     const t = fakeTmdb({
       '/configuration': () => json({ images: { secure_base_url: 'https://elsewhere/', poster_sizes: ['w92', 'w185', 'original'] } }),
       '/movie/1': () => (movieStatus === 200 ? json({ poster_path: '/one.jpg' }) : new Response('down', { status: movieStatus })),
@@ -101,7 +100,7 @@ describe('poster cache', () => {
     });
     calls = t.calls;
     let clock = Date.now();
-    posterService(ctx.deps, { fetch: t.fetch, now: () => (clock += 1), failureTtlMs: 1000 });
+    ctx = await makeTestContext({ TMDB_API_KEY: V3, TMDB_API_URL: 'http://tmdb.test/3', TMDB_IMAGE_URL: 'http://img.test/t/p' }, { tune: { posters: { fetch: t.fetch, now: () => (clock += 1), failureTtlMs: 1000 } } });
   });
   afterAll(async () => {
     await ctx.close();
@@ -109,7 +108,7 @@ describe('poster cache', () => {
   const count = (path: string) => calls.filter((c) => c.url.pathname === `/3${path}`).length;
 
   it('asks TMDB once per poster however many rows want it, on TMDB_IMAGE_URL with the configured size', async () => {
-    const s = posterService(ctx.deps);
+    const s = ctx.deps.posters;
     const urls = await Promise.all(Array.from({ length: 5 }, () => s.poster({ media: 'movie', tmdbId: 1 })));
     expect(new Set(urls)).toEqual(new Set(['http://img.test/t/p/w185/one.jpg']));
     expect(await s.poster({ media: 'movie', tmdbId: 1 })).toBe('http://img.test/t/p/w185/one.jpg');
@@ -121,7 +120,7 @@ describe('poster cache', () => {
   });
 
   it('caches "no poster" and 404 for long, failures briefly', async () => {
-    const s = posterService(ctx.deps);
+    const s = ctx.deps.posters;
     expect(await s.poster({ media: 'movie', tmdbId: 2 })).toBeNull();
     expect(await s.poster({ media: 'movie', tmdbId: 2 })).toBeNull();
     expect(count('/movie/2')).toBe(1);

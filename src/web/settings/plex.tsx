@@ -5,10 +5,8 @@
  */
 import { Hono, type Context } from 'hono';
 import { disconnectPlex, listSectionSelection, saveSectionSelection } from '../../db/repos/plex.js';
-import { plexConnectionInfo, plexServerFor, plexTvFor, rememberEnvServer } from '../../plex/connected.js';
-import { plexClientIdentifier } from '../../plex/client-id.js';
 import { PlexError } from '../../plex/errors.js';
-import { acceptPlexToken, connectManual, connectResource, listServerChoices, ownerToken, type ServerChoice } from '../../plex/login.js';
+import { acceptPlexToken, connectManual, connectResource, listServerChoices, ownerToken, type ServerChoice } from '../../plex-connection/login.js';
 import { plexAuthUrl } from '../../plex/tv-client.js';
 import type { PlexSection as PlexLibrarySection } from '../../plex/types.js';
 import { PlexSection, type PlexSectionView } from '../../../views/settings/plex-section.js';
@@ -36,7 +34,7 @@ async function librariesSummary(c: Context<AppEnv>, serverId: number | null): Pr
 
 export async function plexSectionView(c: Context<AppEnv>, extra: Extra = {}): Promise<PlexSectionView> {
   const { deps } = c.var;
-  const info = await plexConnectionInfo(deps);
+  const info = await deps.plex.info();
   const owner = info.state === 'connected' ? null : await ownerToken(deps);
   const base: PlexSectionView = { csrf: c.var.csrf, fromEnv: info.state === 'connected' && info.source === 'env', envProblem: info.state === 'none' ? info.problem : undefined };
   if (info.state === 'connected') {
@@ -82,13 +80,13 @@ async function serverChoices(c: Context<AppEnv>): Promise<{ servers: PickerServe
 
 async function libraryChoices(c: Context<AppEnv>): Promise<{ serverId: number; sections: PlexLibrarySection[]; libraries: LibraryChoice[] } | { message: string }> {
   const { deps } = c.var;
-  let info = await plexConnectionInfo(deps);
+  let info = await deps.plex.info();
   try {
     if (info.state === 'connected' && info.serverId === null) {
-      await rememberEnvServer(deps);
-      info = await plexConnectionInfo(deps);
+      await deps.plex.rememberEnvServer();
+      info = await deps.plex.info();
     }
-    const client = await plexServerFor(deps);
+    const client = await deps.plex.server();
     if (info.state !== 'connected' || info.serverId === null || !client) return { message: 'Connect a Plex server first.' };
     const sections = (await client.sections()).filter((s) => s.type === 'movie' || s.type === 'show');
     const stored = new Map((await listSectionSelection(deps.db, info.serverId)).map((r) => [r.section_key, r.selected === 1]));
@@ -105,11 +103,11 @@ export function plexSettingsRoutes() {
   app.post('/settings/plex/pin', async (c) => {
     const { deps } = c.var;
     try {
-      const tv = await plexTvFor(deps, { interactive: true });
+      const tv = await deps.plex.tv({ interactive: true });
       const pin = await tv.createPin();
       await setPendingPin(deps.db, { id: pin.id, expiresAt: pinExpiry(pin) });
       deps.log.info({ component: 'plex' }, 'Plex sign-in started from the settings page');
-      return c.html('<!doctype html>' + String(<PlexAuthRedirect url={plexAuthUrl(deps.config.plex.authUrl, await plexClientIdentifier(deps.db), pin.code)} />));
+      return c.html('<!doctype html>' + String(<PlexAuthRedirect url={plexAuthUrl(deps.config.plex.authUrl, await deps.plex.clientIdentifier(), pin.code)} />));
     } catch (err) {
       const text = `Could not start the Plex sign-in: ${sentence(err)}`;
       await setPendingPin(deps.db, { id: 0, expiresAt: 0, error: text });
@@ -137,7 +135,7 @@ export function plexSettingsRoutes() {
     }
     let pin;
     try {
-      pin = await (await plexTvFor(deps, { interactive: true })).checkPin(pending.id);
+      pin = await (await deps.plex.tv({ interactive: true })).checkPin(pending.id);
     } catch (err) {
       return answer(c, { pin: { expiresAt: pending.expiresAt, tries }, message: { kind: 'warn', text: `${sentence(err)} Still trying.` } });
     }
@@ -181,7 +179,7 @@ export function plexSettingsRoutes() {
     if (!machineIdentifier || !uri) return again('Pick a server connection from the list.');
     let resource;
     try {
-      resource = (await (await plexTvFor(deps, { interactive: true })).servers(owner.token)).find((r) => r.clientIdentifier === machineIdentifier);
+      resource = (await (await deps.plex.tv({ interactive: true })).servers(owner.token)).find((r) => r.clientIdentifier === machineIdentifier);
     } catch (err) {
       return answer(c, { message: { kind: 'error', text: sentence(err) } }, 422);
     }
@@ -194,7 +192,7 @@ export function plexSettingsRoutes() {
   app.post('/settings/plex/manual', async (c) => {
     const { deps } = c.var;
     const form = await readForm(c);
-    if ((await plexConnectionInfo(deps)).state === 'connected' && deps.config.plex.url) {
+    if ((await deps.plex.info()).state === 'connected' && deps.config.plex.url) {
       return answer(c, { message: { kind: 'warn', text: 'The server is set by PLEX_URL and PLEX_TOKEN in the environment; change it there.' } }, 422);
     }
     const result = await connectManual(deps, form.url ?? '', form.token ?? '');
@@ -207,11 +205,11 @@ export function plexSettingsRoutes() {
 
   app.post('/settings/plex/test', async (c) => {
     const { deps } = c.var;
-    const client = await plexServerFor(deps);
+    const client = await deps.plex.server();
     if (!client) return answer(c, { message: { kind: 'error', text: 'No Plex server is connected.' } });
     try {
       const started = Date.now();
-      const info = await client.serverInfo({ timeoutMs: deps.plex?.connectTimeoutMs ?? 5000 });
+      const info = await client.serverInfo({ timeoutMs: deps.plex.overrides.connectTimeoutMs ?? 5000 });
       return answer(c, { message: { kind: 'ok', text: `${info.name} answers (Plex Media Server ${info.version ?? 'unknown version'}, ${Date.now() - started} ms).` } });
     } catch (err) {
       return answer(c, { message: { kind: 'error', text: sentence(err) } });

@@ -9,8 +9,6 @@ import { loadTraktApp, saveTraktApp } from '../../trakt/credentials.js';
 import { completeDeviceLogin, DEVICE_STATE_SENTENCES, pollDeviceLogin, startDeviceLogin } from '../../trakt/device-auth.js';
 import { TraktAuthError, TraktError, TraktVipRequiredError } from '../../trakt/errors.js';
 import { clientSecretAccepted } from '../../trakt/oauth.js';
-import { traktClients } from '../../trakt/registry.js';
-import '../../trakt/status.js';
 import { TraktSection, type TraktSectionView } from '../../../views/settings/trakt-section.js';
 import type { AppEnv } from '../env.js';
 import { readForm } from '../form.js';
@@ -77,7 +75,7 @@ export function traktSettingsRoutes() {
     if (errors.clientId || errors.clientSecret) return fail(errors);
 
     // Ask Trakt before saving anything: a wrong id or secret is a message, and nothing is stored.
-    const registry = traktClients(deps);
+    const registry = deps.traktClients;
     const app = await registry.oauthApp({ clientId, clientSecret });
     let code;
     try {

@@ -5,12 +5,9 @@
  */
 import type { Config } from '../config/env.js';
 import { createContext } from '../context.js';
-import type { AppDeps } from '../web/env.js';
-import { plexClientIdentifier } from './client-id.js';
-import { plexTvFor } from './connected.js';
-import { PlexError } from './errors.js';
-import { acceptPlexToken, connectResource, listServerChoices, type ServerChoice } from './login.js';
-import { plexAuthUrl } from './tv-client.js';
+import { PlexError } from '../plex/errors.js';
+import { plexAuthUrl } from '../plex/tv-client.js';
+import { acceptPlexToken, connectResource, listServerChoices, type PlexLoginDeps, type ServerChoice } from '../plex-connection/login.js';
 
 export interface CliIo {
   out: NodeJS.WritableStream;
@@ -50,10 +47,10 @@ export function chooseServer(choices: ServerChoice[], name?: string): ServerChoi
   return pick;
 }
 
-async function waitForToken(deps: AppDeps, io: CliIo, pollMs: number): Promise<string> {
-  const tv = await plexTvFor(deps);
+async function waitForToken(deps: PlexLoginDeps & { config: Config }, io: CliIo, pollMs: number): Promise<string> {
+  const tv = await deps.plex.tv();
   const pin = await tv.createPin();
-  const url = plexAuthUrl(deps.config.plex.authUrl, await plexClientIdentifier(deps.db), pin.code);
+  const url = plexAuthUrl(deps.config.plex.authUrl, await deps.plex.clientIdentifier(), pin.code);
   const expiresAt = pin.expiresAt ? Date.parse(pin.expiresAt) : Date.now() + (pin.expiresIn ?? 900) * 1000;
   io.err.write(`To connect Plex, open this page and sign in:\n${url}\n`);
   io.err.write(`(the request expires in ${Math.max(1, Math.round((expiresAt - Date.now()) / 60_000))} minutes; waiting for approval…)\n`);

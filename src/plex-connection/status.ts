@@ -1,20 +1,18 @@
 /** Plex's part of /api/v1/status and `plex-trakt-sync status`, and the dashboard card's state (no network). */
-import type { AppDeps } from '../web/env.js';
-import { statusParts } from '../web/status.js';
-import { plexConnectionInfo } from './connected.js';
+import type { PlexConnection } from './connection.js';
 
 export interface PlexCardState {
   plexConnected: boolean;
   plexServer: string | null;
 }
 
-export async function plexCardState(deps: AppDeps): Promise<PlexCardState> {
-  const info = await plexConnectionInfo(deps);
+export async function plexCardState(plex: PlexConnection): Promise<PlexCardState> {
+  const info = await plex.info();
   return info.state === 'connected' ? { plexConnected: true, plexServer: info.name ?? info.url } : { plexConnected: false, plexServer: null };
 }
 
-statusParts.push(async (deps) => {
-  const info = await plexConnectionInfo(deps);
+export async function plexStatus(plex: PlexConnection): Promise<Record<string, unknown>> {
+  const info = await plex.info();
   if (info.state !== 'connected') return { plex: { connected: false, problem: info.problem ?? null } };
   return {
     plex: {
@@ -26,4 +24,4 @@ statusParts.push(async (deps) => {
       account: info.ownerUsername,
     },
   };
-});
+}

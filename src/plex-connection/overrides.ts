@@ -1,5 +1,5 @@
-/** Test and tuning hooks for the Plex clients a feature gets from `plexServerFor(deps)` and friends. */
-import type { FetchLike, PlexRetry } from './http.js';
+/** Test and tuning hooks for the Plex clients PlexConnection builds (fetch, timeouts, retries). */
+import type { FetchLike, PlexRetry } from '../plex/http.js';
 
 export interface PlexOverrides {
   fetch?: FetchLike;

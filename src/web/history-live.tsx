@@ -5,12 +5,12 @@
  */
 import { countPlays, playsNewerThan } from '../db/repos/history-plays.js';
 import type { HistoryRow } from '../db/tables/history.js';
-import type { AppDeps } from '../web/env.js';
+import type { AppDeps } from './env.js';
 import { PlaysChart } from '../../views/history/chart.js';
 import { PlayRows } from '../../views/history/play-row.js';
 import { HistoryStatus, HistoryTotal } from '../../views/history/status.js';
 import { HistoryResults } from '../../views/pages/history.js';
-import { chartView, historyAccount, playViews, resultsView, statusView } from './read.js';
+import { chartView, historyAccount, playViews, resultsView, statusView } from './history-read.js';
 
 export const HISTORY_TOPIC = 'history';
 const LIVE_ROWS = 50;

@@ -10,12 +10,11 @@
 import type { Config } from '../config/env.js';
 import { createContext } from '../context.js';
 import type { SyncRunRow } from '../db/tables/sync.js';
-import { runJson } from '../web/api-sync.js';
-import { SyncBusyError } from './run.js';
-import { liveServer } from './server-beacon.js';
-import type { SyncPorts } from './ports.js';
-import { SyncService, syncService } from './service.js';
-import type { AppDeps } from '../web/env.js';
+import { runJson } from '../sync/run-json.js';
+import { SyncBusyError } from '../sync/run.js';
+import { liveServer } from '../sync/server-beacon.js';
+import type { SyncPorts } from '../sync/ports.js';
+import type { SyncPortDeps } from '../sync/wiring.js';
 
 export interface CliIo {
   out(line: string): void;
@@ -75,7 +74,7 @@ export interface SyncCommandOptions {
   /** How long to follow a run in the server before giving up on it (default a day). */
   followForMs?: number;
   /** Tests: the ports an in-process run uses (default: the connected Trakt account and Plex server). */
-  ports?: (deps: AppDeps) => SyncPorts;
+  ports?: (deps: SyncPortDeps) => SyncPorts;
 }
 
 export async function syncCommand(config: Config, args: string[], io: CliIo = stdio, opts: SyncCommandOptions = {}): Promise<number> {
@@ -85,7 +84,8 @@ export async function syncCommand(config: Config, args: string[], io: CliIo = st
   const full = args.includes('--full');
   let ctx: Awaited<ReturnType<typeof createContext>> | undefined;
   try {
-    ctx = await createContext(config, { logFd: 2 });
+    // Ports given by a test replace the run options too (no history refresh before planning).
+    ctx = await createContext(config, { logFd: 2, tune: opts.ports ? { sync: { ports: opts.ports, runner: {} } } : undefined });
     const server = await liveServer(ctx.deps.db);
     if (server) {
       const follow = { pollMs: opts.pollMs ?? 1000, followForMs: opts.followForMs ?? 24 * 3600 * 1000 };
@@ -93,11 +93,10 @@ export async function syncCommand(config: Config, args: string[], io: CliIo = st
       if (viaServer !== undefined) return viaServer;
       io.err(`The server at ${server.url} did not answer; running the sync in this process instead.`);
     }
-    if (opts.ports) ctx.deps.sync = new SyncService(ctx.deps, opts.ports(ctx.deps));
     const print = progressPrinter(io);
     let started;
     try {
-      started = await syncService(ctx.deps).start({ trigger: 'cli', dryRun, full });
+      started = await ctx.deps.sync.start({ trigger: 'cli', dryRun, full });
     } catch (err) {
       if (err instanceof SyncBusyError) return outcome(io, { status: 'busy', error: err.message });
       throw err;

@@ -1,16 +1,14 @@
 /**
  * The Plex side of the webhook worker's and the sync's ports (src/scrobble/ports.ts,
  * src/sync/ports.ts), over the connected server. Their wiring can use these directly:
- * `...scrobblePlexPorts(deps)` and `plex: syncPlexPort(deps)`.
+ * `...scrobblePlexPorts(plex)` and `plex: syncPlexPort(plex)`.
  */
-import { listSectionSelection } from '../db/repos/plex.js';
 import type { ConnectedServer, PlexLookups, PlexPosition } from '../scrobble/ports.js';
 import type { SyncPlex } from '../sync/ports.js';
 import { plexPortFrom } from '../sync/plex-port.js';
-import type { AppDeps } from '../web/env.js';
-import { connectedMachineIdentifier, plexConnectionInfo, plexServerFor, sectionSelected } from './connected.js';
-import { parsePlexGuids } from './guid.js';
-import type { PlexMetadata } from './types.js';
+import { parsePlexGuids } from '../plex/guid.js';
+import type { PlexMetadata } from '../plex/types.js';
+import type { PlexConnection } from './connection.js';
 
 const position = (m: PlexMetadata | undefined | null): PlexPosition | null =>
   m ? { viewOffset: typeof m.viewOffset === 'number' ? m.viewOffset : null, duration: typeof m.duration === 'number' ? m.duration : null } : null;
@@ -18,7 +16,7 @@ const position = (m: PlexMetadata | undefined | null): PlexPosition | null =>
 const IDENTITY_RETRY_MS = 60_000;
 
 /** connectedServer, librarySelected and plex lookups for the webhook worker. */
-export function scrobblePlexPorts(deps: AppDeps): {
+export function scrobblePlexPorts(plex: PlexConnection): {
   connectedServer(): Promise<ConnectedServer | null>;
   librarySelected(sectionId: string): Promise<boolean>;
   plex(): Promise<PlexLookups | null>;
@@ -29,17 +27,17 @@ export function scrobblePlexPorts(deps: AppDeps): {
   let unreachableUntil = 0;
   return {
     async connectedServer() {
-      const info = await plexConnectionInfo(deps);
+      const info = await plex.info();
       if (info.state !== 'connected') return null;
       if (info.machineIdentifier) return { uuid: info.machineIdentifier, ownerUsername: info.ownerUsername };
       if (Date.now() < unreachableUntil) return { uuid: null, ownerUsername: info.ownerUsername };
-      const uuid = await connectedMachineIdentifier(deps).catch(() => null);
+      const uuid = await plex.machineIdentifier().catch(() => null);
       if (!uuid) unreachableUntil = Date.now() + IDENTITY_RETRY_MS;
       return { uuid, ownerUsername: info.ownerUsername };
     },
-    librarySelected: (sectionId) => sectionSelected(deps, sectionId),
+    librarySelected: (sectionId) => plex.sectionSelected(sectionId),
     async plex() {
-      const client = await plexServerFor(deps);
+      const client = await plex.server();
       if (!client) return null;
       return {
         sessionPosition: async (ratingKey, player) => {
@@ -58,15 +56,12 @@ export function scrobblePlexPorts(deps: AppDeps): {
 }
 
 /** The sync's Plex port: the connected server and its selected movie and show sections, or null. */
-export function syncPlexPort(deps: AppDeps): () => Promise<SyncPlex | null> {
+export function syncPlexPort(plex: PlexConnection): () => Promise<SyncPlex | null> {
   return async () => {
-    const client = await plexServerFor(deps);
+    const client = await plex.server();
     if (!client) return null;
-    const machineIdentifier = await connectedMachineIdentifier(deps);
-    const info = await plexConnectionInfo(deps);
-    const unticked = new Set(
-      info.state === 'connected' && info.serverId !== null ? (await listSectionSelection(deps.db, info.serverId)).filter((r) => !r.selected).map((r) => r.section_key) : [],
-    );
+    const machineIdentifier = await plex.machineIdentifier();
+    const unticked = await plex.untickedSections();
     return plexPortFrom(client, machineIdentifier ?? (await client.identity()).machineIdentifier, (key) => !unticked.has(key));
   };
 }

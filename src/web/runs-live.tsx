@@ -1,13 +1,14 @@
 /**
- * Live progress of a run on the bus topic `runs`: its progress block, its row in the
- * runs table, the dashboard card, and the run's new log lines (appended to its log).
+ * Live progress of a run on the bus topic `runs` (from the `sync.progress` events the sync
+ * announces): its progress block, its row in the runs table, the dashboard card, and the
+ * run's new log lines (appended to its log).
  */
 import { runLogLines } from '../db/repos/sync-runs.js';
 import type { SyncRunRow } from '../db/tables/sync.js';
 import { LogRows } from '../../views/logs/log-rows.js';
 import { RunProgress, RunRow } from '../../views/runs/run-parts.js';
 import { SyncCardBody, type SyncCardView } from '../../views/runs/sync-card.js';
-import type { AppDeps } from '../web/env.js';
+import type { Core } from '../core.js';
 
 export const RUNS_TOPIC = 'runs';
 
@@ -16,7 +17,7 @@ export class RunPublisher {
   private announced = new Set<number>();
 
   constructor(
-    private deps: Pick<AppDeps, 'bus' | 'db' | 'log'>,
+    private deps: Pick<Core, 'bus' | 'db' | 'log'>,
     private card: (run: SyncRunRow) => Promise<SyncCardView>,
   ) {}
 

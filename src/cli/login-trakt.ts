@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/env.js';
 import { createContext } from '../context.js';
-import { runDeviceLogin } from './device-auth.js';
+import { runDeviceLogin } from '../trakt/device-auth.js';
 
 export async function traktLoginCommand(config: Config, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr }): Promise<number> {
   const ctx = await createContext(config, { logFd: 2 });

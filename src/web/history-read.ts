@@ -3,15 +3,14 @@ import { countPlays, countsByRange, listPlays, type Cursor, type PlayFilter } fr
 import { getHistoryState } from '../db/repos/history-state.js';
 import { defaultTraktAccount } from '../db/repos/trakt-accounts.js';
 import type { HistoryRow } from '../db/tables/history.js';
-import { posterService, type PosterWanted } from '../tmdb/posters.js';
-import type { AppDeps } from '../web/env.js';
+import type { PosterWanted } from '../tmdb/posters.js';
+import type { AppDeps } from './env.js';
 import type { PlayView } from '../../views/history/play-row.js';
 import type { HistoryStatusView } from '../../views/history/status.js';
 import type { ResultsView } from '../../views/pages/history.js';
-import { monthBuckets, monthRanges, type MonthBucket } from './chart.js';
-import { cursorOf } from './map.js';
-import { provenanceFor } from './provenance.js';
-import { historyService } from './service.js';
+import { monthBuckets, monthRanges, type MonthBucket } from '../history/chart.js';
+import { cursorOf } from '../history/map.js';
+import { provenanceFor } from '../history/provenance.js';
 
 export const PAGE_SIZE = 50;
 
@@ -27,12 +26,12 @@ export async function historyAccount(deps: AppDeps): Promise<{ id: number; usern
 }
 
 export async function tmdbEnabled(deps: AppDeps): Promise<boolean> {
-  return !!(await posterService(deps).apiKey());
+  return !!(await deps.posters.apiKey());
 }
 
 export async function playViews(deps: AppDeps, accountId: number, rows: HistoryRow[], enabled?: boolean): Promise<PlayView[]> {
   const on = enabled ?? (await tmdbEnabled(deps));
-  const posters = await posterService(deps).states(rows.map(posterWanted), on);
+  const posters = await deps.posters.states(rows.map(posterWanted), on);
   const via = provenanceFor(deps.sqlite, accountId, rows);
   return rows.map((row, i) => ({ row, poster: posters[i]!, via: via.get(row.history_id) }));
 }
@@ -57,7 +56,7 @@ export async function statusView(deps: AppDeps, account: { id: number; username:
   return {
     account,
     phase: st?.phase ?? 'empty',
-    running: historyService(deps).running.get(account.id),
+    running: deps.history.running.get(account.id),
     fill: st ? { pagesDone: st.fill_pages_done, pageCount: st.fill_page_count, itemsDone: st.fill_items_done, itemCount: st.fill_item_count } : undefined,
     lastCheckedAt: st?.last_checked_at ?? null,
     lastError: st?.last_error ?? null,

@@ -5,14 +5,16 @@
  * manual URL + token) only after it answered as itself with the token.
  */
 import { upsertPlexAccount, getPlexOwner, saveSelectedServer } from '../db/repos/plex.js';
-import type { AppDeps } from '../web/env.js';
-import { plexClientIdentifier } from './client-id.js';
-import { plexTvFor } from './connected.js';
-import { PlexError, PlexUnauthorizedError } from './errors.js';
-import { NO_RETRY } from './http.js';
-import { bestConnection, CONNECT_TIMEOUT_MS, testConnections, type ConnectionTest } from './pick-connection.js';
-import { PlexServerClient } from './server-client.js';
-import type { PlexResource, PlexTvUser } from './types.js';
+import type { Core } from '../core.js';
+import { PlexError, PlexUnauthorizedError } from '../plex/errors.js';
+import { NO_RETRY } from '../plex/http.js';
+import { bestConnection, CONNECT_TIMEOUT_MS, testConnections, type ConnectionTest } from '../plex/pick-connection.js';
+import { PlexServerClient } from '../plex/server-client.js';
+import type { PlexResource, PlexTvUser } from '../plex/types.js';
+import type { PlexConnection } from './connection.js';
+
+/** What connecting Plex uses: the database, the cipher for tokens, log scrubbing, the log, and the connection. */
+export type PlexLoginDeps = Pick<Core, 'db' | 'cipher' | 'secretRegistry' | 'log'> & { plex: PlexConnection };
 
 export interface SignedInAccount {
   accountId: number;
@@ -20,17 +22,17 @@ export interface SignedInAccount {
 }
 
 /** Checks a plex.tv token and stores its account (sealed) as the connected one. Throws PlexError sentences. */
-export async function acceptPlexToken(deps: AppDeps, token: string, quick = false): Promise<SignedInAccount> {
+export async function acceptPlexToken(deps: PlexLoginDeps, token: string, quick = false): Promise<SignedInAccount> {
   deps.secretRegistry.add(token);
-  const tv = await plexTvFor(deps);
-  const user = await tv.user(token, quick ? { timeoutMs: deps.plex?.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, retry: NO_RETRY } : {});
+  const tv = await deps.plex.tv();
+  const user = await tv.user(token, quick ? { timeoutMs: deps.plex.overrides.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, retry: NO_RETRY } : {});
   const accountId = await upsertPlexAccount(deps.db, { plexUserId: user.id, username: user.username, title: user.title ?? null, sealedToken: deps.cipher.encrypt(token), isOwner: true });
   deps.log.info({ component: 'plex', plexUser: user.username }, 'Plex account signed in');
   return { accountId, user };
 }
 
 /** The signed-in account's plex.tv token, or null. */
-export async function ownerToken(deps: AppDeps): Promise<{ accountId: number; username: string; token: string } | null> {
+export async function ownerToken(deps: PlexLoginDeps): Promise<{ accountId: number; username: string; token: string } | null> {
   const owner = await getPlexOwner(deps.db);
   if (!owner?.token) return null;
   const token = deps.cipher.decrypt(owner.token);
@@ -45,15 +47,15 @@ export interface ServerChoice {
 }
 
 /** The account's servers (owned first), every connection tested at once (5 s each). */
-export async function listServerChoices(deps: AppDeps, token: string): Promise<ServerChoice[]> {
-  const tv = await plexTvFor(deps);
+export async function listServerChoices(deps: PlexLoginDeps, token: string): Promise<ServerChoice[]> {
+  const tv = await deps.plex.tv();
   const servers = await tv.servers(token);
   for (const s of servers) deps.secretRegistry.add(s.accessToken);
-  const clientIdentifier = await plexClientIdentifier(deps.db);
-  const timeoutMs = deps.plex?.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  const clientIdentifier = await deps.plex.clientIdentifier();
+  const timeoutMs = deps.plex.overrides.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
   const choices = await Promise.all(
     servers.map(async (resource) => {
-      const tests = await testConnections(resource, { clientIdentifier, fetch: deps.plex?.fetch, timeoutMs });
+      const tests = await testConnections(resource, { clientIdentifier, fetch: deps.plex.overrides.fetch, timeoutMs });
       return { resource, tests, best: bestConnection(tests) };
     }),
   );
@@ -81,16 +83,16 @@ export function checkServerUrl(raw: string): { url: string } | { error: string }
 }
 
 /** Proves a URL + token: the server answers in time (5 s) and accepts the token. Returns name and identifier. */
-export async function probeServer(deps: AppDeps, url: string, token: string): Promise<{ name: string; machineIdentifier: string; version?: string } | { field: 'url' | 'token'; message: string }> {
+export async function probeServer(deps: PlexLoginDeps, url: string, token: string): Promise<{ name: string; machineIdentifier: string; version?: string } | { field: 'url' | 'token'; message: string }> {
   deps.secretRegistry.add(token);
   const client = new PlexServerClient({
     baseUrl: url,
     token,
-    clientIdentifier: await plexClientIdentifier(deps.db),
-    fetch: deps.plex?.fetch,
+    clientIdentifier: await deps.plex.clientIdentifier(),
+    fetch: deps.plex.overrides.fetch,
     retry: NO_RETRY,
   });
-  const timeoutMs = deps.plex?.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  const timeoutMs = deps.plex.overrides.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
   try {
     await client.identity({ timeoutMs, retry: NO_RETRY });
   } catch (err) {
@@ -107,7 +109,7 @@ export async function probeServer(deps: AppDeps, url: string, token: string): Pr
 }
 
 /** Stores a server picked from plex.tv resources, over `uri`, after testing it with its own access token. */
-export async function connectResource(deps: AppDeps, accountId: number, resource: PlexResource, uri: string): Promise<ConnectResult> {
+export async function connectResource(deps: PlexLoginDeps, accountId: number, resource: PlexResource, uri: string): Promise<ConnectResult> {
   if (!resource.accessToken) return { ok: false, field: 'server', message: `plex.tv gave no access token for "${resource.name}". Ask the server owner to share it again, or use a URL and token.` };
   if (!resource.connections.some((c) => c.uri === uri)) return { ok: false, field: 'server', message: 'That connection is not one plex.tv lists for this server. Pick one from the list.' };
   const probe = await probeServer(deps, uri, resource.accessToken);
@@ -129,7 +131,7 @@ export async function connectResource(deps: AppDeps, accountId: number, resource
 }
 
 /** Stores a server given by URL + token, after /identity and an authenticated call both succeeded. */
-export async function connectManual(deps: AppDeps, rawUrl: string, rawToken: string): Promise<ConnectResult> {
+export async function connectManual(deps: PlexLoginDeps, rawUrl: string, rawToken: string): Promise<ConnectResult> {
   const checked = checkServerUrl(rawUrl);
   if ('error' in checked) return { ok: false, field: 'url', message: checked.error };
   const token = rawToken.trim();
