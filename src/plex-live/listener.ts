@@ -14,6 +14,7 @@ import { parsePayload, summarize } from '../scrobble/payload.js';
 import { progressPercent } from '../scrobble/rules.js';
 import { LiveConnection, type ConnectionOptions, type ConnectionStatus, type SocketTarget } from './connection.js';
 import { MetadataCache } from './metadata-cache.js';
+import { liveEventsStored, liveNotifications, liveReconnects } from './metrics.js';
 import { parseFrame, type PlayNotification } from './notification.js';
 import { livePayload } from './payload.js';
 import { advance, DEFAULT_STEP_OPTIONS, eventFor, nextStep, type SessionWho, type Step, type StepOptions, type TrackedSession } from './tracker.js';
@@ -88,7 +89,10 @@ export class LiveListener {
           return t;
         },
         onFrame: (text) => this.onFrame(text),
-        onStatus: () => this.publish(),
+        onStatus: (s) => {
+          if (s.state === 'reconnecting') liveReconnects.inc();
+          this.publish();
+        },
         onReconnected: () => void this.afterReconnect(),
         onProblem: (reason, attempt, unauthorized) =>
           needs.log[attempt === 1 || unauthorized ? 'warn' : 'info']({ component: 'plex-live', attempt, reason }, `live sessions: ${reason}; trying again`),
@@ -141,6 +145,7 @@ export class LiveListener {
     if (!frame?.plays) return; // timeline, activity, transcodeSession… are not plays
     for (const n of frame.plays) {
       this.counts.notifications += 1;
+      liveNotifications.inc({ state: n.state });
       this.enqueue(n.sessionKey, () => this.handle(n));
     }
   }
@@ -219,6 +224,7 @@ export class LiveListener {
     const text = JSON.stringify(payload);
     const id = insertWebhookEvent(this.needs.sqlite, { ...summarize(parsePayload(text)), receivedAt: this.now(), payload: text, source: 'live' });
     this.counts.eventsStored += 1;
+    liveEventsStored.inc({ event });
     this.needs.log.debug({ component: 'plex-live', eventId: id, event, sessionKey, ratingKey, percent }, `live ${event}`);
     this.needs.onStored(id);
   }

@@ -148,6 +148,10 @@ describe('live sessions, webhooks off: the listener alone', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toBe('source must be webhook or live.');
 
+    const metrics = await (await fetch(`${w.service.url}/metrics`)).text();
+    expect(metrics).toMatch(/^pts_live_events_total\{event="media\.scrobble"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^pts_live_notifications_total\{state="buffering"\} [1-9]\d*$/m);
+
     const http = new FormClient({ request: (p, init) => fetch(p, init) }, w.service.url);
     await http.get('/login');
     await http.post('/login', { password: PASSWORD });
@@ -227,6 +231,7 @@ describe('live sessions beside webhooks, and a dropped socket', () => {
       ['media.scrobble', 'sent'],
     ]);
     expect(w.logs.text()).toContain('live sessions: the connection dropped; trying again');
+    expect(await (await fetch(`${w.service.url}/metrics`)).text()).toMatch(/^pts_live_reconnects_total [1-9]\d*$/m);
     await until(() => w.service.deps.db.selectFrom('sync_runs').select(['trigger', 'status']).where('trigger', '=', 'live').execute(), (r) => r.length >= 1 && r.every((x) => x.status !== 'running'), 'the catch-up sync to finish', 60_000);
     expect(playsOf(movie.traktId)).toHaveLength(1);
   });
