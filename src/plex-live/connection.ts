@@ -87,6 +87,8 @@ export class LiveConnection {
   private stopped = false;
   private socket: WebSocket | undefined;
   private wakeSleep: (() => void) | undefined;
+  /** While open: compare the connected server with the one this socket is for, now. */
+  private recheck: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private lastProblem = '';
   status: ConnectionStatus = { state: 'idle', reason: 'not started' };
@@ -119,6 +121,7 @@ export class LiveConnection {
   /** Look for the server again now (after a change in Settings) instead of at the next check. */
   poke(): void {
     this.wakeSleep?.();
+    this.recheck?.();
   }
 
   private setStatus(s: ConnectionStatus): void {
@@ -190,6 +193,7 @@ export class LiveConnection {
         clearInterval(pingTimer);
         clearTimeout(pongTimer);
         clearInterval(checkTimer);
+        this.recheck = undefined;
         ws.removeAllListeners();
         ws.on('error', () => undefined); // a late error after terminate must not throw
         if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
@@ -219,7 +223,7 @@ export class LiveConnection {
             finish();
           }, this.o.pongTimeoutMs);
         }, this.o.pingEveryMs);
-        checkTimer = setInterval(() => {
+        const check = () => {
           void this.hooks
             .target()
             .then((t) => {
@@ -229,7 +233,9 @@ export class LiveConnection {
               finish();
             })
             .catch(() => undefined);
-        }, this.o.targetCheckMs);
+        };
+        this.recheck = check;
+        checkTimer = setInterval(check, this.o.targetCheckMs);
       });
       ws.on('pong', () => {
         clearTimeout(pongTimer);

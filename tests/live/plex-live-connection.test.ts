@@ -9,7 +9,7 @@ import { startService, type ServiceHandle } from '../../src/main.js';
 import { startPlexFakes, type PlexFakes } from '../fakes/plex/index.js';
 import { FormClient } from '../helpers/browser-client.js';
 import { LogCapture } from '../helpers/context.js';
-import { loopbackServiceEnv, plexPresetEnv } from '../helpers/emulator-env.js';
+import { loopbackServiceEnv, plexPresetEnv, plexTvEnv } from '../helpers/emulator-env.js';
 import { until } from './live-world.js';
 
 const PASSWORD = 'live-connection-admin-password';
@@ -75,5 +75,22 @@ describe('the live connection', () => {
     expect(gaps[2]!).toBeGreaterThan(gaps[0]!);
     expect(gaps[3]!).toBeGreaterThan(gaps[1]!);
     expect(await dashboard()).toMatch(/Live: listening since <time datetime="[^"]+"/);
+  });
+
+  it('a server connected in Settings is listened to at once, and no longer once disconnected (no waiting for the next check)', async () => {
+    plex = await startPlexFakes();
+    const env = { ...loopbackServiceEnv(PASSWORD), ...plexTvEnv(plex) };
+    service = await startService(loadConfig(env), { logSink: new LogCapture(), tune: { live: { connection: { targetCheckMs: 60_000 } } } });
+    await until(() => service!.deps.plexLive?.status().connection.state, (s) => s === 'idle', 'idle with no server');
+    const http = new FormClient({ request: (p, init) => fetch(p, init) }, service.url);
+    await http.get('/login');
+    await http.post('/login', { password: PASSWORD });
+    await http.get('/settings');
+    const res = await http.post('/settings/plex/manual', { url: plex.pmsUrl, token: plex.pms.tokenFor() }, { headers: { 'hx-request': 'true' } });
+    expect(await res.text()).toContain('Connected to');
+    await until(() => plex!.pms.notifications.connected, (n) => n === 1, 'the socket to the new server', 5_000);
+    await http.post('/settings/plex/disconnect', {}, { headers: { 'hx-request': 'true' } });
+    await until(() => plex!.pms.notifications.connected, (n) => n === 0, 'the socket to close', 5_000);
+    await until(() => service!.deps.plexLive?.status().connection.state, (s) => s === 'idle', 'idle again', 5_000);
   });
 });
