@@ -101,7 +101,11 @@ export class LiveListener {
     );
   }
 
+  /** True once started in this process (the CLI builds the listener but never starts it). */
+  started = false;
+
   start(): void {
+    this.started = true;
     this.connection.start();
     this.sweepTimer = setInterval(() => void this.sweep(false), this.sweepEveryMs);
     this.sweepTimer.unref();

@@ -12,6 +12,26 @@ export function plexLiveLine(deps: Pick<AppDeps, 'config' | 'plexLive'>, now = D
   return liveLine(deps.plexLive?.status() ?? { connection: { state: 'idle', reason: 'the listener has not started' }, sessions: 0, eventsStored: 0, notifications: 0 }, now);
 }
 
+/**
+ * The `live` part of /api/v1/status: off, or the connection's state (since, or attempt,
+ * next retry and reason) and counts; nothing from a process that does not listen (the CLI).
+ */
+export function plexLiveStatus(deps: Pick<AppDeps, 'config' | 'plexLive'>): Record<string, unknown> {
+  if (!deps.config.plex.live || !deps.plexLive) return { live: { state: 'off' } };
+  if (!deps.plexLive.started) return {};
+  const s = deps.plexLive.status();
+  const c = s.connection;
+  const detail =
+    c.state === 'listening'
+      ? { since: new Date(c.since).toISOString(), server: c.server }
+      : c.state === 'reconnecting'
+        ? { attempt: c.attempt, nextAttemptAt: new Date(c.nextAt).toISOString(), reason: c.reason }
+        : c.state === 'idle'
+          ? { reason: c.reason }
+          : {};
+  return { live: { state: c.state, ...detail, sessions: s.sessions, notifications: s.notifications, eventsStored: s.eventsStored } };
+}
+
 export function publishPlexLiveStatus(deps: Pick<AppDeps, 'bus' | 'log'>, status: LiveStatus): void {
   if (!deps.bus.hasSubscribers(PLEX_LIVE_TOPIC)) return;
   try {

@@ -44,6 +44,9 @@ describe('the live connection', () => {
     await new Promise((r) => setTimeout(r, 1_600));
     // Backing off from 20 ms would have made 6 or more attempts by now.
     expect(upgrades().length).toBeLessThanOrEqual(3);
+    const api = (await (await fetch(`${service.url}/api/v1/status`, { headers: { 'X-Api-Key': service.deps.secrets.apiKey() } })).json()) as { live: Record<string, unknown> };
+    expect(api.live).toMatchObject({ state: 'reconnecting', reason: 'Plex refused the token (401): sign in with Plex again in Settings, or correct PLEX_TOKEN' });
+    expect(typeof api.live.attempt).toBe('number');
     const status = service.deps.plexLive!.status().connection;
     expect(status).toMatchObject({ state: 'reconnecting', reason: 'Plex refused the token (401): sign in with Plex again in Settings, or correct PLEX_TOKEN' });
     const page = await dashboard();
