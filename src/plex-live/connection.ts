@@ -185,7 +185,8 @@ export class LiveConnection {
       let pingTimer: NodeJS.Timeout | undefined;
       let pongTimer: NodeJS.Timeout | undefined;
       let checkTimer: NodeJS.Timeout | undefined;
-      const ws = new WebSocket(url, { headers: { 'X-Plex-Token': target.token, Accept: 'application/json' }, handshakeTimeout: this.o.handshakeTimeoutMs });
+      // The token in a header, never in the URL (URLs end up in logs). Frames are small: a rogue peer cannot make us buffer much.
+      const ws = new WebSocket(url, { headers: { 'X-Plex-Token': target.token, Accept: 'application/json' }, handshakeTimeout: this.o.handshakeTimeoutMs, maxPayload: 4 * 1024 * 1024 });
       this.socket = ws;
       const finish = () => {
         if (settled) return;
