@@ -29,7 +29,7 @@ COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY scripts/ensure-built.mjs ./scripts/ensure-built.mjs
 COPY public ./public
-RUN mkdir -p /app/data && chown -R node:node /app/data
+RUN mkdir -p /app/data && chown -R node:node /app/data && chmod 700 /app/data
 USER node
 VOLUME ["/app/data"]
 EXPOSE 8080

@@ -16,6 +16,7 @@ import { healthRoutes } from './web/health.js';
 import { liveRoutes } from './web/live.js';
 import { logRoutes } from './web/logs.js';
 import { metricsRoutes } from './web/metrics.js';
+import { limitBodies } from './web/middleware/body-limit.js';
 import { csrfProtection } from './web/middleware/csrf.js';
 import { formBodiesOnly } from './web/middleware/form-body.js';
 import { securityHeaders } from './web/middleware/security.js';
@@ -39,8 +40,10 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use('*', securityHeaders(deps.config));
-  app.use('*', csrfProtection());
+  // Size first, then the session, and only then anything that parses a body (CSRF reads the form).
+  app.use('*', limitBodies());
   app.use('*', requireSession());
+  app.use('*', csrfProtection());
   app.use('*', formBodiesOnly());
   app.use(
     '*',

@@ -94,7 +94,7 @@ export interface ServiceContext {
 
 async function buildCore(config: Config, opts: ContextOptions): Promise<{ core: Core; logStore: LogStore; closeDb: () => Promise<void> }> {
   const secretRegistry = new SecretRegistry();
-  for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword]) secretRegistry.add(v);
+  for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword, config.metricsToken]) secretRegistry.add(v);
 
   const { db, sqlite, close: closeDb } = openDatabase(config.dataDir);
   await migrateToLatest(db);

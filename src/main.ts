@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import type { Config } from './config/env.js';
 import { createContext, type ContextOptions } from './context.js';
+import { endSessionsIfPasswordChanged } from './config/password-epoch.js';
 import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
@@ -28,6 +29,8 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const ctx = await createContext(config, { ...opts, logFd: 1 });
   const { deps } = ctx;
   const { log } = deps;
+  const ended = await endSessionsIfPasswordChanged(deps.db, config, deps.secrets.sessionKey);
+  if (ended) log.info({ component: 'auth', sessions: ended }, 'the admin password changed: every session ended');
 
   // Pending webhook events resume here (after settling writes a crash left unanswered).
   const scrobbling = await startScrobbling(deps, opts.scrobble?.ports ?? deps.scrobblePorts, opts.scrobble?.worker);
@@ -62,8 +65,9 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
     );
   });
   if (deps.setupCode) {
+    // The code goes to the terminal only: the stored log is readable by whoever can read the database.
     log.warn(
-      { component: 'auth' },
+      { component: 'auth', stored: false },
       `first run: open ${url} to choose the admin password; the one-time setup code is ${deps.setupCode}`,
     );
   }

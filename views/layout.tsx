@@ -51,10 +51,18 @@ export function Layout(props: { title: string; nav?: string; children?: Child })
               </nav>
             )}
             {loggedIn && (
-              <form method="post" action="/logout" class="ml-auto">
+              <form method="post" action="/logout" class="ml-auto flex gap-3">
                 <input type="hidden" name="_csrf" value={csrf} />
                 <button type="submit" class="text-sm text-slate-500 hover:text-slate-900 dark:hover:text-white">
                   Sign out
+                </button>
+                <button
+                  type="submit"
+                  formaction="/logout/everywhere"
+                  title="End every session, on every device, this one included"
+                  class="text-sm text-slate-500 hover:text-slate-900 dark:hover:text-white"
+                >
+                  Sign out everywhere
                 </button>
               </form>
             )}

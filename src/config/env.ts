@@ -73,6 +73,15 @@ const schema = z.object({
   PLEX_TV_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://plex.tv'),
   PLEX_AUTH_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://app.plex.tv/auth'),
   PLEX_LIVE: z.preprocess(emptyToUndefined, bool.optional()).transform((v) => v ?? true),
+  TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((v) => v.split(/[\s,]+/).filter(Boolean).map((a) => a.toLowerCase().replace(/^::ffff:(?=\d+\.)/, '')))
+      .refine((list) => list.every((a) => /^[\d.]+$|^[0-9a-f:]+$/.test(a)), { message: 'must list the proxy addresses (IP addresses separated by commas)' })
+      .optional(),
+  ),
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, secret(16).optional()),
   TMDB_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   TMDB_API_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://api.themoviedb.org/3'),
   TMDB_IMAGE_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://image.tmdb.org/t/p'),
@@ -91,6 +100,10 @@ export interface Config {
   readonly adminPassword?: string;
   readonly apiKey?: string;
   readonly webhookSecret?: string;
+  /** Proxies whose X-Forwarded-For names the client (for throttling sign-in guesses). */
+  readonly trustProxy?: readonly string[];
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  readonly metricsToken?: string;
   readonly trakt: { readonly clientId?: string; readonly clientSecret?: string; readonly apiUrl: string; readonly oauthUrl: string };
   readonly plex: { readonly url?: string; readonly token?: string; readonly tvUrl: string; readonly authUrl: string; readonly live: boolean };
   readonly tmdb: { readonly apiKey?: string; readonly apiUrl: string; readonly imageUrl: string };
@@ -117,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: e.ADMIN_PASSWORD,
     apiKey: e.API_KEY,
     webhookSecret: e.WEBHOOK_SECRET,
+    trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
     trakt: { clientId: e.TRAKT_CLIENT_ID, clientSecret: e.TRAKT_CLIENT_SECRET, apiUrl: e.TRAKT_API_URL, oauthUrl: e.TRAKT_OAUTH_URL },
     plex: { url: e.PLEX_URL, token: e.PLEX_TOKEN, tvUrl: e.PLEX_TV_URL, authUrl: e.PLEX_AUTH_URL, live: e.PLEX_LIVE },
     tmdb: { apiKey: e.TMDB_API_KEY, apiUrl: e.TMDB_API_URL, imageUrl: e.TMDB_IMAGE_URL },

@@ -91,3 +91,13 @@ export async function getPasswordHash(db: Db): Promise<string | undefined> {
 export async function setPasswordHash(db: Db, hash: string): Promise<void> {
   await setSetting(db, SETTING.passwordHash, hash);
 }
+
+/** Stores the first password hash; false when one was stored first (two setups at once: one wins). */
+export async function setPasswordHashIfUnset(db: Db, hash: string, now = Date.now()): Promise<boolean> {
+  const res = await db
+    .insertInto('settings')
+    .values({ key: SETTING.passwordHash, value: JSON.stringify(hash), updated_at: now })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+}

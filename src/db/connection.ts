@@ -43,8 +43,32 @@ export function keepingStatements(sqlite: BetterSqlite3.Database) {
   };
 }
 
+/**
+ * DATA_DIR and the database files are for this service's user only: the directory 0700, the
+ * database 0600 before SQLite opens it (SQLite gives its -wal and -shm files the database's own
+ * mode). An older install's looser modes are tightened; a directory we do not own (a volume
+ * mounted by someone else) is left as it is.
+ */
+export function makePrivate(dataDir: string, file?: string): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  tighten(dataDir, 0o700);
+  if (!file) return;
+  const full = path.join(dataDir, file);
+  fs.closeSync(fs.openSync(full, 'a', 0o600));
+  for (const f of [full, `${full}-wal`, `${full}-shm`, `${full}-journal`]) tighten(f, 0o600);
+}
+
+function tighten(file: string, mode: number): void {
+  try {
+    if ((fs.statSync(file).mode & 0o777) !== mode) fs.chmodSync(file, mode);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EPERM') throw err;
+  }
+}
+
 export function openDatabase(dataDir: string, file = DB_FILE): OpenedDb {
-  fs.mkdirSync(dataDir, { recursive: true });
+  makePrivate(dataDir, file === ':memory:' ? undefined : file);
   const sqlite = new BetterSqlite3(file === ':memory:' ? file : path.join(dataDir, file));
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');

@@ -41,3 +41,17 @@ export class SecretRegistry {
 export function redactWebhookPath(path: string): string {
   return path.replace(/(\/webhooks\/plex\/)[^/?#]+/, `$1${REDACTED}`);
 }
+
+/** Keys whose string values are credentials wherever they sit in a stored JSON document. */
+const TOKEN_KEY = /"((?:x-plex-)?token|access_?token|auth_?token|authentication_?token|password|api_?key|secret)"(\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+
+/**
+ * A payload as it may be stored: Plex tokens in URLs (`X-Plex-Token=…`, `?token=…`) and the
+ * values of token-like JSON keys replaced, so the database never holds a credential someone
+ * planted (or a proxy passed along) in a webhook. The JSON stays valid.
+ */
+export function scrubPayloadTokens(text: string): string {
+  return text
+    .replace(/((?:X-Plex-Token|[?&]token)=)[^&"\s\\]+/gi, `$1${REDACTED}`)
+    .replace(TOKEN_KEY, `"$1"$2"${REDACTED}"`);
+}

@@ -100,6 +100,9 @@ function causeOf(err: unknown): string {
   return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
 }
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class PlexHttp {
@@ -143,7 +146,7 @@ export class PlexHttp {
       let res: Response;
       const signal = AbortSignal.timeout(timeoutMs);
       try {
-        res = await this.fetchImpl(url, { method, headers: this.headers(ro.headers), signal });
+        res = await this.fetchFollowing(url, method, this.headers(ro.headers), signal);
       } catch (err) {
         this.counters.record(this.service, method, 0);
         if (attempt < retry.maxAttempts) {
@@ -165,6 +168,29 @@ export class PlexHttp {
       if ((res.status >= 200 && res.status < 300) || ro.allow?.includes(res.status)) return { status: res.status, headers: res.headers, body };
       if (res.status === 401) throw new PlexUnauthorizedError(this.label);
       throw new PlexHttpError(this.label, res.status, path);
+    }
+  }
+
+  /**
+   * fetch, following redirects by hand (as fetch would, at most MAX_REDIRECTS) so that the
+   * token never goes to another origin: a server that redirects elsewhere would otherwise hand
+   * the X-Plex-Token header (or `X-Plex-Token=` in the address) to whoever it names.
+   */
+  private async fetchFollowing(start: string, method: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    let url = new URL(start);
+    let sent = headers;
+    for (let hop = 0; ; hop++) {
+      const res = await this.fetchImpl(url.href, { method, headers: sent, signal, redirect: 'manual' });
+      const location = res.headers.get('location');
+      if (!REDIRECTS.has(res.status) || !location || hop >= MAX_REDIRECTS) return res;
+      await res.body?.cancel();
+      const next = new URL(location, url);
+      if (next.origin !== url.origin) {
+        sent = Object.fromEntries(Object.entries(sent).filter(([k]) => k.toLowerCase() !== 'x-plex-token'));
+        for (const k of [...next.searchParams.keys()]) if (k.toLowerCase() === 'x-plex-token') next.searchParams.delete(k);
+      }
+      if ((res.status === 303 && method !== 'HEAD') || ((res.status === 301 || res.status === 302) && method === 'POST')) method = 'GET'; // as fetch does
+      url = next;
     }
   }
 

@@ -12,7 +12,7 @@ const PREFIX = 'v1:';
 
 export function loadOrCreateKey(dataDir: string): Buffer {
   const file = path.join(dataDir, KEY_FILE);
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
     const hex = fs.readFileSync(file, 'utf8').trim();
     const key = Buffer.from(hex, 'hex');

@@ -1,5 +1,6 @@
 /** Webhook events: the page, older rows, the raw payload, Retry / Retry all failed, the dry test event. */
 import { Hono } from 'hono';
+import { scrubPayloadTokens } from '../log/redact.js';
 import { countWebhookEvents, getWebhookEvent, listWebhookEvents, requeueFailed } from '../db/repos/webhook-events.js';
 import { EVENT_SOURCES, type EventSource, type WebhookStatus } from '../db/tables/webhooks.js';
 import { EventRow, EventRows } from '../../views/events/event-rows.js';
@@ -27,7 +28,7 @@ export function scrubbedPayload(deps: AppDeps, payload: string): string {
   } catch {
     /* show it as stored */
   }
-  return deps.secretRegistry.scrub(text).replace(/(X-Plex-Token=)[^&"\s]+/gi, '$1[redacted]');
+  return scrubPayloadTokens(deps.secretRegistry.scrub(text)); // older rows were stored unscrubbed
 }
 
 export function eventRoutes() {

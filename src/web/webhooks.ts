@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Hono, type Context } from 'hono';
 import multer from 'multer';
 import { insertWebhookEvent } from '../db/repos/webhook-events.js';
+import { scrubPayloadTokens } from '../log/redact.js';
 import { PayloadError, parsePayload, summarize } from '../scrobble/payload.js';
 import { webhookAckSeconds, webhooksReceived, webhooksRejected } from '../scrobble/metrics.js';
 import { safeEqual } from '../security/password.js';
@@ -134,7 +135,9 @@ export function webhookRoutes() {
       throw err;
     }
     const receivedAt = Date.now();
-    const id = insertWebhookEvent(deps.sqlite, { ...summary, receivedAt, payload: text });
+    // Stored scrubbed: the events table must not hold a token planted in (or passed along with) a payload.
+    const stored = scrubPayloadTokens(deps.secretRegistry.scrub(text));
+    const id = insertWebhookEvent(deps.sqlite, { ...summary, receivedAt, payload: stored });
     webhooksReceived.inc({ event: summary.event });
     deps.webhookQueue?.wake();
     publishNewEvent(deps, id);

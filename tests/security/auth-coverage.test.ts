@@ -3,6 +3,7 @@
  * short allow list. New routes are covered automatically: they are read from the app.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FormClient } from '../helpers/browser-client.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
 
 let t: TestContext;
@@ -89,8 +90,13 @@ describe('auth coverage', () => {
       (r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && !/^\/(webhooks|api)\//.test(r.path),
     );
     expect(unsafe.length).toBeGreaterThan(0);
+    // Signed in (the session is checked before CSRF), but no CSRF token.
+    const client = new FormClient(t.app);
+    await client.get('/login');
+    expect((await client.post('/login', { password: 'coverage-password' })).status).toBe(302);
+    const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     for (const r of unsafe) {
-      const res = await t.app.request(`http://localhost${concrete(r.path)}`, { method: r.method, redirect: 'manual' });
+      const res = await t.app.request(`http://localhost${concrete(r.path)}`, { method: r.method, redirect: 'manual', headers: { cookie } });
       expect(res.status, `${r.method} ${r.path}`).toBe(403);
     }
   });

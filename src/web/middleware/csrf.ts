@@ -28,6 +28,15 @@ export function isCsrfExempt(path: string): boolean {
   return EXEMPT.some((r) => r.test(path));
 }
 
+/** The host of an Origin header; undefined for one that is not a URL (refused like a foreign one, never a 500). */
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
 export function csrfProtection() {
   return createMiddleware<AppEnv>(async function csrf(c, next) {
     if (isCsrfExempt(c.req.path)) return next();
@@ -42,7 +51,7 @@ export function csrfProtection() {
     const origin = c.req.header('origin');
     if (origin && origin !== 'null') {
       const host = c.req.header('x-forwarded-host') ?? c.req.header('host');
-      if (!host || new URL(origin).host !== host) throw new HTTPException(403, { message: 'Cross-site request refused.' });
+      if (!host || originHost(origin) !== host) throw new HTTPException(403, { message: 'Cross-site request refused.' });
     }
     let sent = c.req.header(CSRF_HEADER);
     if (!sent) {
