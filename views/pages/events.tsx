@@ -39,7 +39,7 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
     `rounded-md px-3 py-1 text-sm ${active ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`;
   return (
     <>
-      <PageHeader title="Webhook events" subtitle="What Plex told us, and what was done about it. New events appear as they arrive.">
+      <PageHeader title="Webhook events" subtitle="What Plex told us (by webhook, or live from the server's own notifications), and what was done about it. New events appear as they arrive.">
         {v.failedCount > 0 && (
           <form method="post" action="/events/retry-failed">
             <CsrfField token={props.csrf} />

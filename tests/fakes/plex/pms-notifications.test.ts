@@ -79,4 +79,26 @@ describe('/:/websockets/notifications', () => {
     expect(again.status).toBe(101);
     again.ws!.close();
   });
+
+  it('POST /__control/live drives a play from another process (the demo): steps by percent, to the end', async () => {
+    const { ws, frames } = await open({ 'X-Plex-Token': h.fakes.pms.tokenFor() });
+    await until(() => h.fakes.pms.notifications.connected > 0, 'the socket');
+    const control = (body: unknown) => fetch(`${h.fakes.pms.server.url}/__control/live`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const started = await control({ ref: 'show-1-s01e03', step: 'start', percent: 10 });
+    expect(started.status).toBe(200);
+    const { sessionKey } = (await started.json()) as { sessionKey: string };
+    expect((await control({ ref: 'show-1-s01e03', step: 'pause', percent: 20 })).status).toBe(200);
+    expect((await control({ ref: 'show-1-s01e03', step: 'stop', percent: 20 })).status).toBe(200);
+    expect((await control({ ref: 'show-1-s01e03', step: 'dance' })).status).toBe(400);
+    await until(() => frames.filter((f) => f.NotificationContainer.type === 'playing').length >= 4, 'the frames');
+    const plays = frames.filter((f) => f.NotificationContainer.type === 'playing').map((f) => f.NotificationContainer.PlaySessionStateNotification[0]);
+    expect(plays.map((p) => [p.sessionKey, p.state])).toEqual([
+      [sessionKey, 'buffering'],
+      [sessionKey, 'playing'],
+      [sessionKey, 'paused'],
+      [sessionKey, 'stopped'],
+    ]);
+    expect(plays[2].viewOffset).toBe(Math.round(1_500_000 * 0.2));
+    ws!.close();
+  });
 });
