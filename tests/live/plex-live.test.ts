@@ -55,7 +55,7 @@ describe('live sessions, webhooks off: the listener alone', () => {
     // Who and what were asked of the server, not guessed: the item's ids came from its metadata.
     expect(w.plex.pms.server.requests.some((r) => r.path === `/library/metadata/${episodePlay.ratingKey}`)).toBe(true);
     expect(JSON.parse(episodeEvents[1]!.payload).Live).toMatchObject({ sessionKey: episodePlay.key, state: 'stopped', threshold: 90 });
-  });
+  }, 90_000);
 
   it('a pause shows on Trakt as paused at that point; stopped at 50 % is no play, its progress kept', async () => {
     const movie = pick.movie();
@@ -85,7 +85,7 @@ describe('live sessions, webhooks off: the listener alone', () => {
     expect(rows[3]!.reason).toBe('stopped at 50%: progress saved');
     expect(playsOf(movie.traktId)).toHaveLength(0);
     expect(w.trakt.playback(w.owner).find((p) => p.trakt === movie.traktId)!.progress).toBeCloseTo(50, 0);
-  });
+  }, 90_000);
 
   it('a stop between Trakt’s 80 % and the 90 % threshold saves progress instead of making a play', async () => {
     const movie = pick.movie();
@@ -96,7 +96,7 @@ describe('live sessions, webhooks off: the listener alone', () => {
     expect(rows[1]!.event).toBe('media.stop');
     expect(rows[1]!.reason).toBe('stopped at 85%: progress saved');
     expect(playsOf(movie.traktId)).toHaveLength(0);
-  });
+  }, 90_000);
 
   it('two viewers at once: the owner’s play goes to the connected Trakt account; the other viewer’s is ignored as unmapped', async () => {
     const movie = pick.movie();
@@ -121,7 +121,7 @@ describe('live sessions, webhooks off: the listener alone', () => {
     expect(scrobbles[0]!.player_title).toBe('Sam’s iPad');
     expect(scrobbles[0]!.reason).toBe(`Plex account "${other.plexUsername}" is not mapped to a Trakt account: map it in Settings → Webhook accounts.`);
     expect(playsOf(movie.traktId)).toHaveLength(1);
-  });
+  }, 90_000);
 
   it('a session that vanishes without a stop is ended where it was last seen (past 90 %: a play)', async () => {
     const movie = pick.movie();
@@ -134,7 +134,7 @@ describe('live sessions, webhooks off: the listener alone', () => {
     expect(rows[1]).toMatchObject({ event: 'media.scrobble', status: 'sent', source: 'live' });
     expect(JSON.parse(rows[1]!.payload).Live.state).toBe('vanished');
     expect(playsOf(movie.traktId)).toHaveLength(1);
-  });
+  }, 90_000);
 
   it('the events API and page show each event’s source and filter by it', async () => {
     const res = await fetch(`${w.service.url}/api/v1/events?source=live&limit=500`, { headers: { 'X-Api-Key': w.service.deps.secrets.apiKey() } });
@@ -161,7 +161,7 @@ describe('live sessions, webhooks off: the listener alone', () => {
     expect(page).toContain('aria-label="Filter by source"');
     const dashboard = await (await http.get('/')).text();
     expect(dashboard).toMatch(/id="plex-live-status"[^>]*data-state="listening"[^>]*>Live: listening since <time/);
-  });
+  }, 90_000);
 });
 
 describe('the watched threshold, a setting', () => {
@@ -187,7 +187,7 @@ describe('the watched threshold, a setting', () => {
     } finally {
       await http.post('/settings/live', { threshold: '90' });
     }
-  });
+  }, 90_000);
 });
 
 describe('live sessions beside webhooks, and a dropped socket', () => {
@@ -211,7 +211,7 @@ describe('live sessions beside webhooks, and a dropped socket', () => {
     } finally {
       w.plex.pms.webhookUrls.length = 0;
     }
-  });
+  }, 90_000);
 
   it('a socket dropped mid-play: the listener reconnects, the stop still lands (one play), and a catch-up sync runs', async () => {
     const movie = pick.movie();
@@ -234,7 +234,7 @@ describe('live sessions beside webhooks, and a dropped socket', () => {
     expect(await (await fetch(`${w.service.url}/metrics`)).text()).toMatch(/^pts_live_reconnects_total [1-9]\d*$/m);
     await until(() => w.service.deps.db.selectFrom('sync_runs').select(['trigger', 'status']).where('trigger', '=', 'live').execute(), (r) => r.length >= 1 && r.every((x) => x.status !== 'running'), 'the catch-up sync to finish', 60_000);
     expect(playsOf(movie.traktId)).toHaveLength(1);
-  });
+  }, 90_000);
 
   it('a stop missed while disconnected: back online, the session is found gone and ended; with the catch-up sync the play is on Trakt once', async () => {
     const movie = pick.movie();
@@ -253,5 +253,5 @@ describe('live sessions beside webhooks, and a dropped socket', () => {
     await until(() => w.service.deps.db.selectFrom('sync_runs').select(['trigger', 'status']).where('trigger', '=', 'live').execute(), (r) => r.length > runsBefore && r.every((x) => x.status !== 'running'), 'the catch-up sync to finish', 60_000);
     expect(playsOf(movie.traktId)).toHaveLength(1);
     expect((await eventsOf(w, play.ratingKey)).filter((r) => r.event === 'media.scrobble')).toHaveLength(1);
-  });
+  }, 90_000);
 });
