@@ -56,5 +56,10 @@
     }
   }
   document.addEventListener('htmx:after:swap', filterLogRows);
+  // Forms marked data-autosubmit (the Logs filters) apply as soon as a field changes.
+  document.addEventListener('change', function (evt) {
+    var form = evt.target && evt.target.closest ? evt.target.closest('form[data-autosubmit]') : null;
+    if (form) form.requestSubmit ? form.requestSubmit() : form.submit();
+  });
   window.pts = { localizeTimes: localizeTimes };
 })();

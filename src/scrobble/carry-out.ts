@@ -6,7 +6,7 @@
 import type { Db } from '../db/database.js';
 import type { LedgerAction, LedgerRow } from '../db/tables/ledger.js';
 import { idsHash, itemKey, type MediaRef } from '../ledger/item-key.js';
-import { knownNotFound, ledgerForSource, recordIntents, rememberNotFound, settle, type LedgerIntent, type Settlement } from '../ledger/repo.js';
+import { ledgerForSource, recordIntents, rememberNotFound, settle, type LedgerIntent, type Settlement } from '../ledger/repo.js';
 import { SETTLE_WINDOW_MS } from '../ledger/settle-intents.js';
 import type { TraktAnswer, TraktWriter } from './ports.js';
 import type { Decision } from './rules.js';
@@ -47,7 +47,7 @@ export function failureSentence(status: number, body: unknown): string {
     case 401:
       return 'Trakt refused the saved login (401). Reconnect Trakt in Settings; the event will be tried again.';
     case 404:
-      return 'Trakt does not know this item (404). Check its match in Plex, then press Retry.';
+      return 'Trakt did not know this item (404). If its match in Plex is right, press Retry: Trakt adds new titles every day.';
     case 420:
       return 'Your Trakt account is over its limit (420): free accounts have caps. Remove items on Trakt or upgrade, then press Retry.';
     case 422:
@@ -128,23 +128,17 @@ async function post(writer: TraktWriter, path: string, body: unknown): Promise<T
 }
 
 export async function carryOut(c: CarryInput, previous: LedgerRow[]): Promise<CarryResult> {
-  const { db, decision: d } = c;
+  const { decision: d } = c;
   const todo: Array<{ ref: MediaRef; i: number; key: string }> = [];
-  const skipped: string[] = [];
+  // An earlier not_found is not consulted here: a 404 can be passing, and a later event of the
+  // same viewing (or a Retry) must still reach Trakt. One request per event costs little.
   for (const [i, ref] of c.refs.entries()) {
     const key = itemKey(ref);
     if (!key) continue;
     if (doneBefore(previous, d.action, key)) continue;
-    if (await knownNotFound(db, c.accountId, key, idsHash(ref))) {
-      skipped.push(`${c.titles[i] ?? key}: Trakt did not know these ids before`);
-      continue;
-    }
     todo.push({ ref, i, key });
   }
-  if (todo.length === 0) {
-    if (skipped.length) return { kind: 'failed', reason: `Not sent: ${skipped.join('; ')}. Fix the match in Plex, then press Retry.` };
-    return { kind: 'sent', reason: `${d.note} (already done)`, answer: null, play: false };
-  }
+  if (todo.length === 0) return { kind: 'sent', reason: `${d.note} (already done)`, answer: null, play: false };
 
   if (d.action.startsWith('scrobble.')) return carryOutScrobbles(c, todo);
   return carryOutBulk(c, todo);

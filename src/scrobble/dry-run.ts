@@ -1,5 +1,5 @@
 /**
- * "Send a test event": a sample media.scrobble from the server owner goes through the
+ * "Preview what a webhook would do": a sample media.scrobble from the server owner goes through the
  * same filters and rules as a real webhook, without calling Trakt or storing anything,
  * and the answer says what a real Plex webhook would have done.
  */

@@ -30,7 +30,7 @@ export const REASONS = {
   noShowIds: 'Neither this episode nor its show has an IMDb, TMDB or TVDB id. Refresh the show\'s metadata in Plex, or use "Fix Match…" on the show.',
   noNumbering: 'This episode has ids only through its show, but Plex gives no season or episode number. Refresh its metadata in Plex.',
   miniSeries: 'This item is in a movie library but Plex only has a TVDB (series) id for it: Trakt lists it as a show. Move it to a TV library, or use "Fix Match…" in Plex.',
-  notFound: 'Trakt does not know these ids. Use "Fix Match…" in Plex; the item is tried again once its ids change.',
+  notFound: 'Trakt did not know these ids. If the match is wrong, use "Fix Match…" in Plex; otherwise Trakt is asked again after a day, or by a full sync.',
 } as const;
 
 function addId(ids: ExternalIds, provider: string | undefined, value: string): void {

@@ -93,6 +93,15 @@ function loadShowIds(sqlite: BetterSqlite3.Database, serverId: string): Map<stri
   return new Map(rows.map((r) => [r.rating_key, { imdb: r.imdb, tmdb: r.tmdb, tvdb: r.tvdb }]));
 }
 
+/** Keeps the library names, so a run's ledger can say which library a row's item is in. */
+function rememberSectionTitles(sqlite: BetterSqlite3.Database, serverId: string, sections: Array<{ id: string; title: string }>, at: number): void {
+  const put = sqlite.prepare(
+    `INSERT INTO plex_section_titles (server_id, section_id, title, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (server_id, section_id) DO UPDATE SET title = excluded.title, updated_at = excluded.updated_at`,
+  );
+  sqlite.transaction(() => sections.forEach((s) => put.run(serverId, s.id, s.title, at)))();
+}
+
 export async function mirrorPlexLibrary(sqlite: BetterSqlite3.Database, plex: SyncPlex, opts: PlexMirrorOptions): Promise<PlexMirrorResult> {
   const now = opts.now ?? Date.now;
   const pageSize = opts.pageSize ?? 1000;
@@ -103,6 +112,7 @@ export async function mirrorPlexLibrary(sqlite: BetterSqlite3.Database, plex: Sy
   });
   const showIds = loadShowIds(sqlite, serverId);
   const sections = await plex.sections();
+  rememberSectionTitles(sqlite, serverId, sections, now());
   const result: PlexMirrorResult = { sections: sections.length, scanned: 0, requests: 0, unmatched: 0 };
   let total = 0;
 

@@ -1,15 +1,16 @@
 /**
  * The write plan, computed in SQL over the two mirrors and the ledger: set differences,
  * never a per-item request. Watched state, not play counts: an item is "watched" on a
- * side when it has any play there. Items the ledger already has a play for, or that Trakt
- * said not_found for with the same ids, are never planned again (a play we later removed
- * from Trakt no longer counts). With "Mirror un-watching" on, the removals come from
+ * side when it has any play there. Items the ledger already has a play for are never planned
+ * again (a play we later removed from Trakt no longer counts); items Trakt said not_found for
+ * with the same ids are not, while that memory holds (a day; a full walk asks again). With "Mirror un-watching" on, the removals come from
  * plan-unwatch.ts, and what they touch is left out of the adds.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { COLS, onTrakt, toItem, type PlanItem, type Row } from './plan-sql.js';
 import { planUnwatch, type ShowIds } from './plan-unwatch.js';
 import type { SyncSettings } from './settings.js';
+import { notFoundCutoff, notFoundHolds } from '../ledger/not-found.js';
 
 export type { PlanItem } from './plan-sql.js';
 
@@ -34,7 +35,9 @@ const RECORDED = `EXISTS (SELECT 1 FROM ledger l WHERE l.target = 'trakt' AND l.
   AND (l.status = 'intent' OR (l.status = 'sent' AND (l.action = 'history.add' OR l.outcome = 'scrobble')))
   AND NOT EXISTS (SELECT 1 FROM ledger r WHERE r.target = 'trakt' AND r.account_id = l.account_id AND r.item_key = l.item_key
     AND r.action = 'history.remove' AND r.status = 'sent' AND r.id > l.id))`;
-const NOT_FOUND = `EXISTS (SELECT 1 FROM trakt_not_found n WHERE n.account_id = @account AND n.item_key = p.item_key AND n.ids_hash = p.ids_hash)`;
+// Trakt said not_found for these very ids, and that memory still holds (src/ledger/not-found.ts).
+const NOT_FOUND = (cutoff: number) =>
+  `EXISTS (SELECT 1 FROM trakt_not_found n WHERE n.account_id = @account AND n.item_key = p.item_key AND n.ids_hash = p.ids_hash AND ${notFoundHolds('n', cutoff)})`;
 // Marked watched by us, unless we marked it unwatched after that.
 const MARKED = `EXISTS (SELECT 1 FROM ledger l WHERE l.target = 'plex' AND l.action = 'plex.watched' AND l.plex_key = @server || ':' || p.rating_key
   AND l.status IN ('intent', 'sent')
@@ -57,10 +60,14 @@ export const plexToTraktRating = (r: number) => Math.min(10, Math.max(1, Math.ro
 export interface PlanExtras {
   /** Shows whose progress Trakt reset (a re-watch) in this read: their episodes left the watched list but were not removed. */
   resetShows?: ShowIds[];
+  /** A full walk asks Trakt again about every item it did not know (see src/ledger/not-found.ts). */
+  full?: boolean;
+  now?: number;
 }
 
 export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, serverId: string, settings: SyncSettings, extras: PlanExtras = {}): Plan {
   const params = { account: accountId, server: serverId };
+  const notFound = NOT_FOUND(notFoundCutoff(extras.now ?? Date.now(), extras.full));
   const plan: Plan = { toTrakt: [], toPlex: [], fromTrakt: [], unwatchInPlex: [], ratingsToTrakt: [], ratingsToPlex: [], skippedRecorded: 0, skippedNotFound: 0, unmatched: 0 };
   if (settings.mirrorUnwatch) Object.assign(plan, planUnwatch(sqlite, accountId, serverId, settings, extras.resetShows ?? []));
   // What a removal touches this run is not added back on the other side.
@@ -73,7 +80,7 @@ export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, s
       // Iterated, not loaded whole: a first sync can plan tens of thousands of plays.
       const rows = sqlite
         .prepare(
-          `SELECT ${COLS}, MAX(p.last_viewed_at) AS last_viewed_at, ${RECORDED} AS recorded, ${NOT_FOUND} AS not_found
+          `SELECT ${COLS}, MAX(p.last_viewed_at) AS last_viewed_at, ${RECORDED} AS recorded, ${notFound} AS not_found
            FROM plex_items p
            WHERE p.server_id = @server AND p.type = '${type}' AND p.item_key IS NOT NULL AND p.view_count > 0
              AND NOT ${onTrakt('trakt_watched', type)}

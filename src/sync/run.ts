@@ -17,6 +17,7 @@ import { mirrorPlexLibrary } from './mirror-plex.js';
 import { mirrorTrakt, type Activities } from './mirror-trakt.js';
 import { remapEpisodeNumbering } from './numbering.js';
 import { computePlan, planSummary } from './plan.js';
+import { countUnmatched } from '../db/repos/sync-unmatched.js';
 import type { SyncPlex, SyncPorts, SyncTrakt } from './ports.js';
 import { getSyncSettings } from './settings.js';
 import { updateWatchBaseline } from './watch-baseline.js';
@@ -227,8 +228,7 @@ async function execute(
     }
     await setPhase('planning', 'planning');
     remapEpisodeNumbering(deps.sqlite, plex.machineIdentifier, trakt.accountId);
-    const plan = computePlan(deps.sqlite, trakt.accountId, plex.machineIdentifier, settings, { resetShows: traktResult.resetShows });
-    counts.unmatched = plan.unmatched;
+    const plan = computePlan(deps.sqlite, trakt.accountId, plex.machineIdentifier, settings, { resetShows: traktResult.resetShows, full: start.full });
     counts.planned_writes = plan.toTrakt.length + plan.toPlex.length + plan.fromTrakt.length + plan.unwatchInPlex.length + plan.ratingsToTrakt.length + plan.ratingsToPlex.length;
     await updateRun(deps.db, runId, { plan: JSON.stringify(planSummary(plan)) });
     log.info(
@@ -284,7 +284,8 @@ async function execute(
       counts.errors += rp.failed;
       if (lost) throw new UserFacingError('This run lost its lock to another process and stopped; the next run finishes the job.');
       if (stopper.stopped) throw new UserFacingError('The service was shutting down, so this run stopped early; the next run finishes the job.');
-      if (counts.writes_done < counts.planned_writes || counts.errors > 0) status = 'partial';
+      // Writes Trakt refused as unknown are writes that did not happen: the run says so.
+      if (counts.writes_done < counts.planned_writes || counts.errors > 0 || counts.not_found > 0) status = 'partial';
       const plannedRemovals = [...plan.fromTrakt, ...plan.unwatchInPlex].map((i) => i.itemKey);
       updateWatchBaseline(deps.sqlite, { serverId: plex.machineIdentifier, accountId: trakt.accountId, on: settings.mirrorUnwatch, runId, plannedRemovals });
     }
@@ -295,7 +296,9 @@ async function execute(
     if (counts.added_to_trakt + counts.removed_from_trakt > 0) activities['movies.watched_at'] = activities['episodes.watched_at'] = null;
     if (counts.ratings_to_trakt > 0) activities['movies.rated_at'] = activities['shows.rated_at'] = activities['episodes.rated_at'] = null;
     await setSetting(deps.db, activityKey, activities);
-    if (status === 'partial') error = `${counts.errors} item(s) could not be written; the next run tries them again.`;
+    // The same number the Unmatched page shows, counted after this run's own not_found answers.
+    counts.unmatched = await countUnmatched(deps.db);
+    if (status === 'partial') error = partialSentence(counts);
     await setPhase('done', `sync run ${runId} ${status}`);
   } catch (err) {
     status = 'failed';
@@ -318,6 +321,13 @@ async function execute(
 }
 
 export class UserFacingError extends Error {}
+
+function partialSentence(counts: Pick<Counts, 'errors' | 'not_found'>): string {
+  const parts: string[] = [];
+  if (counts.not_found) parts.push(`Trakt did not know ${counts.not_found} item(s): they are on the Unmatched page, and Trakt is asked again after a day or by a full sync`);
+  if (counts.errors) parts.push(`${counts.errors} item(s) could not be written; the next run tries them again`);
+  return parts.length ? `${parts.join('. ')}.` : 'Not every planned write was done; the next run tries again.';
+}
 
 function countingTrakt(trakt: SyncTrakt, counts: Counts): SyncTrakt {
   return {

@@ -4,11 +4,13 @@ import { scrubPayloadTokens } from '../log/redact.js';
 import { countWebhookEvents, getWebhookEvent, listWebhookEvents, requeueFailed } from '../db/repos/webhook-events.js';
 import { EVENT_SOURCES, type EventSource, type WebhookStatus } from '../db/tables/webhooks.js';
 import { EventRow, EventRows } from '../../views/events/event-rows.js';
-import { EventsPage, OlderEventsButton, PayloadView, STATUSES } from '../../views/pages/events.js';
+import { EventsNotice, EventsPage, OlderEventsButton, PayloadView, STATUSES } from '../../views/pages/events.js';
 import { TestEventResult } from '../../views/events/dashboard-card.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { publishEventChange } from './events-live.js';
 import { dryRunTestEvent } from '../scrobble/dry-run.js';
+import { forgetNotFoundOfEvents } from '../ledger/not-found.js';
+import { readForm } from './form.js';
 
 export const EVENTS_PAGE_SIZE = 100;
 
@@ -37,8 +39,10 @@ export function eventRoutes() {
     const { db } = c.var.deps;
     const status = parseStatus(c.req.query('status'));
     const source = parseSource(c.req.query('source'));
+    const retried = Number.parseInt(c.req.query('retried') ?? '', 10);
     const [rows, failedCount] = await Promise.all([listWebhookEvents(db, { status, source, limit: EVENTS_PAGE_SIZE }), countWebhookEvents(db, 'failed')]);
-    return c.render(<EventsPage view={{ rows, status, source, failedCount, pageSize: EVENTS_PAGE_SIZE }} csrf={c.var.csrf} />, { title: 'Webhook events', nav: 'events' });
+    const notice = retried > 0 ? `${retried} failed event${retried === 1 ? '' : 's'} queued again; ${retried === 1 ? 'its row updates' : 'their rows update'} as Trakt answers.` : undefined;
+    return c.render(<EventsPage view={{ rows, status, source, failedCount, pageSize: EVENTS_PAGE_SIZE, notice }} csrf={c.var.csrf} />, { title: 'Webhook events', nav: 'events' });
   });
 
   app.get('/events/older', async (c) => {
@@ -68,24 +72,40 @@ export function eventRoutes() {
     const { deps } = c.var;
     const id = Number(c.req.param('id'));
     const requeued = await requeueFailed(deps.db, [id]);
+    // Pressing Retry means "ask Trakt again": forget what it did not know about this event's items.
+    await forgetNotFoundOfEvents(deps.db, requeued);
     const row = await getWebhookEvent(deps.db, id);
     if (!row) return c.text('That event no longer exists.', 404);
     if (requeued.length) {
       deps.log.info({ component: 'events', eventId: id }, 'failed webhook event queued again');
       deps.webhookQueue?.wake();
     }
-    return c.html(<EventRow row={row} />);
+    const notice = requeued.length ? 'Queued again: this row updates when Trakt answers.' : 'This event is no longer failed, so it was not queued again.';
+    // On the row until its next live update, and in the page's notice line, which stays.
+    const label = row.title ?? `event ${id}`;
+    return c.html(
+      <>
+        <EventRow row={row} notice={notice} />
+        <hx-partial hx-target="#events-notice" hx-swap="outerHTML">
+          <EventsNotice text={requeued.length ? `${label}: queued again; its row updates when Trakt answers.` : `${label}: ${notice}`} />
+        </hx-partial>
+      </>,
+    );
   });
 
   app.post('/events/retry-failed', async (c) => {
     const { deps } = c.var;
+    const form = await readForm(c);
     const ids = await requeueFailed(deps.db);
+    await forgetNotFoundOfEvents(deps.db, ids);
     if (ids.length) {
       deps.log.info({ component: 'events', count: ids.length }, 'failed webhook events queued again');
       deps.webhookQueue?.wake();
       for (const id of ids) publishEventChange(deps, id);
     }
-    return c.redirect('/events', 303);
+    // Back to the list the button was pressed on, with a sentence saying what happened.
+    const status = parseStatus(form.status);
+    return c.redirect(`/events?${status ? `status=${status}&` : ''}retried=${ids.length}`, 303);
   });
 
   app.post('/events/test', async (c) => {

@@ -17,28 +17,37 @@ function filters(c: { req: { query(k: string): string | undefined } }) {
   return { minLevel, component, query };
 }
 
+const PAGE = 200;
+
+/** Lines as listLogs gives them (oldest first, one more than a page) → newest first, and whether older ones exist. */
+function newestFirst<T>(found: T[]): { rows: T[]; hasOlder: boolean } {
+  const hasOlder = found.length > PAGE;
+  return { rows: (hasOlder ? found.slice(1) : found).reverse(), hasOlder };
+}
+
 export function logRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/logs', async (c) => {
     const { db } = c.var.deps;
     const f = filters(c);
-    const [rows, components] = await Promise.all([
-      listLogs(db, { minLevel: f.minLevel, component: f.component || undefined, limit: 200 }),
+    const [found, components] = await Promise.all([
+      listLogs(db, { minLevel: f.minLevel, component: f.component || undefined, limit: PAGE + 1 }),
       logComponents(db),
     ]);
-    const view = { rows, components, minLevel: f.minLevel, component: f.component, retentionDays: LOG_RETENTION_DAYS };
+    const { rows, hasOlder } = newestFirst(found);
+    const view = { rows, hasOlder, components, minLevel: f.minLevel, component: f.component, retentionDays: LOG_RETENTION_DAYS };
     return c.render(<LogsPage view={view} query={f.query} />, { title: 'Logs', nav: 'logs' });
   });
   app.get('/logs/older', async (c) => {
     const f = filters(c);
     const before = Number(c.req.query('before'));
     if (!Number.isInteger(before) || before < 1) return c.text('Which lines? "before" must be a line id.', 400);
-    const rows = await listLogs(c.var.deps.db, { minLevel: f.minLevel, component: f.component || undefined, beforeId: before, limit: 200 });
-    // The older lines go on top of the table; the button moves above them (or disappears at the start).
+    const { rows, hasOlder } = newestFirst(await listLogs(c.var.deps.db, { minLevel: f.minLevel, component: f.component || undefined, beforeId: before, limit: PAGE + 1 }));
+    // Newest first: older lines go below the table; the button moves below them (or goes once nothing is older).
     return c.html(
       <>
-        {rows[0]?.id !== undefined ? <OlderButton beforeId={rows[0].id} query={f.query} /> : <div id="logs-older"></div>}
-        <hx-partial hx-target="#log-rows" hx-swap="afterbegin">
+        {hasOlder && rows.length ? <OlderButton beforeId={rows[rows.length - 1]!.id} query={f.query} /> : <div id="logs-older"></div>}
+        <hx-partial hx-target="#log-rows" hx-swap="beforeend">
           <LogRows rows={rows} />
         </hx-partial>
       </>,
@@ -52,8 +61,8 @@ export function attachLiveTail(store: LogStore, bus: LiveBus): void {
   store.onRows = (rows) => {
     if (!bus.hasSubscribers('logs')) return;
     const html = (
-      <hx-partial hx-target="#log-rows" hx-swap="beforeend">
-        <LogRows rows={rows} />
+      <hx-partial hx-target="#log-rows" hx-swap="afterbegin">
+        <LogRows rows={[...rows].reverse()} />
       </hx-partial>
     ).toString();
     bus.publish('logs', html);

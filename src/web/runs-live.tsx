@@ -3,10 +3,11 @@
  * announces): its progress block, its row in the runs table, the dashboard card, and the
  * run's new log lines (appended to its log).
  */
-import { runLogLines } from '../db/repos/sync-runs.js';
+import { runLedger, runLogLines } from '../db/repos/sync-runs.js';
 import type { SyncRunRow } from '../db/tables/sync.js';
 import { LogRows } from '../../views/logs/log-rows.js';
 import { RunProgress, RunRow } from '../../views/runs/run-parts.js';
+import { parsePlan, RunFacts, RunLedger, RunPlan } from '../../views/runs/run-detail-parts.js';
 import { SyncCardBody, type SyncCardView } from '../../views/runs/sync-card.js';
 import type { Core } from '../core.js';
 
@@ -15,6 +16,7 @@ export const RUNS_TOPIC = 'runs';
 export class RunPublisher {
   private lastLogId = new Map<number, number>();
   private announced = new Set<number>();
+  private planShown = new Set<number>();
 
   constructor(
     private deps: Pick<Core, 'bus' | 'db' | 'log'>,
@@ -27,6 +29,17 @@ export class RunPublisher {
     try {
       const parts: string[] = [];
       parts.push((<hx-partial hx-target={`#run-progress-${run.id}`} hx-swap="outerHTML"><RunProgress run={run} /></hx-partial>).toString());
+      // The run's page keeps up too: request counts and finish time, the plan once made, the writes once done.
+      parts.push((<hx-partial hx-target={`#run-facts-${run.id}`} hx-swap="outerHTML"><RunFacts run={run} /></hx-partial>).toString());
+      const finished = run.status !== 'running';
+      if (run.plan && (finished || !this.planShown.has(run.id))) {
+        this.planShown.add(run.id);
+        parts.push((<hx-partial hx-target={`#run-plan-${run.id}`} hx-swap="outerHTML"><RunPlan runId={run.id} plan={parsePlan(run.plan)} /></hx-partial>).toString());
+      }
+      if (finished) {
+        const ledger = await runLedger(this.deps.db, run.id, 500);
+        parts.push((<hx-partial hx-target={`#run-ledger-${run.id}`} hx-swap="outerHTML"><RunLedger run={run} ledger={ledger} /></hx-partial>).toString());
+      }
       if (!this.announced.has(run.id)) {
         this.announced.add(run.id);
         parts.push((<hx-partial hx-target="#run-rows[data-prepend]" hx-swap="afterbegin"><RunRow run={run} /></hx-partial>).toString());

@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import { getRun, listRuns, runLedger, runLogLines } from '../db/repos/sync-runs.js';
 import { SyncBusyError } from '../sync/run.js';
 import { syncCardView } from './sync-card.js';
-import { RunDetailPage, type PlanView } from '../../views/pages/runs-detail.js';
+import { RunDetailPage } from '../../views/pages/runs-detail.js';
+import { parsePlan } from '../../views/runs/run-detail-parts.js';
 import { RunsPage } from '../../views/pages/runs.js';
 import { SyncCardBody } from '../../views/runs/sync-card.js';
 import type { AppEnv } from './env.js';
@@ -16,7 +17,8 @@ export function runRoutes() {
   app.get('/runs', async (c) => {
     const page = Math.max(1, Math.min(100_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     const { rows, total } = await listRuns(c.var.deps.db, page, PER_PAGE);
-    return c.render(<RunsPage view={{ rows, total, page, pages: Math.max(1, Math.ceil(total / PER_PAGE)) }} />, { title: 'Sync runs', nav: 'runs' });
+    const notice = c.req.query('busy') ? new SyncBusyError().message : undefined;
+    return c.render(<RunsPage view={{ rows, total, page, pages: Math.max(1, Math.ceil(total / PER_PAGE)), notice }} csrf={c.var.csrf} />, { title: 'Sync runs', nav: 'runs' });
   });
 
   app.get('/runs/:id{[0-9]+}', async (c) => {
@@ -24,28 +26,27 @@ export function runRoutes() {
     const id = Number(c.req.param('id'));
     const run = await getRun(deps.db, id);
     if (!run) return c.render(<p class="text-sm">{`There is no sync run ${id}. `}<a class="underline" href="/runs">See all runs</a>.</p>, { title: 'Sync run not found', nav: 'runs' });
-    const [log, ledger] = await Promise.all([runLogLines(deps.db, id, 0, 2000), runLedger(deps.db, id, 500)]);
+    const only = c.req.query('ledger') === 'failed' ? 'failed' : undefined;
+    const [log, ledger] = await Promise.all([runLogLines(deps.db, id, 0, 2000), runLedger(deps.db, id, 500, only)]);
     if (log.length) deps.runPublisher.seenUpTo(id, log[log.length - 1]!.id);
-    let plan: PlanView | null = null;
-    try {
-      plan = run.plan ? (JSON.parse(run.plan) as PlanView) : null;
-    } catch {
-      plan = null;
-    }
-    return c.render(<RunDetailPage view={{ run, plan, log, ledger: ledger.rows, ledgerTotal: ledger.total }} />, { title: `Sync run ${id}`, nav: 'runs' });
+    return c.render(<RunDetailPage view={{ run, plan: parsePlan(run.plan), log, ledger: { ...ledger, only } }} />, { title: `Sync run ${id}`, nav: 'runs' });
   });
 
   app.post('/runs/start', async (c) => {
     const { deps } = c.var;
     const form = await readForm(c);
     const service = deps.sync;
+    // The runs page's button is a plain form: it goes to the new run's page (or back, saying why not).
+    const fromRunsPage = form.then === 'run-page';
     let message: string | undefined;
     try {
       const started = await service.start({ trigger: 'manual', dryRun: form.dryRun === '1', full: form.full === '1' });
+      if (fromRunsPage) return c.redirect(`/runs/${started.runId}`, 303);
       const run = await getRun(deps.db, started.runId);
       return c.html(<SyncCardBody view={await syncCardView(deps, run)} />);
     } catch (err) {
       if (!(err instanceof SyncBusyError)) throw err;
+      if (fromRunsPage) return c.redirect('/runs?busy=1', 303);
       message = err.message;
     }
     return c.html(<SyncCardBody view={await syncCardView(deps, undefined, message)} />);

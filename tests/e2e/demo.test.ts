@@ -1,6 +1,7 @@
 /**
  * The demo (what `npm run demo` starts) in a real browser: sign in with the printed password,
- * every page, a sync that sends Plex's watched items to the Trakt emulator, a test event from
+ * every page, a sync that sends Plex's watched items to the Trakt emulator (and its unmatched count, the
+ * page it links to), the banner's steps on the pages and in the README, the webhook preview from
  * the dashboard, the history, and the simulated viewer's webhooks: its play on top of the
  * open history page without a reload, and its events on the events page.
  */
@@ -10,6 +11,8 @@ import type { EventWorker } from '../../src/scrobble/worker.js';
 import { NAV } from '../../views/layout.js';
 import { startDemo, type Demo } from '../fakes/demo/start.js';
 import { startViewer, viewingOrder } from '../fakes/demo/viewer.js';
+import { DEMO_TRY } from '../fakes/demo/try.js';
+import fs from 'node:fs';
 import { isEdgeKey } from '../fakes/library/index.js';
 import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
 import { LogCapture } from '../helpers/context.js';
@@ -69,13 +72,37 @@ describe('the demo in a browser', () => {
         const tail = log.lines.filter((l) => !l.includes('"component":"http"')).slice(-40).join('\n');
         throw new Error(`${err.message}\nlast run: ${JSON.stringify(run)}\ncard: ${card}\nlog tail:\n${tail}`);
       });
-    expect(await page.locator('#card-sync [data-status]').getAttribute('data-status')).toBe('succeeded');
+    // The demo library has watched items Trakt does not know: the run says so (partial), and the
+    // dashboard's unmatched count is the number the Unmatched page lists.
+    const status = await page.locator('#card-sync [data-status]').getAttribute('data-status');
+    const lastRun = demo.service.deps.sqlite.prepare('SELECT status, not_found, errors, unmatched FROM sync_runs ORDER BY id DESC LIMIT 1').get() as { status: string; not_found: number; errors: number; unmatched: number };
+    expect(lastRun.errors).toBe(0);
+    expect(status).toBe(lastRun.not_found > 0 ? 'partial' : 'succeeded');
+    const unmatchedLink = (await page.locator('#sync-card-unmatched').textContent()) ?? '';
+    expect(unmatchedLink).toBe(`${lastRun.unmatched} unmatched`);
     const played = new Set(trakt.plays(owner).filter((p) => p.type === 'movie').map((p) => p.trakt));
     expect(plexOnly.filter((m) => !played.has(m.traktId!))).toEqual([]);
     expect(trakt.plays(owner).length).toBeGreaterThan(before);
     await screenshot(page, 'dashboard'); // the README's picture: the demo after its first sync
 
-    // The test event explains itself and sends nothing.
+    await page.click('#sync-card-unmatched');
+    await page.waitForURL(`${url}/unmatched`);
+    expect(await page.locator('main').textContent()).toContain(lastRun.unmatched ? `${lastRun.unmatched} item(s).` : 'Everything is matched');
+    await page.goto(url);
+
+    // The banner's "Try:" steps are on the pages it names, and the README tells the same.
+    const readme = fs.readFileSync('README.md', 'utf8').replace(/\s+/g, ' ');
+    for (const step of DEMO_TRY) {
+      const nav = NAV.find((n) => n.label === step.page);
+      expect(nav, step.page).toBeDefined();
+      if (!step.action) continue;
+      await page.goto(`${url}${nav!.href}`);
+      expect(await page.locator('button', { hasText: step.action }).count(), `${step.page} → ${step.action}`).toBeGreaterThan(0);
+      expect(readme).toContain(`${step.page} → ${step.action}`);
+    }
+    await page.goto(url);
+
+    // The webhook preview explains itself and sends nothing.
     const plays = trakt.plays(owner).length;
     await page.click('#send-test-event');
     await page.locator('#test-event-result p').waitFor({ timeout: 5000 });

@@ -106,6 +106,7 @@ describe('Trakt on the settings page', () => {
     expect(logs.text()).not.toContain(DEFAULT_CLIENT_SECRET);
 
     await page.goto(`${service.url}/settings`);
+    await page.click('#trakt-disconnect-ask'); // it asks first, saying what stops
     await page.click('#trakt-disconnect');
     await expect(page.locator('#trakt-message').textContent({ timeout: 5000 })).resolves.toMatch(/revoked at Trakt/);
     expect(fake.countOf('POST /oauth/revoke')).toBe(1);

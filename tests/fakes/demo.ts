@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { librarySummaryLine, startDemo } from './demo/start.js';
+import { demoTryLine } from './demo/try.js';
 
 const USAGE = 'usage: npm run demo -- [--port N] [--seed N] [--movies N] [--shows N] [--viewer-every SECONDS (0 = off)] [--viewer-sends both|live|webhooks] [--keep]';
 const SENDS = ['both', 'live', 'webhooks'] as const;
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
       : '  Viewer    off',
     `  Data      ${demo.dataDir} (${values.keep ? 'kept' : 'removed'} on exit)`,
     '',
-    '  Try: Sync runs → Run sync now; Webhook events (source: webhook or live); Trakt history; Dashboard → Send a test event.',
+    demoTryLine(),
     '  Ctrl-C stops the demo.',
     '',
   ];

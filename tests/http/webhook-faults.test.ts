@@ -83,6 +83,6 @@ describe('Trakt faults', () => {
     const row = await settled(h.service, id);
     expect(row.status).toBe('failed');
     expect(row.attempts).toBe(1);
-    expect(row.reason).toMatch(/does not know this item/);
+    expect(row.reason).toMatch(/did not know this item/);
   });
 });

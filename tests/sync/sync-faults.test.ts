@@ -94,7 +94,8 @@ describe('the ledger guards', () => {
     lib.movies[1]!.traktId = null; // Trakt does not know it
     w = await makeSyncWorld(lib);
     const first = await w.run();
-    expect(first).toMatchObject({ status: 'succeeded', added_to_trakt: 2, not_found: 1 });
+    expect(first).toMatchObject({ status: 'partial', added_to_trakt: 2, not_found: 1, unmatched: 1 });
+    expect(first.error).toContain('Trakt did not know 1 item(s)');
     const nf = await w.ctx.deps.db.selectFrom('trakt_not_found').selectAll().execute();
     expect(nf.map((r) => r.title)).toEqual(['Movie 2']);
     const writes = w.trakt.countOf('POST /sync/history');

@@ -127,7 +127,7 @@ describe('the pages', () => {
   it('saves a schedule and shows the next run; a bad cron expression is refused with a sentence', async () => {
     await client.get('/settings');
     const bad = await client.post('/settings/sync', { toTrakt: '1', toPlex: '1', ratings: '1', ratingPriority: 'plex', scheduleMode: 'cron', cron: 'every tuesday' }, { headers: { 'hx-request': 'true' } });
-    expect(await bad.text()).toContain('is not a cron expression croner understands');
+    expect(await bad.text()).toContain('is not a cron expression. Use five fields');
     expect((await getSyncSettings(w.ctx.deps.db)).schedule).toEqual({ mode: 'off' });
     const ok = await client.post('/settings/sync', { toTrakt: '1', ratings: '1', ratingPriority: 'trakt', scheduleMode: 'cron', cron: '0 3 * * *' }, { headers: { 'hx-request': 'true' } });
     const html = await ok.text();

@@ -54,8 +54,15 @@ export function WebhookCard(props: { view: WebhookCardView }) {
         Add this URL in Plex Web → Settings → Webhooks: <code class="break-all">{v.webhookUrl}</code>
       </p>
       <div class="mt-3">
-        <button class={secondaryButtonClass} hx-post="/events/test" hx-target="#test-event-result" hx-swap="innerHTML" id="send-test-event">
-          Send a test event
+        <button
+          class={secondaryButtonClass}
+          hx-post="/events/test"
+          hx-target="#test-event-result"
+          hx-swap="innerHTML"
+          id="send-test-event"
+          title="Runs a sample scrobble through the same checks and rules as a real webhook. Nothing is stored or sent to Trakt."
+        >
+          Preview what a webhook would do
         </button>
         <div id="test-event-result" class="mt-2"></div>
       </div>
@@ -63,17 +70,29 @@ export function WebhookCard(props: { view: WebhookCardView }) {
   );
 }
 
+/**
+ * The preview's answer: the verdict first, the steps and the request folded away, wrapped so
+ * a long line never widens the card, and closed with its own button (a native <dialog> form).
+ */
 export function TestEventResult(props: { result: DryRunResult }) {
   const r = props.result;
   return (
-    <div class="rounded-md bg-slate-50 p-3 text-sm dark:bg-slate-950">
-      <ol class="list-decimal space-y-1 pl-5 text-slate-600 dark:text-slate-300">
-        {r.steps.map((s) => (
-          <li>{s}</li>
-        ))}
-      </ol>
-      <p class="mt-2 font-medium">{r.verdict}</p>
-      {r.request && <pre class="mt-2 overflow-auto text-xs text-slate-500">{`${r.request.path}\n${JSON.stringify(r.request.body, null, 2)}`}</pre>}
-    </div>
+    <dialog open class="static m-0 w-full max-w-full rounded-md bg-slate-50 p-3 text-sm text-inherit dark:bg-slate-950" id="test-event-dialog">
+      <p class="font-medium break-words">{r.verdict}</p>
+      <details class="mt-2">
+        <summary class="cursor-pointer text-slate-500">How it was decided</summary>
+        <ol class="mt-1 list-decimal space-y-1 pl-5 text-slate-600 dark:text-slate-300">
+          {r.steps.map((s) => (
+            <li>{s}</li>
+          ))}
+        </ol>
+        {r.request && <pre class="mt-2 whitespace-pre-wrap break-all text-xs text-slate-500">{`${r.request.path}\n${JSON.stringify(r.request.body, null, 2)}`}</pre>}
+      </details>
+      <form method="dialog" class="mt-2">
+        <button class={secondaryButtonClass} id="test-event-dismiss">
+          Dismiss
+        </button>
+      </form>
+    </dialog>
   );
 }

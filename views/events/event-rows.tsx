@@ -16,7 +16,8 @@ function answerText(row: WebhookEventRow): string | null {
   return text.length > 400 ? `${text.slice(0, 400)}…` : text;
 }
 
-export function EventRow(props: { row: WebhookEventRow }) {
+/** `notice`: a sentence after the user's own action on this row (Retry). */
+export function EventRow(props: { row: WebhookEventRow; notice?: string }) {
   const r = props.row;
   const iso = new Date(r.received_at).toISOString();
   const answer = answerText(r);
@@ -38,6 +39,11 @@ export function EventRow(props: { row: WebhookEventRow }) {
         <span class={`event-status inline-block rounded px-2 py-0.5 text-xs font-medium ${statusClass[r.status] ?? ''}`}>{r.status}</span>
         {r.attempts > 1 && <span class="ml-1 text-xs text-slate-500">{`${r.attempts} attempts`}</span>}
         {r.reason && <p class="event-reason mt-1 text-xs text-slate-600 dark:text-slate-400">{r.reason}</p>}
+        {props.notice && (
+          <p class="event-notice mt-1 text-xs font-medium text-sky-700 dark:text-sky-300" role="status">
+            {props.notice}
+          </p>
+        )}
       </td>
       <td class="max-w-xs py-2 pr-3 text-xs">
         {answer ? <code class="break-all text-slate-500">{answer}</code> : <span class="text-slate-400">—</span>}

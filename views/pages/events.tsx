@@ -11,6 +11,8 @@ export interface EventsView {
   source?: EventSource;
   failedCount: number;
   pageSize: number;
+  /** A sentence after "Retry all failed". */
+  notice?: string;
 }
 
 /** The query string of a filtered list (status, source), without the leading `?`. */
@@ -19,6 +21,22 @@ function filterQuery(f: { status?: string; source?: string }): string {
 }
 
 const SOURCE_LABEL: Record<EventSource, string> = { webhook: 'webhook', live: 'live' };
+
+/** What an empty list of one source means. */
+const EMPTY_SOURCE: Record<EventSource, string> = {
+  webhook: 'No webhook has arrived: webhooks need Plex Pass and the URL from Settings in Plex Web → Settings → Webhooks.',
+  live: 'The live listener has stored nothing yet: plays appear here as the Plex server reports them (PLEX_LIVE, on by default).',
+};
+
+/** What an empty filtered list means (the webhook set-up text belongs to the empty unfiltered list). */
+const EMPTY_FILTERED: Record<WebhookStatus, string> = {
+  pending: 'Nothing is waiting: every event has been handled.',
+  sent: 'Nothing has been sent to Trakt yet. Plays, pauses, stops and ratings appear here once Trakt accepts them.',
+  ignored: 'No event was ignored (events of other accounts, music and unknown kinds are).',
+  duplicate: 'No event was a duplicate of an earlier one.',
+  stale: 'No event arrived too late to describe anything.',
+  failed: 'Nothing failed: every event Trakt was asked about was accepted.',
+};
 
 export function OlderEventsButton(props: { beforeId: number; status?: string; source?: string }) {
   const f = filterQuery(props);
@@ -43,6 +61,7 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
         {v.failedCount > 0 && (
           <form method="post" action="/events/retry-failed">
             <CsrfField token={props.csrf} />
+            {v.status && <input type="hidden" name="status" value={v.status} />}
             <button type="submit" class={secondaryButtonClass} id="retry-all-failed">
               {`Retry all failed (${v.failedCount})`}
             </button>
@@ -69,13 +88,20 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
           </a>
         ))}
       </div>
-      {v.rows.length === 0 && (
-        <EmptyState title={v.status || v.source ? `No ${[v.status, v.source].filter(Boolean).join(' ')} events` : 'No webhook events yet'}>
-          Add the webhook URL from Settings in Plex Web → Settings → Webhooks. Every event Plex sends appears here with the
-          decision taken and Trakt's answer.
-        </EmptyState>
-      )}
-      <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
+      <EventsNotice text={v.notice} />
+      {v.rows.length === 0 &&
+        (v.status ? (
+          <EmptyState title={`No ${v.status}${v.source ? ` ${v.source}` : ''} events`}>{EMPTY_FILTERED[v.status]}</EmptyState>
+        ) : v.source ? (
+          <EmptyState title={`No ${v.source} events`}>{EMPTY_SOURCE[v.source]}</EmptyState>
+        ) : (
+          <EmptyState title="No webhook events yet">
+            Add the webhook URL from Settings in Plex Web → Settings → Webhooks. Every event Plex sends appears here with the
+            decision taken and Trakt's answer.
+          </EmptyState>
+        ))}
+      {/* A filtered list with nothing in it has no table: only the unfiltered one takes new events live. */}
+      <div class={`overflow-x-auto rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900 ${(v.status || v.source) && v.rows.length === 0 ? 'hidden' : ''}`}>
         <table class="w-full text-left">
           <thead class="text-xs uppercase text-slate-500">
             <tr>
@@ -99,6 +125,15 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
       {oldest !== undefined && v.rows.length >= v.pageSize && <OlderEventsButton beforeId={oldest} status={v.status} source={v.source} />}
       <div hx-sse:connect="/live?topics=events" hx-swap="none" class="hidden"></div>
     </>
+  );
+}
+
+/** The page's sentence after Retry / Retry all failed; always present so a Retry can fill it. */
+export function EventsNotice(props: { text?: string }) {
+  return (
+    <p class={props.text ? 'mb-4 rounded-md bg-sky-50 p-2 text-sm text-sky-800 dark:bg-sky-950 dark:text-sky-200' : 'hidden'} id="events-notice" role="status">
+      {props.text ?? ''}
+    </p>
   );
 }
 

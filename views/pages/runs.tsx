@@ -1,6 +1,6 @@
 /** Sync runs: newest first, paginated, rows updated live while a run goes. */
 import type { SyncRunRow } from '../../src/db/tables/sync.js';
-import { EmptyState, PageHeader, secondaryButtonClass } from '../components.js';
+import { buttonClass, CsrfField, EmptyState, PageHeader, secondaryButtonClass } from '../components.js';
 import { RunRow } from '../runs/run-parts.js';
 
 export interface RunsView {
@@ -8,17 +8,29 @@ export interface RunsView {
   page: number;
   pages: number;
   total: number;
+  /** Why "Run sync now" did not start one (a run is going). */
+  notice?: string;
 }
 
-export function RunsPage(props: { view: RunsView }) {
+export function RunsPage(props: { view: RunsView; csrf: string }) {
   const v = props.view;
   return (
     <>
       <PageHeader title="Sync runs" subtitle="Every reconciliation run: what it found, what it wrote, and what it could not match.">
+        <form method="post" action="/runs/start">
+          <CsrfField token={props.csrf} />
+          <input type="hidden" name="then" value="run-page" />
+          <button type="submit" class={buttonClass} id="runs-run-sync-now">Run sync now</button>
+        </form>
         <a class={secondaryButtonClass} href="/unmatched">Unmatched items</a>
       </PageHeader>
+      {v.notice && (
+        <p class="mb-4 rounded-md bg-amber-50 p-2 text-sm text-amber-800 dark:bg-amber-950 dark:text-amber-200" role="status" id="runs-notice">
+          {v.notice}
+        </p>
+      )}
       {v.total === 0 ? (
-        <EmptyState title="No sync has run yet">Press "Run sync now" on the dashboard, or set a schedule in Settings.</EmptyState>
+        <EmptyState title="No sync has run yet">Press "Run sync now" above, or set a schedule in Settings.</EmptyState>
       ) : (
         <div class="overflow-x-auto">
           <table class="w-full text-sm" id="runs-table">

@@ -89,8 +89,9 @@ export function RunCounts(props: { run: SyncRunRow }) {
     ['Added to Trakt', r.added_to_trakt],
     ['Marked in Plex', r.marked_in_plex],
     ['Ratings', r.ratings_to_trakt + r.ratings_to_plex],
+    // What the Unmatched page listed when the run ended; "Unknown to Trakt" is this run's share of it.
     ['Unmatched', r.unmatched],
-    ['Not found', r.not_found],
+    ['Unknown to Trakt', r.not_found],
     ['Errors', r.errors],
     // "Mirror un-watching" (opt-in): shown once a run has removed something.
     ...(r.removed_from_trakt + r.unwatched_in_plex > 0
@@ -102,7 +103,9 @@ export function RunCounts(props: { run: SyncRunRow }) {
       {items.map(([k, v]) => (
         <div>
           <dt class="text-slate-500">{k}</dt>
-          <dd class={`text-lg font-semibold ${k === 'Errors' && v ? 'text-rose-600' : ''}`}>{v}</dd>
+          <dd class={`text-lg font-semibold ${k === 'Errors' && v ? 'text-rose-600' : ''}`}>
+            {k === 'Unmatched' && v ? <a class="underline" href="/unmatched">{v}</a> : v}
+          </dd>
         </div>
       ))}
     </dl>

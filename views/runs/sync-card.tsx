@@ -10,6 +10,8 @@ export interface SyncCardView {
   schedule: string;
   /** A sentence after a button press (e.g. "a sync is already running"). */
   message?: string;
+  /** What the Unmatched page lists now (the same count a run records when it ends). */
+  unmatched?: number;
 }
 
 export function SyncCardBody(props: { view: SyncCardView }) {
@@ -30,7 +32,10 @@ export function SyncCardBody(props: { view: SyncCardView }) {
             <Time ms={v.last.started_at} />
           </a>{' '}
           <StatusBadge run={v.last} />
-          <span class="block text-slate-500">{`${v.last.added_to_trakt} added to Trakt, ${v.last.marked_in_plex} marked in Plex, ${v.last.unmatched} unmatched`}</span>
+          <span class="block text-slate-500">
+            {`${v.last.added_to_trakt} added to Trakt, ${v.last.marked_in_plex} marked in Plex, `}
+            <a class="underline" href="/unmatched" id="sync-card-unmatched">{`${v.unmatched ?? v.last.unmatched} unmatched`}</a>
+          </span>
           {v.last.status !== 'succeeded' && (
             <span class="block text-amber-700 dark:text-amber-300" id="sync-card-problem">
               {v.last.error ??

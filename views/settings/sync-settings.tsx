@@ -1,4 +1,5 @@
 /** Sync settings: directions, ratings and who wins a conflict, mirroring un-watching (off), the schedule (with the next run), dry run. */
+import type { Child } from 'hono/jsx';
 import type { JobInfo } from '../../src/jobs/registry.js';
 import type { SyncSettings } from '../../src/sync/settings.js';
 import { buttonClass, Card, CsrfField, inputClass, secondaryButtonClass } from '../components.js';
@@ -10,7 +11,10 @@ export interface SyncSectionView {
   settings: SyncSettings;
   job?: JobInfo;
   error?: string;
-  message?: string;
+  message?: Child;
+  /** The field the error is about, and the schedule as it was typed (kept when it could not be saved). */
+  invalid?: 'hours' | 'cron' | 'scheduleMode';
+  typed?: { mode: string; hours: string; cron: string };
 }
 
 const hx = { 'hx-target': '#settings-sync', 'hx-swap': 'outerHTML' };
@@ -31,6 +35,11 @@ export function SyncSection(props: { view: SyncSectionView }) {
   const v = props.view;
   const s = v.settings;
   const sched = s.schedule;
+  const mode = v.typed?.mode ?? sched.mode;
+  const hours = v.typed ? v.typed.hours : String(sched.mode === 'interval' ? sched.hours : 6);
+  const cron = v.typed ? v.typed.cron : sched.mode === 'cron' ? sched.cron : '';
+  const bad = (field: string) => (v.invalid === field ? { 'aria-invalid': 'true', 'aria-describedby': 'sync-error' } : {});
+  const badRing = (field: string) => (v.invalid === field ? '!border-rose-500 ring-1 ring-rose-500' : '');
   return (
     <section id="settings-sync" data-section="sync">
       <a id="sync"></a>
@@ -60,15 +69,15 @@ export function SyncSection(props: { view: SyncSectionView }) {
           <fieldset class="space-y-2 text-sm">
             <legend class="font-medium">Schedule</legend>
             <label class="flex items-center gap-2">
-              <input type="radio" name="scheduleMode" value="off" checked={sched.mode === 'off'} /> Off (run it by hand)
+              <input type="radio" name="scheduleMode" value="off" checked={mode === 'off'} /> Off (run it by hand)
             </label>
             <label class="flex items-center gap-2">
-              <input type="radio" name="scheduleMode" value="interval" checked={sched.mode === 'interval'} /> Every
-              <input type="number" name="hours" min="1" max="168" value={String(sched.mode === 'interval' ? sched.hours : 6)} class={`${inputClass} !mt-0 w-20`} aria-label="hours" /> hours
+              <input type="radio" name="scheduleMode" value="interval" checked={mode === 'interval'} /> Every
+              <input type="number" name="hours" min="1" max="168" value={hours} class={`${inputClass} !mt-0 w-20 ${badRing('hours')}`} aria-label="hours" id="sync-hours" {...bad('hours')} /> hours
             </label>
             <label class="flex items-center gap-2">
-              <input type="radio" name="scheduleMode" value="cron" checked={sched.mode === 'cron'} /> Cron expression
-              <input type="text" name="cron" value={sched.mode === 'cron' ? sched.cron : ''} placeholder="0 3 * * *" class={`${inputClass} !mt-0 w-48 font-mono`} aria-label="cron expression" id="sync-cron" />
+              <input type="radio" name="scheduleMode" value="cron" checked={mode === 'cron'} /> Cron expression
+              <input type="text" name="cron" value={cron} placeholder="0 3 * * *" class={`${inputClass} !mt-0 w-48 font-mono ${badRing('cron')}`} aria-label="cron expression" id="sync-cron" {...bad('cron')} />
             </label>
           </fieldset>
           {v.error && <Notice kind="error" id="sync-error">{v.error}</Notice>}

@@ -5,6 +5,7 @@
  */
 import { buttonClass, Card, CsrfField, secondaryButtonClass } from '../components.js';
 import { Field, Notice } from './fields.js';
+import { ConfirmAction } from './confirm.js';
 
 export interface TraktSectionView {
   csrf: string;
@@ -112,13 +113,17 @@ export function TraktSection(props: { view: TraktSectionView }) {
               <strong id="trakt-username">{a.username}</strong>
               {a.vip && <span class="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">VIP</span>}
             </p>
-            <form method="post" action="/settings/trakt/disconnect" {...hx('/settings/trakt/disconnect')} class="mt-3">
-              <CsrfField token={v.csrf} />
-              <button type="submit" class={secondaryButtonClass} id="trakt-disconnect">
-                Disconnect
-              </button>
-              <span class="ml-2 text-xs text-slate-500">Revokes the sign-in at Trakt; history and settings here are kept.</span>
-            </form>
+            <div class="mt-3">
+              <ConfirmAction
+                id="trakt-disconnect"
+                label="Disconnect"
+                warning="Scrobbles and syncs stop until you connect again: webhooks are stored but not sent to Trakt, and the sign-in is revoked at Trakt. History and settings here are kept."
+                confirmLabel="Disconnect Trakt now"
+                action="/settings/trakt/disconnect"
+                csrf={v.csrf}
+                hx={hx('/settings/trakt/disconnect')}
+              />
+            </div>
           </div>
         ) : (
           <>

@@ -1,6 +1,7 @@
 /** The Plex webhook URL (copy, regenerate the secret) and the API key for scripts (copy, regenerate). */
 import { Card, CsrfField, secondaryButtonClass } from '../components.js';
 import { Notice } from './fields.js';
+import { ConfirmAction } from './confirm.js';
 
 export interface WebhookSectionView {
   csrf: string;
@@ -18,15 +19,22 @@ export interface ApiKeySectionView {
   message?: string;
 }
 
-function Regenerate(props: { action: string; target: string; csrf: string; fromEnv: boolean; envVar: string; id: string; label: string }) {
+function Regenerate(props: { action: string; target: string; csrf: string; fromEnv: boolean; envVar: string; id: string; label: string; warning: string; confirmLabel: string }) {
   return (
-    <form method="post" action={props.action} hx-post={props.action} hx-target={props.target} hx-swap="outerHTML" class="inline">
-      <CsrfField token={props.csrf} />
-      <button type="submit" class={secondaryButtonClass} id={props.id} disabled={props.fromEnv} title={props.fromEnv ? `Set by ${props.envVar}; change it there.` : undefined}>
-        {props.label}
-      </button>
+    <>
+      <ConfirmAction
+        id={props.id}
+        label={props.label}
+        warning={props.warning}
+        confirmLabel={props.confirmLabel}
+        action={props.action}
+        csrf={props.csrf}
+        hx={{ 'hx-post': props.action, 'hx-target': props.target, 'hx-swap': 'outerHTML' }}
+        disabled={props.fromEnv}
+        title={props.fromEnv ? `Set by ${props.envVar}; change it there.` : undefined}
+      />
       {props.fromEnv && <span class="ml-2 text-xs text-slate-500" data-env={props.envVar}>{`Set by ${props.envVar} in the environment: change it there.`}</span>}
-    </form>
+    </>
   );
 }
 
@@ -58,7 +66,12 @@ export function WebhookSection(props: { view: WebhookSectionView }) {
           )}
         </p>
         <div class="mt-3">
-          <Regenerate action="/settings/webhook/regenerate" target="#settings-webhook" csrf={v.csrf} fromEnv={v.fromEnv} envVar="WEBHOOK_SECRET" id="regenerate-webhook-secret" label="Regenerate secret" />
+          <Regenerate
+            action="/settings/webhook/regenerate" target="#settings-webhook" csrf={v.csrf} fromEnv={v.fromEnv} envVar="WEBHOOK_SECRET" id="regenerate-webhook-secret"
+            label="Regenerate secret"
+            warning="The URL above stops working at once: Plex's webhooks are refused until you paste the new URL in Plex Web → Settings → Webhooks."
+            confirmLabel="Regenerate the secret now"
+          />
         </div>
         {v.message && <Notice kind="warn" id="webhook-message">{v.message}</Notice>}
       </Card>
@@ -83,7 +96,12 @@ export function ApiKeySection(props: { view: ApiKeySectionView }) {
           </button>
         </div>
         <div class="mt-3">
-          <Regenerate action="/settings/api-key/regenerate" target="#settings-api-key" csrf={v.csrf} fromEnv={v.fromEnv} envVar="API_KEY" id="regenerate-api-key" label="Regenerate key" />
+          <Regenerate
+            action="/settings/api-key/regenerate" target="#settings-api-key" csrf={v.csrf} fromEnv={v.fromEnv} envVar="API_KEY" id="regenerate-api-key"
+            label="Regenerate key"
+            warning="The key above stops working at once: every script that calls /api/v1/* with it gets 401 until you give it the new key."
+            confirmLabel="Regenerate the key now"
+          />
         </div>
         {v.message && <Notice kind="warn" id="api-key-message">{v.message}</Notice>}
       </Card>

@@ -1,4 +1,4 @@
-/** Reading the log store: filtered, keyset-paged by id (newest last on the page). */
+/** Reading the log store: filtered, keyset-paged by id (returned oldest first; the Logs page turns them newest first). */
 import type { Db } from '../database.js';
 import type { LogRow } from '../tables/core.js';
 

@@ -1,5 +1,6 @@
 /** The sync run log: one row per run, counts updated as it goes, the last 500+ kept. */
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
+import type { LedgerRow } from '../tables/ledger.js';
 import type { Db } from '../database.js';
 import type { SyncRunRow, SyncRunsTable, SyncTrigger } from '../tables/sync.js';
 
@@ -66,14 +67,18 @@ export async function runLogLines(db: Db, runId: number, afterId = 0, limit = 20
   return db.selectFrom('logs').selectAll().where('run_id', '=', runId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
 }
 
-/** A run's ledger rows (first `limit`) and how many there are. */
-export async function runLedger(db: Db, runId: number, limit = 500) {
-  const rows = await db.selectFrom('ledger').selectAll().where('source', '=', 'sync').where('source_id', '=', runId).orderBy('id').limit(limit).execute();
-  const total = await db
-    .selectFrom('ledger')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('source', '=', 'sync')
-    .where('source_id', '=', runId)
-    .executeTakeFirstOrThrow();
-  return { rows, total: Number(total.n) };
+/** A ledger row with what tells two copies of one title apart: its year and its Plex library. */
+export type RunLedgerRow = LedgerRow & { item_year: number | null; library: string | null };
+
+/** A run's ledger rows (first `limit`, all or only the failed ones), how many there are, and how many failed. */
+export async function runLedger(db: Db, runId: number, limit = 500, only?: 'failed'): Promise<{ rows: RunLedgerRow[]; total: number; failed: number }> {
+  const rows = await sql<RunLedgerRow>`
+    SELECT l.*, p.year AS item_year, s.title AS library FROM ledger l
+    LEFT JOIN plex_items p ON p.server_id = substr(l.plex_key, 1, instr(l.plex_key, ':') - 1) AND p.rating_key = substr(l.plex_key, instr(l.plex_key, ':') + 1)
+    LEFT JOIN plex_section_titles s ON s.server_id = p.server_id AND s.section_id = p.section_id
+    WHERE l.source = 'sync' AND l.source_id = ${runId} ${only ? sql`AND l.status = ${only}` : sql``}
+    ORDER BY l.id LIMIT ${limit}`.execute(db);
+  const counts = await sql<{ n: number; failed: number }>`
+    SELECT COUNT(*) AS n, COALESCE(SUM(status = 'failed'), 0) AS failed FROM ledger WHERE source = 'sync' AND source_id = ${runId}`.execute(db);
+  return { rows: rows.rows, total: Number(counts.rows[0]?.n ?? 0), failed: Number(counts.rows[0]?.failed ?? 0) };
 }

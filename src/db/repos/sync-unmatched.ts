@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import { REASONS } from '../../sync/match.js';
+import { notFoundCutoff, notFoundHolds } from '../../ledger/not-found.js';
 
 export interface UnmatchedItem {
   server_id: string;
@@ -17,16 +18,29 @@ export interface UnmatchedItem {
   reason: string;
 }
 
-const WHERE = sql`(p.unmatched_reason IS NOT NULL OR EXISTS (
-  SELECT 1 FROM trakt_not_found n WHERE n.item_key = p.item_key AND n.ids_hash = p.ids_hash))`;
+/**
+ * The one meaning of "unmatched" (the page, its count on the dashboard, a run's count): Plex
+ * items without ids Trakt can use, plus items Trakt said not_found for while that memory holds.
+ */
+const where = (now: number) => {
+  const holds = sql.raw(notFoundHolds('n', notFoundCutoff(now)));
+  // The IN list is built once (and meets plex_items' item_key index); the EXISTS then checks the ids of those few rows.
+  return sql`(p.unmatched_reason IS NOT NULL OR (p.item_key IN (SELECT n.item_key FROM trakt_not_found n WHERE ${holds})
+    AND EXISTS (SELECT 1 FROM trakt_not_found n WHERE n.item_key = p.item_key AND n.ids_hash = p.ids_hash AND ${holds})))`;
+};
 
-export async function listUnmatched(db: Db, opts: { limit: number; offset: number }): Promise<{ rows: UnmatchedItem[]; total: number }> {
+export async function countUnmatched(db: Db, now = Date.now()): Promise<number> {
+  const total = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM plex_items p WHERE ${where(now)}`.execute(db);
+  return Number(total.rows[0]?.n ?? 0);
+}
+
+export async function listUnmatched(db: Db, opts: { limit: number; offset: number; now?: number }): Promise<{ rows: UnmatchedItem[]; total: number }> {
+  const now = opts.now ?? Date.now();
   const rows = await sql<UnmatchedItem>`
     SELECT p.server_id, p.rating_key, p.type, p.title, p.show_title, p.season, p.number, p.year, p.guid, p.section_id,
       COALESCE(p.unmatched_reason, ${REASONS.notFound}) AS reason
-    FROM plex_items p WHERE ${WHERE}
+    FROM plex_items p WHERE ${where(now)}
     ORDER BY p.type DESC, COALESCE(p.show_title, p.title), p.season, p.number, p.rating_key
     LIMIT ${opts.limit} OFFSET ${opts.offset}`.execute(db);
-  const total = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM plex_items p WHERE ${WHERE}`.execute(db);
-  return { rows: rows.rows, total: Number(total.rows[0]?.n ?? 0) };
+  return { rows: rows.rows, total: await countUnmatched(db, now) };
 }

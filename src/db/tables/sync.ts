@@ -141,6 +141,15 @@ export interface SyncTables {
   trakt_watched: TraktWatchedTable;
   trakt_ratings: TraktRatingsTable;
   sync_watch_baseline: SyncWatchBaselineTable;
+  plex_section_titles: PlexSectionTitlesTable;
+}
+
+/** The library names the sync last read from Plex (the ledger shows them beside a title). */
+export interface PlexSectionTitlesTable {
+  server_id: string;
+  section_id: string;
+  title: string;
+  updated_at: number;
 }
 
 export type SyncRunRow = Selectable<SyncRunsTable>;
