@@ -56,6 +56,32 @@
     }
   }
   document.addEventListener('htmx:after:swap', filterLogRows);
+  // An event's Details row closes back into its empty slot; focus returns to its Details button.
+  document.addEventListener('click', function (evt) {
+    var btn = evt.target && evt.target.closest ? evt.target.closest('[data-close-detail]') : null;
+    if (!btn) return;
+    var id = btn.getAttribute('data-close-detail');
+    var row = document.getElementById('event-detail-' + id);
+    if (row) {
+      var slot = document.createElement('tr');
+      slot.id = row.id;
+      slot.className = 'event-detail-slot hidden';
+      row.replaceWith(slot);
+    }
+    var opener = document.querySelector('#event-' + id + ' .event-details');
+    if (opener) opener.focus();
+  });
+  // The phone menu: the Menu button shows and hides the navigation (from md up it is always shown).
+  document.addEventListener('click', function (evt) {
+    var btn = evt.target && evt.target.closest ? evt.target.closest('#nav-toggle') : null;
+    if (!btn) return;
+    var menu = document.getElementById('main-menu');
+    if (!menu) return;
+    var open = btn.getAttribute('aria-expanded') !== 'true';
+    btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+    menu.classList.toggle('hidden', !open);
+    menu.classList.toggle('flex', open);
+  });
   // Forms marked data-autosubmit (the Logs filters) apply as soon as a field changes.
   document.addEventListener('change', function (evt) {
     var form = evt.target && evt.target.closest ? evt.target.closest('form[data-autosubmit]') : null;

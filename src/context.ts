@@ -3,7 +3,7 @@
  * commands alike, and hands each service only what it uses:
  *
  *   config → database → migrations → cipher → log store → logger → secrets   (Core)
- *   → Plex connection → Trakt clients → TMDB posters → history mirror
+ *   → Plex connection → Trakt clients → TMDB posters → history mirror → now playing
  *   → sync ports → sync service → jobs (the sync job) → live listener         (Services)
  *   → the web layer's bag (AppDeps) and its live renderers on the bus
  *
@@ -23,6 +23,8 @@ import { createLogger } from './log/logger.js';
 import { SecretRegistry } from './log/redact.js';
 import { createLogStore, type LogStore } from './log/store.js';
 import { packageVersion } from './paths.js';
+import { NowPlayingService } from './now-playing/service.js';
+import { plexNowPlayingSource } from './now-playing/plex-source.js';
 import { PlexConnection } from './plex-connection/connection.js';
 import type { LiveListener, LiveListenerOptions } from './plex-live/listener.js';
 import { createPlexLive } from './plex-live/service.js';
@@ -38,6 +40,7 @@ import { createSyncPorts, type SyncPortDeps } from './sync/wiring.js';
 import { PosterService, type PosterServiceOptions } from './tmdb/posters.js';
 import { TraktClientRegistry, type TraktRegistryOptions } from './trakt/registry.js';
 import type { AppDeps } from './web/env.js';
+import { DASHBOARD_TOPIC } from './web/dashboard-live.js';
 import { attachLiveRenderers } from './web/live-renderers.js';
 import { attachLiveTail } from './web/logs.js';
 import { RunPublisher } from './web/runs-live.js';
@@ -58,6 +61,8 @@ export interface Services extends Core {
   jobs: JobRegistry;
   /** The live listener (PLEX_LIVE, on by default; main.ts starts it), or null when off. */
   plexLive: LiveListener | null;
+  /** What is playing on the Plex server; main.ts starts its poll (which runs only while a dashboard is open). */
+  nowPlaying: NowPlayingService;
 }
 
 /** Test and tuning hooks, given to the services as they are built. */
@@ -122,6 +127,12 @@ export function buildServices(core: Core, tune: ServiceTuning = {}): Services {
   const traktClients = new TraktClientRegistry({ config, db, cipher, secretRegistry, log, version }, tune.trakt);
   const posters = new PosterService({ config, db, sqlite, cipher, secretRegistry, log }, tune.posters);
   const history = new HistoryService({ db, sqlite, log, bus, traktClients }, tune.history);
+  const nowPlaying = new NowPlayingService({
+    source: plexNowPlayingSource(() => plex.server()),
+    log,
+    bus,
+    wanted: () => bus.hasSubscribers(DASHBOARD_TOPIC),
+  });
   const scrobblePorts = createScrobblePorts({ db, plex, traktClients });
   const syncPorts = (tune.sync?.ports ?? createSyncPorts)({ db, plex, traktClients });
   const runner: RunnerOptions = tune.sync?.runner ?? {
@@ -132,7 +143,7 @@ export function buildServices(core: Core, tune: ServiceTuning = {}): Services {
   const jobs = new JobRegistry();
   registerSyncJob(jobs, sync, { db, log });
   const plexLive = createPlexLive({ config, db, sqlite, log, bus, plex, sync }, tune.live);
-  return { ...core, plex, traktClients, posters, history, scrobblePorts, sync, jobs, plexLive };
+  return { ...core, plex, traktClients, posters, history, scrobblePorts, sync, jobs, nowPlaying, plexLive };
 }
 
 export async function createContext(config: Config, opts: ContextOptions): Promise<ServiceContext> {

@@ -12,6 +12,7 @@ import { endSessionsIfPasswordChanged } from './config/password-epoch.js';
 import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
+import { startDashboardLive } from './web/dashboard-live.js';
 import type { AppDeps } from './web/env.js';
 
 export interface ServiceHandle {
@@ -32,6 +33,9 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const ended = await endSessionsIfPasswordChanged(deps.db, config, deps.secrets.sessionKey);
   if (ended) log.info({ component: 'auth', sessions: ended }, 'the admin password changed: every session ended');
 
+  // What is playing on the Plex server: polled only while a dashboard is open (its live stream).
+  deps.nowPlaying.start();
+  const stopDashboardLive = startDashboardLive(deps);
   // Pending webhook events resume here (after settling writes a crash left unanswered).
   const scrobbling = await startScrobbling(deps, opts.scrobble?.ports ?? deps.scrobblePorts, opts.scrobble?.worker);
   deps.webhookQueue = scrobbling.worker;
@@ -84,6 +88,8 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
     close() {
       closing ??= (async () => {
         clearInterval(housekeeping);
+        stopDashboardLive();
+        await deps.nowPlaying.stop();
         jobs.stop();
         await deps.sync.stop(); // a running sync stops after its batch in flight
         await beacon.stop();

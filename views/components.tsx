@@ -6,7 +6,7 @@ export function PageHeader(props: { title: string; subtitle?: string; children?:
     <div class="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div>
         <h1 class="text-2xl font-semibold tracking-tight">{props.title}</h1>
-        {props.subtitle && <p class="mt-1 text-sm text-slate-500 dark:text-slate-400">{props.subtitle}</p>}
+        {props.subtitle && <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">{props.subtitle}</p>}
       </div>
       {props.children && <div class="flex gap-2">{props.children}</div>}
     </div>
@@ -17,9 +17,9 @@ export function Card(props: { title?: string; id?: string; class?: string; child
   return (
     <section
       id={props.id}
-      class={`rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900 ${props.class ?? ''}`}
+      class={`min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900 ${props.class ?? ''}`}
     >
-      {props.title && <h2 class="mb-3 text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{props.title}</h2>}
+      {props.title && <h2 class="mb-3 text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">{props.title}</h2>}
       {props.children}
     </section>
   );
@@ -29,7 +29,7 @@ export function EmptyState(props: { title: string; children?: Child }) {
   return (
     <div class="rounded-xl border border-dashed border-slate-300 p-10 text-center dark:border-slate-700">
       <p class="font-medium">{props.title}</p>
-      <div class="mx-auto mt-2 max-w-xl text-sm text-slate-500 dark:text-slate-400">{props.children}</div>
+      <div class="mx-auto mt-2 max-w-xl text-sm text-slate-600 dark:text-slate-400">{props.children}</div>
     </div>
   );
 }

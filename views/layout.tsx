@@ -38,38 +38,50 @@ export function Layout(props: { title: string; nav?: string; children?: Child })
               Plex-Trakt Sync
             </a>
             {loggedIn && (
-              <nav class="flex flex-1 flex-wrap gap-1 text-sm" aria-label="Main">
-                {NAV.map((n) => (
-                  <a
-                    href={n.href}
-                    aria-current={props.nav === n.key ? 'page' : undefined}
-                    class={`rounded-md px-3 py-1.5 ${props.nav === n.key ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`}
-                  >
-                    {n.label}
-                  </a>
-                ))}
-              </nav>
+              <button
+                type="button"
+                id="nav-toggle"
+                class="ml-auto rounded-md border border-slate-300 px-3 py-1.5 text-sm md:hidden dark:border-slate-700"
+                aria-expanded="false"
+                aria-controls="main-menu"
+              >
+                Menu
+              </button>
             )}
             {loggedIn && (
-              <form method="post" action="/logout" class="ml-auto flex gap-3">
-                <input type="hidden" name="_csrf" value={csrf} />
-                <button type="submit" class="text-sm text-slate-500 hover:text-slate-900 dark:hover:text-white">
-                  Sign out
-                </button>
-                <button
-                  type="submit"
-                  formaction="/logout/everywhere"
-                  title="End every session, on every device, this one included"
-                  class="text-sm text-slate-500 hover:text-slate-900 dark:hover:text-white"
-                >
-                  Sign out everywhere
-                </button>
-              </form>
+              // On a phone the menu folds behind the Menu button (public/app.js opens it); from md up it is a row.
+              <div id="main-menu" class="hidden w-full flex-col gap-2 md:flex md:w-auto md:flex-1 md:flex-row md:items-center">
+                <nav class="flex flex-col gap-1 text-sm md:flex-1 md:flex-row md:flex-wrap" aria-label="Main">
+                  {NAV.map((n) => (
+                    <a
+                      href={n.href}
+                      aria-current={props.nav === n.key ? 'page' : undefined}
+                      class={`rounded-md px-3 py-1.5 ${props.nav === n.key ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`}
+                    >
+                      {n.label}
+                    </a>
+                  ))}
+                </nav>
+                <form method="post" action="/logout" class="flex gap-3 px-3 md:ml-auto md:px-0">
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <button type="submit" class="text-sm text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-white">
+                    Sign out
+                  </button>
+                  <button
+                    type="submit"
+                    formaction="/logout/everywhere"
+                    title="End every session, on every device, this one included"
+                    class="text-sm text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-white"
+                  >
+                    Sign out everywhere
+                  </button>
+                </form>
+              </div>
             )}
           </div>
         </header>
         <main class="mx-auto max-w-6xl px-4 py-6">{props.children}</main>
-        <footer class="mx-auto max-w-6xl px-4 pb-8 text-xs text-slate-500">
+        <footer class="mx-auto max-w-6xl px-4 pb-8 text-xs text-slate-600 dark:text-slate-400">
           <p>
             Plex-Trakt Sync {c.var.deps.version}. This product uses the TMDB API but is not endorsed or certified by TMDB.
           </p>

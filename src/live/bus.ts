@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { HistoryRow } from '../db/tables/history.js';
 import type { SyncRunRow } from '../db/tables/sync.js';
 import type { LiveStatus } from '../plex-live/listener.js';
+import type { NowPlayingSnapshot } from '../now-playing/service.js';
 
 /** What domain code announces, by name. */
 export interface DomainEvents {
@@ -26,6 +27,8 @@ export interface DomainEvents {
   'history.progress': { accountId: number };
   /** A history refresh changed the mirror; `before` is the newest play before it. */
   'history.changed': { accountId: number; before: HistoryRow | undefined };
+  /** What is playing on the Plex server changed (a session started, moved, paused or ended). */
+  'now_playing.changed': NowPlayingSnapshot;
 }
 
 export interface LiveMessage {

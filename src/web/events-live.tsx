@@ -3,17 +3,20 @@
  * (`#event-rows[data-prepend]`), a changed one replaces its row wherever it is shown.
  */
 import { getWebhookEvent } from '../db/repos/webhook-events.js';
-import { EventRow } from '../../views/events/event-rows.js';
+import { EventPair, EventRow } from '../../views/events/event-rows.js';
 import type { AppDeps } from './env.js';
+import { dashboardEventChanged } from './dashboard-live.js';
 
 export const EVENTS_TOPIC = 'events';
 
 export function publishNewEvent(deps: AppDeps, id: number): void {
+  dashboardEventChanged(deps);
   if (!deps.bus.hasSubscribers(EVENTS_TOPIC)) return;
   void render(deps, id, 'new');
 }
 
 export function publishEventChange(deps: AppDeps, id: number): void {
+  dashboardEventChanged(deps);
   if (!deps.bus.hasSubscribers(EVENTS_TOPIC)) return;
   void render(deps, id, 'change');
 }
@@ -25,7 +28,7 @@ async function render(deps: AppDeps, id: number, kind: 'new' | 'change'): Promis
     const html =
       kind === 'new' ? (
         <hx-partial hx-target="#event-rows[data-prepend]" hx-swap="afterbegin">
-          <EventRow row={row} />
+          <EventPair row={row} />
         </hx-partial>
       ) : (
         <hx-partial hx-target={`#event-${id}`} hx-swap="outerHTML">

@@ -2,13 +2,16 @@
 import { Hono } from 'hono';
 import { scrubPayloadTokens } from '../log/redact.js';
 import { countWebhookEvents, getWebhookEvent, listWebhookEvents, requeueFailed } from '../db/repos/webhook-events.js';
-import { EVENT_SOURCES, type EventSource, type WebhookStatus } from '../db/tables/webhooks.js';
+import { EVENT_SOURCES, type EventSource, type WebhookEventRow, type WebhookStatus } from '../db/tables/webhooks.js';
 import { EventRow, EventRows } from '../../views/events/event-rows.js';
 import { EventsNotice, EventsPage, OlderEventsButton, PayloadView, STATUSES } from '../../views/pages/events.js';
 import { TestEventResult } from '../../views/events/dashboard-card.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { publishEventChange } from './events-live.js';
 import { dryRunTestEvent } from '../scrobble/dry-run.js';
+import { ledgerForSource } from '../ledger/repo.js';
+import { eventTimeline } from '../scrobble/timeline.js';
+import { EventDetail, type EventDetailView } from '../../views/events/event-detail.js';
 import { forgetNotFoundOfEvents } from '../ledger/not-found.js';
 import { readForm } from './form.js';
 
@@ -33,6 +36,12 @@ export function scrubbedPayload(deps: AppDeps, payload: string): string {
   return scrubPayloadTokens(deps.secretRegistry.scrub(text)); // older rows were stored unscrubbed
 }
 
+async function detailView(deps: AppDeps, row: WebhookEventRow): Promise<EventDetailView> {
+  const ledger = await ledgerForSource(deps.db, 'webhook', row.id);
+  const rawAnswer = row.trakt_answer ? scrubbedPayload(deps, row.trakt_answer) : null;
+  return { row, steps: eventTimeline(row, ledger), rawAnswer, payload: scrubbedPayload(deps, row.payload) };
+}
+
 export function eventRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/events', async (c) => {
@@ -42,7 +51,10 @@ export function eventRoutes() {
     const retried = Number.parseInt(c.req.query('retried') ?? '', 10);
     const [rows, failedCount] = await Promise.all([listWebhookEvents(db, { status, source, limit: EVENTS_PAGE_SIZE }), countWebhookEvents(db, 'failed')]);
     const notice = retried > 0 ? `${retried} failed event${retried === 1 ? '' : 's'} queued again; ${retried === 1 ? 'its row updates' : 'their rows update'} as Trakt answers.` : undefined;
-    return c.render(<EventsPage view={{ rows, status, source, failedCount, pageSize: EVENTS_PAGE_SIZE, notice }} csrf={c.var.csrf} />, { title: 'Webhook events', nav: 'events' });
+    const openId = Number(c.req.query('open'));
+    const opened = rows.find((r) => r.id === openId);
+    const open = opened ? await detailView(c.var.deps, opened) : undefined;
+    return c.render(<EventsPage view={{ rows, status, source, failedCount, pageSize: EVENTS_PAGE_SIZE, notice, open }} csrf={c.var.csrf} />, { title: 'Webhook events', nav: 'events' });
   });
 
   app.get('/events/older', async (c) => {
@@ -66,6 +78,13 @@ export function eventRoutes() {
     const row = await getWebhookEvent(c.var.deps.db, Number(c.req.param('id')));
     if (!row) return c.text('That event no longer exists.', 404);
     return c.html(<PayloadView text={scrubbedPayload(c.var.deps, row.payload)} />);
+  });
+
+  app.get('/events/:id{[0-9]+}/detail', async (c) => {
+    const { deps } = c.var;
+    const row = await getWebhookEvent(deps.db, Number(c.req.param('id')));
+    if (!row) return c.text('That event no longer exists.', 404);
+    return c.html(<EventDetail view={await detailView(deps, row)} />);
   });
 
   app.post('/events/:id{[0-9]+}/retry', async (c) => {

@@ -8,6 +8,8 @@ import { webhookCardView } from './events-summary.js';
 import { traktCardState } from '../trakt/status.js';
 import { plexCardState } from '../plex-connection/status.js';
 import { plexLiveLine } from './plex-live.js';
+import { attentionItems, nowPlayingForPage, recentPlaysView } from './dashboard-view.js';
+import { dashboardRendered } from './dashboard-live.js';
 
 export function webhookUrl(origin: string, secret: string): string {
   return `${origin}/webhooks/plex/${secret}`;
@@ -24,7 +26,11 @@ export function pageRoutes() {
       webhooks: await webhookCardView(c.var.deps, url),
       sync: await syncCardView(c.var.deps),
       live: plexLiveLine(c.var.deps),
+      attention: await attentionItems(c.var.deps),
+      nowPlaying: await nowPlayingForPage(c.var.deps),
+      recentPlays: await recentPlaysView(c.var.deps),
     };
+    dashboardRendered(c.var.deps);
     return c.render(<DashboardPage view={view} />, { title: 'Dashboard', nav: 'dashboard' });
   });
   return app;

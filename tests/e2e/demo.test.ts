@@ -14,6 +14,7 @@ import { startViewer, viewingOrder } from '../fakes/demo/viewer.js';
 import { DEMO_TRY } from '../fakes/demo/try.js';
 import fs from 'node:fs';
 import { isEdgeKey } from '../fakes/library/index.js';
+import { emitWebhook } from '../fakes/plex/index.js';
 import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
 import { LogCapture } from '../helpers/context.js';
 
@@ -83,7 +84,6 @@ describe('the demo in a browser', () => {
     const played = new Set(trakt.plays(owner).filter((p) => p.type === 'movie').map((p) => p.trakt));
     expect(plexOnly.filter((m) => !played.has(m.traktId!))).toEqual([]);
     expect(trakt.plays(owner).length).toBeGreaterThan(before);
-    await screenshot(page, 'dashboard'); // the README's picture: the demo after its first sync
 
     await page.click('#sync-card-unmatched');
     await page.waitForURL(`${url}/unmatched`);
@@ -135,6 +135,14 @@ describe('the demo in a browser', () => {
     await page.goto(`${url}/events`);
     expect(await page.locator('.event-status', { hasText: 'sent' }).count()).toBeGreaterThanOrEqual(4);
     expect(await page.locator('.event-status', { hasText: 'duplicate' }).count()).toBeGreaterThanOrEqual(1);
+
+    // The README's picture: the dashboard with the viewer's play landed on Trakt and the next one playing.
+    const next = viewingOrder(library)[1]!;
+    await emitWebhook(demo.plex.pms, { event: 'media.play', ref: next.key, viewOffsetMs: Math.round(next.durationMs * 0.3) });
+    await page.goto(url);
+    await page.locator('#now-playing-body li.now-playing').waitFor({ timeout: 10_000 });
+    expect(await page.locator('#recent-plays-body li.recent-play').first().textContent()).toContain(movie.title);
+    await screenshot(page, 'dashboard');
 
     expect(problems).toEqual([]);
   }, 180_000);

@@ -37,7 +37,10 @@ describe('events page', () => {
     const order = [...html.matchAll(/id="event-(\d+)"/g)].map((m) => Number(m[1]));
     expect(order).toEqual([...ids].reverse());
     expect(html).toContain('Gave up after 6 attempts');
-    expect(html).toContain('&quot;action&quot;:&quot;start&quot;');
+    // Trakt's answer in words in the row; the raw answer one click away (Details).
+    expect(html).toContain('started watching');
+    expect(html).not.toContain('&quot;action&quot;:&quot;start&quot;');
+    expect(html).toContain(`hx-get="/events/${ids[0]}/detail"`);
     expect(html).toContain(`hx-post="/events/${ids[1]}/retry"`);
     expect(html).not.toContain(`hx-post="/events/${ids[0]}/retry"`);
     expect(html).toContain('hx-sse:connect="/live?topics=events"');
@@ -58,6 +61,15 @@ describe('events page', () => {
     expect(text).not.toContain('super-secret-plex-token-xyz');
     expect(text).toContain('[redacted]');
     expect((await client.get('/events/999999/payload')).status).toBe(404);
+    // Details: the timeline, Trakt's answer in words and raw, and the payload, scrubbed the same way.
+    const detail = await (await client.get(`/events/${ids[0]}/detail`, { 'hx-request': 'true' })).text();
+    expect(detail).toContain(`id="event-detail-${ids[0]}"`);
+    expect(detail).toMatch(/data-step="received"[^]*data-step="decided"/);
+    expect(detail).toContain('started watching');
+    expect(detail).toContain('&quot;action&quot;: &quot;start&quot;');
+    expect(detail).toContain('Shield TV');
+    expect(detail).not.toContain('super-secret-plex-token-xyz');
+    expect((await client.get('/events/999999/detail')).status).toBe(404);
   });
 
   it('Retry puts a failed event back in the queue; Retry all failed does the rest', async () => {

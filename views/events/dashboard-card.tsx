@@ -12,34 +12,35 @@ export interface WebhookCardView {
   problem?: string;
 }
 
-export function WebhookCard(props: { view: WebhookCardView }) {
+/** The card's numbers: the page renders them and the dashboard's live stream replaces them (`#webhook-stats`). */
+export function WebhookStats(props: { view: WebhookCardView }) {
   const v = props.view;
   return (
-    <Card title="Webhooks" id="card-webhooks">
+    <>
       {v.last ? (
         <p class="text-lg font-medium">
           {'Last: '}
           <span class="font-mono text-base">{v.last.event}</span>
           {' '}
-          <time datetime={new Date(v.last.receivedAt).toISOString()} data-local="" class="text-sm text-slate-500">
+          <time datetime={new Date(v.last.receivedAt).toISOString()} data-local="" class="text-sm text-slate-600 dark:text-slate-400">
             {new Date(v.last.receivedAt).toISOString()}
           </time>
-          {v.last.serverTitle && <span class="block text-sm font-normal text-slate-500">{`from ${v.last.serverTitle}`}</span>}
+          {v.last.serverTitle && <span class="block text-sm font-normal text-slate-600 dark:text-slate-400">{`from ${v.last.serverTitle}`}</span>}
         </p>
       ) : (
         <p class="text-lg font-medium">No webhook received yet</p>
       )}
       <dl class="mt-3 grid grid-cols-3 gap-2 text-center text-sm">
         <div>
-          <dt class="text-slate-500">Today</dt>
+          <dt class="text-slate-600 dark:text-slate-400">Today</dt>
           <dd class="text-lg font-semibold" id="webhooks-today">{v.today}</dd>
         </div>
         <div>
-          <dt class="text-slate-500">Queue</dt>
+          <dt class="text-slate-600 dark:text-slate-400">Queue</dt>
           <dd class="text-lg font-semibold" id="webhooks-queue">{v.queueDepth}</dd>
         </div>
         <div>
-          <dt class="text-slate-500">Failed</dt>
+          <dt class="text-slate-600 dark:text-slate-400">Failed</dt>
           <dd class={`text-lg font-semibold ${v.failed ? 'text-rose-600' : ''}`} id="webhooks-failed">
             {v.failed ? <a href="/events?status=failed" class="underline">{v.failed}</a> : 0}
           </dd>
@@ -50,7 +51,18 @@ export function WebhookCard(props: { view: WebhookCardView }) {
           {`Events are waiting to be retried: ${v.problem}`}
         </p>
       )}
-      <p class="mt-3 text-sm text-slate-500">
+    </>
+  );
+}
+
+export function WebhookCard(props: { view: WebhookCardView }) {
+  const v = props.view;
+  return (
+    <Card title="Webhooks" id="card-webhooks">
+      <div id="webhook-stats">
+        <WebhookStats view={v} />
+      </div>
+      <p class="mt-3 text-sm text-slate-600 dark:text-slate-400">
         Add this URL in Plex Web → Settings → Webhooks: <code class="break-all">{v.webhookUrl}</code>
       </p>
       <div class="mt-3">
@@ -80,13 +92,13 @@ export function TestEventResult(props: { result: DryRunResult }) {
     <dialog open class="static m-0 w-full max-w-full rounded-md bg-slate-50 p-3 text-sm text-inherit dark:bg-slate-950" id="test-event-dialog">
       <p class="font-medium break-words">{r.verdict}</p>
       <details class="mt-2">
-        <summary class="cursor-pointer text-slate-500">How it was decided</summary>
+        <summary class="cursor-pointer text-slate-600 dark:text-slate-400">How it was decided</summary>
         <ol class="mt-1 list-decimal space-y-1 pl-5 text-slate-600 dark:text-slate-300">
           {r.steps.map((s) => (
             <li>{s}</li>
           ))}
         </ol>
-        {r.request && <pre class="mt-2 whitespace-pre-wrap break-all text-xs text-slate-500">{`${r.request.path}\n${JSON.stringify(r.request.body, null, 2)}`}</pre>}
+        {r.request && <pre class="mt-2 whitespace-pre-wrap break-all text-xs text-slate-600 dark:text-slate-400">{`${r.request.path}\n${JSON.stringify(r.request.body, null, 2)}`}</pre>}
       </details>
       <form method="dialog" class="mt-2">
         <button class={secondaryButtonClass} id="test-event-dismiss">

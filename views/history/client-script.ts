@@ -10,7 +10,7 @@ export const HISTORY_CLIENT_JS = `(function () {
   function dayKey(d) { return d.getFullYear() + '-' + (d.getMonth() + 1) + '-' + d.getDate(); }
   function heading(d, key) {
     var li = document.createElement('li');
-    li.className = 'day-heading sticky top-0 z-10 -mx-4 bg-slate-50/95 px-4 py-1.5 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:bg-slate-950/95';
+    li.className = 'day-heading sticky top-0 z-10 -mx-4 bg-slate-50/95 px-4 py-1.5 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400 dark:bg-slate-950/95';
     li.setAttribute('data-day', key);
     var t = document.createElement('time');
     t.setAttribute('datetime', d.toISOString().slice(0, 10));

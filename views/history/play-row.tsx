@@ -34,13 +34,13 @@ export function PlayRow(props: { play: PlayView }) {
         {row.type === 'movie' ? (
           <p class="play-title truncate font-medium">
             {row.title}
-            {row.year !== null && <span class="ml-1 font-normal text-slate-500">{`(${row.year})`}</span>}
+            {row.year !== null && <span class="ml-1 font-normal text-slate-600 dark:text-slate-400">{`(${row.year})`}</span>}
           </p>
         ) : (
           <>
             <p class="play-title truncate font-medium">
               {row.title}
-              {row.year !== null && <span class="ml-1 font-normal text-slate-500">{`(${row.year})`}</span>}
+              {row.year !== null && <span class="ml-1 font-normal text-slate-600 dark:text-slate-400">{`(${row.year})`}</span>}
             </p>
             <p class="play-episode truncate text-sm text-slate-600 dark:text-slate-300">
               <span class="font-mono">{episodeCode(row.season, row.number)}</span>
@@ -48,7 +48,7 @@ export function PlayRow(props: { play: PlayView }) {
             </p>
           </>
         )}
-        <p class="mt-0.5 flex flex-wrap items-center gap-2 text-xs text-slate-500">
+        <p class="mt-0.5 flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
           <time datetime={iso} data-local="time">
             {iso.slice(11, 16)}
           </time>

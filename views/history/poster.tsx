@@ -9,7 +9,7 @@ export function initials(title: string): string {
   return pick.join('') || '?';
 }
 
-const box = 'poster flex h-16 w-11 shrink-0 items-center justify-center overflow-hidden rounded bg-slate-200 text-xs font-semibold text-slate-500 dark:bg-slate-800 dark:text-slate-400';
+const box = 'poster flex h-16 w-11 shrink-0 items-center justify-center overflow-hidden rounded bg-slate-200 text-xs font-semibold text-slate-600 dark:bg-slate-800 dark:text-slate-400';
 
 export function Poster(props: { state: PosterState; title: string }) {
   const s = props.state;

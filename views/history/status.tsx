@@ -57,7 +57,7 @@ export function HistoryStatus(props: { view: HistoryStatusView; csrf: string }) 
         <p>
           <span class="history-status-line">{line}</span>
           {checked && !r && (
-            <span class="ml-1 text-slate-500">
+            <span class="ml-1 text-slate-600 dark:text-slate-400">
               {'Last checked '}
               <time datetime={checked} data-local="">
                 {checked}

@@ -6,7 +6,7 @@ export function SetupPage(props: { csrf: string; error?: string; needsCode: bool
     <div class="mx-auto max-w-md">
       <Card>
         <h1 class="text-xl font-semibold">Choose an admin password</h1>
-        <p class="mt-2 text-sm text-slate-500 dark:text-slate-400">
+        <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">
           This password protects the dashboard. {props.needsCode && 'To prove this is your server, also type the one-time setup code that the service printed in its log when it started.'}
         </p>
         <form method="post" action="/setup" class="mt-4 space-y-4">

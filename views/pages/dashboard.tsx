@@ -1,5 +1,11 @@
-/** The dashboard: what is connected and what happened lately. Features add their cards here. */
+/**
+ * The dashboard: what needs the user first, then what is playing and what reached Trakt,
+ * the last run, and the connections. Live over one stream (topics `runs` and `dashboard`).
+ */
 import { Card, PageHeader } from '../components.js';
+import { Attention, type AttentionItem } from '../dashboard/attention.js';
+import { NowPlayingCard, type NowPlayingView } from '../dashboard/now-playing.js';
+import { RecentPlaysCard, type RecentPlayView } from '../dashboard/recent-plays.js';
 import { WebhookCard, type WebhookCardView } from '../events/dashboard-card.js';
 import { SyncCard, type SyncCardView } from '../runs/sync-card.js';
 import type { TraktCardState } from '../../src/trakt/status.js';
@@ -16,6 +22,9 @@ export interface DashboardView {
   sync: SyncCardView;
   /** The live listener's line (listening, reconnecting, off). */
   live: LiveLine;
+  attention: AttentionItem[];
+  nowPlaying: NowPlayingView;
+  recentPlays: RecentPlayView[];
 }
 
 export function DashboardPage(props: { view: DashboardView }) {
@@ -23,13 +32,22 @@ export function DashboardPage(props: { view: DashboardView }) {
   return (
     <>
       <PageHeader title="Dashboard" subtitle="Plex and Trakt, kept in step." />
-      <div class="grid gap-4 md:grid-cols-2 lg:grid-cols-3">
+      <Attention items={v.attention} />
+      <div class="mb-4 grid grid-cols-1 gap-4 lg:grid-cols-2">
+        <NowPlayingCard view={v.nowPlaying} />
+        <RecentPlaysCard plays={v.recentPlays} />
+      </div>
+      <div class="mb-4 grid grid-cols-1 gap-4 md:grid-cols-2">
+        <SyncCard view={v.sync} />
+        <WebhookCard view={v.webhooks} />
+      </div>
+      <div class="grid grid-cols-1 gap-4 md:grid-cols-2">
         <Card title="Plex" id="card-plex">
           <p class="text-lg font-medium" id="plex-card-status" data-state={v.plexConnected ? 'connected' : 'not_connected'}>
             {v.plexConnected ? (v.plexServer ? `Connected to ${v.plexServer}` : 'Connected') : 'Not connected'}
           </p>
           {!v.plexConnected && (
-            <p class="mt-1 text-sm text-slate-500">
+            <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
               Sign in with Plex and pick your server in <a class="underline" href="/settings">Settings</a>.
             </p>
           )}
@@ -46,15 +64,13 @@ export function DashboardPage(props: { view: DashboardView }) {
             </p>
           )}
           {v.trakt.state === 'not_connected' && (
-            <p class="mt-1 text-sm text-slate-500">
+            <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
               Enter your Trakt app's client id and secret, then connect, in <a class="underline" href="/settings">Settings</a>.
             </p>
           )}
         </Card>
-        <WebhookCard view={v.webhooks} />
-        <SyncCard view={v.sync} />
       </div>
-      <div hx-sse:connect="/live?topics=runs,plex-live" hx-swap="none" class="hidden"></div>
+      <div hx-sse:connect="/live?topics=runs,dashboard,plex-live" hx-swap="none" class="hidden"></div>
     </>
   );
 }

@@ -1,7 +1,8 @@
 /** The Webhook events page: newest first, live, filter by status, raw payload on demand, Retry. */
 import { EVENT_SOURCES, type EventSource, type WebhookEventRow, type WebhookStatus } from '../../src/db/tables/webhooks.js';
 import { CsrfField, EmptyState, PageHeader, secondaryButtonClass } from '../components.js';
-import { EventRows } from '../events/event-rows.js';
+import { EventRows, WIDE_ONLY } from '../events/event-rows.js';
+import { EventDetail, type EventDetailView } from '../events/event-detail.js';
 
 export const STATUSES: WebhookStatus[] = ['pending', 'sent', 'ignored', 'duplicate', 'stale', 'failed'];
 
@@ -11,6 +12,8 @@ export interface EventsView {
   source?: EventSource;
   failedCount: number;
   pageSize: number;
+  /** An event opened from a link (`?open=id`), shown with its Details. */
+  open?: EventDetailView;
   /** A sentence after "Retry all failed". */
   notice?: string;
 }
@@ -101,25 +104,31 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
           </EmptyState>
         ))}
       {/* A filtered list with nothing in it has no table: only the unfiltered one takes new events live. */}
-      <div class={`overflow-x-auto rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900 ${(v.status || v.source) && v.rows.length === 0 ? 'hidden' : ''}`}>
+      <p class={`mb-2 text-xs text-slate-600 md:hidden dark:text-slate-400 ${(v.status || v.source) && v.rows.length === 0 ? 'hidden' : ''}`} id="events-narrow-hint">
+        On a narrow screen the event, account, player and Trakt's answer are under each row's Details.
+      </p>
+      <div tabindex={0} aria-label="Webhook events" class={`relative overflow-x-auto rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900 ${(v.status || v.source) && v.rows.length === 0 ? 'hidden' : ''}`}>
         <table class="w-full text-left">
-          <thead class="text-xs uppercase text-slate-500">
+          <thead class="text-xs uppercase text-slate-600 dark:text-slate-400">
             <tr>
               <th class="pb-2 pr-3">Time</th>
-              <th class="pb-2 pr-3">Event</th>
-              <th class="pb-2 pr-3">Source</th>
-              <th class="pb-2 pr-3">Account</th>
-              <th class="pb-2 pr-3">Player</th>
+              <th class={`pb-2 pr-3 ${WIDE_ONLY}`}>Event</th>
+              <th class={`pb-2 pr-3 ${WIDE_ONLY}`}>Source</th>
+              <th class={`pb-2 pr-3 ${WIDE_ONLY}`}>Account</th>
+              <th class={`pb-2 pr-3 ${WIDE_ONLY}`}>Player</th>
               <th class="pb-2 pr-3">Item</th>
               <th class="pb-2 pr-3">Decision</th>
-              <th class="pb-2 pr-3">Trakt's answer</th>
-              <th class="pb-2"></th>
+              <th class={`pb-2 pr-3 ${WIDE_ONLY}`}>Trakt's answer</th>
+              <th class="pb-2">
+                <span class="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           {/* Only the unfiltered list takes new events live; every list takes updates of its rows. */}
           <tbody id="event-rows" data-prepend={v.status || v.source ? undefined : ''}>
-            <EventRows rows={v.rows} />
+            <EventRows rows={v.rows} open={v.open && <EventDetail view={v.open} />} openId={v.open?.row.id} />
           </tbody>
+
         </table>
       </div>
       {oldest !== undefined && v.rows.length >= v.pageSize && <OlderEventsButton beforeId={oldest} status={v.status} source={v.source} />}
@@ -138,5 +147,5 @@ export function EventsNotice(props: { text?: string }) {
 }
 
 export function PayloadView(props: { text: string }) {
-  return <pre class="mt-2 max-h-96 max-w-xl overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-950">{props.text}</pre>;
+  return <pre tabindex={0} class="mt-2 max-h-96 max-w-xl overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-950">{props.text}</pre>;
 }

@@ -38,14 +38,14 @@ export function filterQuery(f: HistoryFilterView): string {
 export function MoreSentinel(props: { next?: string; filter: HistoryFilterView }) {
   if (!props.next) {
     return (
-      <p id="history-more" class="py-6 text-center text-sm text-slate-500" data-end="">
+      <p id="history-more" class="py-6 text-center text-sm text-slate-600 dark:text-slate-400" data-end="">
         That is the whole history.
       </p>
     );
   }
   const q = filterQuery(props.filter);
   return (
-    <div id="history-more" class="py-6 text-center text-sm text-slate-500" hx-get={`/history/page?before=${props.next}${q ? `&${q}` : ''}`} hx-trigger="revealed" hx-swap="outerHTML">
+    <div id="history-more" class="py-6 text-center text-sm text-slate-600 dark:text-slate-400" hx-get={`/history/page?before=${props.next}${q ? `&${q}` : ''}`} hx-trigger="revealed" hx-swap="outerHTML">
       Loading older plays…
     </div>
   );
@@ -58,11 +58,11 @@ export function HistoryResults(props: { view: ResultsView; total: number }) {
   const live = v.filter.q ? undefined : (v.filter.type ?? 'all');
   return (
     <div id="history-results">
-      <p id="history-matching" class="mb-2 text-sm text-slate-500" data-matching={v.matching}>
+      <p id="history-matching" class="mb-2 text-sm text-slate-600 dark:text-slate-400" data-matching={v.matching}>
         {filtered ? `${v.matching.toLocaleString('en-US')} of ${props.total.toLocaleString('en-US')} plays match.` : `${v.matching.toLocaleString('en-US')} plays, newest first.`}
       </p>
       {v.plays.length === 0 && (
-        <p class="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500 dark:border-slate-700">
+        <p class="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600 dark:text-slate-400 dark:border-slate-700">
           {filtered ? 'No plays match these filters.' : 'No plays yet.'}
         </p>
       )}
@@ -92,13 +92,13 @@ export function HistoryPage(props: { view: HistoryPageView; csrf: string }) {
   return (
     <>
       <PageHeader title="Trakt history" subtitle="Your whole watch history on Trakt, newest first, grouped by day.">
-        <p class="text-sm text-slate-500">
+        <p class="text-sm text-slate-600 dark:text-slate-400">
           <HistoryTotal total={v.total} />
         </p>
       </PageHeader>
       <HistoryStatus view={v.status} csrf={props.csrf} />
       {!v.tmdbEnabled && (
-        <p id="history-tmdb-hint" class="mb-4 text-sm text-slate-500">
+        <p id="history-tmdb-hint" class="mb-4 text-sm text-slate-600 dark:text-slate-400">
           Posters come from TMDB: add a TMDB API key in <a class="underline" href="/settings#settings-tmdb">Settings</a> to see them.
         </p>
       )}

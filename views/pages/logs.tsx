@@ -61,12 +61,12 @@ export function LogsPage(props: { view: LogsView; query: string }) {
             Filter
           </button>
         </noscript>
-        <span id="logs-live" class="ml-auto text-xs text-slate-500">
+        <span id="logs-live" class="ml-auto text-xs text-slate-600 dark:text-slate-400">
           Live: new lines appear at the top.
         </span>
       </form>
       {v.rows.length === 0 && <EmptyState title="No log lines match">Change the filter, or wait for the service to do something.</EmptyState>}
-      <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
+      <div tabindex={0} class="overflow-x-auto rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
         <table class="w-full">
           <tbody id="log-rows" data-min-level={String(v.minLevel)} data-component={v.component}>
             <LogRows rows={v.rows} />

@@ -21,7 +21,7 @@ export function RunDetailPage(props: { view: RunDetailView }) {
       <PageHeader title={`Sync run ${run.id}`} subtitle={`Started by ${run.trigger}${run.dry_run ? ' · dry run: nothing written' : ''}${run.full_walk ? ' · full walk' : ''}`}>
         <a class="underline" href="/runs">All runs</a>
       </PageHeader>
-      <div class="grid gap-4">
+      <div class="grid grid-cols-1 gap-4">
         <Card title="Live progress">
           <RunProgress run={run} />
           <RunFacts run={run} />
@@ -30,7 +30,7 @@ export function RunDetailPage(props: { view: RunDetailView }) {
           <RunPlan runId={run.id} plan={plan} />
         </Card>
         <Card title="Log">
-          <div class="max-h-96 overflow-y-auto">
+          <div tabindex={0} class="max-h-96 overflow-y-auto">
             <table class="w-full">
               <tbody id={`run-log-${run.id}`}>
                 <LogRows rows={log} />

@@ -32,20 +32,23 @@ export function RunsPage(props: { view: RunsView; csrf: string }) {
       {v.total === 0 ? (
         <EmptyState title="No sync has run yet">Press "Run sync now" above, or set a schedule in Settings.</EmptyState>
       ) : (
-        <div class="overflow-x-auto">
+        <div tabindex={0} class="overflow-x-auto" aria-label="Sync runs">
+          <p class="mb-2 text-xs text-slate-600 md:hidden dark:text-slate-400" id="runs-narrow-hint">
+            On a narrow screen: when, status, added and errors; open a run for the rest.
+          </p>
           <table class="w-full text-sm" id="runs-table">
-            <thead class="text-left text-xs uppercase text-slate-500">
+            <thead class="text-left text-xs uppercase text-slate-600 dark:text-slate-400">
               <tr>
                 <th class="py-2 pr-3">Started</th>
-                <th class="py-2 pr-3">Trigger</th>
-                <th class="py-2 pr-3">Duration</th>
+                <th class="hidden md:table-cell py-2 pr-3">Trigger</th>
+                <th class="hidden md:table-cell py-2 pr-3">Duration</th>
                 <th class="py-2 pr-3">Status</th>
                 <th class="py-2 pr-3 text-right">Added to Trakt</th>
-                <th class="py-2 pr-3 text-right">Marked in Plex</th>
-                <th class="py-2 pr-3 text-right">Ratings</th>
-                <th class="py-2 pr-3 text-right">Unmatched</th>
+                <th class="hidden md:table-cell py-2 pr-3 text-right">Marked in Plex</th>
+                <th class="hidden md:table-cell py-2 pr-3 text-right">Ratings</th>
+                <th class="hidden md:table-cell py-2 pr-3 text-right">Unmatched</th>
                 <th class="py-2 pr-3 text-right">Errors</th>
-                <th class="py-2 text-right">API calls</th>
+                <th class="hidden md:table-cell py-2 text-right">API calls</th>
               </tr>
             </thead>
             <tbody id="run-rows" data-prepend={v.page === 1 ? '' : undefined}>
@@ -59,7 +62,7 @@ export function RunsPage(props: { view: RunsView; csrf: string }) {
       {v.pages > 1 && (
         <nav class="mt-4 flex items-center gap-3 text-sm" aria-label="Pages">
           {v.page > 1 && <a class="underline" href={`/runs?page=${v.page - 1}`}>Newer</a>}
-          <span class="text-slate-500">{`Page ${v.page} of ${v.pages}`}</span>
+          <span class="text-slate-600 dark:text-slate-400">{`Page ${v.page} of ${v.pages}`}</span>
           {v.page < v.pages && <a class="underline" href={`/runs?page=${v.page + 1}`}>Older</a>}
         </nav>
       )}

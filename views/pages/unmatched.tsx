@@ -25,10 +25,10 @@ export function UnmatchedPage(props: { view: UnmatchedView }) {
         <EmptyState title="Everything is matched">Every item of the synced libraries has ids Trakt knows.</EmptyState>
       ) : (
         <>
-          <p class="mb-2 text-sm text-slate-500">{`${v.total} item(s).`}</p>
-          <div class="overflow-x-auto">
+          <p class="mb-2 text-sm text-slate-600 dark:text-slate-400">{`${v.total} item(s).`}</p>
+          <div tabindex={0} class="overflow-x-auto">
             <table class="w-full text-sm" id="unmatched-table">
-              <thead class="text-left text-xs uppercase text-slate-500">
+              <thead class="text-left text-xs uppercase text-slate-600 dark:text-slate-400">
                 <tr>
                   <th class="py-2 pr-3">Item</th>
                   <th class="py-2 pr-3">Type</th>
@@ -41,7 +41,7 @@ export function UnmatchedPage(props: { view: UnmatchedView }) {
                   <tr class="border-t border-slate-200 align-top dark:border-slate-700">
                     <td class="py-2 pr-3">{itemLabel(r)}</td>
                     <td class="py-2 pr-3">{r.type}</td>
-                    <td class="py-2 pr-3 break-all font-mono text-xs text-slate-500">{r.guid ?? ''}</td>
+                    <td class="py-2 pr-3 break-all font-mono text-xs text-slate-600 dark:text-slate-400">{r.guid ?? ''}</td>
                     <td class="py-2">{r.reason}</td>
                   </tr>
                 ))}
@@ -51,7 +51,7 @@ export function UnmatchedPage(props: { view: UnmatchedView }) {
           {v.pages > 1 && (
             <nav class="mt-4 flex items-center gap-3 text-sm" aria-label="Pages">
               {v.page > 1 && <a class="underline" href={`/unmatched?page=${v.page - 1}`}>Previous</a>}
-              <span class="text-slate-500">{`Page ${v.page} of ${v.pages}`}</span>
+              <span class="text-slate-600 dark:text-slate-400">{`Page ${v.page} of ${v.pages}`}</span>
               {v.page < v.pages && <a class="underline" href={`/unmatched?page=${v.page + 1}`}>Next</a>}
             </nav>
           )}

@@ -46,7 +46,7 @@ const PLAN_LABELS: Record<string, string> = {
 export function RunFacts(props: { run: SyncRunRow }) {
   const r = props.run;
   return (
-    <p class="mt-2 text-xs text-slate-500" id={`run-facts-${r.id}`}>
+    <p class="mt-2 text-xs text-slate-600 dark:text-slate-400" id={`run-facts-${r.id}`}>
       {`API calls: Plex ${r.plex_requests}, Trakt GET ${r.trakt_gets}, Trakt writes ${r.trakt_writes}. Started `}
       <Time ms={r.started_at} />
       {r.finished_at ? <>{', finished '}<Time ms={r.finished_at} /></> : ''}
@@ -63,8 +63,8 @@ function PlanList(props: { title: string; items: PlanSample[]; total: number }) 
         {props.items.map((i) => (
           <li>
             {i.title}
-            {i.watchedAt ? <span class="text-slate-500">{' · watched '}<Time ms={i.watchedAt} /></span> : ''}
-            {i.rating !== null ? <span class="text-slate-500">{` · rating ${i.rating}`}</span> : ''}
+            {i.watchedAt ? <span class="text-slate-600 dark:text-slate-400">{' · watched '}<Time ms={i.watchedAt} /></span> : ''}
+            {i.rating !== null ? <span class="text-slate-600 dark:text-slate-400">{` · rating ${i.rating}`}</span> : ''}
           </li>
         ))}
       </ul>
@@ -84,7 +84,7 @@ export function RunPlan(props: { runId: number; plan: PlanView | null }) {
               .filter(([k]) => k !== 'unmatched')
               .map(([k, n]) => (
                 <div class="flex justify-between gap-2">
-                  <dt class="text-slate-500">{PLAN_LABELS[k] ?? k}</dt>
+                  <dt class="text-slate-600 dark:text-slate-400">{PLAN_LABELS[k] ?? k}</dt>
                   <dd class="font-medium">{n}</dd>
                 </div>
               ))}
@@ -97,7 +97,7 @@ export function RunPlan(props: { runId: number; plan: PlanView | null }) {
           <PlanList title={PLAN_LABELS.ratingsToPlex!} items={plan.ratingsToPlex} total={plan.counts.ratingsToPlex ?? 0} />
         </>
       ) : (
-        <p class="text-sm text-slate-500">The plan appears once both sides have been read.</p>
+        <p class="text-sm text-slate-600 dark:text-slate-400">The plan appears once both sides have been read.</p>
       )}
     </div>
   );
@@ -133,11 +133,12 @@ export function RunLedger(props: { run: Pick<SyncRunRow, 'id' | 'dry_run'>; ledg
         </nav>
       )}
       {rows.length === 0 ? (
-        <p class="text-sm text-slate-500">{run.dry_run ? 'A dry run writes nothing.' : 'Nothing was written.'}</p>
+        <p class="text-sm text-slate-600 dark:text-slate-400">{run.dry_run ? 'A dry run writes nothing.' : 'Nothing was written.'}</p>
       ) : (
-        <div class="overflow-x-auto">
+        <div tabindex={0} class="overflow-x-auto" aria-label="Writes of this run">
+          <p class="mb-2 text-xs text-slate-600 md:hidden dark:text-slate-400">Scroll the table sideways for the time, status and Trakt's answer.</p>
           <table class="w-full text-sm">
-            <thead class="text-left text-xs uppercase text-slate-500">
+            <thead class="text-left text-xs uppercase text-slate-600 dark:text-slate-400">
               <tr>
                 <th class="py-1 pr-3">Target</th>
                 <th class="py-1 pr-3">Action</th>
@@ -163,7 +164,7 @@ export function RunLedger(props: { run: Pick<SyncRunRow, 'id' | 'dry_run'>; ledg
               ))}
             </tbody>
           </table>
-          {(only ? failed : total) > rows.length && <p class="mt-2 text-xs text-slate-500">{`First ${rows.length} of ${only ? failed : total} shown.`}</p>}
+          {(only ? failed : total) > rows.length && <p class="mt-2 text-xs text-slate-600 dark:text-slate-400">{`First ${rows.length} of ${only ? failed : total} shown.`}</p>}
         </div>
       )}
     </div>

@@ -23,7 +23,7 @@ export function StatusBadge(props: { run: Pick<SyncRunRow, 'status' | 'dry_run'>
 }
 
 export function Time(props: { ms: number | null | undefined }) {
-  if (!props.ms) return <span class="text-slate-400">—</span>;
+  if (!props.ms) return <span class="text-slate-600 dark:text-slate-400">—</span>;
   const iso = new Date(props.ms).toISOString();
   return (
     <time datetime={iso} data-local="">
@@ -45,7 +45,7 @@ function Bar(props: { label: string; done: number; total: number; id: string }) 
   const p = pct(props.done, props.total);
   return (
     <div class="mt-2">
-      <div class="flex justify-between text-xs text-slate-500">
+      <div class="flex justify-between text-xs text-slate-600 dark:text-slate-400">
         <span>{props.label}</span>
         <span data-testid={props.id}>{`${props.done} / ${props.total}`}</span>
       </div>
@@ -73,7 +73,7 @@ export function RunProgress(props: { run: SyncRunRow }) {
     <div id={`run-progress-${r.id}`} data-phase={r.phase}>
       <p class="text-sm">
         <StatusBadge run={r} /> <span class="ml-2 font-medium">{PHASES[r.phase] ?? r.phase}</span>
-        <span class="ml-2 text-slate-500">{duration(r)}</span>
+        <span class="ml-2 text-slate-600 dark:text-slate-400">{duration(r)}</span>
       </p>
       <Bar label="Items scanned" done={r.scanned} total={Math.max(r.scan_total, r.scanned)} id="scanned" />
       <Bar label="Writes done" done={r.writes_done} total={r.planned_writes} id="writes" />
@@ -102,7 +102,7 @@ export function RunCounts(props: { run: SyncRunRow }) {
     <dl class="mt-3 grid grid-cols-3 gap-2 text-center text-sm">
       {items.map(([k, v]) => (
         <div>
-          <dt class="text-slate-500">{k}</dt>
+          <dt class="text-slate-600 dark:text-slate-400">{k}</dt>
           <dd class={`text-lg font-semibold ${k === 'Errors' && v ? 'text-rose-600' : ''}`}>
             {k === 'Unmatched' && v ? <a class="underline" href="/unmatched">{v}</a> : v}
           </dd>
@@ -122,17 +122,17 @@ export function RunRow(props: { run: SyncRunRow }) {
           <Time ms={r.started_at} />
         </a>
       </td>
-      <td class="py-2 pr-3">{r.trigger}</td>
-      <td class="py-2 pr-3">{r.status === 'running' ? `${duration(r)}…` : duration(r)}</td>
+      <td class="hidden md:table-cell py-2 pr-3">{r.trigger}</td>
+      <td class="hidden md:table-cell py-2 pr-3">{r.status === 'running' ? `${duration(r)}…` : duration(r)}</td>
       <td class="py-2 pr-3">
         <StatusBadge run={r} />
       </td>
       <td class="py-2 pr-3 text-right">{r.added_to_trakt}</td>
-      <td class="py-2 pr-3 text-right">{r.marked_in_plex}</td>
-      <td class="py-2 pr-3 text-right">{r.ratings_to_trakt + r.ratings_to_plex}</td>
-      <td class="py-2 pr-3 text-right">{r.unmatched}</td>
+      <td class="hidden md:table-cell py-2 pr-3 text-right">{r.marked_in_plex}</td>
+      <td class="hidden md:table-cell py-2 pr-3 text-right">{r.ratings_to_trakt + r.ratings_to_plex}</td>
+      <td class="hidden md:table-cell py-2 pr-3 text-right">{r.unmatched}</td>
       <td class={`py-2 pr-3 text-right ${r.errors ? 'text-rose-600' : ''}`}>{r.errors}</td>
-      <td class="py-2 text-right" title={`Plex ${r.plex_requests}, Trakt GET ${r.trakt_gets}, Trakt writes ${r.trakt_writes}`}>{calls}</td>
+      <td class="hidden md:table-cell py-2 text-right" title={`Plex ${r.plex_requests}, Trakt GET ${r.trakt_gets}, Trakt writes ${r.trakt_writes}`}>{calls}</td>
     </tr>
   );
 }

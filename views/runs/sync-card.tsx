@@ -32,7 +32,7 @@ export function SyncCardBody(props: { view: SyncCardView }) {
             <Time ms={v.last.started_at} />
           </a>{' '}
           <StatusBadge run={v.last} />
-          <span class="block text-slate-500">
+          <span class="block text-slate-600 dark:text-slate-400">
             {`${v.last.added_to_trakt} added to Trakt, ${v.last.marked_in_plex} marked in Plex, `}
             <a class="underline" href="/unmatched" id="sync-card-unmatched">{`${v.unmatched ?? v.last.unmatched} unmatched`}</a>
           </span>
@@ -48,7 +48,7 @@ export function SyncCardBody(props: { view: SyncCardView }) {
       ) : (
         <p class="text-lg font-medium">No sync has run yet</p>
       )}
-      <p class="mt-2 text-sm text-slate-500">
+      <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">
         {'Next run: '}
         {v.nextRun ? <Time ms={v.nextRun} /> : 'not scheduled'}
         <span class="block">{`Schedule: ${v.schedule}. `}<a class="underline" href="/settings#sync">Change</a></span>

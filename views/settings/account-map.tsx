@@ -22,19 +22,19 @@ export function AccountMap(props: { view: AccountMapView }) {
   return (
     <div id="webhook-accounts">
       <h3 class="text-sm font-semibold">Plex accounts seen in webhooks</h3>
-      <p class="mt-1 text-sm text-slate-500">
+      <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
         Your own account (the server owner) goes to the connected Trakt account. Other people's events are ignored until you
         send them to a connected Trakt account here.
       </p>
       {v.message && <p class="mt-2 text-sm text-emerald-700 dark:text-emerald-300" role="status">{v.message}</p>}
       {v.accounts.length === 0 ? (
-        <p class="mt-3 text-sm text-slate-500">No webhook has arrived yet, so no account is listed.</p>
+        <p class="mt-3 text-sm text-slate-600 dark:text-slate-400">No webhook has arrived yet, so no account is listed.</p>
       ) : (
         <table class="mt-3 w-full text-left text-sm">
-          <thead class="text-xs uppercase text-slate-500">
+          <thead class="text-xs uppercase text-slate-600 dark:text-slate-400">
             <tr>
               <th class="pb-2 pr-3">Plex account</th>
-              <th class="pb-2 pr-3">Last seen</th>
+              <th class="hidden pb-2 pr-3 sm:table-cell">Last seen</th>
               <th class="pb-2">Plays go to</th>
             </tr>
           </thead>
@@ -42,9 +42,9 @@ export function AccountMap(props: { view: AccountMapView }) {
             {v.accounts.map((a) => (
               <tr class="border-t border-slate-100 dark:border-slate-800" id={`webhook-account-${a.plex_account_id}`}>
                 <td class="py-2 pr-3">
-                  {a.plex_account_title ?? '(no name)'} <span class="text-xs text-slate-500">{`#${a.plex_account_id}`}</span>
+                  {a.plex_account_title ?? '(no name)'} <span class="text-xs text-slate-600 dark:text-slate-400">{`#${a.plex_account_id}`}</span>
                 </td>
-                <td class="py-2 pr-3 text-xs text-slate-500">
+                <td class="hidden py-2 pr-3 text-xs text-slate-600 sm:table-cell dark:text-slate-400">
                   <time datetime={new Date(a.last_seen_at).toISOString()} data-local="">
                     {new Date(a.last_seen_at).toISOString()}
                   </time>
@@ -53,7 +53,7 @@ export function AccountMap(props: { view: AccountMapView }) {
                   <select
                     name="target"
                     aria-label={`Where plays of ${a.plex_account_title ?? a.plex_account_id} go`}
-                    class="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
+                    class="w-full max-w-[14rem] rounded-md border border-slate-300 bg-white px-2 py-1 sm:max-w-none dark:border-slate-700 dark:bg-slate-950"
                     hx-post={`/settings/webhook-accounts/${a.plex_account_id}`}
                     hx-trigger="change"
                     hx-target="#webhook-accounts"

@@ -34,8 +34,8 @@ export function Field(props: {
         aria-describedby={props.error ? errorId : undefined}
         class={`${inputClass} ${props.fromEnv ? 'cursor-not-allowed opacity-70' : ''}`}
       />
-      {props.fromEnv && <p class="mt-1 text-xs text-slate-500" data-env={props.envVar}>{`Set by ${props.envVar} in the environment (read-only here).`}</p>}
-      {props.hint && !props.fromEnv && <p class="mt-1 text-xs text-slate-500">{props.hint}</p>}
+      {props.fromEnv && <p class="mt-1 text-xs text-slate-600 dark:text-slate-400" data-env={props.envVar}>{`Set by ${props.envVar} in the environment (read-only here).`}</p>}
+      {props.hint && !props.fromEnv && <p class="mt-1 text-xs text-slate-600 dark:text-slate-400">{props.hint}</p>}
       {props.error && <ErrorText id={errorId}>{props.error}</ErrorText>}
     </div>
   );

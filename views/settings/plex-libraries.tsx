@@ -25,7 +25,7 @@ export function PlexLibraries(props: { csrf: string; libraries: LibraryChoice[];
           <label class="flex items-center gap-2 py-1 text-sm">
             <input type="checkbox" name={`section:${l.key}`} value="1" checked={l.selected} data-section-key={l.key} />
             <span>{l.title}</span>
-            <span class="text-xs text-slate-500">{l.type === 'movie' ? 'movies' : 'shows'}</span>
+            <span class="text-xs text-slate-600 dark:text-slate-400">{l.type === 'movie' ? 'movies' : 'shows'}</span>
           </label>
         ))}
       </fieldset>

@@ -37,7 +37,7 @@ export function PlexServerPicker(props: { csrf: string; servers: PickerServer[];
         <fieldset class="rounded-lg border border-slate-200 p-3 dark:border-slate-700" data-server={s.machineIdentifier}>
           <legend class="px-1 text-sm font-medium">
             {s.name}
-            {!s.owned && <span class="ml-1 text-xs text-slate-500">(shared with you)</span>}
+            {!s.owned && <span class="ml-1 text-xs text-slate-600 dark:text-slate-400">(shared with you)</span>}
           </legend>
           {s.connections.map((c) => (
             <label class="flex items-start gap-2 py-1 text-sm">
@@ -49,7 +49,7 @@ export function PlexServerPicker(props: { csrf: string; servers: PickerServer[];
                 data-ok={c.ok ? '1' : '0'}
               />
               <span>
-                <code>{c.uri}</code> <span class="text-xs text-slate-500">{kind(c)}</span>{' '}
+                <code>{c.uri}</code> <span class="text-xs text-slate-600 dark:text-slate-400">{kind(c)}</span>{' '}
                 {c.ok ? <span class="text-xs text-emerald-700 dark:text-emerald-400">{`answers (${c.ms} ms)`}</span> : <span class="text-xs text-rose-700 dark:text-rose-400">{c.error ?? 'does not answer'}</span>}
               </span>
             </label>

@@ -40,7 +40,7 @@ function SignIn(props: { v: PlexSectionView; label: string }) {
         <button type="submit" class={buttonClass} id="plex-signin">
           {props.label}
         </button>
-        <span class="ml-2 text-xs text-slate-500">Opens plex.tv in a new tab; approve there and come back.</span>
+        <span class="ml-2 text-xs text-slate-600 dark:text-slate-400">Opens plex.tv in a new tab; approve there and come back.</span>
       </form>
       <div id="plex-pin-start" {...plexHx('/settings/plex/pin/poll')} hx-trigger="submit from:document target:#plex-signin-form delay:700ms" hx-vals='{"tries":"0"}'></div>
     </div>
@@ -95,13 +95,13 @@ function Connected(props: { v: PlexSectionView }) {
       <p class="text-lg font-medium" id="plex-status" data-state="connected">
         {'Connected to '}
         <strong id="plex-server-name">{c.name ?? c.url}</strong>
-        {c.ownerUsername && <span class="text-sm text-slate-500">{` as ${c.ownerUsername}`}</span>}
+        {c.ownerUsername && <span class="text-sm text-slate-600 dark:text-slate-400">{` as ${c.ownerUsername}`}</span>}
       </p>
-      <p class="text-sm text-slate-500">
+      <p class="text-sm text-slate-600 dark:text-slate-400">
         <code id="plex-server-url">{c.url}</code>
       </p>
       {c.source === 'env' && (
-        <p class="mt-1 text-xs text-slate-500" data-env="PLEX_URL">
+        <p class="mt-1 text-xs text-slate-600 dark:text-slate-400" data-env="PLEX_URL">
           Set by PLEX_URL and PLEX_TOKEN in the environment (read-only here).
         </p>
       )}
@@ -154,7 +154,7 @@ export function PlexSection(props: { view: PlexSectionView }) {
               <PlexServerPicker csrf={v.csrf} servers={v.servers} error={v.errors?.server} />
             ) : (
               v.loadServers && (
-                <div id="plex-servers-loading" {...plexHx('/settings/plex/servers')} hx-trigger="load" class="mt-3 text-sm text-slate-500">
+                <div id="plex-servers-loading" {...plexHx('/settings/plex/servers')} hx-trigger="load" class="mt-3 text-sm text-slate-600 dark:text-slate-400">
                   Looking for your servers and testing their connections…
                 </div>
               )

@@ -25,7 +25,7 @@ function Check(props: { name: string; label: string; checked: boolean; hint: str
       <input type="checkbox" name={props.name} value="1" checked={props.checked} class="mt-1" id={`sync-${props.name}`} />
       <span>
         {props.label}
-        <span class="block text-xs text-slate-500">{props.hint}</span>
+        <span class="block text-xs text-slate-600 dark:text-slate-400">{props.hint}</span>
       </span>
     </label>
   );
@@ -81,7 +81,7 @@ export function SyncSection(props: { view: SyncSectionView }) {
             </label>
           </fieldset>
           {v.error && <Notice kind="error" id="sync-error">{v.error}</Notice>}
-          <p class="text-sm text-slate-500" id="sync-next-run">
+          <p class="text-sm text-slate-600 dark:text-slate-400" id="sync-next-run">
             {'Next run: '}
             {v.job?.nextRun ? <Time ms={v.job.nextRun} /> : 'not scheduled'}
             {v.job?.running ? ' · a sync is running now' : ''}

@@ -58,7 +58,7 @@ function DeviceWaiting(props: { v: TraktSectionView }) {
       <p id="trakt-user-code" class="my-3 font-mono text-3xl font-semibold tracking-widest">
         {d.userCode}
       </p>
-      <p class="text-sm text-slate-500" aria-live="polite">
+      <p class="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
         Waiting for approval… The code expires at{' '}
         <time datetime={expires} data-local="time">
           {expires}

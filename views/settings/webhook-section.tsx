@@ -33,7 +33,7 @@ function Regenerate(props: { action: string; target: string; csrf: string; fromE
         disabled={props.fromEnv}
         title={props.fromEnv ? `Set by ${props.envVar}; change it there.` : undefined}
       />
-      {props.fromEnv && <span class="ml-2 text-xs text-slate-500" data-env={props.envVar}>{`Set by ${props.envVar} in the environment: change it there.`}</span>}
+      {props.fromEnv && <span class="ml-2 text-xs text-slate-600 dark:text-slate-400" data-env={props.envVar}>{`Set by ${props.envVar} in the environment: change it there.`}</span>}
     </>
   );
 }
@@ -62,7 +62,7 @@ export function WebhookSection(props: { view: WebhookSectionView }) {
               {last}
             </time>
           ) : (
-            <span class="text-slate-500">none yet</span>
+            <span class="text-slate-600 dark:text-slate-400">none yet</span>
           )}
         </p>
         <div class="mt-3">

@@ -122,11 +122,14 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const webhookUrl = `${service.url}/webhooks/plex/${service.deps.secrets.webhookSecret()}`;
   // The emulated server posts its webhooks to the service, as a real Plex server would.
   plex.pms.webhookUrls.push(webhookUrl);
+  // Sessions move on while playing (a minute of film a second), and each viewing lasts about
+  // half a minute, so the dashboard's "Now playing" shows the viewer and its progress bar moves.
+  plex.pms.sessions.playbackRate = 60;
   const everySec = opts.viewerEverySec ?? 45;
   const sends = opts.viewerSends ?? 'both';
   // With 'live' no webhook is registered: the listener alone does the work, as without Plex Pass.
   if (sends === 'live') plex.pms.webhookUrls.length = 0;
-  const viewer = everySec > 0 ? startViewer({ pms: plex.pms, library, everyMs: everySec * 1000, sends }) : undefined;
+  const viewer = everySec > 0 ? startViewer({ pms: plex.pms, library, everyMs: everySec * 1000, stepMs: 6000, sends }) : undefined;
 
   let stopped = false;
   return {

@@ -21,6 +21,10 @@ export async function emitWebhook(pms: PlexServerFake, input: WebhookInput, opts
     const state = SESSION_STATE[input.event];
     const offset = input.viewOffsetMs ?? undefined;
     if (state) pms.setSession({ ref: item.ratingKey, accountId, state, viewOffsetMs: offset });
+    // A scrobble happens during playback: an open session of that viewing is at its position.
+    else if (offset !== undefined && pms.sessions.all().some((s) => s.accountId === accountId && s.ratingKey === item.ratingKey)) {
+      pms.setSession({ ref: item.ratingKey, accountId, viewOffsetMs: offset });
+    }
     if (input.event === 'media.scrobble') pms.markWatched(item.ratingKey, accountId);
     if (input.event === 'media.rate' && input.rating !== undefined) pms.setRating(item.ratingKey, input.rating, accountId);
     if (input.event === 'media.stop' && offset !== undefined) pms.setProgress(item.ratingKey, offset, accountId);

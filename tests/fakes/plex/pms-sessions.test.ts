@@ -62,4 +62,28 @@ describe('/status/sessions', () => {
     expect(((await set.json()) as any).ratingKey).toBe(h.fakes.pms.ratingKeyOf('movie-2'));
     expect((await (await h.pms('/status/sessions')).json()).MediaContainer.Metadata[0].viewOffset).toBe(5);
   });
+
+  it('moves a playing session on at playbackRate (a paused one stays), never past the end', async () => {
+    const pms = h.fakes.pms;
+    pms.clearSessions();
+    pms.sessions.playbackRate = 60;
+    try {
+      const playing = pms.setSession({ ref: 'show-1-s01e03', viewOffsetMs: 60_000, state: 'playing' });
+      const paused = pms.setSession({ ref: 'movie-1', viewOffsetMs: 60_000, state: 'paused' });
+      h.clock.advance(10_000);
+      const at = async (key: string) => ((await (await h.pms('/status/sessions')).json()).MediaContainer.Metadata as any[]).find((m) => m.sessionKey === key).viewOffset;
+      expect(await at(playing.sessionKey)).toBe(660_000);
+      expect(await at(paused.sessionKey)).toBe(60_000);
+      // Pausing keeps the position reached; the next webhook's position wins over the estimate.
+      pms.setSession({ ref: 'show-1-s01e03', state: 'paused' });
+      h.clock.advance(10_000);
+      expect(await at(playing.sessionKey)).toBe(660_000);
+      pms.setSession({ ref: 'show-1-s01e03', state: 'playing', viewOffsetMs: 700_000 });
+      h.clock.advance(3_600_000);
+      expect(await at(playing.sessionKey)).toBe(1_500_000); // the episode's duration
+    } finally {
+      pms.sessions.playbackRate = 0;
+      pms.clearSessions();
+    }
+  });
 });

@@ -28,6 +28,8 @@ export interface Session {
   state: PlayState;
   player: PlayerInfo;
   startedAtMs: number;
+  /** When viewOffsetMs was last set: a playing session moves on from there at `playbackRate`. */
+  offsetAtMs: number;
 }
 
 export interface SessionInput {
@@ -50,6 +52,12 @@ export const defaultPlayer = (): PlayerInfo => ({
 export class Sessions {
   private byKey = new Map<string, Session>();
   private nextKey = 1;
+  /**
+   * How fast a playing session's position moves, in media ms per real ms: 0 (the default) keeps
+   * positions exactly as set, which tests rely on; the demo plays at 60 (a minute a second) so
+   * the dashboard's progress bars move between the viewer's webhooks.
+   */
+  playbackRate = 0;
 
   constructor(private readonly now: () => number) {}
 
@@ -64,7 +72,11 @@ export class Sessions {
       state: 'playing',
       player: defaultPlayer(),
       startedAtMs: this.now(),
+      offsetAtMs: this.now(),
     };
+    // Fold the time played so far into the position before the state or position changes.
+    session.viewOffsetMs = this.offsetOf(session);
+    session.offsetAtMs = this.now();
     if (input.viewOffsetMs !== undefined) session.viewOffsetMs = input.viewOffsetMs;
     if (input.state) session.state = input.state;
     if (input.player) session.player = { ...session.player, ...input.player };
@@ -78,6 +90,13 @@ export class Sessions {
     else this.byKey.delete(sessionKey);
   }
 
+  /** Where a session is now: as set, plus the time played since at `playbackRate`, at most `durationMs`. */
+  offsetOf(session: Session, durationMs?: number): number {
+    const moved = session.state === 'playing' ? Math.max(0, this.now() - session.offsetAtMs) * this.playbackRate : 0;
+    const at = Math.round(session.viewOffsetMs + moved);
+    return durationMs !== undefined ? Math.min(at, durationMs) : at;
+  }
+
   all(): Session[] {
     return [...this.byKey.values()];
   }
@@ -89,7 +108,7 @@ export class Sessions {
     return {
       ...renderItem(item, session.accountId, { store, states }, { includeGuids: false, withSection: true }),
       sessionKey: session.sessionKey,
-      viewOffset: session.viewOffsetMs,
+      viewOffset: this.offsetOf(session, item.durationMs),
       User: { id: String(account.id), thumb: account.thumb, title: account.username },
       Player: {
         address: p.address,
