@@ -1,10 +1,15 @@
-/** Renders the live listener's state onto the dashboard's Plex card, on load and as it changes (topic `plex-live`). */
+/** Renders the live listener's state onto the dashboard's Plex card, on load and as it changes (the dashboard's topic). */
 import { PlexLiveLine } from '../../views/live/plex-live-line.js';
 import type { LiveStatus } from '../plex-live/listener.js';
 import { liveLine, type LiveLine } from '../plex-live/status.js';
 import type { AppDeps } from './env.js';
 
-export const PLEX_LIVE_TOPIC = 'plex-live';
+/**
+ * The dashboard's one live topic (DASHBOARD_TOPIC in dashboard-live.tsx) carries the card's line too:
+ * one stream per page. Spelled out here: importing that module from here would make an import cycle
+ * through the status parts.
+ */
+export const PLEX_LIVE_TOPIC = 'dashboard';
 
 /** The line for the card now; null when no Plex server is connected and the listener is on (nothing to say). */
 export function plexLiveLine(deps: Pick<AppDeps, 'config' | 'plexLive'>, now = Date.now()): LiveLine {

@@ -35,7 +35,7 @@ describe('the demo with webhooks off', () => {
     const line = page.locator('#plex-live-status');
     await expect.poll(() => line.getAttribute('data-state'), { timeout: 15_000 }).toBe('listening');
     expect(await line.textContent()).toMatch(/^Live: listening since /);
-    await expect.poll(() => demo.service.deps.bus.hasSubscribers('plex-live'), { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => demo.service.deps.bus.hasSubscribers('dashboard'), { timeout: 5_000 }).toBe(true);
 
     // The server refuses for a moment after the drop: the card says so, live, and recovers on its own.
     await page.evaluate(() => ((globalThis as any).__sameDocument = true));

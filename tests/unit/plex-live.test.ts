@@ -94,3 +94,11 @@ describe('the connection', () => {
     expect(liveLine(null, 0).text).toBe('Live: off (PLEX_LIVE=off): plays reach Trakt by webhooks only.');
   });
 });
+
+describe('the card line’s topic', () => {
+  it('is the dashboard’s own topic (one stream per page)', async () => {
+    const { PLEX_LIVE_TOPIC } = await import('../../src/web/plex-live.js');
+    const { DASHBOARD_TOPIC } = await import('../../src/web/dashboard-live.js');
+    expect(PLEX_LIVE_TOPIC).toBe(DASHBOARD_TOPIC);
+  });
+});

@@ -70,7 +70,7 @@ export function DashboardPage(props: { view: DashboardView }) {
           )}
         </Card>
       </div>
-      <div hx-sse:connect="/live?topics=runs,dashboard,plex-live" hx-swap="none" class="hidden"></div>
+      <div hx-sse:connect="/live?topics=runs,dashboard" hx-swap="none" class="hidden"></div>
     </>
   );
 }
