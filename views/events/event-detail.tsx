@@ -50,7 +50,7 @@ export function EventDetail(props: { view: EventDetailView }) {
   const words = answerInWords(r.trakt_answer);
   return (
     <tr id={`event-detail-${r.id}`} class="event-detail border-t border-slate-100 bg-slate-50 dark:border-slate-800 dark:bg-slate-950">
-      <td colspan={8} class="p-3">
+      <td colspan={9} class="p-3">
         {/* Zero width to the table's layout, the whole row's width when shown: opening never re-sizes the columns. */}
         <div class="w-0 min-w-full">
         <div class="flex items-start justify-between gap-3">

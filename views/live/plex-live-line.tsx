@@ -3,7 +3,7 @@ import type { LiveLine } from '../../src/plex-live/status.js';
 
 export function PlexLiveLine(props: { line: LiveLine }) {
   const l = props.line;
-  const tone = l.state === 'listening' ? 'text-emerald-700 dark:text-emerald-300' : l.state === 'reconnecting' ? 'text-amber-700 dark:text-amber-300' : 'text-slate-500';
+  const tone = l.state === 'listening' ? 'text-emerald-700 dark:text-emerald-300' : l.state === 'reconnecting' ? 'text-amber-700 dark:text-amber-300' : 'text-slate-600 dark:text-slate-400';
   return (
     <p id="plex-live-status" class={`mt-1 text-sm ${tone}`} data-state={l.state}>
       {l.text}

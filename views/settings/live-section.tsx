@@ -42,7 +42,7 @@ export function LiveSection(props: { view: LiveSectionView }) {
             aria-invalid={v.error ? 'true' : undefined}
             aria-describedby={v.error ? 'live-threshold-error' : 'live-threshold-hint'}
           />
-          <p id="live-threshold-hint" class="text-xs text-slate-500">
+          <p id="live-threshold-hint" class="text-xs text-slate-600 dark:text-slate-400">
             A play stopped at or past this point is a play on Trakt; before it, its progress is saved. Plex's own default is 90.
           </p>
           {v.error && <ErrorText id="live-threshold-error">{v.error}</ErrorText>}
