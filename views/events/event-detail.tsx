@@ -62,6 +62,8 @@ export function EventDetail(props: { view: EventDetailView }) {
         <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm md:hidden">
           <dt class="text-slate-600 dark:text-slate-400">Event</dt>
           <dd class="font-mono text-xs">{r.event}</dd>
+          <dt class="text-slate-600 dark:text-slate-400">Source</dt>
+          <dd class="event-detail-source">{r.source === 'live' ? 'live (the server’s notifications)' : 'webhook'}</dd>
           <dt class="text-slate-600 dark:text-slate-400">Account</dt>
           <dd>{r.account_title ?? '—'}</dd>
           <dt class="text-slate-600 dark:text-slate-400">Player</dt>
