@@ -78,7 +78,7 @@ export interface Settlement {
 }
 
 /** Outcomes that record a history probe's guess ("not on Trakt"), not an answer to the request itself. */
-export const PROBE_ABSENT_OUTCOMES = ['absent after restart', 'absent after retry'];
+export const PROBE_ABSENT_OUTCOMES = ['absent after restart', 'absent after retry', 'absent after lost answer'];
 
 export interface SettleResult {
   /** Rows this call settled. */

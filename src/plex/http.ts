@@ -4,7 +4,8 @@
  * 5xx and network errors, typed errors, and counters by status for /metrics.
  */
 import { metrics } from '../metrics/registry.js';
-import { backoffDelay, isRetryableStatus } from '../trakt/retry.js';
+import { isUnknownStatus } from '../net/write-answer.js';
+import { backoffDelay } from '../trakt/retry.js';
 import { PlexHttpError, PlexResponseError, PlexUnauthorizedError, PlexUnreachableError } from './errors.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -142,6 +143,9 @@ export class PlexHttp {
     const retry = ro.retry ?? this.opts.retry ?? DEFAULT_PLEX_RETRY;
     const timeoutMs = ro.timeoutMs ?? this.opts.timeoutMs ?? 10_000;
     const sleep = this.opts.sleep ?? defaultSleep;
+    // A write (`/:/scrobble` adds a view each time it is called) is never sent twice here: without an
+    // answer it may have been carried out, and the caller reads the item before anything is resent.
+    const maxAttempts = method === 'GET' || method === 'HEAD' ? retry.maxAttempts : 1;
     for (let attempt = 1; ; attempt++) {
       let res: Response;
       const signal = AbortSignal.timeout(timeoutMs);
@@ -149,7 +153,7 @@ export class PlexHttp {
         res = await this.fetchFollowing(url, method, this.headers(ro.headers), signal);
       } catch (err) {
         this.counters.record(this.service, method, 0);
-        if (attempt < retry.maxAttempts) {
+        if (attempt < maxAttempts) {
           this.counters.retries++;
           await sleep(backoffDelay(attempt, { ...retry, maxRetryAfterMs: 0 }, this.opts.random));
           continue;
@@ -158,7 +162,7 @@ export class PlexHttp {
         throw new PlexUnreachableError(this.label, timedOut ? `${Math.round(timeoutMs / 100) / 10} s` : causeOf(err), timedOut);
       }
       this.counters.record(this.service, method, res.status);
-      if (isRetryableStatus(res.status) && attempt < retry.maxAttempts && !ro.allow?.includes(res.status)) {
+      if (isUnknownStatus(res.status) && attempt < maxAttempts && !ro.allow?.includes(res.status)) {
         await res.body?.cancel();
         this.counters.retries++;
         await sleep(backoffDelay(attempt, { ...retry, maxRetryAfterMs: 0 }, this.opts.random));

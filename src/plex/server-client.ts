@@ -174,19 +174,28 @@ export class PlexServerClient {
     return toItems(mc.Metadata);
   }
 
+  /**
+   * A write's 2xx must be Plex's (an empty answer or XML/JSON): a web page from something in front
+   * of the server says nothing about whether the write was done (src/net/write-answer.ts, unknown).
+   */
+  private async write(path: string, query: Record<string, string | number>): Promise<void> {
+    const a = await this.http.request('PUT', path, { query });
+    if ((a.headers.get('content-type') ?? '').includes('text/html')) throw new PlexResponseError(this.http.label, 'a web page instead of its answer to a change');
+  }
+
   /** Marks an item watched for the token's user (Plex stamps the current time). */
   async markWatched(ratingKey: string): Promise<void> {
-    await this.http.request('PUT', '/:/scrobble', { query: { key: ratingKey, identifier: LIBRARY } });
+    await this.write('/:/scrobble', { key: ratingKey, identifier: LIBRARY });
   }
 
   async markUnwatched(ratingKey: string): Promise<void> {
-    await this.http.request('PUT', '/:/unscrobble', { query: { key: ratingKey, identifier: LIBRARY } });
+    await this.write('/:/unscrobble', { key: ratingKey, identifier: LIBRARY });
   }
 
   /** Sets the user rating on Plex's 0-10 scale; null clears it (Plex takes -1 for that). */
   async rate(ratingKey: string, rating: number | null): Promise<void> {
     if (rating !== null && !(rating >= 0 && rating <= 10)) throw new RangeError(`A Plex rating is between 0 and 10, not ${rating}.`);
-    await this.http.request('PUT', '/:/rate', { query: { key: ratingKey, identifier: LIBRARY, rating: rating === null ? -1 : rating } });
+    await this.write('/:/rate', { key: ratingKey, identifier: LIBRARY, rating: rating === null ? -1 : rating });
   }
 
   /** Live playbacks on the server (every user's, for an owner token). */

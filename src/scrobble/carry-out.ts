@@ -7,7 +7,8 @@ import type { Db } from '../db/database.js';
 import type { LedgerAction, LedgerRow } from '../db/tables/ledger.js';
 import { idsHash, itemKey, type MediaRef } from '../ledger/item-key.js';
 import { ledgerForSource, recordIntents, rememberNotFound, settle, type LedgerIntent, type Settlement } from '../ledger/repo.js';
-import { SETTLE_WINDOW_MS } from '../ledger/settle-intents.js';
+import { settleTraktRows } from '../ledger/settle-intents.js';
+import { classifyWrite, lostAnswerPhrase } from '../net/write-answer.js';
 import type { TraktAnswer, TraktWriter } from './ports.js';
 import type { Decision } from './rules.js';
 import { bulkBody, inNotFound, scrobbleBody } from './trakt-bodies.js';
@@ -18,8 +19,6 @@ export type CarryResult =
   | { kind: 'failed'; reason: string; answer?: unknown };
 
 type Send = Extract<Decision, { kind: 'send' }>;
-
-const PLAY_ACTIONS: LedgerAction[] = ['scrobble.stop', 'history.add'];
 
 export interface CarryInput {
   db: Db;
@@ -33,12 +32,19 @@ export interface CarryInput {
   now: number;
 }
 
-/** What Trakt's status means for this event: done, try again later, or stop. */
-function classify(status: number): 'ok' | 'conflict' | 'not_found' | 'retry' | 'fatal' {
-  if (status >= 200 && status < 300) return 'ok';
+/**
+ * What Trakt's answer means for this event (src/net/write-answer.ts): done; unknown (the write may
+ * have landed: a play is read back from Trakt's history before it is ever sent again); refused,
+ * split by what the event does next (try again later, or stop).
+ */
+function classify(answer: TraktAnswer, readable: (body: unknown) => boolean): 'ok' | 'conflict' | 'not_found' | 'unknown' | 'retry' | 'fatal' {
+  const status = answer.status;
   if (status === 409) return 'conflict';
+  const verdict = classifyWrite(answer, { readable });
+  if (verdict === 'done') return 'ok';
+  if (verdict === 'unknown') return 'unknown';
   if (status === 404) return 'not_found';
-  if (status === 401 || status === 408 || status === 429 || status >= 500) return 'retry';
+  if (status === 401 || status === 429) return 'retry';
   return 'fatal';
 }
 
@@ -92,26 +98,12 @@ function intentFor(c: CarryInput, ref: MediaRef, i: number, key: string, request
   };
 }
 
-/** Settles this event's rows left in `intent` by an earlier attempt (or a crash) via the history probe. */
+/** Settles this event's rows left in `intent` by an earlier attempt (or a crash) by reading Trakt's history. */
 export async function settleOwnIntents(db: Db, writer: TraktWriter, eventId: number): Promise<LedgerRow[]> {
   const rows = await ledgerForSource(db, 'webhook', eventId);
   const open = rows.filter((r) => r.status === 'intent');
   if (open.length === 0) return rows; // the usual case: nothing left unanswered
-  const settlements: Settlement[] = [];
-  for (const row of open) {
-    if (!PLAY_ACTIONS.includes(row.action)) {
-      settlements.push({ id: row.id, status: 'failed', outcome: 'interrupted', error: 'no answer from Trakt' });
-      continue;
-    }
-    const probeRow = row.action === 'scrobble.stop' ? { ...row, watched_at: row.created_at } : row;
-    const found = await writer.probe(probeRow, SETTLE_WINDOW_MS); // throws → stays intent, event retries later
-    settlements.push(
-      found.found
-        ? { id: row.id, status: 'sent', outcome: row.action === 'scrobble.stop' ? 'scrobble' : 'found after retry', traktHistoryId: found.historyId ?? null }
-        : { id: row.id, status: 'failed', outcome: 'absent after retry', error: 'no answer from Trakt, and the play is not on Trakt' },
-    );
-  }
-  await settle(db, settlements);
+  await settleTraktRows(db, writer.probe, open, 'retry'); // throws → stays intent, event retries later
   return ledgerForSource(db, 'webhook', eventId);
 }
 
@@ -144,6 +136,19 @@ export async function carryOut(c: CarryInput, previous: LedgerRow[]): Promise<Ca
   return carryOutBulk(c, todo);
 }
 
+/**
+ * The answer was lost: a play (a stop, a history add) may be on Trakt, so its rows stay `intent`
+ * and the next attempt reads Trakt's history before anything is sent again (settleOwnIntents).
+ * Start, pause and ratings are safe to repeat: failed now, sent again on the next attempt.
+ */
+async function lostAnswer(c: CarryInput, rowIds: number[], answer: TraktAnswer | Error, shown: unknown): Promise<CarryResult> {
+  const what = answer instanceof Error ? `Trakt did not answer (${answer.message})` : answer.status >= 200 && answer.status < 300 ? unreadable(answer.body) : `Trakt's answer was lost (${lostAnswerPhrase(answer)})`;
+  const plays = c.decision.action === 'scrobble.stop' || c.decision.action === 'history.add';
+  if (!plays) await settle(c.db, rowIds.map((id) => ({ id, status: 'failed' as const, outcome: 'answer lost', error: what })));
+  const next = plays ? "Trakt's history is read before it is sent again" : 'it is sent again on the next try';
+  return { kind: 'retry', reason: `${what}; ${next}.`, answer: shown };
+}
+
 async function carryOutScrobbles(c: CarryInput, todo: Array<{ ref: MediaRef; i: number; key: string }>): Promise<CarryResult> {
   const d = c.decision as Extract<Send, { progress: number }>;
   const path = `/${d.action.replace('.', '/')}`;
@@ -153,19 +158,10 @@ async function carryOutScrobbles(c: CarryInput, todo: Array<{ ref: MediaRef; i: 
     const body = scrobbleBody(t.ref, d.progress);
     const [rowId] = await recordIntents(c.db, [intentFor(c, t.ref, t.i, t.key, body)], null, c.now);
     const answer = await post(c.writer, path, body);
-    if (answer instanceof Error) {
-      // No answer: a stop may have made a play. Leave the intent; the next attempt probes it first.
-      if (d.action !== 'scrobble.stop') await settle(c.db, [{ id: rowId!, status: 'failed', outcome: 'no answer', error: answer.message }]);
-      return { kind: 'retry', reason: `Trakt did not answer (${answer.message}); the event will be tried again.`, answer: answers.length ? answers : undefined };
-    }
-    answers.push({ status: answer.status, body: answer.body });
-    const cls = classify(answer.status);
+    const cls = answer instanceof Error ? 'unknown' : classify(answer, d.action === 'scrobble.stop' ? (x) => isObject(x, 'action') : () => true);
+    if (!(answer instanceof Error)) answers.push({ status: answer.status, body: answer.body });
+    if (answer instanceof Error || cls === 'unknown') return lostAnswer(c, [rowId!], answer, answers.length ? answers : undefined);
     const b = (answer.body ?? {}) as { action?: string; id?: number };
-    if (cls === 'ok' && d.action === 'scrobble.stop' && !isObject(answer.body, 'action')) {
-      // A 2xx that is not Trakt's answer (a proxy's page, a cut-off body): the play may or may not
-      // exist. Treated like no answer: the intent stays, and the next attempt probes history first.
-      return { kind: 'retry', reason: `${unreadable(answer.body)}; the event will be tried again.`, answer: answers };
-    }
     if (cls === 'ok') {
       const outcome = typeof b.action === 'string' ? b.action : 'ok';
       await settle(c.db, [{ id: rowId!, status: 'sent', outcome, traktHistoryId: outcome === 'scrobble' && typeof b.id === 'number' ? b.id : null }]);
@@ -197,16 +193,9 @@ async function carryOutBulk(c: CarryInput, todo: Array<{ ref: MediaRef; i: numbe
     c.now,
   );
   const answer = await post(c.writer, path, body);
-  if (answer instanceof Error) {
-    if (d.action !== 'history.add') await settle(c.db, ids.map((id) => ({ id, status: 'failed' as const, outcome: 'no answer', error: answer.message })));
-    return { kind: 'retry', reason: `Trakt did not answer (${answer.message}); the event will be tried again.` };
-  }
-  const cls = classify(answer.status);
+  const cls = answer instanceof Error ? 'unknown' : classify(answer, (x) => isObject(x, d.action === 'rating.remove' ? 'deleted' : 'added'));
+  if (answer instanceof Error || cls === 'unknown') return lostAnswer(c, ids, answer, answer instanceof Error ? undefined : { status: answer.status, body: answer.body });
   const shown = { status: answer.status, body: answer.body };
-  if (cls === 'ok' && d.action === 'history.add' && !isObject(answer.body, 'added')) {
-    // As for a stop: an unreadable 2xx leaves the intents to be probed before anything is re-sent.
-    return { kind: 'retry', reason: `${unreadable(answer.body)}; the event will be tried again.`, answer: shown };
-  }
   if (cls !== 'ok') {
     const reason = failureSentence(answer.status, answer.body);
     await settle(c.db, ids.map((id) => ({ id, status: 'failed' as const, outcome: `http ${answer.status}`, error: reason })));

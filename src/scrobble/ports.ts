@@ -4,7 +4,7 @@
  * wires the real ones (see wiring.ts); tests pass emulator-backed or in-memory ones.
  */
 import type { ExternalIds } from '../ledger/item-key.js';
-import type { HistoryProbe } from '../ledger/settle-intents.js';
+import type { HistoryProbe } from '../ledger/trakt-history-read.js';
 
 /** Trakt's answer to one write, after the client's own retries (429, 5xx, one token refresh). */
 export interface TraktAnswer {

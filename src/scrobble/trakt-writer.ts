@@ -5,7 +5,7 @@
  */
 import { TraktError } from '../trakt/errors.js';
 import type { TraktClient } from '../trakt/client.js';
-import { historyProbe } from './history-probe.js';
+import { historyReader } from '../ledger/trakt-history-read.js';
 import type { TraktAnswer, TraktWriter } from './ports.js';
 
 async function answer(call: () => Promise<unknown>, okStatus: number): Promise<TraktAnswer> {
@@ -20,7 +20,7 @@ async function answer(call: () => Promise<unknown>, okStatus: number): Promise<T
 export function traktWriterFrom(client: Pick<TraktClient, 'post' | 'getJson'>): TraktWriter {
   return {
     post: (path, body) => answer(() => client.post(path, body), 201),
-    probe: historyProbe((pathWithQuery) => {
+    probe: historyReader((pathWithQuery) => {
       const [path, query] = pathWithQuery.split('?');
       return answer(() => client.getJson(path!, Object.fromEntries(new URLSearchParams(query ?? ''))), 200);
     }),

@@ -17,6 +17,20 @@ export interface TraktMirrorResult {
   activities: Activities;
   /** Shows whose progress Trakt reset (a re-watch): episodes watched before the reset were left out of the watched list. */
   resetShows: Ids[];
+  /** Trakt's clock when last_activities was read (its Date header), epoch ms. */
+  serverTime: number;
+}
+
+/**
+ * What a run knew of Trakt when it last settled: the server's time of that read and, when the run
+ * wrote, how many plays and ratings Trakt had after its writes. Trakt's activity times have whole
+ * seconds, so a change made on trakt.tv within the same second as our last read cannot be seen in
+ * them: such an "ambiguous" time is checked against these counts (one GET), not taken on trust.
+ */
+export interface SettledMarks {
+  at: number;
+  plays: number | null;
+  ratings: number | null;
 }
 
 export type Activities = Record<string, string | null>;
@@ -72,19 +86,51 @@ interface Options {
   full: boolean;
   /** The activity times stored after the last mirror, or undefined the first time. */
   previous?: Activities;
+  /** When those times were read, and the counts that go with them. */
+  settled?: SettledMarks;
+}
+
+/** Total plays (`/sync/history`) or ratings (`/sync/ratings/all`) on the account: one GET, the item count of a one-item page. */
+export async function traktCount(trakt: SyncTrakt, what: 'plays' | 'ratings'): Promise<number | null> {
+  const res = await trakt.get(what === 'plays' ? '/sync/history?page=1&limit=1' : '/sync/ratings/all?page=1&limit=1');
+  const n = Number(res.headers['x-pagination-item-count']);
+  return res.status === 200 && Number.isFinite(n) ? n : null;
+}
+
+export function serverTimeOf(res: TraktResponse): number {
+  const t = Date.parse(res.headers['date'] ?? '');
+  return Number.isFinite(t) ? t : Date.now();
 }
 
 export async function mirrorTrakt(sqlite: BetterSqlite3.Database, trakt: SyncTrakt, opts: Options): Promise<TraktMirrorResult> {
   const account = trakt.accountId;
-  const result: TraktMirrorResult = { gets: 0, fetched: [], skipped: [], watchedRows: 0, ratingRows: 0, activities: {}, resetShows: [] };
+  const result: TraktMirrorResult = { gets: 0, fetched: [], skipped: [], watchedRows: 0, ratingRows: 0, activities: {}, resetShows: [], serverTime: Date.now() };
   const count = () => void result.gets++;
   const la = await trakt.get('/sync/last_activities');
   count();
   if (la.status !== 200) throw new TraktReadError(`Trakt answered ${la.status} to /sync/last_activities; the sync will try again on its next run.`);
+  result.serverTime = serverTimeOf(la);
   const activities = pickActivities(la.body);
   result.activities = activities;
-  const changed = (list: ListName) =>
-    opts.full || !opts.previous || LISTS[list].some((f) => !activities[f] || activities[f] !== opts.previous![f]);
+  const settled = opts.settled;
+  // A time in the same second as our last read (Trakt's clock, whole seconds) may hide a change
+  // made just after that read: check the count.
+  const ambiguous = (f: string) => !settled || Math.floor(Date.parse(activities[f]!) / 1000) >= Math.floor(settled.at / 1000);
+  const counts = new Map<'plays' | 'ratings', Promise<boolean>>();
+  const countMoved = (what: 'plays' | 'ratings') => {
+    if (!counts.has(what)) {
+      const known = what === 'plays' ? settled?.plays : settled?.ratings;
+      counts.set(what, known === null || known === undefined ? Promise.resolve(true) : traktCount(trakt, what).then((n) => (count(), n !== known)));
+    }
+    return counts.get(what)!;
+  };
+  const changed = async (list: ListName) => {
+    if (opts.full || !opts.previous) return true;
+    const fields = LISTS[list];
+    if (fields.some((f) => !activities[f] || activities[f] !== opts.previous![f])) return true;
+    if (!fields.some(ambiguous)) return false;
+    return countMoved(list.startsWith('watched') ? 'plays' : 'ratings');
+  };
 
   const insWatched = sqlite.prepare(
     `INSERT INTO trakt_watched (account_id, kind, trakt, imdb, tmdb, tvdb, show_trakt, show_imdb, show_tmdb, show_tvdb, season, number, plays, last_watched_at, title)
@@ -106,7 +152,7 @@ export async function mirrorTrakt(sqlite: BetterSqlite3.Database, trakt: SyncTra
   const noShow = showBase(undefined);
   const time = (iso: unknown) => (typeof iso === 'string' ? Date.parse(iso) : null);
 
-  if (changed('watched.movies')) {
+  if (await changed('watched.movies')) {
     const items = (await readAllPages(trakt, '/sync/watched/movies', 250, count)) as Array<Record<string, any>>;
     const rows = items.map((it) => ({
       account_id: account, kind: 'movie', ...base(it.movie?.ids), ...noShow, season: null, number: null,
@@ -117,7 +163,7 @@ export async function mirrorTrakt(sqlite: BetterSqlite3.Database, trakt: SyncTra
     result.fetched.push('watched.movies');
   } else result.skipped.push('watched.movies');
 
-  if (changed('watched.episodes')) {
+  if (await changed('watched.episodes')) {
     // 2026: seasons only come with extended=progress, at most 100 shows a page.
     const shows = (await readAllPages(trakt, '/sync/watched/shows?extended=progress', 100, count)) as Array<Record<string, any>>;
     const rows: Record<string, unknown>[] = [];
@@ -147,7 +193,7 @@ export async function mirrorTrakt(sqlite: BetterSqlite3.Database, trakt: SyncTra
   } else result.skipped.push('watched.episodes');
 
   for (const [list, kind] of [['ratings.movies', 'movie'], ['ratings.shows', 'show'], ['ratings.episodes', 'episode']] as const) {
-    if (!changed(list)) {
+    if (!(await changed(list))) {
       result.skipped.push(list);
       continue;
     }

@@ -6,7 +6,7 @@ import type { PlexMeta, PlexSectionRef, SyncPlex } from './ports.js';
  * Adapts a Plex server client. `selected` says which movie/show sections are
  * synced (default: every movie and show library, the product's default).
  */
-export function plexPortFrom(client: Pick<PlexServerClient, 'sections' | 'itemsPage' | 'markWatched' | 'markUnwatched' | 'rate'>, machineIdentifier: string, selected: (key: string) => boolean = () => true): SyncPlex {
+export function plexPortFrom(client: Pick<PlexServerClient, 'sections' | 'itemsPage' | 'markWatched' | 'markUnwatched' | 'rate' | 'metadata'>, machineIdentifier: string, selected: (key: string) => boolean = () => true): SyncPlex {
   return {
     machineIdentifier,
     async sections(): Promise<PlexSectionRef[]> {
@@ -21,6 +21,11 @@ export function plexPortFrom(client: Pick<PlexServerClient, 'sections' | 'itemsP
     markWatched: (ratingKey) => client.markWatched(ratingKey),
     markUnwatched: (ratingKey) => client.markUnwatched(ratingKey),
     rate: (ratingKey, rating) => client.rate(ratingKey, rating),
+    async itemState(ratingKey) {
+      const m = await client.metadata(ratingKey);
+      if (!m) return null;
+      return { viewCount: typeof m.viewCount === 'number' ? m.viewCount : 0, lastViewedAt: typeof m.lastViewedAt === 'number' ? m.lastViewedAt : null, userRating: typeof m.userRating === 'number' ? m.userRating : null };
+    },
   };
 }
 

@@ -3,7 +3,8 @@
  * (engineer B), as narrow interfaces. `wiring.ts` adapts the real clients; tests pass
  * emulator-backed ones.
  */
-import type { HistoryProbe } from '../ledger/settle-intents.js';
+import type { PlexItemState } from '../ledger/settle-intents.js';
+import type { HistoryProbe } from '../ledger/trakt-history-read.js';
 
 export interface TraktResponse {
   status: number;
@@ -69,6 +70,8 @@ export interface SyncPlex {
   markUnwatched(ratingKey: string): Promise<void>;
   /** Sets the user rating (0-10, Plex's scale). */
   rate(ratingKey: string, rating: number): Promise<void>;
+  /** One item's watched state and rating now (`/library/metadata/{ratingKey}`): how a write whose answer was lost is settled. */
+  itemState(ratingKey: string): Promise<PlexItemState | null>;
 }
 
 export interface SyncPorts {

@@ -14,7 +14,7 @@ import { settleIntents, settlePlexIntents } from '../ledger/settle-intents.js';
 import type { Logger } from '../log/logger.js';
 import { metrics } from '../metrics/registry.js';
 import { mirrorPlexLibrary } from './mirror-plex.js';
-import { mirrorTrakt, type Activities } from './mirror-trakt.js';
+import { mirrorTrakt, pickActivities, serverTimeOf, traktCount, type Activities, type SettledMarks, type TraktMirrorResult } from './mirror-trakt.js';
 import { remapEpisodeNumbering } from './numbering.js';
 import { computePlan, planSummary } from './plan.js';
 import { countUnmatched } from '../db/repos/sync-unmatched.js';
@@ -22,7 +22,10 @@ import type { SyncPlex, SyncPorts, SyncTrakt } from './ports.js';
 import { getSyncSettings } from './settings.js';
 import { updateWatchBaseline } from './watch-baseline.js';
 import { writePlex } from './write-plex.js';
-import { writeTraktBatches, type TraktWriteKind } from './write-trakt.js';
+import { writeTraktBatches, type TraktWriteKind, type TraktWriteResult } from './write-trakt.js';
+import type { Notifier } from '../notify/notifier.js';
+import { raiseRunOutcome } from '../notify/run-outcome.js';
+import type { SyncPinger } from '../notify/sync-ping.js';
 
 export const SYNC_LEASE = 'sync';
 
@@ -50,6 +53,10 @@ export interface RunnerOptions {
   refreshHistory?: (accountId: number) => Promise<unknown>;
   /** Called (throttled) with the run row as it changes; the service renders it onto the live bus. */
   onProgress?: (run: SyncRunRow) => void;
+  /** Raises sync.failed / partial / awaiting_approval / succeeded when a run ends (queued; never waits). */
+  notifier?: Notifier;
+  /** SYNC_PING_URL: /start and the outcome of scheduled runs (in the background). */
+  ping?: SyncPinger;
 }
 
 export interface StartOptions {
@@ -105,6 +112,7 @@ export async function startSyncRun(deps: RunnerDeps, ports: SyncPorts, start: St
     if (dead) deps.log.warn({ component: 'sync', runs: dead }, 'an earlier sync run was interrupted (its process stopped); this run finishes its work');
     const fullWalk = start.full || (await needsFullWalk(deps.db));
     runId = await createRun(deps.db, start.trigger, !!start.dryRun, fullWalk);
+    if (start.trigger === 'schedule') opts.ping?.started(runId);
     const stopper = { stopped: false };
     const done = execute(deps, ports, lease, runId, { ...start, full: fullWalk }, opts, stopper);
     return { runId, done, stop: () => void (stopper.stopped = true) };
@@ -172,6 +180,7 @@ async function execute(
 
   let status: SyncRunStatus = 'succeeded';
   let error: string | null = null;
+  const written: Written = {};
   try {
     log.info({ trigger: start.trigger, dryRun: !!start.dryRun, fullWalk: start.full }, `sync run ${runId} started${start.dryRun ? ' (dry run: nothing is written)' : ''}`);
     const settings = await getSyncSettings(deps.db);
@@ -188,8 +197,8 @@ async function execute(
       // settles its own), and this run has written nothing yet.
       const settled = await settleIntents(deps.db, counted.probe, { accountId: trakt.accountId, source: 'sync', exceptRunId: runId });
       if (settled.found + settled.absent + settled.other + settled.skipped > 0) log.info(settled, 'settled unfinished writes against Trakt history');
-      const plexSettled = await settlePlexIntents(deps.db, runId);
-      if (plexSettled.interrupted > 0) log.info(plexSettled, `${plexSettled.interrupted} Plex write(s) an earlier run left unanswered are planned again`);
+      const plexSettled = await settlePlexIntents(deps.db, (k) => countedPlex.itemState(k), runId);
+      if (plexSettled.found + plexSettled.interrupted > 0) log.info(plexSettled, `Plex was read for ${plexSettled.found + plexSettled.interrupted} write(s) an earlier run left unanswered: ${plexSettled.found} had landed, ${plexSettled.interrupted} are planned again`);
     }
 
     await setPhase('plex', start.full ? 'reading the whole Plex library' : 'reading what changed in Plex');
@@ -215,8 +224,10 @@ async function execute(
 
     await setPhase('trakt', 'reading Trakt watched history and ratings');
     const activityKey = `sync.traktActivities.${trakt.accountId}`;
+    const settledKey = `sync.traktSettled.${trakt.accountId}`;
     const previous = await getSetting<Activities>(deps.db, activityKey);
-    const traktResult = await mirrorTrakt(deps.sqlite, counted, { full: start.full, previous });
+    const settled = await getSetting<SettledMarks>(deps.db, settledKey);
+    const traktResult = await mirrorTrakt(deps.sqlite, counted, { full: start.full, previous, settled });
     log.info({ fetched: traktResult.fetched, skipped: traktResult.skipped }, `Trakt: ${traktResult.watchedRows} watched and ${traktResult.ratingRows} rated items read; unchanged lists skipped: ${traktResult.skipped.join(', ') || 'none'}`);
 
     if (opts.refreshHistory) {
@@ -254,11 +265,13 @@ async function execute(
       };
       let writing: TraktWriteKind = 'history';
       const history = await writeTraktBatches(tctx, plan.toTrakt, 'history');
+      written.history = history;
       counts.added_to_trakt = history.sent;
       counts.not_found += history.notFound;
       counts.errors += history.failed + history.unanswered;
       writing = 'remove';
       const removed = await writeTraktBatches(tctx, plan.fromTrakt, 'remove');
+      written.remove = removed;
       counts.removed_from_trakt = removed.sent;
       counts.errors += removed.failed + removed.unanswered;
       writing = 'ratings';
@@ -276,6 +289,7 @@ async function execute(
       counts.unwatched_in_plex = unwatched.done;
       counts.errors += unwatched.failed;
       const rt = await writeTraktBatches(tctx, plan.ratingsToTrakt, 'ratings');
+      written.ratings = rt;
       counts.ratings_to_trakt = rt.sent;
       counts.not_found += rt.notFound;
       counts.errors += rt.failed + rt.unanswered;
@@ -290,12 +304,9 @@ async function execute(
       updateWatchBaseline(deps.sqlite, { serverId: plex.machineIdentifier, accountId: trakt.accountId, on: settings.mirrorUnwatch, runId, plannedRemovals });
     }
 
-    // Lists we wrote to are fetched again next time (their activity time moved, and a change
-    // made on trakt.tv in the same second would otherwise hide behind ours).
-    const activities = { ...traktResult.activities };
-    if (counts.added_to_trakt + counts.removed_from_trakt > 0) activities['movies.watched_at'] = activities['episodes.watched_at'] = null;
-    if (counts.ratings_to_trakt > 0) activities['movies.rated_at'] = activities['shows.rated_at'] = activities['episodes.rated_at'] = null;
-    await setSetting(deps.db, activityKey, activities);
+    const after = await activitiesAfterRun(counted, traktResult, written, opts.refreshHistory, log, settled);
+    await setSetting(deps.db, activityKey, after.activities);
+    await setSetting(deps.db, settledKey, after.settled);
     // The same number the Unmatched page shows, counted after this run's own not_found answers.
     counts.unmatched = await countUnmatched(deps.db);
     if (status === 'partial') error = partialSentence(counts);
@@ -316,11 +327,65 @@ async function execute(
     log.info({ status, ...counts, ms: finishedAt - startedAt }, `sync run ${runId} finished: ${status}`);
   }
   const row = (await getRun(deps.db, runId))!;
+  raiseRunOutcome(opts.notifier, row);
+  if (start.trigger === 'schedule') opts.ping?.finished(runId, row.status);
   opts.onProgress?.(row);
   return row;
 }
 
 export class UserFacingError extends Error {}
+
+type Written = Partial<Record<TraktWriteKind, TraktWriteResult>>;
+
+/**
+ * The activity times to keep for the next run. A run that wrote moves Trakt's own times: it reads
+ * `last_activities` once after its writes (and first lets the history mirror take in its plays),
+ * with the account's play and rating counts (SettledMarks), so that a next run with nothing
+ * changed makes a GET or two instead of re-reading every list.
+ * A list with a write whose outcome is still unknown keeps no time (the next run reads it);
+ * lists the run did not write keep the times read before its writes, so a change made on
+ * trakt.tv meanwhile still shows next time. (A change on trakt.tv to a list we wrote, between our
+ * last write and this read, is found by the daily full walk.)
+ */
+async function activitiesAfterRun(
+  trakt: SyncTrakt,
+  mirrored: TraktMirrorResult,
+  written: Written,
+  refreshHistory: RunnerOptions['refreshHistory'],
+  log: Logger,
+  previous: SettledMarks | undefined,
+): Promise<{ activities: Activities; settled: SettledMarks }> {
+  const before = mirrored.activities;
+  const wrote = (r?: TraktWriteResult) => !!r && r.requests > 0;
+  const unsettled = (r?: TraktWriteResult) => !!r && r.unanswered > 0;
+  const plays = wrote(written.history) || wrote(written.remove);
+  const ratings = wrote(written.ratings);
+  // Nothing written and nothing re-read: the counts still hold, now as of this run's read.
+  if (!plays && !ratings) {
+    const unchanged = mirrored.fetched.length === 0 && previous;
+    return { activities: before, settled: { at: mirrored.serverTime, plays: unchanged ? previous.plays : null, ratings: unchanged ? previous.ratings : null } };
+  }
+  if (plays && refreshHistory) await refreshHistory(trakt.accountId).catch(() => undefined);
+  let after: Activities = {};
+  const settled: SettledMarks = { at: Date.now(), plays: null, ratings: null };
+  try {
+    const la = await trakt.get('/sync/last_activities');
+    if (la.status !== 200) throw new Error(`Trakt answered ${la.status}`);
+    after = pickActivities(la.body);
+    settled.at = serverTimeOf(la);
+    settled.plays = await traktCount(trakt, 'plays');
+    settled.ratings = await traktCount(trakt, 'ratings');
+  } catch (err) {
+    log.warn({ err: err instanceof Error ? err.message : String(err) }, 'Trakt last_activities could not be read after the writes; the next run reads the lists this run wrote');
+  }
+  const out = { ...before };
+  const take = (fields: string[], lost: boolean) => {
+    for (const f of fields) out[f] = lost ? null : (after[f] ?? null);
+  };
+  if (plays) take(['movies.watched_at', 'episodes.watched_at'], unsettled(written.history) || unsettled(written.remove));
+  if (ratings) take(['movies.rated_at', 'shows.rated_at', 'episodes.rated_at'], unsettled(written.ratings));
+  return { activities: out, settled };
+}
 
 function partialSentence(counts: Pick<Counts, 'errors' | 'not_found'>): string {
   const parts: string[] = [];
@@ -352,5 +417,6 @@ function countingPlex(plex: SyncPlex, counts: Counts): SyncPlex {
     markWatched: async (k) => (counts.plex_requests++, plex.markWatched(k)),
     markUnwatched: async (k) => (counts.plex_requests++, plex.markUnwatched(k)),
     rate: async (k, r) => (counts.plex_requests++, plex.rate(k, r)),
+    itemState: async (k) => (counts.plex_requests++, plex.itemState(k)),
   };
 }

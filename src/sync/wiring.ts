@@ -8,7 +8,7 @@ import { defaultTraktAccount } from '../db/repos/trakt-accounts.js';
 import type { TraktTransport } from '../trakt/client-core.js';
 import type { Db } from '../db/database.js';
 import type { TraktClientRegistry } from '../trakt/registry.js';
-import { historyProbe } from '../scrobble/history-probe.js';
+import { historyReader } from '../ledger/trakt-history-read.js';
 import type { PlexConnection } from '../plex-connection/connection.js';
 import { syncPlexPort } from '../plex-connection/ports.js';
 import type { SyncPlex, SyncPorts, SyncTrakt, TraktResponse } from './ports.js';
@@ -33,7 +33,7 @@ export function traktPortFrom(client: Pick<TraktTransport, 'send'>, accountId: n
     accountId,
     get: (p) => call('GET', p),
     post: (p, b) => call('POST', p, b),
-    probe: historyProbe((p) => call('GET', p)),
+    probe: historyReader((p) => call('GET', p)),
   };
 }
 

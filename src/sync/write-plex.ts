@@ -1,10 +1,16 @@
 /**
  * Plex writes of a run (mark watched or unwatched, set rating) with a small fixed concurrency, each
  * one a ledger row (target plex). One failing item is logged and counted; the rest go on.
+ * `/:/scrobble` adds a view each time it is called, so a write whose answer is unknown (no
+ * answer, any 5xx) is never sent again blind: the item is read, and only a change that is not
+ * there is sent once more (src/ledger/settle-intents.ts, the same reading as after a crash).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import { recordIntents, settle } from '../ledger/repo.js';
+import { settlePlexRows } from '../ledger/settle-intents.js';
+import { isUnknownStatus } from '../net/write-answer.js';
+import { PlexError, PlexHttpError, PlexUnauthorizedError } from '../plex/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { PlanItem } from './plan.js';
 import type { SyncPlex } from './ports.js';
@@ -50,17 +56,23 @@ const KINDS = {
   },
 } as const;
 
+/** Whether a failed Plex write may have been carried out: no answer, any 5xx or 408, a 2xx that is not Plex's, or an error without a status. */
+function answerUnknown(err: unknown): boolean {
+  if (err instanceof PlexUnauthorizedError) return false;
+  if (err instanceof PlexHttpError) return isUnknownStatus(err.status);
+  if (err instanceof PlexError) return err.name === 'PlexUnreachableError' || err.name === 'PlexResponseError';
+  return true;
+}
+
 export async function writePlex(ctx: PlexWriteContext, items: PlanItem[], what: PlexWriteKind): Promise<{ done: number; failed: number; requests: number }> {
   const out = { done: 0, failed: 0, requests: 0 };
   const log = ctx.log.child({ component: 'sync', runId: ctx.runId });
   const server = ctx.plex.machineIdentifier;
   const kind = KINDS[what];
   const mirror = ctx.sqlite.prepare(kind.mirror);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !ctx.shouldStop?.()) {
-      const item = items[next++]!;
-      const [id] = await recordIntents(ctx.db, [
+  const intent = async (item: PlanItem) =>
+    (
+      await recordIntents(ctx.db, [
         {
           target: 'plex',
           accountId: OWNER,
@@ -74,19 +86,39 @@ export async function writePlex(ctx: PlexWriteContext, items: PlanItem[], what: 
           sourceId: ctx.runId,
           request: { ratingKey: item.ratingKey, rating: item.rating },
         },
-      ]);
-      try {
-        out.requests++;
-        await kind.send(ctx.plex, item);
-        await settle(ctx.db, [{ id: id!, status: 'sent', outcome: kind.outcome }]);
+      ])
+    )[0]!;
+  /** Sends once; on an unknown answer reads the item and says whether the change is there. */
+  const attempt = async (item: PlanItem): Promise<'done' | 'refused' | 'absent' | 'unread'> => {
+    const id = await intent(item);
+    out.requests++;
+    try {
+      await kind.send(ctx.plex, item);
+      await settle(ctx.db, [{ id, status: 'sent', outcome: kind.outcome }]);
+      return 'done';
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!answerUnknown(err)) {
+        await settle(ctx.db, [{ id, status: 'failed', outcome: 'error', error: message }]);
+        log.warn({ item: item.title, err: message }, `Plex refused ${kind.refused}; the next run tries again`);
+        return 'refused';
+      }
+      const row = await ctx.db.selectFrom('ledger').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const r = await settlePlexRows(ctx.db, (k) => ctx.plex.itemState(k), [row], 'lost answer');
+      log.warn({ item: item.title, err: message, landed: r.found > 0 }, `Plex's answer was lost for ${kind.refused}; the item was read: ${r.found ? 'the change is there' : r.absent ? 'the change is not there' : 'it could not be read, the next run reads it again'}`);
+      return r.found ? 'done' : r.absent ? 'absent' : 'unread';
+    }
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !ctx.shouldStop?.()) {
+      const item = items[next++]!;
+      let result = await attempt(item);
+      if (result === 'absent') result = await attempt(item); // read back and not there: sent once more
+      if (result === 'done') {
         mirror.run({ now: Date.now(), server, ratingKey: item.ratingKey, rating: item.rating ?? null });
         out.done++;
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        await settle(ctx.db, [{ id: id!, status: 'failed', outcome: 'error', error: message }]);
-        out.failed++;
-        log.warn({ item: item.title, err: message }, `Plex refused ${kind.refused}; the next run tries again`);
-      }
+      } else out.failed++;
       ctx.onItem?.();
     }
   };

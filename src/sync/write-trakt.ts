@@ -1,13 +1,18 @@
 /**
  * Trakt writes of a run: batches of 100-250 items to /sync/history, /sync/history/remove
- * or /sync/ratings, each item an `intent` in the ledger before the request and settled after it. A batch
- * that got no answer stays `intent` (the next run settles it against Trakt's history
- * before anything is re-sent); a refused batch is `failed`; `not_found` is remembered.
+ * or /sync/ratings, each item an `intent` in the ledger before the request and settled after it.
+ * Each answer is done, refused or unknown (src/net/write-answer.ts). A refused batch is `failed`;
+ * `not_found` is remembered. A batch of plays whose answer was lost is read back from Trakt's
+ * history at once (one mechanism with the crash settle, src/ledger/settle-intents.ts) and only
+ * what is not there is sent again; when Trakt cannot be read the rows stay `intent` for the next
+ * run. A lost removal or rating is failed: the next run plans it again from a fresh read of Trakt.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import type { LedgerAction } from '../db/tables/ledger.js';
 import { newBatchId, recordIntents, rememberNotFound, settle, type Settlement } from '../ledger/repo.js';
+import { settleTraktRows } from '../ledger/settle-intents.js';
+import { classifyWrite, lostAnswerPhrase } from '../net/write-answer.js';
 import type { Logger } from '../log/logger.js';
 import type { PlanItem } from './plan.js';
 import type { SyncTrakt } from './ports.js';
@@ -38,8 +43,10 @@ export interface TraktWriteResult {
   notFound: number;
   failed: number;
   requests: number;
-  /** Batches that got no answer (left as intents). */
+  /** Batches whose answer was lost and could not be settled now (failed, or left as intents for the next run). */
   unanswered: number;
+  /** Batches whose answer was lost, and of their plays how many Trakt's history showed were there. */
+  lost: { batches: number; items: number; alreadyThere: number; resent: number };
 }
 
 /** After this many failed batches in a row Trakt is down: stop writing, the next run resumes. */
@@ -69,19 +76,23 @@ const KINDS: Record<TraktWriteKind, { action: LedgerAction; payload: Payload; pa
 
 export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[], what: TraktWriteKind): Promise<TraktWriteResult> {
   const { action, payload, path } = KINDS[what];
-  const result: TraktWriteResult = { sent: 0, notFound: 0, failed: 0, requests: 0, unanswered: 0 };
+  const result: TraktWriteResult = { sent: 0, notFound: 0, failed: 0, requests: 0, unanswered: 0, lost: { batches: 0, items: 0, alreadyThere: 0, resent: 0 } };
   const log = ctx.log.child({ component: 'sync', runId: ctx.runId });
   let failedInARow = 0;
   let answeredAt = 0;
   const gap = ctx.gapAfterAnswerMs ?? 1000;
+  // Plays in time order: a batch then spans a short stretch of history, which is what is read
+  // back (a GET or two) if its answer is lost.
+  const queue = what === 'history' ? [...items].sort((x, y) => (x.watchedAt ?? 0) - (y.watchedAt ?? 0)) : [...items];
+  const resent = new Set<PlanItem>();
 
-  for (let start = 0; start < items.length; start += ctx.batchSize) {
+  while (queue.length > 0) {
     if (ctx.shouldStop?.()) break;
     if (failedInARow >= MAX_FAILED_IN_A_ROW) {
-      log.warn({ remaining: items.length - start }, `Trakt failed ${MAX_FAILED_IN_A_ROW} batches in a row; stopping ${what} writes, the next run sends the rest`);
+      log.warn({ remaining: queue.length }, `Trakt failed ${MAX_FAILED_IN_A_ROW} batches in a row; stopping ${what} writes, the next run sends the rest`);
       break;
     }
-    const batch = items.slice(start, start + ctx.batchSize);
+    const batch = queue.splice(0, ctx.batchSize);
     const batchId = newBatchId();
     const ids = await recordIntents(
       ctx.db,
@@ -104,38 +115,35 @@ export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[
     const { body, sent } = batchBody(batch, payload);
     const wait = answeredAt + gap - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    let status: number;
-    let answer: unknown;
+    let answer: { status: number; body: unknown } | Error;
     try {
-      const res = await ctx.trakt.post(path, body);
-      answeredAt = Date.now();
-      status = res.status;
-      answer = res.body;
+      answer = await ctx.trakt.post(path, body);
     } catch (err) {
-      answeredAt = Date.now();
-      // No answer: Trakt may or may not have it. The rows stay `intent`, so nothing re-sends them
-      // until the next run has checked Trakt's history.
-      result.requests++;
-      result.unanswered++;
-      failedInARow++;
-      log.error({ err: err instanceof Error ? err.message : String(err), items: batch.length }, `no answer from Trakt for a ${what} batch; it is checked against Trakt's history on the next run`);
-      ctx.onBatch?.(batch.length, result);
-      continue;
+      answer = err instanceof Error ? err : new Error(String(err));
     }
+    answeredAt = Date.now();
     result.requests++;
-    if (status >= 200 && status < 300 && !isWriteAnswer(answer)) {
-      // A 2xx that is not Trakt's answer (an HTML page, cut-off JSON): whether Trakt has the batch is
-      // unknown, like no answer at all. The rows stay `intent` for the next run to check.
-      result.unanswered++;
+    const verdict = answer instanceof Error ? 'unknown' : classifyWrite(answer, { readable: isWriteAnswer });
+    if (answer instanceof Error || verdict === 'unknown') {
       failedInARow++;
-      log.error({ status, items: batch.length }, `Trakt's answer to a ${what} batch could not be read; it is checked against Trakt's history on the next run`);
-      ctx.onBatch?.(batch.length, result);
+      const again = await afterLostAnswer(ctx, what, batch, ids, answer, result, log);
+      for (const item of again) {
+        if (resent.has(item)) {
+          result.failed++; // lost twice: failed now; the next run reads Trakt and decides
+          continue;
+        }
+        resent.add(item);
+        queue.push(item);
+        result.lost.resent++;
+      }
+      ctx.onBatch?.(batch.length - again.filter((i) => resent.has(i)).length, result);
       continue;
     }
+    const status = answer.status;
     const settlements: Settlement[] = [];
-    if (status >= 200 && status < 300) {
+    if (verdict === 'done') {
       failedInARow = 0;
-      const missing = notFoundIndexes(answer, sent);
+      const missing = notFoundIndexes(answer.body, sent);
       batch.forEach((item, n) => {
         if (missing.has(n)) {
           settlements.push({ id: ids[n]!, status: 'failed', outcome: 'not_found', error: 'Trakt does not know this item' });
@@ -151,10 +159,7 @@ export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[
         const item = batch[n]!;
         if (item.idsHash) await rememberNotFound(ctx.db, ctx.trakt.accountId, item.itemKey, item.idsHash, item.title);
       }
-      const done = batch.filter((_, n) => !missing.has(n));
-      if (what === 'history') recordAddedPlays(ctx.sqlite, ctx.trakt.accountId, done);
-      else if (what === 'remove') recordRemovedPlays(ctx.sqlite, ctx.trakt.accountId, done);
-      else recordAddedRatings(ctx.sqlite, ctx.trakt.accountId, done);
+      mirrorDone(ctx, what, batch.filter((_, n) => !missing.has(n)));
       if (missing.size) log.info({ notFound: missing.size }, `Trakt did not know ${missing.size} item(s); they are listed on the Unmatched page`);
     } else {
       failedInARow++;
@@ -166,6 +171,60 @@ export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[
     ctx.onBatch?.(batch.length, result);
   }
   return result;
+}
+
+function mirrorDone(ctx: TraktWriteContext, what: TraktWriteKind, done: PlanItem[]): void {
+  if (done.length === 0) return;
+  if (what === 'history') recordAddedPlays(ctx.sqlite, ctx.trakt.accountId, done);
+  else if (what === 'remove') recordRemovedPlays(ctx.sqlite, ctx.trakt.accountId, done);
+  else recordAddedRatings(ctx.sqlite, ctx.trakt.accountId, done);
+}
+
+/**
+ * A batch whose answer was lost. Plays: Trakt's history is read for exactly these items, each
+ * row settled from what is there, and the plays that are not there come back to be sent again.
+ * Removals and ratings are failed: a rating is safe to repeat, and a removal is planned again
+ * by the next run only if a fresh read of Trakt's watched list still shows the item.
+ */
+async function afterLostAnswer(
+  ctx: TraktWriteContext,
+  what: TraktWriteKind,
+  batch: PlanItem[],
+  ids: number[],
+  answer: { status: number; body: unknown } | Error,
+  result: TraktWriteResult,
+  log: TraktWriteContext['log'],
+): Promise<PlanItem[]> {
+  const lost = lostAnswerPhrase(answer);
+  result.lost.batches++;
+  result.lost.items += batch.length;
+  if (what !== 'history') {
+    const error = `Trakt's answer was lost (${lost}); the next run reads Trakt and plans it again if it is needed`;
+    await settle(ctx.db, ids.map((id) => ({ id, status: 'failed' as const, outcome: 'answer lost', error })));
+    result.unanswered++;
+    log.warn({ items: batch.length, answer: lost }, `answer lost (${lost}) for a ${what} batch of ${batch.length}; the next run reads Trakt before planning it again`);
+    return [];
+  }
+  const rows = await ctx.db.selectFrom('ledger').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  let counts;
+  try {
+    counts = await settleTraktRows(ctx.db, ctx.trakt.probe, rows, 'lost answer');
+  } catch (err) {
+    result.unanswered++;
+    log.error({ err: err instanceof Error ? err.message : String(err), items: batch.length, answer: lost }, `answer lost (${lost}) for a batch of ${batch.length} plays, and Trakt's history could not be read; the next run reads it before anything is sent again`);
+    return [];
+  }
+  const found = new Set(counts.foundIds);
+  const there = batch.filter((_, n) => found.has(ids[n]!));
+  result.sent += there.length;
+  result.lost.alreadyThere += there.length;
+  mirrorDone(ctx, what, there);
+  const missing = batch.filter((_, n) => !found.has(ids[n]!));
+  log.warn(
+    { items: batch.length, alreadyThere: there.length, answer: lost },
+    `answer lost (${lost}); Trakt was read and ${there.length} of ${batch.length} were already there` + (missing.length ? `; the other ${missing.length} are sent again` : ''),
+  );
+  return missing;
 }
 
 /** Keeps the Trakt mirror in step with what we just added, so the next run needs no refetch to agree. */

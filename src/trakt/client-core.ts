@@ -9,8 +9,10 @@ import type { TraktCounters } from './counters.js';
 import { errorForAnswer, retryAfterMs, TraktUnavailableError } from './errors.js';
 import { exchange, joinUrl, NoAnswerError, traktHeaders, type FetchLike, type Query, type TraktAnswer } from './http.js';
 import { lightFetch } from '../net/light-fetch.js';
-import { backoffDelay, DEFAULT_RETRY, isRetryableStatus, type RetryPolicy } from './retry.js';
+import { isUnknownStatus } from '../net/write-answer.js';
+import { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import type { CurrentToken } from './tokens.js';
+import type { Notifier } from '../notify/notifier.js';
 
 /** Where the access token comes from (absent: unauthenticated calls). */
 export interface TokenSource {
@@ -33,6 +35,8 @@ export interface TraktTransportOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   now?: () => number;
+  /** Raises trakt.locked on a 423 (account locked) or 420 (account limit reached). */
+  notifier?: Notifier;
 }
 
 export interface SendOptions {
@@ -45,8 +49,6 @@ export interface SendOptions {
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'DELETE']);
-/** Answers that say a gateway stopped waiting, not that Trakt refused: a write may still have been done. */
-const MAYBE_DONE_STATUSES = new Set([504, 522, 524]);
 
 export class TraktTransport {
   readonly retry: RetryPolicy;
@@ -96,6 +98,9 @@ export class TraktTransport {
       }
       opts.counters.request(method, answer.status);
       opts.log?.debug({ component: 'trakt', method, path, status: answer.status, ms: Date.now() - started, attempt }, 'Trakt call');
+      if (answer.status === 423 || answer.status === 420) {
+        opts.notifier?.raise('trakt.locked', { status: answer.status, reason: errorForAnswer(method, path, answer).message });
+      }
 
       if (answer.status === 401 && tok && tokens && !refreshed) {
         refreshed = true;
@@ -111,11 +116,10 @@ export class TraktTransport {
         opts.counters.retries++;
         continue;
       }
-      // A gateway that gave up waiting (504, Cloudflare's 522/524) cannot say whether Trakt did the write.
-      if (WRITE_METHODS.has(method) && MAYBE_DONE_STATUSES.has(answer.status)) {
-        throw new TraktUnavailableError(`Trakt's gateway answered ${answer.status} (it gave up waiting); the write may have reached Trakt, so Trakt's history is checked before it is sent again.`);
-      }
-      if (isRetryableStatus(answer.status) && attempt < retry.maxAttempts) {
+      // Any 5xx or 408 to a write may come back for a write Trakt carried out (Cloudflare in front):
+      // the answer goes back as it is, never re-sent here; the caller reads Trakt before resending.
+      if (WRITE_METHODS.has(method) && isUnknownStatus(answer.status)) return answer;
+      if (isUnknownStatus(answer.status) && attempt < retry.maxAttempts) {
         opts.counters.retries++;
         await this.sleep(backoffDelay(attempt, retry, opts.random));
         continue;

@@ -1,7 +1,7 @@
 /** The retry policy every Trakt call shares: which answers are worth another try, and how long to wait. */
 
 export interface RetryPolicy {
-  /** Tries in all (first one included) for network errors, timeouts, 5xx and 429. */
+  /** Tries in all (first one included) for 429, and for network errors, timeouts and 5xx to reads. */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -16,10 +16,10 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxRetryAfterMs: 6 * 60_000,
 };
 
-/** 5xx (including Cloudflare's 520-522) and 408 mean "not processed, try later". */
-export function isRetryableStatus(status: number): boolean {
-  return status >= 500 || status === 408;
-}
+/**
+ * Which statuses are worth another try is `isUnknownStatus` (src/ledger/write-answer.ts): any 5xx and
+ * 408. A read is tried again; a write never is (it may have been carried out), see TraktTransport.send.
+ */
 
 /** Exponential backoff with jitter in [50 %, 100 %] of the step, so clients do not retry in lockstep. */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {

@@ -4,7 +4,7 @@
  */
 import { listTraktAccounts } from '../db/repos/trakt-accounts.js';
 import type { TraktAccountInfo, TraktWriter } from '../scrobble/ports.js';
-import { historyProbe } from '../scrobble/history-probe.js';
+import { historyReader } from '../ledger/trakt-history-read.js';
 import type { Db } from '../db/database.js';
 import { TraktAuthError, TraktBlockedError } from './errors.js';
 import type { TraktClientRegistry } from './registry.js';
@@ -41,6 +41,6 @@ export async function traktWriterFor(deps: { db: Db; traktClients: TraktClientRe
   };
   return {
     post: (path, body) => answerOf('POST', path, body),
-    probe: historyProbe((path) => answerOf('GET', path)),
+    probe: historyReader((path) => answerOf('GET', path)),
   };
 }

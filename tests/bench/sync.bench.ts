@@ -7,6 +7,9 @@
  * Plex is the full emulator (tests/fakes/plex) reached the production way: the child gets
  * PLEX_URL + PLEX_TOKEN and builds its ports with createSyncPorts (no override), so every
  * Plex request goes through src/plex/server-client.ts and src/plex/ports.ts.
+ * Then the quiet runs (nothing changed: right after, and once a second has passed) and one lost
+ * answer: 250 plays removed on trakt.tv, the batch that puts them back carried out by Trakt but
+ * answered 502: the extra GETs that reading it back costs, and that nothing was sent twice.
  * Takes about four minutes: ~220 batches at Trakt's one write a second.
  * SYNC_BENCH_SCALE (default 1) shrinks the library for a quick check, e.g. 0.02.
  */
@@ -87,7 +90,7 @@ export async function run(): Promise<void> {
     SYNC_BATCH: String(BATCH), SYNC_REAL_BUDGETS: '1',
   };
   try {
-    for (const label of ['first run (half watched in Plex only)', 'second run (nothing changed)']) {
+    const measure = async (label: string) => {
       const plexBefore = pms.requests.length;
       const traktBefore = trakt.server.requests.length;
       const { row, wallMs } = await runChild(env);
@@ -107,12 +110,36 @@ export async function run(): Promise<void> {
       }
       const plexFailed = plexReqs.filter((r) => r.status >= 400 || r.status < 0).length;
       console.log(`  Plex requests ${plexReqs.length} (${[...plexPaths].map(([k, v]) => `${k} ${v}`).join(', ')}; failed ${plexFailed}); items scanned ${row.scanned}; marked watched in Plex ${row.marked_in_plex}`);
-      console.log(`  Trakt GETs ${gets}; Trakt writes ${writes}; items per write ${writes ? (items / writes).toFixed(1) : '-'}; plays added ${row.added_to_trakt}; 429 received ${limited}`);
+      console.log(`  Trakt GETs ${gets} (${[...new Set(traktReqs.filter((r) => r.method === 'GET').map((r) => r.path))].join(', ')}); Trakt writes ${writes}; items per write ${writes ? (items / writes).toFixed(1) : '-'}; plays added ${row.added_to_trakt}; 429 received ${limited}`);
       if (writes) console.log(`  write limit alone forces ${(forcedMs / 1000).toFixed(0)} s; wall / forced = ${(wallMs / forcedMs).toFixed(2)} (target ≤ 1.20)`);
       // The figures mean something only if the run went through the emulator and finished.
       if (row.status !== 'succeeded' || plexReqs.length === 0 || plexFailed > 0) throw new Error(`sync bench: run ${row.status}, ${plexReqs.length} Plex requests (${plexFailed} failed): ${row.error ?? ''}`);
       console.log(`  peak RSS of the sync process ${(row.maxRssKb / 1024).toFixed(0)} MB (target < 300 MB); unmatched ${row.unmatched}; errors ${row.errors}`);
-    }
+      return { row, traktReqs };
+    };
+    await measure('first run (half watched in Plex only)');
+    await measure('second run (nothing changed, right after the first)');
+    await new Promise((r) => setTimeout(r, 1100));
+    await measure('third run (nothing changed, a second later)');
+    await measure('fourth run (nothing changed)');
+
+    // One lost answer: 250 plays removed on trakt.tv; the batch that adds them back is carried out, then answered 502.
+    const both = lib.movies.filter((m) => m.trakt.plays.length > 0 && m.plex.viewCount > 0).slice(0, BATCH);
+    const token = trakt.issueToken('alice').access_token;
+    const removed = await fetch(`${trakt.url}/sync/history/remove`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'sync-bench/1.0', 'trakt-api-key': DEFAULT_CLIENT_ID, 'trakt-api-version': '2', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ movies: both.map((m) => ({ ids: { trakt: m.traktId } })) }),
+    });
+    if (removed.status !== 200) throw new Error(`sync bench: removing plays on the emulator answered ${removed.status}`);
+    trakt.server.inject(/^\/sync\/history$/, { kind: 'apply', then: { status: 502, body: 'Bad Gateway' } }, 1);
+    const { row, traktReqs } = await measure(`fifth run (${both.length} plays removed on trakt.tv; the batch that puts them back is carried out but answered 502)`);
+    const readBack = traktReqs.filter((r) => r.method === 'GET' && /^\/sync\/history\/(movies|episodes)$/.test(r.path) && r.query.includes('start_at'));
+    const counts = new Map<number, number>();
+    for (const p of trakt.plays('alice')) counts.set(p.trakt, (counts.get(p.trakt) ?? 0) + 1);
+    const doubled = both.filter((m) => (counts.get(m.traktId!) ?? 0) !== 1).length;
+    console.log(`  settling the lost batch: ${readBack.length} extra GET(s) to Trakt's history; ${row.added_to_trakt} plays added; items with other than one play: ${doubled}`);
+    if (doubled > 0) throw new Error(`sync bench: ${doubled} of the lost batch's items do not have exactly one play`);
   } finally {
     await ctx.close();
     await plex.stop();

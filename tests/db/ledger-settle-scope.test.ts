@@ -14,6 +14,7 @@ import type { ScrobblePorts } from '../../src/scrobble/ports.js';
 import { EventWorker } from '../../src/scrobble/worker.js';
 import pino from 'pino';
 import { tempDir } from '../helpers/context.js';
+import { probeEach } from '../helpers/probe-each.js';
 
 let o: OpenedDb | undefined;
 afterEach(async () => {
@@ -51,10 +52,10 @@ describe('settle is compare-and-set', () => {
     const db = await fresh();
     const [id] = await recordIntents(db, [play('movie:imdb:tt1', { source: 'webhook', sourceId: 3 })]);
     // While the settle probes (the POST has not landed yet), the worker gets Trakt's answer.
-    const result = await settleIntents(db, async () => {
+    const result = await settleIntents(db, probeEach(async () => {
       await settle(db, [{ id: id!, status: 'sent', outcome: 'added' }]);
       return { found: false };
-    });
+    }));
     expect(result).toEqual({ found: 0, absent: 0, other: 0, skipped: 1 });
     expect(await statusOf(db, id!)).toEqual({ status: 'sent', outcome: 'added' });
   });
@@ -82,13 +83,13 @@ describe('settle scopes', () => {
       play('movie:imdb:tt5', { target: 'plex', action: 'plex.watched', sourceId: current }),
     ]);
     const probed: string[] = [];
-    const result = await settleIntents(db, async (row) => (probed.push(row.item_key), { found: false }), { accountId: 1, source: 'sync', exceptRunId: current });
+    const result = await settleIntents(db, probeEach(async (row) => (probed.push(row.item_key), { found: false })), { accountId: 1, source: 'sync', exceptRunId: current });
     expect(result).toEqual({ found: 0, absent: 1, other: 0, skipped: 0 });
     expect(probed).toEqual(['movie:imdb:tt1']);
     expect((await statusOf(db, deadRow!)).status).toBe('failed');
     expect((await statusOf(db, webhookRow!)).status).toBe('intent'); // the worker's, maybe in flight
     expect((await statusOf(db, ownRow!)).status).toBe('intent');
-    expect(await settlePlexIntents(db, current)).toEqual({ interrupted: 1, skipped: 0 });
+    expect(await settlePlexIntents(db, undefined, current)).toEqual({ found: 0, interrupted: 1, skipped: 0 });
     expect(await statusOf(db, plexDead!)).toEqual({ status: 'failed', outcome: 'interrupted' });
     expect((await statusOf(db, plexOwn!)).status).toBe('intent');
   });
@@ -103,7 +104,7 @@ describe('settle scopes', () => {
       librarySelected: async () => true,
       defaultTraktAccount: async () => 1,
       traktAccounts: async () => [{ id: 1, username: 'alice' }],
-      traktWriter: async () => ({ post: async () => ({ status: 500, body: null }), probe: async (row) => (probed.push(row.item_key), { found: true, historyId: 9 }) }),
+      traktWriter: async () => ({ post: async () => ({ status: 500, body: null }), probe: probeEach(async (row) => (probed.push(row.item_key), { found: true, historyId: 9 })) }),
       plex: async () => null,
     };
     const worker = new EventWorker({ db, log: pino({ level: 'silent' }), ports }, { safetyPollMs: 60_000 });

@@ -17,6 +17,7 @@ import {
 } from '../../src/ledger/repo.js';
 import { settleIntents } from '../../src/ledger/settle-intents.js';
 import { tempDir } from '../helpers/context.js';
+import { probeEach } from '../helpers/probe-each.js';
 
 let o: OpenedDb;
 afterEach(async () => o?.close());
@@ -92,7 +93,7 @@ describe('ledger', () => {
       play('movie:imdb:tt3', { action: 'rating.add', rating: 8 }),
     ]);
     const onTrakt = new Set(['movie:imdb:tt1']);
-    const result = await settleIntents(db, async (row) => ({ found: onTrakt.has(row.item_key), historyId: 5 }));
+    const result = await settleIntents(db, probeEach(async (row) => ({ found: onTrakt.has(row.item_key), historyId: 5 })));
     expect(result).toEqual({ found: 1, absent: 1, other: 1, skipped: 0 });
     expect(await unsettledIntents(db)).toEqual([]);
     expect(await playRecorded(db, 1, 'movie:imdb:tt1')).toBe(true);

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     `  Library   ${librarySummaryLine(demo.library)}`,
     `  Trakt     connected as "${demo.library.owner.traktUsername}" (emulator at ${demo.trakt.url}, real rate limits)`,
     `  Plex      ${demo.plex.pmsUrl} (plex.tv emulator at ${demo.plex.tvUrl})`,
+    `  Notify    ntfy, Discord and JSON targets played at ${demo.notify.url}/ (open it to read what arrived)`,
     demo.viewer
       ? `  Viewer    a simulated person plays an unwatched movie or episode every so often (${demo.viewerSends === 'live' ? 'webhooks off: the live listener alone' : demo.viewerSends === 'both' ? 'webhooks and the live listener: one play each' : 'webhooks only'})`
       : '  Viewer    off',

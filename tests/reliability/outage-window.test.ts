@@ -10,6 +10,7 @@ import type { ScrobblePorts, TraktWriter } from '../../src/scrobble/ports.js';
 import { EventWorker } from '../../src/scrobble/worker.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
 import { modernMovie } from '../fixtures/webhooks/payloads.js';
+import { probeEach } from '../helpers/probe-each.js';
 
 let t: TestContext | undefined;
 afterEach(async () => {
@@ -31,10 +32,10 @@ describe('the retry window of the event worker (defaults)', () => {
         if (path === '/sync/history') return { status: 201, body: { added: { movies: 1, episodes: 0 }, not_found: { movies: [] } } };
         return { status: 201, body: { id: 1, action: 'scrobble', progress: 90, movie: { ids: { trakt: 1 } } } };
       },
-      probe: async () => {
+      probe: probeEach(async () => {
         if (!up) throw new Error('Trakt could not be reached');
         return { found: false };
-      },
+      }),
     };
     const ports: ScrobblePorts = {
       connectedServer: async () => null,

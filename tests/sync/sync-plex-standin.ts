@@ -167,11 +167,17 @@ export class PlexStandIn {
         body: { MediaContainer: { offset: start, size: page.length, totalSize: list.length, Metadata: page.map((i) => (req.query.get('includeGuids') === '1' ? this.json(i) : { ...this.json(i), Guid: undefined })) } },
       };
     }
+    const meta = /^\/library\/metadata\/(\d+)$/.exec(req.path);
+    if (meta) {
+      const it = this.items.get(meta[1]!);
+      if (!it) return { status: 404, body: '' };
+      return { status: 200, body: { MediaContainer: { size: 1, Metadata: [this.json(it)] } } };
+    }
     const key = req.query.get('key') ?? '';
     const item = this.items.get(key);
     if (req.path === '/:/scrobble') {
       if (!item) return { status: 404, body: '' };
-      item.state.viewCount = Math.max(1, item.state.viewCount);
+      item.state.viewCount += 1; // as a real server: each call is one more view (API.md G, "Lost answers")
       item.state.lastViewedAt = Math.floor(this.now() / 1000);
       return { status: 200, body: '' };
     }
@@ -234,6 +240,10 @@ export function standInClient(plex: PlexTarget, opts: { selected?: string[] } = 
     },
     async rate(ratingKey, rating) {
       await call('PUT', '/:/rate', { key: ratingKey, identifier: 'com.plexapp.plugins.library', rating: String(rating) });
+    },
+    async itemState(ratingKey) {
+      const m = (await call('GET', `/library/metadata/${ratingKey}`)).MediaContainer.Metadata[0] as PlexMeta;
+      return { viewCount: m.viewCount ?? 0, lastViewedAt: m.lastViewedAt ?? null, userRating: m.userRating ?? null };
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   TraktLockedError,
   TraktNotFoundError,
   TraktRateLimitError,
+  TraktRequestError,
   TraktUnavailableError,
   TraktVipRequiredError,
 } from '../../src/trakt/errors.js';
@@ -107,21 +108,26 @@ describe('retries', () => {
     await expect(c2.getJson('/x')).rejects.toThrow(/could not be reached.*2 tries/);
   });
 
-  it('never resends a write that got no answer or a gateway timeout: it may have landed, and Trakt keeps every play', async () => {
+  it('never resends a write whose answer is unknown (no answer, any 5xx, 408): it may have landed, and Trakt keeps every play', async () => {
     const body = { movies: [{ ids: { trakt: 1 }, watched_at: '2026-01-01T00:00:00.000Z' }] };
     const noAnswer = scripted([new TypeError('fetch failed'), json(201, { added: { movies: 1 } })]);
     const { c } = client(noAnswer.fetch);
     await expect(c.send('POST', '/sync/history', { body })).rejects.toThrow(/may have reached Trakt/);
     expect(noAnswer.seen).toHaveLength(1);
-    for (const status of [504, 522, 524]) {
-      const gateway = scripted([json(status, {}), json(201, { added: { movies: 1 } })]);
-      const { c: c2 } = client(gateway.fetch);
-      await expect(c2.send('POST', '/sync/history', { body })).rejects.toBeInstanceOf(TraktUnavailableError);
-      expect(gateway.seen, String(status)).toHaveLength(1);
+    for (const status of [500, 502, 503, 504, 408, 520, 521, 522, 523, 524, 530]) {
+      const lost = scripted([json(status, {}), json(201, { added: { movies: 1 } })]);
+      const { c: c2 } = client(lost.fetch);
+      // send hands the answer back as it is; the caller reads Trakt before anything is resent.
+      expect((await c2.send('POST', '/sync/history', { body })).status, String(status)).toBe(status);
+      expect(lost.seen, String(status)).toHaveLength(1);
+      const viaPost = scripted([json(status, {}), json(201, { added: { movies: 1 } })]);
+      await expect(client(viaPost.fetch).c.post('/sync/history', body)).rejects.toBeInstanceOf(status === 408 ? TraktRequestError : TraktUnavailableError);
+      expect(viaPost.seen, String(status)).toHaveLength(1);
     }
-    // A refusal that says nothing was done (503) is still retried, and so is a GET after a gateway timeout.
-    const refused = scripted([json(503, {}), json(201, { added: { movies: 1 } })]);
-    expect((await client(refused.fetch).c.send('POST', '/sync/history', { body })).status).toBe(201);
+    // A 429 says nothing was written: the write waits and goes again. A GET after a 5xx is retried.
+    const limited = scripted([json(429, {}, { 'retry-after': '0' }), json(201, { added: { movies: 1 } })]);
+    expect((await client(limited.fetch).c.send('POST', '/sync/history', { body })).status).toBe(201);
+    expect(limited.seen).toHaveLength(2);
     const read = scripted([json(504, {}), json(200, [1])]);
     expect(await client(read.fetch).c.getJson('/x')).toEqual([1]);
   });

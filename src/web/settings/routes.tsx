@@ -8,6 +8,7 @@ import { tmdbSettingsRoutes } from './tmdb.js';
 import { traktSettingsRoutes } from './trakt.js';
 import { plexSettingsRoutes } from './plex.js';
 import { liveSettingsRoutes } from './live.js';
+import { notifySettingsRoutes } from './notify.js';
 
 export function settingsRoutes() {
   const app = new Hono<AppEnv>();
@@ -17,5 +18,6 @@ export function settingsRoutes() {
   app.route('/', tmdbSettingsRoutes());
   app.route('/', secretSettingsRoutes());
   app.route('/', liveSettingsRoutes());
+  app.route('/', notifySettingsRoutes());
   return app;
 }

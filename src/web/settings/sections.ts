@@ -13,6 +13,7 @@ import { renderPlexSection } from './plex.js';
 import { renderSyncSection } from '../runs-settings.js';
 import { renderWebhookAccountsSection } from '../events-accounts.js';
 import { renderLiveSection } from './live.js';
+import { renderNotifySection } from './notify.js';
 
 export interface SettingsSection {
   id: string;
@@ -27,5 +28,6 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'webhook', render: (c) => renderWebhookSection(c) },
   { id: 'live', render: (c) => renderLiveSection(c) },
   { id: 'webhook-accounts', render: (c) => renderWebhookAccountsSection(c) },
+  { id: 'notifications', render: (c) => renderNotifySection(c) },
   { id: 'api-key', render: (c) => renderApiKeySection(c) },
 ];

@@ -30,7 +30,18 @@ export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
   | { kind: 'drop' } // destroy the socket without an answer
   | { kind: 'timeout' } // never answer (until the server closes)
-  | { kind: 'garbage'; body: string; contentType?: string }; // 200 with a body that is not what the client expects
+  | { kind: 'garbage'; body: string; contentType?: string } // 200 with a body that is not what the client expects
+  /**
+   * Carry the request out, then lose the answer: send `then` instead (a 502 from a gateway, an
+   * unreadable 200), or cut the connection, or never answer. What Cloudflare in front of Trakt
+   * does when the origin was slow (API.md G, "Lost answers").
+   */
+  | { kind: 'apply'; then: LostAnswer };
+
+export type LostAnswer =
+  | { status: number; headers?: Record<string, string>; body?: unknown }
+  | 'drop'
+  | 'timeout';
 
 interface FaultRule {
   match: string | RegExp; // path prefix or regexp on the path
@@ -199,7 +210,24 @@ export class FakeServer {
     } catch (err) {
       out = { status: 500, body: { error: 'emulator_error', message: String(err) } };
     }
+    if (fault?.kind === 'apply') {
+      this.loseAnswer(req, res, entry, fault.then);
+      return;
+    }
     this.answer(res, entry, out);
+  }
+
+  private loseAnswer(req: http.IncomingMessage, res: http.ServerResponse, entry: LoggedRequest, then: LostAnswer): void {
+    if (then === 'drop') {
+      entry.status = -1;
+      req.socket.destroy();
+    } else if (then === 'timeout') {
+      entry.status = -2;
+      this.hanging.add(res);
+      res.on('close', () => this.hanging.delete(res));
+    } else {
+      this.answer(res, entry, { status: then.status, headers: then.headers, body: then.body ?? '' });
+    }
   }
 
   private answer(res: http.ServerResponse, entry: LoggedRequest, out: FakeResponse): void {

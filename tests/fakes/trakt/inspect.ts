@@ -67,7 +67,10 @@ export class TraktInspector {
     const at = parseTime(watchedAt);
     if (at === undefined) throw new Error(`bad watchedAt ${watchedAt}`);
     const item = this.item(ref) as CatMovie | CatEpisode;
-    return this.world.user(username).history.add(item, truncateToSecond(at), action, this.world.now()).id;
+    const user = this.world.user(username);
+    const id = user.history.add(item, truncateToSecond(at), action, this.world.now()).id;
+    user.activities.touch(item.kind === 'movie' ? 'movies' : 'episodes', 'watched_at', this.world.now()); // as a play added on trakt.tv does
+    return id;
   }
 
   ratings(username: string): RatingRecord[] {
