@@ -63,7 +63,7 @@ export function NotifySection(props: { view: NotifySectionView }) {
           <code>apprises://host/key</code> or <code>jsons://host/path</code>. The same event within 10 minutes is folded into one message.
         </p>
         {v.targets.length === 0 ? (
-          <p class="mt-3 text-sm text-slate-500" id="notify-none">No notification URL yet.</p>
+          <p class="mt-3 text-sm text-slate-600 dark:text-slate-400" id="notify-none">No notification URL yet.</p>
         ) : (
           <ul class="mt-3 space-y-3" id="notify-targets">
             {v.targets.map((t) => (
@@ -71,7 +71,7 @@ export function NotifySection(props: { view: NotifySectionView }) {
                 <div class="flex flex-wrap items-center justify-between gap-2">
                   <code class="break-all text-sm" data-masked-url="">{t.masked}</code>
                   {t.source === 'env' ? (
-                    <span class="text-xs text-slate-500" data-env="NOTIFY_URLS">Set by NOTIFY_URLS in the environment (read-only here).</span>
+                    <span class="text-xs text-slate-600 dark:text-slate-400" data-env="NOTIFY_URLS">Set by NOTIFY_URLS in the environment (read-only here).</span>
                   ) : (
                     <form method="post" action={`/settings/notifications/${t.id}/remove`} hx-post={`/settings/notifications/${t.id}/remove`} {...hx}>
                       <CsrfField token={v.csrf} />
@@ -131,17 +131,17 @@ export function NotifySection(props: { view: NotifySectionView }) {
             ))}
           </ul>
         )}
-        <p class="mt-3 text-xs text-slate-500">
+        <p class="mt-3 text-xs text-slate-600 dark:text-slate-400">
           {`Waiting to be delivered: ${v.waiting}.`}
           {v.pingUrl ? ` Scheduled runs ping ${v.pingUrl} (SYNC_PING_URL).` : ' Set SYNC_PING_URL to have scheduled runs ping a healthchecks-style monitor.'}
         </p>
         <h3 class="mt-4 text-sm font-semibold">Last deliveries</h3>
         {v.deliveries.length === 0 ? (
-          <p class="text-sm text-slate-500" id="notify-deliveries-none">None yet.</p>
+          <p class="text-sm text-slate-600 dark:text-slate-400" id="notify-deliveries-none">None yet.</p>
         ) : (
           <table class="mt-2 w-full text-left text-sm" id="notify-deliveries">
             <thead>
-              <tr class="text-xs uppercase text-slate-500">
+              <tr class="text-xs uppercase text-slate-600 dark:text-slate-400">
                 <th class="py-1 pr-2">When</th>
                 <th class="py-1 pr-2">Event</th>
                 <th class="py-1 pr-2">URL</th>
