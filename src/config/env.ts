@@ -90,6 +90,7 @@ const schema = z.object({
   PLEX_TOKEN: z.preprocess(emptyToUndefined, z.string().optional()),
   PLEX_TV_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://plex.tv'),
   PLEX_AUTH_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://app.plex.tv/auth'),
+  PLEX_LIVE: z.preprocess(emptyToUndefined, bool.optional()).transform((v) => v ?? true),
   TRUST_PROXY: z.preprocess(
     emptyToUndefined,
     z
@@ -124,7 +125,7 @@ export interface Config {
   /** When set, /metrics needs `Authorization: Bearer <token>`. */
   readonly metricsToken?: string;
   readonly trakt: { readonly clientId?: string; readonly clientSecret?: string; readonly apiUrl: string; readonly oauthUrl: string };
-  readonly plex: { readonly url?: string; readonly token?: string; readonly tvUrl: string; readonly authUrl: string };
+  readonly plex: { readonly url?: string; readonly token?: string; readonly tvUrl: string; readonly authUrl: string; readonly live: boolean };
   readonly tmdb: { readonly apiKey?: string; readonly apiUrl: string; readonly imageUrl: string };
   /** NOTIFY_URLS (each one parses) and SYNC_PING_URL. */
   readonly notify: { readonly urls: readonly string[]; readonly syncPingUrl?: string };
@@ -154,7 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
     trakt: { clientId: e.TRAKT_CLIENT_ID, clientSecret: e.TRAKT_CLIENT_SECRET, apiUrl: e.TRAKT_API_URL, oauthUrl: e.TRAKT_OAUTH_URL },
-    plex: { url: e.PLEX_URL, token: e.PLEX_TOKEN, tvUrl: e.PLEX_TV_URL, authUrl: e.PLEX_AUTH_URL },
+    plex: { url: e.PLEX_URL, token: e.PLEX_TOKEN, tvUrl: e.PLEX_TV_URL, authUrl: e.PLEX_AUTH_URL, live: e.PLEX_LIVE },
     tmdb: { apiKey: e.TMDB_API_KEY, apiUrl: e.TMDB_API_URL, imageUrl: e.TMDB_IMAGE_URL },
     notify: { urls: e.NOTIFY_URLS, syncPingUrl: e.SYNC_PING_URL },
   });
