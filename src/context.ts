@@ -4,7 +4,7 @@
  *
  *   config → database → migrations → cipher → log store → logger → secrets   (Core)
  *   → Plex connection → Trakt clients → TMDB posters → history mirror → now playing
- *   → sync ports → sync service → jobs (the sync job)                        (Services)
+ *   → sync ports → sync service → jobs (the sync job) → live listener         (Services)
  *   → the web layer's bag (AppDeps) and its live renderers on the bus
  *
  * A new service is constructed here, after what it needs, and added to Services; the web
@@ -29,6 +29,8 @@ import { packageVersion } from './paths.js';
 import { NowPlayingService } from './now-playing/service.js';
 import { plexNowPlayingSource } from './now-playing/plex-source.js';
 import { PlexConnection } from './plex-connection/connection.js';
+import type { LiveListener, LiveListenerOptions } from './plex-live/listener.js';
+import { createPlexLive } from './plex-live/service.js';
 import type { PlexOverrides } from './plex-connection/overrides.js';
 import { createScrobblePorts } from './scrobble/wiring.js';
 import type { ScrobblePorts } from './scrobble/ports.js';
@@ -67,6 +69,8 @@ export interface Services extends Core {
   scrobblePorts: ScrobblePorts;
   sync: SyncService;
   jobs: JobRegistry;
+  /** The live listener (PLEX_LIVE, on by default; main.ts starts it), or null when off. */
+  plexLive: LiveListener | null;
   /** Whether Plex answers (plex.unreachable after 10 minutes, then plex.recovered); main.ts starts it. */
   plexWatch: PlexWatch;
   /** What is playing on the Plex server; main.ts starts its poll (which runs only while a dashboard is open). */
@@ -87,6 +91,8 @@ export interface ServiceTuning {
     /** Replace the run options (default: refresh the history mirror before planning). */
     runner?: RunnerOptions;
   };
+  /** The live listener's backoff, ping and sweep timings. */
+  live?: LiveListenerOptions;
 }
 
 export interface ContextOptions {
@@ -172,7 +178,8 @@ export function buildServices(core: Core, tune: ServiceTuning = {}): Services {
   const sync = new SyncService({ db, sqlite, log, bus }, syncPorts, { guard: config.guard, ...runner });
   const jobs = new JobRegistry();
   registerSyncJob(jobs, sync, { db, log });
-  return { ...core, notify, plex, traktClients, posters, history, scrobblePorts, sync, jobs, nowPlaying, plexWatch };
+  const plexLive = createPlexLive({ config, db, sqlite, log, bus, plex, sync }, tune.live);
+  return { ...core, notify, plex, traktClients, posters, history, scrobblePorts, sync, jobs, nowPlaying, plexWatch, plexLive };
 }
 
 export async function createContext(config: Config, opts: ContextOptions): Promise<ServiceContext> {

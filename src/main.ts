@@ -64,6 +64,9 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const backups = startDailyBackups({ sqlite: deps.sqlite, dataDir: config.dataDir, keep: config.backupKeep, log });
   // plex.unreachable / plex.recovered: a light /identity every minute while a server is connected.
   deps.plexWatch.start();
+  // The Plex server's own notifications (PLEX_LIVE): plays without Plex Pass, into the same queue.
+  const offWake = deps.bus.on('webhook.stored', () => deps.webhookQueue?.wake());
+  deps.plexLive?.start();
   let closing: Promise<void> | undefined;
   // A server preset by PLEX_URL is asked who it is once, so pages show its name and webhooks
   // can be told to be its. When it does not answer, the log says so and webhooks wait for it.
@@ -102,6 +105,8 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
         await history.stop();
         await backups.stop();
         await deps.plexWatch.stop();
+        await deps.plexLive?.stop();
+        offWake();
         deps.bus.close(); // ends SSE streams so the server can close
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);

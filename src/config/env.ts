@@ -98,6 +98,7 @@ const schema = z.object({
   PLEX_TOKEN: z.preprocess(emptyToUndefined, z.string().optional()),
   PLEX_TV_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://plex.tv'),
   PLEX_AUTH_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://app.plex.tv/auth'),
+  PLEX_LIVE: z.preprocess(emptyToUndefined, bool.optional()).transform((v) => v ?? true),
   TRUST_PROXY: z.preprocess(
     emptyToUndefined,
     z
@@ -135,7 +136,7 @@ export interface Config {
   /** When set, /metrics needs `Authorization: Bearer <token>`. */
   readonly metricsToken?: string;
   readonly trakt: { readonly clientId?: string; readonly clientSecret?: string; readonly apiUrl: string; readonly oauthUrl: string };
-  readonly plex: { readonly url?: string; readonly token?: string; readonly tvUrl: string; readonly authUrl: string };
+  readonly plex: { readonly url?: string; readonly token?: string; readonly tvUrl: string; readonly authUrl: string; readonly live: boolean };
   readonly tmdb: { readonly apiKey?: string; readonly apiUrl: string; readonly imageUrl: string };
   /** The guard: removals above `removals` (0: any) or adds/marks above `changes` (when set) hold a run for approval. */
   readonly guard: { readonly removals: number; readonly changes?: number };
@@ -169,7 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
     trakt: { clientId: e.TRAKT_CLIENT_ID, clientSecret: e.TRAKT_CLIENT_SECRET, apiUrl: e.TRAKT_API_URL, oauthUrl: e.TRAKT_OAUTH_URL },
-    plex: { url: e.PLEX_URL, token: e.PLEX_TOKEN, tvUrl: e.PLEX_TV_URL, authUrl: e.PLEX_AUTH_URL },
+    plex: { url: e.PLEX_URL, token: e.PLEX_TOKEN, tvUrl: e.PLEX_TV_URL, authUrl: e.PLEX_AUTH_URL, live: e.PLEX_LIVE },
     tmdb: { apiKey: e.TMDB_API_KEY, apiUrl: e.TMDB_API_URL, imageUrl: e.TMDB_IMAGE_URL },
     guard: { removals: e.SYNC_GUARD_REMOVALS, changes: e.SYNC_GUARD_CHANGES },
     backupKeep: e.BACKUP_KEEP,

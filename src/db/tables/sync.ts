@@ -6,7 +6,8 @@
  */
 import type { Generated, Selectable } from 'kysely';
 
-export type SyncTrigger = 'manual' | 'schedule' | 'cli' | 'api';
+/** `live`: the catch-up after the live listener reconnected. */
+export type SyncTrigger = 'manual' | 'schedule' | 'cli' | 'api' | 'live';
 /** `awaiting_approval`: held by the guard before writing; `discarded`: a held run the user (or a later run) set aside. */
 export type SyncRunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted' | 'awaiting_approval' | 'discarded';
 export type SyncPhase = 'starting' | 'settling' | 'plex' | 'trakt' | 'planning' | 'writing' | 'done';

@@ -8,6 +8,7 @@ import { tmdbSettingsRoutes } from './tmdb.js';
 import { traktSettingsRoutes } from './trakt.js';
 import { plexSettingsRoutes } from './plex.js';
 import { backupSettingsRoutes } from './backups.js';
+import { liveSettingsRoutes } from './live.js';
 import { notifySettingsRoutes } from './notify.js';
 
 export function settingsRoutes() {
@@ -18,6 +19,7 @@ export function settingsRoutes() {
   app.route('/', tmdbSettingsRoutes());
   app.route('/', secretSettingsRoutes());
   app.route('/', backupSettingsRoutes());
+  app.route('/', liveSettingsRoutes());
   app.route('/', notifySettingsRoutes());
   return app;
 }
