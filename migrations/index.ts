@@ -13,6 +13,7 @@ import * as m0006 from './0006_sync.js';
 import * as m0007 from './0007_history.js';
 import * as m0008 from './0008_watch_baseline.js';
 import * as m0014 from './0014_plex_section_titles.js';
+import * as m0016 from './0016_people.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0007_history': m0007,
   '0008_watch_baseline': m0008,
   '0014_plex_section_titles': m0014,
+  '0016_people': m0016,
 };

@@ -10,6 +10,7 @@
  * A new service is constructed here, after what it needs, and added to Services; the web
  * layer reads it from `c.var.deps`. Tests tune services through `ContextOptions.tune`.
  */
+import { PeopleService } from './people/service.js';
 import type { Writable } from 'node:stream';
 import type { Config } from './config/env.js';
 import { getPasswordHash, loadSecrets } from './config/secrets.js';
@@ -59,6 +60,8 @@ export interface Services extends Core {
   jobs: JobRegistry;
   /** What is playing on the Plex server; main.ts starts its poll (which runs only while a dashboard is open). */
   nowPlaying: NowPlayingService;
+  /** The household: who is known, their Trakt accounts and switches (src/people). */
+  people: PeopleService;
 }
 
 /** Test and tuning hooks, given to the services as they are built. */
@@ -136,7 +139,8 @@ export function buildServices(core: Core, tune: ServiceTuning = {}): Services {
   const sync = new SyncService({ db, sqlite, log, bus }, syncPorts, runner);
   const jobs = new JobRegistry();
   registerSyncJob(jobs, sync, { db, log });
-  return { ...core, plex, traktClients, posters, history, scrobblePorts, sync, jobs, nowPlaying };
+  const people = new PeopleService({ config, db, cipher, secretRegistry, log, plex });
+  return { ...core, plex, traktClients, posters, history, scrobblePorts, sync, jobs, nowPlaying, people };
 }
 
 export async function createContext(config: Config, opts: ContextOptions): Promise<ServiceContext> {
