@@ -19,7 +19,8 @@ Commands:
   serve     run the service and its dashboard (what npm start runs)
   status    print connections, queue depth and recent runs as JSON
   sync [--dry-run] [--full]   one reconciliation run (progress on stderr, JSON summary on stdout)
-  login trakt   connect a Trakt account by device code (code and URL on stderr)
+  login trakt [--person <plex account>]   connect a Trakt account by device code (code and URL on stderr);
+                --person: that household member's own Trakt account (name or id as Settings → People shows)
   login plex [--server <name>]   sign in to Plex by PIN (URL on stderr) and pick the server
 `;
 
@@ -96,7 +97,7 @@ export async function runCli(argv: string[]): Promise<number> {
         return await syncCommand(config, argv.slice(1));
       case 'login': {
         const target = argv[1];
-        if (target === 'trakt') return await traktLoginCommand(config);
+        if (target === 'trakt') return await traktLoginCommand(config, undefined, argv.slice(2));
         if (target === 'plex') return await plexLoginCommand(config, argv.slice(2));
         process.stderr.write(`Usage: plex-trakt-sync login trakt|plex${target ? ` (unknown target "${target}")` : ''}\n`);
         return 1;

@@ -11,7 +11,7 @@ import { renderTmdbSection } from './tmdb.js';
 import { renderTraktSection } from './trakt.js';
 import { renderPlexSection } from './plex.js';
 import { renderSyncSection } from '../runs-settings.js';
-import { renderWebhookAccountsSection } from '../events-accounts.js';
+import { renderPeopleSection } from '../people.js';
 
 export interface SettingsSection {
   id: string;
@@ -24,6 +24,6 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'tmdb', render: (c) => renderTmdbSection(c) },
   { id: 'sync', render: (c) => renderSyncSection(c) },
   { id: 'webhook', render: (c) => renderWebhookSection(c) },
-  { id: 'webhook-accounts', render: (c) => renderWebhookAccountsSection(c) },
+  { id: 'people', render: (c) => renderPeopleSection(c) },
   { id: 'api-key', render: (c) => renderApiKeySection(c) },
 ];
