@@ -11,8 +11,9 @@ import type { SyncTables } from './tables/sync.js';
 import type { WebhookTables } from './tables/webhooks.js';
 import type { HistoryTables } from './tables/history.js';
 import type { PlexTables } from './tables/plex.js';
+import type { NotifyTables } from './tables/notify.js';
 import type { PeopleTables } from './tables/people.js';
 
-export interface Database extends CoreTables, LedgerTables, TraktTables, WebhookTables, SyncTables, HistoryTables, PlexTables, PeopleTables {}
+export interface Database extends CoreTables, LedgerTables, TraktTables, WebhookTables, SyncTables, HistoryTables, PlexTables, NotifyTables, PeopleTables {}
 
 export type Db = Kysely<Database>;

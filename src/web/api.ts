@@ -6,6 +6,7 @@ import { collectStatus } from './status.js';
 import { eventsApi } from './events-api.js';
 import { syncApi } from './api-sync.js';
 import { peopleApi } from './api-people.js';
+import { notifyApi } from './api-notify.js';
 
 export function apiRoutes() {
   const api = new Hono<AppEnv>();
@@ -14,6 +15,7 @@ export function apiRoutes() {
   api.route('/', eventsApi());
   api.route('/', syncApi());
   api.route('/', peopleApi());
+  api.route('/', notifyApi());
   api.notFound((c) => c.json({ error: 'not_found', message: `No API route ${c.req.method} ${c.req.path}` }, 404));
   return api;
 }

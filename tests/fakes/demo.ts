@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     `  Library   ${librarySummaryLine(demo.library)}`,
     `  Trakt     connected as "${demo.library.owner.traktUsername}" (emulator at ${demo.trakt.url}, real rate limits)`,
     `  Plex      ${demo.plex.pmsUrl} (plex.tv emulator at ${demo.plex.tvUrl})`,
+    `  Notify    ntfy, Discord and JSON targets played at ${demo.notify.url}/ (open it to read what arrived)`,
     demo.viewer ? '  Viewer    a simulated person plays an unwatched movie or episode every so often (webhooks)' : '  Viewer    off',
     `  Data      ${demo.dataDir} (${values.keep ? 'kept' : 'removed'} on exit)`,
     '',

@@ -12,6 +12,7 @@ import { renderTraktSection } from './trakt.js';
 import { renderPlexSection } from './plex.js';
 import { renderSyncSection } from '../runs-settings.js';
 import { renderPeopleSection } from '../people.js';
+import { renderNotifySection } from './notify.js';
 
 export interface SettingsSection {
   id: string;
@@ -25,5 +26,6 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'sync', render: (c) => renderSyncSection(c) },
   { id: 'webhook', render: (c) => renderWebhookSection(c) },
   { id: 'people', render: (c) => renderPeopleSection(c) },
+  { id: 'notifications', render: (c) => renderNotifySection(c) },
   { id: 'api-key', render: (c) => renderApiKeySection(c) },
 ];

@@ -17,6 +17,7 @@ import { seedTmdbFromLibrary, startTmdbFake, type TmdbFake } from '../tmdb/index
 import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../trakt/index.js';
 import { preconnectTrakt } from '../../helpers/trakt-connected.js';
 import { startViewer, type Viewer } from './viewer.js';
+import { startNotifyReceiver, type NotifyReceiver } from '../notify/receiver.js';
 import { plexPresetEnv, plexTvEnv, tmdbEnv, traktEnv } from '../../helpers/emulator-env.js';
 
 export interface DemoOptions {
@@ -47,6 +48,8 @@ export interface Demo {
   trakt: TraktFake;
   plex: PlexFakes;
   tmdb: TmdbFake;
+  /** Plays ntfy, Discord and a JSON webhook: what the service notifies shows up on its page. */
+  notify: NotifyReceiver;
   viewer?: Viewer;
   stop(): Promise<void>;
 }
@@ -78,6 +81,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const plex = await startPlexFakes({ library, tokenSeed: 'demo' });
   const tmdb = await startTmdbFake();
   seedTmdbFromLibrary(tmdb, library);
+  const notify = await startNotifyReceiver();
+  const targets = notify.urls('demo-topic-0000');
 
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
@@ -90,11 +95,14 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     ...plexPresetEnv(plex),
     ...plexTvEnv(plex),
     ...tmdbEnv(tmdb),
+    // Every event (successes too) to the receiver, so a newcomer sees what a user would get.
+    NOTIFY_URLS: `${targets.ntfy}?events=sync.succeeded,sync.failed,sync.partial,scrobble.failed,trakt.auth_lost,trakt.locked,plex.unreachable,plex.recovered ${targets.discord} ${targets.json}`,
+    SYNC_PING_URL: `${notify.url}/ping/demo-check`,
   };
-  const startOpts = opts.logSink ? { logSink: opts.logSink } : {};
+  const startOpts = { ...(opts.logSink ? { logSink: opts.logSink } : {}), tune: { notify: { discordApiUrl: notify.discordApiUrl } } };
 
   const stopFakes = async () => {
-    await Promise.allSettled([trakt.stop(), plex.stop(), tmdb.stop()]);
+    await Promise.allSettled([trakt.stop(), plex.stop(), tmdb.stop(), notify.stop()]);
   };
   const removeData = () => {
     if (!opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
@@ -136,6 +144,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     trakt,
     plex,
     tmdb,
+    notify,
     viewer,
     async stop() {
       if (stopped) return;
