@@ -1,11 +1,11 @@
 /**
  * A simulated person watching in the demo: every so often the emulated Plex server plays one
  * unwatched movie or episode through (media.play, media.pause, media.resume, media.scrobble,
- * media.stop), sending the webhooks a real server sends, so the events page, the dashboard and
+ * media.stop) as each member of the household in turn, sending the webhooks a real server sends, so the events page, the dashboard and
  * the history move on their own. Bounded: it stops after the unwatched items or on stop().
  */
 import type { Library } from '../library/index.js';
-import { emitWebhook, type PlexServerFake } from '../plex/index.js';
+import { emitWebhook, OWNER_ID, type PlexServerFake } from '../plex/index.js';
 
 export interface ViewerOptions {
   pms: PlexServerFake;
@@ -13,6 +13,8 @@ export interface ViewerOptions {
   everyMs: number;
   /** Pause between the events of one viewing; default 1.5 s. */
   stepMs?: number;
+  /** Who watches, in turn (Plex account ids; default the owner alone): the demo's household takes turns. */
+  accounts?: number[];
   onError?: (err: unknown) => void;
 }
 
@@ -51,7 +53,8 @@ export function startViewer(o: ViewerOptions): Viewer {
       };
     });
 
-  const watch = async (key: string, durationMs: number) => {
+  const accounts = o.accounts?.length ? o.accounts : [OWNER_ID];
+  const watch = async (key: string, durationMs: number, accountId: number) => {
     const at = (share: number) => Math.round(durationMs * share);
     const steps: Array<[string, number]> = [
       ['media.play', at(0.02)],
@@ -62,7 +65,7 @@ export function startViewer(o: ViewerOptions): Viewer {
     ];
     for (const [event, viewOffsetMs] of steps) {
       if (stopped) return;
-      await emitWebhook(o.pms, { event, ref: key, viewOffsetMs });
+      await emitWebhook(o.pms, { event, ref: key, viewOffsetMs, accountId });
       await sleep(stepMs);
     }
     played.push(key);
@@ -70,10 +73,10 @@ export function startViewer(o: ViewerOptions): Viewer {
 
   const loop = (async () => {
     await sleep(Math.min(o.everyMs, 5000));
-    for (const item of queue) {
+    for (const [i, item] of queue.entries()) {
       if (stopped) break;
       try {
-        await watch(item.key, item.durationMs);
+        await watch(item.key, item.durationMs, accounts[i % accounts.length]!);
       } catch (err) {
         o.onError?.(err);
       }
