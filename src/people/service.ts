@@ -29,6 +29,8 @@ export interface PersonView extends PersonJson {
   /** The owner's Trakt account is the connected one unless they have their own. */
   traktIsDefault: boolean;
   traktAccountId: number | null;
+  /** Their own Trakt account stopped accepting its sign-in: connect it again from the row. */
+  traktNeedsLogin: boolean;
   protected: boolean;
   pinStored: boolean;
   lastSeenAt: number | null;
@@ -154,6 +156,7 @@ export class PeopleService {
       plexAccessNote: r.plex_access_note,
       traktIsDefault: usesDefault,
       traktAccountId: ownLinked?.id ?? null,
+      traktNeedsLogin: ownLinked?.status === 'needs_login',
       protected: r.protected === 1,
       pinStored: !!r.pin,
       lastSeenAt: r.last_seen_at,

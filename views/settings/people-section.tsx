@@ -77,6 +77,12 @@ function TraktCell(props: { p: PersonView; v: PeopleSectionView }) {
     return (
       <div class="flex flex-wrap items-center gap-2">
         <span>{p.trakt.username}</span>
+        {p.traktNeedsLogin && (
+          <>
+            <span class="text-xs text-red-700 dark:text-red-300">Trakt stopped accepting this sign-in: connect again.</span>
+            <ConnectButton p={p} csrf={v.csrf} label="Connect again" />
+          </>
+        )}
         {p.traktIsDefault ? (
           <span class="text-xs text-slate-600 dark:text-slate-400">(the account connected above)</span>
         ) : (
@@ -90,11 +96,16 @@ function TraktCell(props: { p: PersonView; v: PeopleSectionView }) {
       </div>
     );
   }
+  return <ConnectButton p={p} csrf={v.csrf} label="Connect Trakt" />;
+}
+
+function ConnectButton(props: { p: PersonView; csrf: string; label: string }) {
+  const id = props.p.plexAccountId;
   return (
-    <form method="post" action={`/settings/people/${p.plexAccountId}/trakt/start`} {...hx(`/settings/people/${p.plexAccountId}/trakt/start`)} class="inline">
-      <CsrfField token={v.csrf} />
-      <button type="submit" class={buttonClass} id={`person-${p.plexAccountId}-connect`}>
-        Connect Trakt
+    <form method="post" action={`/settings/people/${id}/trakt/start`} {...hx(`/settings/people/${id}/trakt/start`)} class="inline">
+      <CsrfField token={props.csrf} />
+      <button type="submit" class={buttonClass} id={`person-${id}-connect`}>
+        {props.label}
       </button>
     </form>
   );
