@@ -66,9 +66,15 @@ export class PeopleService {
     return this.deps.config.plex.token ?? null;
   }
 
-  /** Reads plex.tv again when the last read is older than ten minutes (or `force`). Returns the problem, if any. */
+  /**
+   * Reads plex.tv again when the last read is older than ten minutes (or `force`). Returns the
+   * problem, if any, as a sentence.
+   */
   async refresh(opts: { force?: boolean } = {}): Promise<string | null> {
     if (!opts.force && Date.now() - this.refreshedAt < REFRESH_EVERY_MS) return this.lastProblem;
+    // Only a Plex sign-in (stored owner token) reads plex.tv on its own; with PLEX_TOKEN alone it is read
+    // when asked (the People button, `?refresh=1`), so a preset server never calls plex.tv unasked.
+    if (!opts.force && !(await getPlexOwner(this.deps.db))?.token) return this.lastProblem;
     this.refreshing ??= this.readPlexTv().finally(() => {
       this.refreshing = null;
     });

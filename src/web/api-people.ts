@@ -1,5 +1,6 @@
 /**
- * GET /api/v1/people (every Plex account known, read again from plex.tv when stale) and
+ * GET /api/v1/people (every Plex account known, read again from plex.tv when stale, or at once
+ * with `?refresh=1`) and
  * POST /api/v1/people/:plexAccountId {pin?, webhooks?, sync?}: 200 with the person, 400 with a
  * sentence (a PIN Plex refused, a wrong type), 404 for nobody.
  */
@@ -23,7 +24,8 @@ export function peopleApi() {
   const api = new Hono<AppEnv>();
   api.get('/people', async (c) => {
     const { people } = c.var.deps;
-    await people.refresh();
+    const q = c.req.query('refresh');
+    await people.refresh({ force: q === '1' || q === 'true' });
     return c.json({ people: (await people.views()).map(toJson), ...(people.lastProblem ? { problem: people.lastProblem } : {}) });
   });
   api.post('/people/:plexAccountId{[0-9]+}', async (c) => {

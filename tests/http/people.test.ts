@@ -220,3 +220,22 @@ describe('login trakt --person', () => {
     expect(noneText).toContain('No person "nobody-here" is known');
   }, 30_000);
 });
+
+describe('people with only PLEX_URL + PLEX_TOKEN (no Plex sign-in)', () => {
+  it('never calls plex.tv unasked; ?refresh=1 reads it with PLEX_TOKEN and says in a sentence when plex.tv refuses', async () => {
+    const other = await startService(loadConfig({ ...env, ...loopbackServiceEnv(PASSWORD), ...plexPresetEnv(plex), PLEX_TV_URL: plex.tvUrl }), { logSink: new LogCapture() });
+    try {
+      const get = (q = '') => fetch(`${other.url}/api/v1/people${q}`, { headers: { 'x-api-key': other.deps.secrets.apiKey() } });
+      const mark = plex.tv.server.requests.length;
+      const quiet = (await (await get()).json()) as { people: unknown[]; problem?: string };
+      expect(quiet).toEqual({ people: [] });
+      expect(plex.tv.server.requests.length).toBe(mark);
+      // The emulator's PLEX_TOKEN is a server token, which plex.tv does not take (a real owner's would work).
+      const asked = (await (await get('?refresh=1')).json()) as { people: unknown[]; problem?: string };
+      expect(plex.tv.server.requests.length).toBeGreaterThan(mark);
+      expect(asked.problem).toMatch(/^plex\.tv could not be read completely: .*refused the Plex token/);
+    } finally {
+      await other.close();
+    }
+  });
+});
