@@ -29,6 +29,7 @@ import { eventRoutes } from './web/events.js';
 import { webhookAccountRoutes } from './web/events-accounts.js';
 import { peopleRoutes } from './web/people.js';
 import { runRoutes } from './web/runs.js';
+import { undoRoutes } from './web/undo-routes.js';
 import { syncSettingsRoutes } from './web/runs-settings.js';
 import { unmatchedRoutes } from './web/unmatched.js';
 import { historyRoutes } from './web/history.js';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', peopleRoutes());
   app.route('/', settingsRoutes());
   app.route('/', runRoutes());
+  app.route('/', undoRoutes());
   app.route('/', unmatchedRoutes());
   app.route('/', historyRoutes());
   app.route('/', syncSettingsRoutes());

@@ -4,19 +4,22 @@
  *
  *   config → database → migrations → cipher → log store → logger → secrets   (Core)
  *   → Plex connection → Trakt clients → TMDB posters → history mirror → now playing
- *   → sync ports → sync service → jobs (the sync job)                        (Services)
+ *   → sync ports → sync service → jobs (the sync job) → live listener         (Services)
  *   → the web layer's bag (AppDeps) and its live renderers on the bus
  *
  * A new service is constructed here, after what it needs, and added to Services; the web
  * layer reads it from `c.var.deps`. Tests tune services through `ContextOptions.tune`.
  */
 import { PeopleService } from './people/service.js';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
+import { takeBackup, type BackupFile } from './backup/backups.js';
 import type { Config } from './config/env.js';
 import { getPasswordHash, loadSecrets } from './config/secrets.js';
 import type { Core } from './core.js';
-import { openDatabase } from './db/connection.js';
-import { migrateToLatest } from './db/migrate.js';
+import { DB_FILE, openDatabase } from './db/connection.js';
+import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { HistoryService, type HistoryServiceOptions } from './history/service.js';
 import { JobRegistry } from './jobs/registry.js';
 import { LiveBus } from './live/bus.js';
@@ -27,6 +30,8 @@ import { packageVersion } from './paths.js';
 import { NowPlayingService } from './now-playing/service.js';
 import { plexNowPlayingSource } from './now-playing/plex-source.js';
 import { PlexConnection } from './plex-connection/connection.js';
+import type { LiveListener, LiveListenerOptions } from './plex-live/listener.js';
+import { createPlexLive } from './plex-live/service.js';
 import type { PlexOverrides } from './plex-connection/overrides.js';
 import { createScrobblePorts } from './scrobble/wiring.js';
 import type { ScrobblePorts } from './scrobble/ports.js';
@@ -65,6 +70,8 @@ export interface Services extends Core {
   scrobblePorts: ScrobblePorts;
   sync: SyncService;
   jobs: JobRegistry;
+  /** The live listener (PLEX_LIVE, on by default; main.ts starts it), or null when off. */
+  plexLive: LiveListener | null;
   /** Whether Plex answers (plex.unreachable after 10 minutes, then plex.recovered); main.ts starts it. */
   plexWatch: PlexWatch;
   /** What is playing on the Plex server; main.ts starts its poll (which runs only while a dashboard is open). */
@@ -87,6 +94,8 @@ export interface ServiceTuning {
     /** Replace the run options (default: refresh the history mirror before planning). */
     runner?: RunnerOptions;
   };
+  /** The live listener's backoff, ping and sweep timings. */
+  live?: LiveListenerOptions;
 }
 
 export interface ContextOptions {
@@ -110,7 +119,11 @@ async function buildCore(config: Config, opts: ContextOptions): Promise<{ core: 
   for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword, config.metricsToken, config.notify.syncPingUrl]) secretRegistry.add(v);
   for (const u of config.notify.urls) for (const v of parseNotifyUrl(u).secrets) secretRegistry.add(v);
 
+  const existed = fs.existsSync(path.join(config.dataDir, DB_FILE));
   const { db, sqlite, close: closeDb } = openDatabase(config.dataDir);
+  // A copy before any migration touches an existing database (a new one has nothing to lose).
+  const pending = existed ? await pendingMigrations(db) : [];
+  const preMigration: BackupFile | undefined = pending.length ? await takeBackup(sqlite, config.dataDir, 'pre-migration', config.backupKeep) : undefined;
   await migrateToLatest(db);
   const cipher = createCipher(loadOrCreateKey(config.dataDir));
   const logStore = createLogStore(sqlite);
@@ -122,6 +135,7 @@ async function buildCore(config: Config, opts: ContextOptions): Promise<{ core: 
     extra: [logStore.stream],
     sink: opts.logSink,
   });
+  if (preMigration) log.info({ component: 'backup', file: preMigration.name, migrations: pending }, `database backed up before ${pending.length} migration(s): ${preMigration.name}`);
   const secrets = await loadSecrets(db, config, secretRegistry, cipher, (key) =>
     log.warn({ component: 'secrets', key }, `${key} could not be opened with ${KEY_FILE} (was the key file replaced?): made a new one; a new webhook URL or API key must be copied again`),
   );
@@ -163,11 +177,13 @@ export function buildServices(core: Core, tune: ServiceTuning = {}): Services {
     notifier: notify,
     ping: config.notify.syncPingUrl ? createSyncPinger({ url: config.notify.syncPingUrl, log }) : undefined,
   };
-  const sync = new SyncService({ db, sqlite, log, bus }, syncPorts, runner);
+  // The guard's limits come from the environment (SYNC_GUARD_*); a test's runner options may set their own.
+  const sync = new SyncService({ db, sqlite, log, bus }, syncPorts, { guard: config.guard, ...runner });
   const jobs = new JobRegistry();
   registerSyncJob(jobs, sync, { db, log });
+  const plexLive = createPlexLive({ config, db, sqlite, log, bus, plex, sync }, tune.live);
   const people = new PeopleService({ config, db, cipher, secretRegistry, log, plex });
-  return { ...core, notify, plex, traktClients, posters, history, scrobblePorts, sync, jobs, nowPlaying, plexWatch, people };
+  return { ...core, notify, plex, traktClients, posters, history, scrobblePorts, sync, jobs, nowPlaying, plexWatch, plexLive, people };
 }
 
 export async function createContext(config: Config, opts: ContextOptions): Promise<ServiceContext> {

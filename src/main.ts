@@ -12,6 +12,7 @@ import { endSessionsIfPasswordChanged } from './config/password-epoch.js';
 import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
+import { startDailyBackups } from './backup/daily.js';
 import { startDashboardLive } from './web/dashboard-live.js';
 import type { AppDeps } from './web/env.js';
 import { mirrorEnvTargets } from './notify/targets.js';
@@ -59,8 +60,13 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   // The Trakt history mirror: first fill in the background, then kept current.
   const { history } = deps;
   history.start();
+  // A copy of the database every day (DATA_DIR/backups).
+  const backups = startDailyBackups({ sqlite: deps.sqlite, dataDir: config.dataDir, keep: config.backupKeep, log });
   // plex.unreachable / plex.recovered: a light /identity every minute while a server is connected.
   deps.plexWatch.start();
+  // The Plex server's own notifications (PLEX_LIVE): plays without Plex Pass, into the same queue.
+  const offWake = deps.bus.on('webhook.stored', () => deps.webhookQueue?.wake());
+  deps.plexLive?.start();
   let closing: Promise<void> | undefined;
   // A server preset by PLEX_URL is asked who it is once, so pages show its name and webhooks
   // can be told to be its. When it does not answer, the log says so and webhooks wait for it.
@@ -97,7 +103,10 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
         await deps.sync.stop(); // a running sync stops after its batch in flight
         await beacon.stop();
         await history.stop();
+        await backups.stop();
         await deps.plexWatch.stop();
+        await deps.plexLive?.stop();
+        offWake();
         deps.bus.close(); // ends SSE streams so the server can close
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);

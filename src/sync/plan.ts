@@ -30,18 +30,19 @@ export interface Plan {
 }
 
 // A play we sent, unless we removed the item's plays from Trakt after it (then a new Plex view is a new play).
+// An undo's removal does not free it: what an undo took back is not sent again by the next run.
 const RECORDED = `EXISTS (SELECT 1 FROM ledger l WHERE l.target = 'trakt' AND l.account_id = @account AND l.item_key = p.item_key
   AND l.action IN ('history.add', 'scrobble.stop')
   AND (l.status = 'intent' OR (l.status = 'sent' AND (l.action = 'history.add' OR l.outcome = 'scrobble')))
   AND NOT EXISTS (SELECT 1 FROM ledger r WHERE r.target = 'trakt' AND r.account_id = l.account_id AND r.item_key = l.item_key
-    AND r.action = 'history.remove' AND r.status = 'sent' AND r.id > l.id))`;
+    AND r.action = 'history.remove' AND r.status = 'sent' AND r.id > l.id AND r.undoes IS NULL))`;
 // Trakt said not_found for these very ids, and that memory still holds (src/ledger/not-found.ts).
 const NOT_FOUND = (cutoff: number) =>
   `EXISTS (SELECT 1 FROM trakt_not_found n WHERE n.account_id = @account AND n.item_key = p.item_key AND n.ids_hash = p.ids_hash AND ${notFoundHolds('n', cutoff)})`;
-// Marked watched by us, unless we marked it unwatched after that.
+// Marked watched by us, unless we marked it unwatched after that (not by an undo: that stays undone).
 const MARKED = `EXISTS (SELECT 1 FROM ledger l WHERE l.target = 'plex' AND l.action = 'plex.watched' AND l.plex_key = @server || ':' || p.rating_key
   AND l.status IN ('intent', 'sent')
-  AND NOT EXISTS (SELECT 1 FROM ledger u WHERE u.target = 'plex' AND u.action = 'plex.unwatched' AND u.plex_key = l.plex_key AND u.status = 'sent' AND u.id > l.id))`;
+  AND NOT EXISTS (SELECT 1 FROM ledger u WHERE u.target = 'plex' AND u.action = 'plex.unwatched' AND u.plex_key = l.plex_key AND u.status = 'sent' AND u.id > l.id AND u.undoes IS NULL))`;
 
 /** Trakt's rating of the item a Plex row is (own ids first; episodes then by show + numbering). */
 const traktRating = (type: string) => {
@@ -53,6 +54,21 @@ const traktRating = (type: string) => {
   }
   return `COALESCE(${own.join(', ')})`;
 };
+
+/** Items whose newest rating write was an undo's (per item: the side it put back, and the value; 0/null = none). */
+function undoneRatings(sqlite: BetterSqlite3.Database, accountId: number): Map<string, { target: string; rating: number | null }> {
+  const rows = sqlite
+    .prepare(
+      `SELECT l.item_key, l.target, l.rating FROM ledger l
+       WHERE l.undoes IS NOT NULL AND l.status = 'sent' AND l.action IN ('rating.add', 'rating.remove', 'plex.rate')
+         AND (l.target = 'plex' OR l.account_id = @account)
+         AND NOT EXISTS (SELECT 1 FROM ledger m WHERE m.item_key = l.item_key AND m.status = 'sent' AND m.id > l.id
+           AND m.action IN ('rating.add', 'rating.remove', 'plex.rate'))
+       ORDER BY l.id`,
+    )
+    .all({ account: accountId }) as Array<{ item_key: string; target: string; rating: number | null }>;
+  return new Map(rows.map((r) => [r.item_key, { target: r.target, rating: r.rating }]));
+}
 
 /** Plex 0-10 (half stars) → Trakt 1-10; 0 means "not rated". */
 export const plexToTraktRating = (r: number) => Math.min(10, Math.max(1, Math.round(r)));
@@ -108,6 +124,7 @@ export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, s
   }
 
   if (settings.ratings) {
+    const undone = undoneRatings(sqlite, accountId);
     for (const type of ['movie', 'show', 'episode'] as const) {
       const rows = sqlite
         .prepare(
@@ -121,13 +138,16 @@ export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, s
       for (const r of rows) {
         const plex = r.user_rating && r.user_rating > 0 ? plexToTraktRating(r.user_rating) : null;
         const trakt = r.trakt_rating ?? null;
+        // An undo put this rating back, and that side still holds it: not written again.
+        const u = undone.get(r.item_key);
+        if (u && (u.target === 'trakt' ? (trakt ?? 0) === (u.rating ?? 0) : (r.user_rating ?? 0) === (u.rating ?? 0))) continue;
         if (plex !== null && trakt !== null && plex === trakt) continue;
         const plexWins = trakt === null || (plex !== null && settings.ratingPriority === 'plex');
         if (plex !== null && plexWins) {
-          if (!sentToTrakt.has(r.item_key)) plan.ratingsToTrakt.push({ ...toItem(r), rating: plex });
+          if (!sentToTrakt.has(r.item_key)) plan.ratingsToTrakt.push({ ...toItem(r), rating: plex, previousRating: trakt ?? 0 });
           sentToTrakt.add(r.item_key);
         } else if (trakt !== null) {
-          plan.ratingsToPlex.push({ ...toItem(r), rating: trakt });
+          plan.ratingsToPlex.push({ ...toItem(r), rating: trakt, previousRating: r.user_rating && r.user_rating > 0 ? r.user_rating : 0 });
         }
       }
     }

@@ -57,7 +57,7 @@ const KINDS = {
 } as const;
 
 /** Whether a failed Plex write may have been carried out: no answer, any 5xx or 408, a 2xx that is not Plex's, or an error without a status. */
-function answerUnknown(err: unknown): boolean {
+export function answerUnknown(err: unknown): boolean {
   if (err instanceof PlexUnauthorizedError) return false;
   if (err instanceof PlexHttpError) return isUnknownStatus(err.status);
   if (err instanceof PlexError) return err.name === 'PlexUnreachableError' || err.name === 'PlexResponseError';
@@ -82,6 +82,7 @@ export async function writePlex(ctx: PlexWriteContext, items: PlanItem[], what: 
           plexKey: `${server}:${item.ratingKey}`,
           title: item.title,
           rating: item.rating ?? null,
+          previousRating: what === 'rating' ? (item.previousRating ?? null) : null,
           source: 'sync',
           sourceId: ctx.runId,
           request: { ratingKey: item.ratingKey, rating: item.rating },

@@ -106,6 +106,7 @@ export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[
         title: i.title,
         watchedAt: what === 'history' ? (i.watchedAt ?? null) : null,
         rating: what === 'ratings' ? (i.rating ?? null) : null,
+        previousRating: what === 'ratings' ? (i.previousRating ?? null) : null,
         source: 'sync' as const,
         sourceId: ctx.runId,
         request: itemBody(i, payload),

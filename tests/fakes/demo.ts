@@ -3,13 +3,14 @@
  * in a temporary data directory (never ./data). Prints the URL and the login; Ctrl-C stops
  * everything and removes the data directory.
  *
- *   npm run demo -- [--port 8080] [--seed 2026] [--movies 180] [--shows 12] [--viewer-every 45] [--keep]
+ *   npm run demo -- [--port 8080] [--seed 2026] [--movies 180] [--shows 12] [--viewer-every 45] [--viewer-sends both|live|webhooks] [--keep]
  */
 import { parseArgs } from 'node:util';
 import { DEMO_HOUSEHOLD, librarySummaryLine, startDemo } from './demo/start.js';
 import { demoTryLine } from './demo/try.js';
 
-const USAGE = 'usage: npm run demo -- [--port N] [--seed N] [--movies N] [--shows N] [--viewer-every SECONDS (0 = off)] [--keep]';
+const USAGE = 'usage: npm run demo -- [--port N] [--seed N] [--movies N] [--shows N] [--viewer-every SECONDS (0 = off)] [--viewer-sends both|live|webhooks] [--keep]';
+const SENDS = ['both', 'live', 'webhooks'] as const;
 
 function intOption(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
         movies: { type: 'string' },
         shows: { type: 'string' },
         'viewer-every': { type: 'string' },
+        'viewer-sends': { type: 'string' },
         keep: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -43,7 +45,13 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const sends = values['viewer-sends'] ?? 'both';
+  if (!(SENDS as readonly string[]).includes(sends)) {
+    console.error(`demo: --viewer-sends must be both, live or webhooks (got "${sends}")\n${USAGE}`);
+    process.exit(1);
+  }
   const demo = await startDemo({
+    viewerSends: sends as (typeof SENDS)[number],
     port: intOption('port', values.port ?? (process.env.PORT || undefined), 8080, 0, 65535),
     seed: intOption('seed', values.seed, 2026, 0, 2 ** 31),
     movies: intOption('movies', values.movies, 180, 1, 2000),
@@ -66,7 +74,9 @@ async function main(): Promise<void> {
     `  Notify    ntfy, Discord and JSON targets played at ${demo.notify.url}/ (open it to read what arrived)`,
     `  People    you, "${DEMO_HOUSEHOLD.kid.plexUsername}" (Plex Home, PIN ${DEMO_HOUSEHOLD.kid.pin}, no Trakt yet: connect "${DEMO_HOUSEHOLD.kid.traktUsername}" from Settings → People)`,
     `            and "${DEMO_HOUSEHOLD.friend.plexUsername}" (a friend, Trakt "${DEMO_HOUSEHOLD.friend.traktUsername}")`,
-    demo.viewer ? '  Viewer    the household takes turns playing an unwatched movie or episode every so often (webhooks)' : '  Viewer    off',
+    demo.viewer
+      ? `  Viewer    the household takes turns playing an unwatched movie or episode every so often (${demo.viewerSends === 'live' ? 'webhooks off: the live listener alone' : demo.viewerSends === 'both' ? 'webhooks and the live listener: one play each' : 'webhooks only'})`
+      : '  Viewer    off',
     `  Data      ${demo.dataDir} (${values.keep ? 'kept' : 'removed'} on exit)`,
     '',
     demoTryLine(),

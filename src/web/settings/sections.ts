@@ -12,6 +12,8 @@ import { renderTraktSection } from './trakt.js';
 import { renderPlexSection } from './plex.js';
 import { renderSyncSection } from '../runs-settings.js';
 import { renderPeopleSection } from '../people.js';
+import { renderBackupsSection } from './backups.js';
+import { renderLiveSection } from './live.js';
 import { renderNotifySection } from './notify.js';
 
 export interface SettingsSection {
@@ -25,7 +27,9 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'tmdb', render: (c) => renderTmdbSection(c) },
   { id: 'sync', render: (c) => renderSyncSection(c) },
   { id: 'webhook', render: (c) => renderWebhookSection(c) },
+  { id: 'live', render: (c) => renderLiveSection(c) },
   { id: 'people', render: (c) => renderPeopleSection(c) },
   { id: 'notifications', render: (c) => renderNotifySection(c) },
   { id: 'api-key', render: (c) => renderApiKeySection(c) },
+  { id: 'backups', render: (c) => renderBackupsSection(c) },
 ];

@@ -17,7 +17,7 @@ import { seedTmdbFromLibrary, startTmdbFake, type TmdbFake } from '../tmdb/index
 import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../trakt/index.js';
 import { connectTraktAccount, preconnectTrakt } from '../../helpers/trakt-connected.js';
 import { upsertPlexAccount } from '../../../src/db/repos/plex.js';
-import { startViewer, type Viewer } from './viewer.js';
+import { startViewer, type Viewer, type ViewerSends } from './viewer.js';
 import { startNotifyReceiver, type NotifyReceiver } from '../notify/receiver.js';
 import { plexPresetEnv, plexTvEnv, tmdbEnv, traktEnv } from '../../helpers/emulator-env.js';
 
@@ -32,6 +32,8 @@ export interface DemoOptions {
   shows?: number;
   /** Seconds between the simulated viewer's plays (0 = no viewer). */
   viewerEverySec?: number;
+  /** How the viewer's plays reach the service (default 'both': webhooks and the live listener). */
+  viewerSends?: ViewerSends;
   /** Keep the data directory after stop (default: removed). */
   keepData?: boolean;
   logLevel?: string;
@@ -44,6 +46,7 @@ export interface Demo {
   password: string;
   dataDir: string;
   webhookUrl: string;
+  viewerSends: ViewerSends;
   library: Library;
   service: ServiceHandle;
   trakt: TraktFake;
@@ -142,13 +145,11 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   // half a minute, so the dashboard's "Now playing" shows the viewer and its progress bar moves.
   plex.pms.sessions.playbackRate = 60;
   const everySec = opts.viewerEverySec ?? 45;
-  const viewer = everySec > 0 ? startViewer({
-        pms: plex.pms,
-        library,
-        everyMs: everySec * 1000,
-        stepMs: 6000,
-        accounts: [OWNER_ID, DEMO_HOUSEHOLD.kid.plexAccountId, DEMO_HOUSEHOLD.friend.plexAccountId],
-      }) : undefined;
+  const sends = opts.viewerSends ?? 'both';
+  // With 'live' no webhook is registered: the listener alone does the work, as without Plex Pass.
+  if (sends === 'live') plex.pms.webhookUrls.length = 0;
+  const household = [OWNER_ID, DEMO_HOUSEHOLD.kid.plexAccountId, DEMO_HOUSEHOLD.friend.plexAccountId];
+  const viewer = everySec > 0 ? startViewer({ pms: plex.pms, library, everyMs: everySec * 1000, stepMs: 6000, sends, accounts: household }) : undefined;
 
   let stopped = false;
   return {
@@ -156,6 +157,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     password,
     dataDir,
     webhookUrl,
+    viewerSends: sends,
     library,
     service,
     trakt,
