@@ -5,13 +5,26 @@
  * device code from their row (approved on the Trakt emulator as "demo-kid"); then a play as
  * the kid lands on the kid's Trakt account only, and the events page says whose it was.
  */
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_HOUSEHOLD, startDemo, type Demo } from '../fakes/demo/start.js';
 import { isEdgeKey } from '../fakes/library/index.js';
 import { emitWebhook } from '../fakes/plex/index.js';
 import { launchBrowser, watchConsole } from '../helpers/browser.js';
 import { LogCapture } from '../helpers/context.js';
+
+const AXE = fs.readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+
+/** Serious or critical axe-core violations inside Settings → People. */
+async function peopleAxeProblems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const doc = (globalThis as any).document;
+    const r = await (globalThis as any).axe.run(doc.querySelector('#settings-people'), { resultTypes: ['violations'] });
+    return (r.violations as any[]).filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(' | ')}`);
+  });
+}
 
 let demo: Demo;
 let browser: BrowserContext;
@@ -42,12 +55,14 @@ describe('Settings → People in the demo', () => {
     await expect(page.locator(`#person-${friend.plexAccountId}`).textContent()).resolves.toContain(friend.traktUsername);
     await expect(page.locator('#person-1').textContent()).resolves.toContain(demo.library.owner.traktUsername);
 
+    expect(await peopleAxeProblems(page)).toEqual([]);
     await page.fill(`#person-${kid.plexAccountId}-pin`, '9999');
     await kidRow.locator('button', { hasText: 'Save PIN' }).click();
     await expect(page.locator(`#person-${kid.plexAccountId}-pin-error`).textContent({ timeout: 5000 })).resolves.toBe(
       'Plex did not accept that PIN for kid: check the four digits with them and enter it again.',
     );
     await expect(page.locator(`#person-${kid.plexAccountId}-pin`).getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(await peopleAxeProblems(page)).toEqual([]);
     await page.fill(`#person-${kid.plexAccountId}-pin`, kid.pin);
     await page.locator(`#person-${kid.plexAccountId}`).locator('button', { hasText: 'Save PIN' }).click();
     await expect.poll(() => page.locator(`#person-${kid.plexAccountId}`).getAttribute('data-plex-access'), { timeout: 5000 }).toBe('ok');
