@@ -205,7 +205,16 @@ export class PeopleService {
     }
     if (answer === 'wrong_pin') return `Plex did not accept that PIN for ${row.name}: check the four digits with them and enter it again.`;
     this.deps.secretRegistry.add(answer.authToken);
-    await updatePerson(this.deps.db, row.plex_account_id, { sealedPin: this.deps.cipher.encrypt(pin), plexAccess: 'ok', plexAccessNote: null });
+    // Their token for the connected server (what the per-person sync reads with); best effort, the PIN stands.
+    const machineId = await this.deps.plex.machineIdentifier().catch(() => null);
+    const server = machineId ? (await tv.servers(answer.authToken).catch(() => [])).find((r) => r.clientIdentifier === machineId) : undefined;
+    if (server?.accessToken) this.deps.secretRegistry.add(server.accessToken);
+    await updatePerson(this.deps.db, row.plex_account_id, {
+      sealedPin: this.deps.cipher.encrypt(pin),
+      plexAccess: 'ok',
+      plexAccessNote: null,
+      ...(server?.accessToken ? { sealedPlexToken: this.deps.cipher.encrypt(server.accessToken) } : {}),
+    });
     return null;
   }
 

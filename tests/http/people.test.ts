@@ -126,6 +126,8 @@ describe('people: the household from plex.tv', () => {
     expect(row!.pin).toBeTruthy();
     expect(row!.pin).not.toContain('4321');
     expect(service.deps.cipher.decrypt(row!.pin!)).toBe('4321');
+    // Their own server token (from plex.tv's resources with the switched token) is kept sealed for the per-person sync.
+    expect(service.deps.cipher.decrypt(row!.plex_token!)).toBe(plex.accounts.get(KID).serverToken);
     // plex.tv saw the switch with the PIN (by the Home user's uuid), as a real client does.
     const switches = plex.tv.server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/switch'));
     expect(switches.at(-1)!.path).toBe(`/api/v2/home/users/${plex.accounts.get(KID).uuid}/switch`);

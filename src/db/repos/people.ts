@@ -71,6 +71,8 @@ export interface PersonChange {
   traktAccountId?: number | null;
   /** Sealed PIN (null forgets it). */
   sealedPin?: string | null;
+  /** Sealed server token of this person (a Home user's, after the switch). */
+  sealedPlexToken?: string | null;
   plexAccess?: PlexAccess;
   plexAccessNote?: string | null;
 }
@@ -81,6 +83,7 @@ export async function updatePerson(db: Db, plexAccountId: number, ch: PersonChan
   if (ch.sync !== undefined) set.sync = ch.sync ? 1 : 0;
   if (ch.traktAccountId !== undefined) set.trakt_account_id = ch.traktAccountId;
   if (ch.sealedPin !== undefined) set.pin = ch.sealedPin;
+  if (ch.sealedPlexToken !== undefined) set.plex_token = ch.sealedPlexToken;
   if (ch.plexAccess !== undefined) set.plex_access = ch.plexAccess;
   if (ch.plexAccessNote !== undefined) set.plex_access_note = ch.plexAccessNote;
   const res = await db.updateTable('people').set(set).where('plex_account_id', '=', plexAccountId).executeTakeFirst();

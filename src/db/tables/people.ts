@@ -20,7 +20,7 @@ export interface PeopleTable {
   protected: Generated<number>;
   /** The Home user's PIN, sealed; set once plex.tv accepted it. */
   pin: string | null;
-  /** A friend's server token from plex.tv's shared servers, sealed. */
+  /** Their own token for the connected server, sealed: a friend's from plex.tv's shared servers, a Home user's after the switch. */
   plex_token: string | null;
   plex_access: Generated<PlexAccess>;
   /** Why plex_access is not ok, as a sentence. */
