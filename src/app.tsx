@@ -27,6 +27,7 @@ import { staticRoutes } from './web/static.js';
 import { webhookRoutes } from './web/webhooks.js';
 import { eventRoutes } from './web/events.js';
 import { webhookAccountRoutes } from './web/events-accounts.js';
+import { peopleRoutes } from './web/people.js';
 import { runRoutes } from './web/runs.js';
 import { undoRoutes } from './web/undo-routes.js';
 import { syncSettingsRoutes } from './web/runs-settings.js';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', logRoutes());
   app.route('/', eventRoutes());
   app.route('/', webhookAccountRoutes());
+  app.route('/', peopleRoutes());
   app.route('/', settingsRoutes());
   app.route('/', runRoutes());
   app.route('/', undoRoutes());

@@ -25,7 +25,8 @@ Commands:
   undo <runId>    undo a run: its plays removed from Trakt, its marks and ratings taken back (JSON like sync)
   backup [FILE]   an online copy of the database (default: DATA_DIR/backups); secret.key is not in it
   restore FILE    replace the database with a backup (stop the server first; the copy is checked first)
-  login trakt   connect a Trakt account by device code (code and URL on stderr)
+  login trakt [--person <plex account>]   connect a Trakt account by device code (code and URL on stderr);
+                --person: that household member's own Trakt account (name or id as Settings → People shows)
   login plex [--server <name>]   sign in to Plex by PIN (URL on stderr) and pick the server
 `;
 
@@ -108,7 +109,7 @@ export async function runCli(argv: string[]): Promise<number> {
         return await restoreCommand(config, argv.slice(1));
       case 'login': {
         const target = argv[1];
-        if (target === 'trakt') return await traktLoginCommand(config);
+        if (target === 'trakt') return await traktLoginCommand(config, undefined, argv.slice(2));
         if (target === 'plex') return await plexLoginCommand(config, argv.slice(2));
         process.stderr.write(`Usage: plex-trakt-sync login trakt|plex${target ? ` (unknown target "${target}")` : ''}\n`);
         return 1;

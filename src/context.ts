@@ -10,6 +10,7 @@
  * A new service is constructed here, after what it needs, and added to Services; the web
  * layer reads it from `c.var.deps`. Tests tune services through `ContextOptions.tune`.
  */
+import { PeopleService } from './people/service.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
@@ -75,6 +76,8 @@ export interface Services extends Core {
   plexWatch: PlexWatch;
   /** What is playing on the Plex server; main.ts starts its poll (which runs only while a dashboard is open). */
   nowPlaying: NowPlayingService;
+  /** The household: who is known, their Trakt accounts and switches (src/people). */
+  people: PeopleService;
 }
 
 /** Test and tuning hooks, given to the services as they are built. */
@@ -179,7 +182,8 @@ export function buildServices(core: Core, tune: ServiceTuning = {}): Services {
   const jobs = new JobRegistry();
   registerSyncJob(jobs, sync, { db, log });
   const plexLive = createPlexLive({ config, db, sqlite, log, bus, plex, sync }, tune.live);
-  return { ...core, notify, plex, traktClients, posters, history, scrobblePorts, sync, jobs, nowPlaying, plexWatch, plexLive };
+  const people = new PeopleService({ config, db, cipher, secretRegistry, log, plex });
+  return { ...core, notify, plex, traktClients, posters, history, scrobblePorts, sync, jobs, nowPlaying, plexWatch, plexLive, people };
 }
 
 export async function createContext(config: Config, opts: ContextOptions): Promise<ServiceContext> {

@@ -12,7 +12,8 @@ import type { WebhookTables } from './tables/webhooks.js';
 import type { HistoryTables } from './tables/history.js';
 import type { PlexTables } from './tables/plex.js';
 import type { NotifyTables } from './tables/notify.js';
+import type { PeopleTables } from './tables/people.js';
 
-export interface Database extends CoreTables, LedgerTables, TraktTables, WebhookTables, SyncTables, HistoryTables, PlexTables, NotifyTables {}
+export interface Database extends CoreTables, LedgerTables, TraktTables, WebhookTables, SyncTables, HistoryTables, PlexTables, NotifyTables, PeopleTables {}
 
 export type Db = Kysely<Database>;

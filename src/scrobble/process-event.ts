@@ -6,10 +6,10 @@
 import type { Db } from '../db/database.js';
 import type { WebhookEventRow } from '../db/tables/webhooks.js';
 import { earlierSameEvent } from '../db/repos/webhook-events.js';
-import { noteWebhookAccount } from '../db/repos/webhook-accounts.js';
 import type { ExternalIds } from '../ledger/item-key.js';
 import { itemKey } from '../ledger/item-key.js';
 import { lastPlaySince } from '../ledger/repo.js';
+import { traktAccountFor } from '../people/routing.js';
 import { carryOut, settleOwnIntents } from './carry-out.js';
 import { identify } from './identity.js';
 import { parsePayload, type WebhookMetadata, type WebhookPayload } from './payload.js';
@@ -55,20 +55,13 @@ function changedRating(p: WebhookPayload, earlierRaw: string): boolean {
   }
 }
 
-/** Which Trakt account this Plex account's plays go to, or why none. */
-async function traktAccountFor(ctx: ProcessContext, row: WebhookEventRow, server: ConnectedServer | null): Promise<number | EventResult> {
-  if (row.account_id === null) return ignored('The payload names no Plex account.');
-  const acct = await noteWebhookAccount(ctx.db, row.account_id, row.account_title, ctx.now());
-  const name = row.account_title?.trim() || `#${row.account_id}`;
-  if (acct.mode === 'ignored') return ignored(`Plex account "${name}" is set to be ignored in Settings.`);
-  if (acct.mode === 'mapped' && acct.trakt_account_id !== null) return acct.trakt_account_id;
-  const owner =
-    row.account_id === 1 ||
-    (!!server?.ownerUsername && !!row.account_title && row.account_title.trim().toLowerCase() === server.ownerUsername.trim().toLowerCase());
-  if (!owner) return ignored(`Plex account "${name}" is not mapped to a Trakt account: map it in Settings → Webhook accounts.`);
-  const id = await ctx.ports.defaultTraktAccount();
-  if (id === null) return ignored('Trakt is not connected: connect it in Settings, then retry.');
-  return id;
+/** Which Trakt account this Plex account's plays go to (src/people/routing.ts), or why none. */
+async function routeAccount(ctx: ProcessContext, row: WebhookEventRow, server: ConnectedServer | null): Promise<number | EventResult> {
+  const route = await traktAccountFor(
+    { db: ctx.db, defaultTraktAccount: () => ctx.ports.defaultTraktAccount(), ownerUsername: server?.ownerUsername, now: ctx.now },
+    { accountId: row.account_id, accountTitle: row.account_title },
+  );
+  return 'ignored' in route ? ignored(route.ignored) : route.traktAccountId;
 }
 
 async function position(ctx: ProcessContext, m: WebhookMetadata, player: string | null): Promise<number | null> {
@@ -97,7 +90,7 @@ export async function processEvent(ctx: ProcessContext, row: WebhookEventRow): P
   if (m.librarySectionID !== undefined && !(await ctx.ports.librarySelected(String(m.librarySectionID)))) {
     return ignored(`The library "${String(m.librarySectionTitle ?? m.librarySectionID)}" is not selected for syncing.`);
   }
-  const account = await traktAccountFor(ctx, row, server);
+  const account = await routeAccount(ctx, row, server);
   if (typeof account !== 'number') return account;
 
   const earlier = await earlierSameEvent(ctx.db, row, DUPLICATE_WINDOW_MS);

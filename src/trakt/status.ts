@@ -1,6 +1,6 @@
 /** Trakt's part of /api/v1/status and `plex-trakt-sync status`, and the dashboard card's state. */
 import type { Db } from '../db/database.js';
-import { listTraktAccounts } from '../db/repos/trakt-accounts.js';
+import { defaultTraktAccount, listTraktAccounts } from '../db/repos/trakt-accounts.js';
 
 export interface TraktCardState {
   state: 'connected' | 'needs_login' | 'not_connected';
@@ -9,7 +9,7 @@ export interface TraktCardState {
 }
 
 export async function traktCardState(db: Db): Promise<TraktCardState> {
-  const [account] = await listTraktAccounts(db);
+  const account = await defaultTraktAccount(db);
   if (!account) return { state: 'not_connected' };
   return { state: account.status === 'connected' ? 'connected' : 'needs_login', username: account.username, lastError: account.lastError };
 }

@@ -1,31 +1,19 @@
 /**
- * Settings fragments owned by the webhook feature: the Plex account → Trakt account map
- * (its section on the settings page, GET/POST /settings/webhook-accounts) and the "last
- * webhook arrived" line (GET /settings/webhook-last).
+ * Settings fragments owned by the webhook feature: the older Plex account → Trakt account map
+ * (GET/POST /settings/webhook-accounts, kept for scripts; the settings page shows Settings →
+ * People instead, over the same `people` rows) and the "last webhook arrived" line
+ * (GET /settings/webhook-last).
  */
 import { Hono } from 'hono';
 import { listWebhookAccounts, setWebhookAccountMode } from '../db/repos/webhook-accounts.js';
 import { lastWebhookEvent } from '../db/repos/webhook-events.js';
-import type { Context } from 'hono';
 import { AccountMap, LastWebhookLine } from '../../views/settings/account-map.js';
-import { Card } from '../../views/components.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { readForm } from './form.js';
 
 async function view(deps: AppDeps, message?: string) {
   const [accounts, traktAccounts] = await Promise.all([listWebhookAccounts(deps.db), deps.webhookQueue?.ports?.traktAccounts() ?? Promise.resolve([])]);
   return { accounts, traktAccounts, message };
-}
-
-/** Settings → Webhook accounts: where each Plex account's plays go. */
-export async function renderWebhookAccountsSection(c: Context<AppEnv>) {
-  return (
-    <section id="settings-webhook-accounts" data-section="webhook-accounts">
-      <Card title="Webhook accounts">
-        <AccountMap view={await view(c.var.deps)} />
-      </Card>
-    </section>
-  );
 }
 
 export function webhookAccountRoutes() {

@@ -1,4 +1,5 @@
 /** Webhook events: the page, older rows, the raw payload, Retry / Retry all failed, the dry test event. */
+import { getTraktAccount } from '../db/repos/trakt-accounts.js';
 import { Hono } from 'hono';
 import { scrubPayloadTokens } from '../log/redact.js';
 import { countWebhookEvents, getWebhookEvent, listWebhookEvents, requeueFailed } from '../db/repos/webhook-events.js';
@@ -39,7 +40,8 @@ export function scrubbedPayload(deps: AppDeps, payload: string): string {
 async function detailView(deps: AppDeps, row: WebhookEventRow): Promise<EventDetailView> {
   const ledger = await ledgerForSource(deps.db, 'webhook', row.id);
   const rawAnswer = row.trakt_answer ? scrubbedPayload(deps, row.trakt_answer) : null;
-  return { row, steps: eventTimeline(row, ledger), rawAnswer, payload: scrubbedPayload(deps, row.payload) };
+  const trakt = row.trakt_account_id !== null ? await getTraktAccount(deps.db, row.trakt_account_id) : undefined;
+  return { row, steps: eventTimeline(row, ledger), rawAnswer, payload: scrubbedPayload(deps, row.payload), traktUsername: trakt?.username ?? null };
 }
 
 export function eventRoutes() {

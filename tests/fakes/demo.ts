@@ -6,7 +6,7 @@
  *   npm run demo -- [--port 8080] [--seed 2026] [--movies 180] [--shows 12] [--viewer-every 45] [--viewer-sends both|live|webhooks] [--keep]
  */
 import { parseArgs } from 'node:util';
-import { librarySummaryLine, startDemo } from './demo/start.js';
+import { DEMO_HOUSEHOLD, librarySummaryLine, startDemo } from './demo/start.js';
 import { demoTryLine } from './demo/try.js';
 
 const USAGE = 'usage: npm run demo -- [--port N] [--seed N] [--movies N] [--shows N] [--viewer-every SECONDS (0 = off)] [--viewer-sends both|live|webhooks] [--keep]';
@@ -72,8 +72,10 @@ async function main(): Promise<void> {
     `  Trakt     connected as "${demo.library.owner.traktUsername}" (emulator at ${demo.trakt.url}, real rate limits)`,
     `  Plex      ${demo.plex.pmsUrl} (plex.tv emulator at ${demo.plex.tvUrl})`,
     `  Notify    ntfy, Discord and JSON targets played at ${demo.notify.url}/ (open it to read what arrived)`,
+    `  People    you, "${DEMO_HOUSEHOLD.kid.plexUsername}" (Plex Home, PIN ${DEMO_HOUSEHOLD.kid.pin}, no Trakt yet: connect "${DEMO_HOUSEHOLD.kid.traktUsername}" from Settings → People)`,
+    `            and "${DEMO_HOUSEHOLD.friend.plexUsername}" (a friend, Trakt "${DEMO_HOUSEHOLD.friend.traktUsername}")`,
     demo.viewer
-      ? `  Viewer    a simulated person plays an unwatched movie or episode every so often (${demo.viewerSends === 'live' ? 'webhooks off: the live listener alone' : demo.viewerSends === 'both' ? 'webhooks and the live listener: one play each' : 'webhooks only'})`
+      ? `  Viewer    the household takes turns playing an unwatched movie or episode every so often (${demo.viewerSends === 'live' ? 'webhooks off: the live listener alone' : demo.viewerSends === 'both' ? 'webhooks and the live listener: one play each' : 'webhooks only'})`
       : '  Viewer    off',
     `  Data      ${demo.dataDir} (${values.keep ? 'kept' : 'removed'} on exit)`,
     '',

@@ -127,9 +127,9 @@ describe('settings: webhook accounts and the last webhook', () => {
     const list = await (await client.get('/settings/webhook-accounts', { 'hx-request': 'true' })).text();
     expect(list).toContain('guest-kid');
     expect(list).toContain('Default: ignored');
-    // The same table is a section of the settings page (where the ignore reasons send people).
+    // Everyone seen in a webhook is a person in Settings → People (where the ignore reasons send people).
     const page = await (await client.get('/settings')).text();
-    expect(page).toMatch(/<section id="settings-webhook-accounts"[^]*guest-kid[^]*<\/section>/);
+    expect(page).toMatch(/<section id="settings-people"[^]*guest-kid[^]*<\/section>/);
     const saved = await t.app.request('http://localhost/settings/webhook-accounts/5555', { method: 'POST', headers: hx(), body: 'target=ignore' });
     expect(saved.status).toBe(200);
     expect(await saved.text()).toContain('Saved.');

@@ -176,7 +176,7 @@ describe('filters', () => {
       [modernMovie({ event: 'media.scrobble', ratingKey: fresh(), serverUuid: OTHER_SERVER_UUID }), /not the connected one/],
       [track({ event: 'media.scrobble', ratingKey: fresh() }), /not a movie or an episode/],
       [modernMovie({ event: 'library.new', ratingKey: fresh() }), /not used/],
-      [modernMovie({ event: 'media.scrobble', ratingKey: fresh(), accountId: 7001, accountTitle: 'guest-kid' }), /not mapped/],
+      [modernMovie({ event: 'media.scrobble', ratingKey: fresh(), accountId: 7001, accountTitle: 'guest-kid' }), /guest-kid has no Trakt account: connect one for them in Settings → People/],
     ];
     h.ports.state.unselected.add('9');
     cases.push([modernMovie({ event: 'media.scrobble', ratingKey: fresh(), sectionId: 9 }), /not selected/]);
@@ -203,6 +203,6 @@ describe('filters', () => {
     expect(playsOf(1001, 'bob')).toHaveLength(1);
     await setWebhookAccountMode(h.service.deps.db, 5555, 'ignored', null);
     const ignored = await send(modernMovie({ event: 'media.play', ratingKey: fresh(), accountId: 5555, accountTitle: 'bob-plex' }));
-    expect(ignored.reason).toMatch(/set to be ignored/);
+    expect(ignored.reason).toMatch(/Webhooks are off for bob-plex/);
   });
 });

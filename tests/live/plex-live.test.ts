@@ -119,7 +119,7 @@ describe('live sessions, webhooks off: the listener alone', () => {
       [1, 'sent'],
     ]);
     expect(scrobbles[0]!.player_title).toBe('Sam’s iPad');
-    expect(scrobbles[0]!.reason).toBe(`Plex account "${other.plexUsername}" is not mapped to a Trakt account: map it in Settings → Webhook accounts.`);
+    expect(scrobbles[0]!.reason).toBe(`${other.plexUsername} has no Trakt account: connect one for them in Settings → People.`);
     expect(playsOf(movie.traktId)).toHaveLength(1);
   }, 90_000);
 

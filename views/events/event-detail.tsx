@@ -43,6 +43,8 @@ export interface EventDetailView {
   /** Trakt's stored answer, pretty-printed, and Plex's payload (both scrubbed). */
   rawAnswer: string | null;
   payload: string;
+  /** Whose Trakt account the event went to (people each have their own). */
+  traktUsername?: string | null;
 }
 
 export function EventDetail(props: { view: EventDetailView }) {
@@ -54,7 +56,12 @@ export function EventDetail(props: { view: EventDetailView }) {
         {/* Zero width to the table's layout, the whole row's width when shown: opening never re-sizes the columns. */}
         <div class="w-0 min-w-full">
         <div class="flex items-start justify-between gap-3">
-          <h3 class="text-sm font-semibold">{`Event #${r.id}: ${r.title ?? r.event}`}</h3>
+          <div>
+            <h3 class="text-sm font-semibold">{`Event #${r.id}: ${r.title ?? r.event}`}</h3>
+            <p class="event-whose text-xs text-slate-600 dark:text-slate-400">
+              {`Played by ${r.account_title ?? (r.account_id !== null ? `#${r.account_id}` : 'an unnamed account')}${props.view.traktUsername ? ` · Trakt account ${props.view.traktUsername}` : ''}`}
+            </p>
+          </div>
           <button type="button" class="event-detail-close rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" data-close-detail={String(r.id)}>
             Close
           </button>

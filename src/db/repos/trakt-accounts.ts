@@ -4,6 +4,7 @@
  */
 import type { Cipher } from '../../security/crypto.js';
 import type { Db } from '../database.js';
+import { traktAccountsOfOthers } from './people.js';
 import type { TraktAccountRow, TraktAccountStatus } from '../tables/trakt.js';
 
 export interface TraktTokenPair {
@@ -105,9 +106,13 @@ export async function listTraktAccounts(db: Db, opts: { includeDisconnected?: bo
   return (await q.execute()).map(toAccount);
 }
 
-/** The account the page shows and the owner's webhooks go to: the oldest one still linked. */
+/**
+ * The account the page shows and the owner's webhooks and sync go to: the oldest one still
+ * linked that is not another person's own (a household member's account never becomes the owner's).
+ */
 export async function defaultTraktAccount(db: Db): Promise<TraktAccount | undefined> {
-  return (await listTraktAccounts(db))[0];
+  const others = await traktAccountsOfOthers(db);
+  return (await listTraktAccounts(db)).find((a) => !others.has(a.id));
 }
 
 /** The stored pair, decrypted; undefined when the account has none (disconnected or unknown). */

@@ -1,7 +1,7 @@
 /**
  * Plex webhooks: every delivery that passed the secret and the parser is one row of
- * `webhook_events` (written before Plex gets its 200), and every Plex account seen in
- * webhooks is one row of `webhook_accounts` (which Trakt account its plays go to).
+ * `webhook_events` (written before Plex gets its 200). Every Plex account seen in webhooks
+ * is a person (`people`, src/db/tables/people.ts).
  */
 import type { Generated, Selectable } from 'kysely';
 
@@ -42,12 +42,13 @@ export interface WebhookEventsTable {
   source: Generated<EventSource>;
 }
 
+/** The old Settings → Webhook accounts choice, now kept in `people` (mapped: their Trakt account; ignored: webhooks off). */
 export type WebhookAccountMode = 'default' | 'mapped' | 'ignored';
 
-export interface WebhookAccountsTable {
+/** A person as the old webhook-account map saw them (src/db/repos/webhook-accounts.ts reads it from `people`). */
+export interface WebhookAccountRow {
   plex_account_id: number;
   plex_account_title: string | null;
-  /** 'default': owner → connected Trakt account, anyone else ignored; 'mapped': trakt_account_id; 'ignored'. */
   mode: WebhookAccountMode;
   trakt_account_id: number | null;
   first_seen_at: number;
@@ -56,8 +57,6 @@ export interface WebhookAccountsTable {
 
 export interface WebhookTables {
   webhook_events: WebhookEventsTable;
-  webhook_accounts: WebhookAccountsTable;
 }
 
 export type WebhookEventRow = Selectable<WebhookEventsTable>;
-export type WebhookAccountRow = Selectable<WebhookAccountsTable>;

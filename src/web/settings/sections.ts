@@ -11,7 +11,7 @@ import { renderTmdbSection } from './tmdb.js';
 import { renderTraktSection } from './trakt.js';
 import { renderPlexSection } from './plex.js';
 import { renderSyncSection } from '../runs-settings.js';
-import { renderWebhookAccountsSection } from '../events-accounts.js';
+import { renderPeopleSection } from '../people.js';
 import { renderBackupsSection } from './backups.js';
 import { renderLiveSection } from './live.js';
 import { renderNotifySection } from './notify.js';
@@ -28,7 +28,7 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'sync', render: (c) => renderSyncSection(c) },
   { id: 'webhook', render: (c) => renderWebhookSection(c) },
   { id: 'live', render: (c) => renderLiveSection(c) },
-  { id: 'webhook-accounts', render: (c) => renderWebhookAccountsSection(c) },
+  { id: 'people', render: (c) => renderPeopleSection(c) },
   { id: 'notifications', render: (c) => renderNotifySection(c) },
   { id: 'api-key', render: (c) => renderApiKeySection(c) },
   { id: 'backups', render: (c) => renderBackupsSection(c) },

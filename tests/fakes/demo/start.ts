@@ -12,10 +12,11 @@ import { loadConfig } from '../../../src/config/env.js';
 import type { Writable } from 'node:stream';
 import { startService, type ServiceHandle } from '../../../src/main.js';
 import { describeLibrary, generateLibrary, type Library } from '../library/index.js';
-import { startPlexFakes, type PlexFakes } from '../plex/index.js';
+import { OWNER_ID, OWNER_PLEX_TV_ID, startPlexFakes, type PlexFakes } from '../plex/index.js';
 import { seedTmdbFromLibrary, startTmdbFake, type TmdbFake } from '../tmdb/index.js';
 import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../trakt/index.js';
-import { preconnectTrakt } from '../../helpers/trakt-connected.js';
+import { connectTraktAccount, preconnectTrakt } from '../../helpers/trakt-connected.js';
+import { upsertPlexAccount } from '../../../src/db/repos/plex.js';
 import { startViewer, type Viewer, type ViewerSends } from './viewer.js';
 import { startNotifyReceiver, type NotifyReceiver } from '../notify/receiver.js';
 import { plexPresetEnv, plexTvEnv, tmdbEnv, traktEnv } from '../../helpers/emulator-env.js';
@@ -79,9 +80,18 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pts-demo-'));
 
   // Real Trakt limits (1 write a second, 1,000 GETs in 5 minutes): the demo shows the real pacing.
-  const trakt = await startTraktFake({ users: [{ username: library.owner.traktUsername, name: 'Demo Viewer' }] });
+  const trakt = await startTraktFake({
+    users: [
+      { username: library.owner.traktUsername, name: 'Demo Viewer' },
+      { username: DEMO_HOUSEHOLD.kid.traktUsername, name: 'Kid' },
+      { username: DEMO_HOUSEHOLD.friend.traktUsername, name: 'Friend' },
+    ],
+  });
   seedTraktFromLibrary(trakt, library);
   const plex = await startPlexFakes({ library, tokenSeed: 'demo' });
+  // The household: a Plex Home user with a PIN and a friend the server is shared with.
+  plex.accounts.upsert({ id: DEMO_HOUSEHOLD.kid.plexAccountId, username: DEMO_HOUSEHOLD.kid.plexUsername, kind: 'home', pin: DEMO_HOUSEHOLD.kid.pin });
+  plex.accounts.upsert({ id: DEMO_HOUSEHOLD.friend.plexAccountId, username: DEMO_HOUSEHOLD.friend.plexUsername, kind: 'friend' });
   const tmdb = await startTmdbFake();
   seedTmdbFromLibrary(tmdb, library);
   const notify = await startNotifyReceiver();
@@ -127,6 +137,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     throw err;
   }
 
+  await setUpHousehold(service, plex, trakt);
   const webhookUrl = `${service.url}/webhooks/plex/${service.deps.secrets.webhookSecret()}`;
   // The emulated server posts its webhooks to the service, as a real Plex server would.
   plex.pms.webhookUrls.push(webhookUrl);
@@ -137,7 +148,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const sends = opts.viewerSends ?? 'both';
   // With 'live' no webhook is registered: the listener alone does the work, as without Plex Pass.
   if (sends === 'live') plex.pms.webhookUrls.length = 0;
-  const viewer = everySec > 0 ? startViewer({ pms: plex.pms, library, everyMs: everySec * 1000, stepMs: 6000, sends }) : undefined;
+  const household = [OWNER_ID, DEMO_HOUSEHOLD.kid.plexAccountId, DEMO_HOUSEHOLD.friend.plexAccountId];
+  const viewer = everySec > 0 ? startViewer({ pms: plex.pms, library, everyMs: everySec * 1000, stepMs: 6000, sends, accounts: household }) : undefined;
 
   let stopped = false;
   return {
@@ -162,6 +174,24 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       removeData();
     },
   };
+}
+
+/**
+ * The demo's household: the owner (signed in to plex.tv, as after "Sign in with Plex"), a
+ * Home user with a PIN and no Trakt account yet (connect one from their row in Settings →
+ * People; their PIN is in the banner), and a friend whose Trakt account is already connected.
+ */
+export const DEMO_HOUSEHOLD = {
+  kid: { plexAccountId: 5001, plexUsername: 'kid', traktUsername: 'demo-kid', pin: '1234' },
+  friend: { plexAccountId: 6001, plexUsername: 'friend', traktUsername: 'demo-friend' },
+} as const;
+
+async function setUpHousehold(service: ServiceHandle, plex: PlexFakes, trakt: TraktFake): Promise<void> {
+  const { db, cipher, people } = service.deps;
+  await upsertPlexAccount(db, { plexUserId: OWNER_PLEX_TV_ID, username: plex.accounts.owner.username, sealedToken: cipher.encrypt(plex.accounts.owner.userToken), isOwner: true });
+  await people.refresh({ force: true });
+  const friend = await connectTraktAccount(service.deps, trakt, DEMO_HOUSEHOLD.friend.traktUsername, 'Friend');
+  await people.assignTrakt(DEMO_HOUSEHOLD.friend.plexAccountId, friend.id, null);
 }
 
 /** One paragraph about the generated library, for the banner. */

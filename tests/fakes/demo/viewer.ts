@@ -1,13 +1,14 @@
 /**
  * A simulated person watching in the demo: every so often the emulated Plex server plays one
- * unwatched movie or episode through (play, pause, resume, past 90 %, stop), telling it the
+ * unwatched movie or episode through (play, pause, resume, past 90 %, stop) as each member of the
+ * household in turn (`accounts`), telling it the
  * way `sends` says: Plex Pass webhooks (media.play … media.stop), the server's own
  * notifications (what the live listener hears, no Plex Pass), or both, so the events page,
  * the dashboard and the history move on their own. Bounded: it stops after the unwatched
  * items or on stop().
  */
 import type { Library } from '../library/index.js';
-import { emitWebhook, type PlexServerFake } from '../plex/index.js';
+import { emitWebhook, OWNER_ID, type PlexServerFake } from '../plex/index.js';
 
 /** How the viewer's plays reach the service: webhooks only, the live listener only, or both. */
 export type ViewerSends = 'webhooks' | 'live' | 'both';
@@ -18,6 +19,8 @@ export interface ViewerOptions {
   everyMs: number;
   /** Pause between the events of one viewing; default 1.5 s. */
   stepMs?: number;
+  /** Who watches, in turn (Plex account ids; default the owner alone): the demo's household takes turns. */
+  accounts?: number[];
   /** Default 'webhooks'. */
   sends?: ViewerSends;
   onError?: (err: unknown) => void;
@@ -58,8 +61,9 @@ export function startViewer(o: ViewerOptions): Viewer {
       };
     });
 
-  const watchLive = async (key: string, webhooks: boolean) => {
-    const play = o.pms.livePlay(key, { webhooks });
+  const accounts = o.accounts?.length ? o.accounts : [OWNER_ID];
+  const watchLive = async (key: string, webhooks: boolean, accountId: number) => {
+    const play = o.pms.livePlay(key, { webhooks, accountId });
     const steps: Array<() => Promise<void>> = [
       () => play.start(play.at(2)),
       () => play.pause(play.at(35)),
@@ -79,8 +83,8 @@ export function startViewer(o: ViewerOptions): Viewer {
     played.push(key);
   };
 
-  const watch = async (key: string, durationMs: number) => {
-    if (o.sends === 'live' || o.sends === 'both') return watchLive(key, o.sends === 'both');
+  const watch = async (key: string, durationMs: number, accountId: number) => {
+    if (o.sends === 'live' || o.sends === 'both') return watchLive(key, o.sends === 'both', accountId);
     const at = (share: number) => Math.round(durationMs * share);
     const steps: Array<[string, number]> = [
       ['media.play', at(0.02)],
@@ -91,7 +95,7 @@ export function startViewer(o: ViewerOptions): Viewer {
     ];
     for (const [event, viewOffsetMs] of steps) {
       if (stopped) return;
-      await emitWebhook(o.pms, { event, ref: key, viewOffsetMs });
+      await emitWebhook(o.pms, { event, ref: key, viewOffsetMs, accountId });
       await sleep(stepMs);
     }
     played.push(key);
@@ -99,10 +103,10 @@ export function startViewer(o: ViewerOptions): Viewer {
 
   const loop = (async () => {
     await sleep(Math.min(o.everyMs, 5000));
-    for (const item of queue) {
+    for (const [i, item] of queue.entries()) {
       if (stopped) break;
       try {
-        await watch(item.key, item.durationMs);
+        await watch(item.key, item.durationMs, accounts[i % accounts.length]!);
       } catch (err) {
         o.onError?.(err);
       }

@@ -18,6 +18,10 @@ export interface PlexAccount {
   thumb: string;
   owner: boolean;
   restricted: boolean;
+  /** 'home': a Plex Home user (listed in /api/v2/home/users, switchable); 'friend': the server is shared with them. */
+  kind: 'owner' | 'home' | 'friend';
+  /** A protected Home user's PIN: the switch needs `?pin=` equal to it. */
+  pin: string | null;
   /** The account's own plex.tv token (what a PIN login hands out). */
   userToken: string;
   /** The token for the emulated server (the resource's `accessToken`); not the plex.tv one. */
@@ -30,6 +34,10 @@ export interface AccountInput {
   title?: string;
   email?: string;
   restricted?: boolean;
+  /** Default 'home' (the owner is always 'owner'). */
+  kind?: 'home' | 'friend';
+  /** A Home user's PIN (makes them protected). */
+  pin?: string | null;
 }
 
 export const OWNER_ID = 1;
@@ -62,6 +70,8 @@ export class PlexAccounts {
         title: input.title ?? input.username,
         email: input.email ?? `${input.username}@example.test`,
         restricted: input.restricted ?? existing.restricted,
+        kind: existing.owner ? 'owner' : (input.kind ?? existing.kind),
+        pin: input.pin === undefined ? existing.pin : input.pin,
       });
       return existing;
     }
@@ -77,6 +87,8 @@ export class PlexAccounts {
       thumb: `https://plex.tv/users/${hex.slice(0, 16)}/avatar?c=1700000000`,
       owner,
       restricted: input.restricted ?? false,
+      kind: owner ? 'owner' : (input.kind ?? 'home'),
+      pin: owner ? null : (input.pin ?? null),
       userToken: this.mint('user', input.id),
       serverToken: this.mint('server', input.id),
     };
@@ -107,6 +119,11 @@ export class PlexAccounts {
   /** By plex.tv id (the one in /api/v2/user and /home/users). */
   byPlexTvId(plexTvId: number): PlexAccount | undefined {
     return this.all().find((a) => a.plexTvId === plexTvId);
+  }
+
+  /** By plex.tv id or uuid (the switch endpoint takes either). */
+  byPlexTvRef(ref: string): PlexAccount | undefined {
+    return this.all().find((a) => a.uuid === ref || String(a.plexTvId) === ref);
   }
 
   /** A fresh plex.tv token for the account (each PIN approval and user switch gets one). */

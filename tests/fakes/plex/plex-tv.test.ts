@@ -168,6 +168,42 @@ describe('plex.tv account and resources', () => {
     expect(refused.status).toBe(403);
   });
 
+  it('a protected Home user switches only with their PIN (by uuid or id): 401 for a wrong or missing one', async () => {
+    const kid = h.fakes.accounts.upsert({ id: 5_551_300, username: 'kid-pin', kind: 'home', pin: '2468' });
+    const home = await (await tv('/api/v2/home/users', { headers: owner() })).json();
+    expect(home.users.find((u: any) => u.uuid === kid.uuid)).toMatchObject({ id: kid.plexTvId, protected: true, admin: false });
+    expect((await tv(`/api/v2/home/users/${kid.uuid}/switch`, { method: 'POST', headers: owner() })).status).toBe(401);
+    const wrong = await tv(`/api/v2/home/users/${kid.uuid}/switch?pin=1111`, { method: 'POST', headers: owner() });
+    expect(wrong.status).toBe(401);
+    expect((await wrong.json()).errors[0]).toMatchObject({ code: 1041, message: 'Invalid PIN' });
+    const right = await tv(`/api/v2/home/users/${kid.uuid}/switch?pin=2468`, { method: 'POST', headers: owner() });
+    expect(right.status).toBe(201);
+    const { authToken } = await right.json();
+    // The switched token lists the server with the Home user's own server token.
+    const resources = await (await tv('/api/v2/resources', { headers: { accept: 'application/json', 'x-plex-token': authToken } })).json();
+    expect(resources.find((r: any) => r.provides.includes('server')).accessToken).toBe(kid.serverToken);
+    expect((await tv(`/api/v2/home/users/${kid.plexTvId}/switch?pin=2468`, { method: 'POST', headers: owner() })).status).toBe(201);
+  });
+
+  it('lists friends (XML) and their shared-server tokens, or none in the refusing mode; friends are not Home users', async () => {
+    const pal = h.fakes.accounts.upsert({ id: 6_661_000, username: 'pal-friend', kind: 'friend' });
+    const home = await (await tv('/api/v2/home/users', { headers: owner() })).json();
+    expect(home.users.map((u: any) => u.username)).not.toContain('pal-friend');
+    expect((await tv(`/api/v2/home/users/${pal.plexTvId}/switch`, { method: 'POST', headers: owner() })).status).toBe(404);
+    const ownerXml = { 'x-plex-token': h.fakes.accounts.owner.userToken };
+    const friends = await (await tv('/api/users/', { headers: ownerXml })).text();
+    expect(friends).toMatch(new RegExp(`<User id="${pal.plexTvId}" title="pal-friend" username="pal-friend"[^>]*><Server [^>]*machineIdentifier="${h.fakes.pms.machineIdentifier}"`));
+    const shared = `/api/servers/${h.fakes.pms.machineIdentifier}/shared_servers`;
+    expect(await (await tv(shared, { headers: ownerXml })).text()).toContain(`userID="${pal.plexTvId}" accessToken="${pal.serverToken}"`);
+    h.fakes.tv.friendTokens = false;
+    try {
+      expect(await (await tv(shared, { headers: ownerXml })).text()).toContain(`userID="${pal.plexTvId}" accessToken=""`);
+    } finally {
+      h.fakes.tv.friendTokens = true;
+    }
+    expect((await tv('/api/users/', { headers: { 'x-plex-token': pal.userToken } })).status).toBe(403);
+  });
+
   it('drives PINs through /__control for another process', async () => {
     const pin = await (await tv('/api/v2/pins?strong=true', { method: 'POST' })).json();
     const listed = await (await fetchJson(`${h.fakes.tvUrl}/__control/pins`, { method: 'POST' })).json();

@@ -21,6 +21,25 @@ export interface PlexTvFakeOptions {
   port?: number;
 }
 
+const esc = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** plex.tv's legacy friends list (`GET /api/users/`): one `User` per friend with the servers shared with them. */
+function friendsXml(friends: PlexAccount[], server: ServerDescriptor | undefined): string {
+  const users = friends.map((f) => {
+    const srv = server ? `<Server id="1" serverId="1" machineIdentifier="${esc(server.machineIdentifier)}" name="${esc(server.name)}" numLibraries="2" allLibraries="1" owned="1" pending="0"/>` : '';
+    return `<User id="${f.plexTvId}" title="${esc(f.title)}" username="${esc(f.username)}" email="${esc(f.email)}" thumb="${esc(f.thumb)}" protected="0" home="0" restricted="${f.restricted ? 1 : 0}">${srv}</User>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<MediaContainer friendlyName="myPlex" identifier="com.plexapp.plugins.myplex" totalSize="${friends.length}" size="${friends.length}">${users.join('')}</MediaContainer>`;
+}
+
+/** `GET /api/servers/{machineId}/shared_servers`: each friend's `accessToken` for the server (empty when Plex gives none). */
+function sharedServersXml(friends: PlexAccount[], machineId: string, giveTokens: boolean): string {
+  const rows = friends.map(
+    (f, i) => `<SharedServer id="${9000 + i}" username="${esc(f.username)}" email="${esc(f.email)}" userID="${f.plexTvId}" accessToken="${giveTokens ? esc(f.serverToken) : ''}" name="${esc(f.title)}" acceptedAt="1700000000" invitedAt="1700000000" allowSync="0" owned="0"/>`,
+  );
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<MediaContainer friendlyName="myPlex" identifier="com.plexapp.plugins.myplex" machineIdentifier="${esc(machineId)}" size="${friends.length}">${rows.join('')}</MediaContainer>`;
+}
+
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export class PlexTvFake {
@@ -36,6 +55,8 @@ export class PlexTvFake {
   private serverSource: (() => ServerDescriptor) | undefined;
   /** Replaces the server's default connections (e.g. only a relay, or a working remote). */
   connectionsOverride: Connection[] | undefined;
+  /** false: shared_servers lists friends without an accessToken, as some 2026 reports say Plex now does. */
+  friendTokens = true;
 
   constructor(opts: PlexTvFakeOptions = {}) {
     this.accounts = opts.accounts ?? new PlexAccounts();
@@ -108,7 +129,10 @@ export class PlexTvFake {
     if (pinMatch && req.method === 'GET') return this.readPin(req, Number(pinMatch[1]));
 
     const account = this.accounts.accountForUserToken(plexParam(req, 'X-Plex-Token'));
-    const needsAccount = ['/api/v2/user', '/api/v2/resources', '/api/v2/home/users'].includes(path) || /^\/api\/v2\/home\/users\/\d+\/switch$/.test(path);
+    const needsAccount =
+      ['/api/v2/user', '/api/v2/resources', '/api/v2/home/users', '/api/users'].includes(path) ||
+      /^\/api\/v2\/home\/users\/[\w-]+\/switch$/.test(path) ||
+      /^\/api\/servers\/[\w-]+\/shared_servers$/.test(path);
     if (!needsAccount) return plexTvError(req, 404, 1002, 'Not Found');
     if (!account) return plexTvError(req, 401, 1001, 'User could not be authenticated');
     if (path === '/api/v2/user' && req.method === 'GET') return plexTvReply(req, 200, this.userJson(account, plexParam(req, 'X-Plex-Token')!), 'user');
@@ -117,11 +141,22 @@ export class PlexTvFake {
       return plexTvReply(req, 200, devices, 'resources', { size: devices.length, resources: devices });
     }
     if (path === '/api/v2/home/users' && req.method === 'GET') return plexTvReply(req, 200, this.homeJson(), 'home');
-    const switchMatch = /^\/api\/v2\/home\/users\/(\d+)\/switch$/.exec(path);
+    if (path === '/api/users' && req.method === 'GET') {
+      if (!account.owner) return plexTvError(req, 403, 1003, 'Only the owner can list friends');
+      return { status: 200, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: friendsXml(this.friends(), this.serverSource?.()) };
+    }
+    const sharedMatch = /^\/api\/servers\/([\w-]+)\/shared_servers$/.exec(path);
+    if (sharedMatch && req.method === 'GET') {
+      if (!account.owner) return plexTvError(req, 403, 1003, 'Only the owner can list shared servers');
+      return { status: 200, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: sharedServersXml(this.friends(), sharedMatch[1]!, this.friendTokens) };
+    }
+    const switchMatch = /^\/api\/v2\/home\/users\/([\w-]+)\/switch$/.exec(path);
     if (switchMatch && req.method === 'POST') {
       if (!account.owner) return plexTvError(req, 403, 1003, 'Only the home admin can switch users');
-      const target = this.accounts.byPlexTvId(Number(switchMatch[1]));
-      if (!target) return plexTvError(req, 404, 1002, 'Not Found');
+      const target = this.accounts.byPlexTvRef(switchMatch[1]!);
+      if (!target || target.kind === 'friend') return plexTvError(req, 404, 1002, 'Not Found');
+      // A protected Home user: the PIN must match (plex.tv answers 401 with code 1041 otherwise).
+      if (target.pin !== null && plexParam(req, 'pin') !== target.pin) return plexTvError(req, 401, 1041, 'Invalid PIN');
       const token = this.accounts.issueUserToken(target.id);
       return plexTvReply(req, 201, this.userJson(target, token), 'user');
     }
@@ -184,7 +219,7 @@ export class PlexTvFake {
   }
 
   private homeJson(): Record<string, unknown> {
-    const users = this.accounts.all().map((a) => ({
+    const users = this.accounts.all().filter((a) => a.kind !== 'friend').map((a) => ({
       id: a.plexTvId,
       uuid: a.uuid,
       title: a.title,
@@ -198,13 +233,18 @@ export class PlexTvFake {
       restrictionProfile: null,
       admin: a.owner,
       guest: false,
-      protected: false,
+      protected: a.pin !== null,
     }));
     return { id: 4_242_424, name: `${this.accounts.owner.username}'s home`, guestUserID: null, guestUserUUID: null, guestEnabled: false, subscription: true, users };
   }
 
+  private friends(): PlexAccount[] {
+    return this.accounts.all().filter((a) => a.kind === 'friend');
+  }
+
   private controlActions(): Record<string, (body: any) => unknown> {
     return {
+      'friend-tokens': (b: { give?: boolean }) => ({ give: (this.friendTokens = b.give !== false) }),
       'approve-pin': (b: { ref?: number | string; accountId?: number }) => ({ authToken: this.approvePin(b.ref, b.accountId ?? this.authAccountId) }),
       'expire-pin': (b: { ref?: number | string }) => ({ expired: this.expirePin(b.ref) }),
       pins: () => this.pins.pending().map((p) => this.pins.toJson(p)),
