@@ -22,7 +22,8 @@ export interface HistoryGetAnswer {
 }
 
 type Ids = Record<string, unknown>;
-interface Wanted {
+/** The item a ledger row's stored request names (the undo finds plays by it too). */
+export interface Wanted {
   type: 'movie' | 'episode';
   ids?: Ids;
   show?: Ids;
@@ -33,9 +34,14 @@ interface Wanted {
 const overlap = (a: Ids | undefined, b: Ids | undefined) => !!a && !!b && ['trakt', 'imdb', 'tmdb', 'tvdb'].some((k) => a[k] != null && a[k] === b[k]);
 
 /** What the row's stored request body names (scrobble or bulk shape). */
-export function wantedFromRequest(row: Pick<LedgerRow, 'request' | 'media_type'>): Wanted | undefined {
+export function wantedFromRequest(row: Pick<LedgerRow, 'request'>): Wanted | undefined {
   if (!row.request) return undefined;
-  const r = JSON.parse(row.request) as Record<string, any>;
+  let r: Record<string, any>;
+  try {
+    r = JSON.parse(row.request) as Record<string, any>;
+  } catch {
+    return undefined;
+  }
   if (r.movie) return { type: 'movie', ids: r.movie.ids };
   if (r.movies?.[0]) return { type: 'movie', ids: r.movies[0].ids };
   if (r.show && r.episode) return { type: 'episode', show: r.show.ids, season: r.episode.season, number: r.episode.number };
@@ -46,7 +52,8 @@ export function wantedFromRequest(row: Pick<LedgerRow, 'request' | 'media_type'>
   return undefined;
 }
 
-function matches(item: Record<string, any>, w: Wanted): boolean {
+/** Whether a play from Trakt's history is of the wanted item. */
+export function matches(item: Record<string, any>, w: Wanted): boolean {
   if (w.type === 'movie') return overlap(item.movie?.ids, w.ids);
   if (w.ids && Object.keys(w.ids).length) return overlap(item.episode?.ids, w.ids);
   return overlap(item.show?.ids, w.show) && item.episode?.season === w.season && item.episode?.number === w.number;

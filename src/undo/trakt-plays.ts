@@ -12,47 +12,16 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { LedgerRow } from '../db/tables/ledger.js';
+import { matches, wantedFromRequest, type Wanted } from '../ledger/trakt-history-read.js';
 
 type Ids = Record<string, unknown>;
-
-export interface WantedPlay {
-  type: 'movie' | 'episode';
-  ids?: Ids;
-  show?: Ids;
-  season?: number;
-  number?: number;
-}
+export type WantedPlay = Wanted;
 
 export interface TraktGet {
   (pathWithQuery: string): Promise<{ status: number; body: unknown; headers: Record<string, string> }>;
 }
 
-/** The item a ledger row's stored request names (scrobble or bulk shape). */
-export function wantedOf(row: Pick<LedgerRow, 'request'>): WantedPlay | undefined {
-  if (!row.request) return undefined;
-  let r: Record<string, any>;
-  try {
-    r = JSON.parse(row.request) as Record<string, any>;
-  } catch {
-    return undefined;
-  }
-  if (r.movie) return { type: 'movie', ids: r.movie.ids };
-  if (r.movies?.[0]) return { type: 'movie', ids: r.movies[0].ids };
-  if (r.show && r.episode) return { type: 'episode', show: r.show.ids, season: r.episode.season, number: r.episode.number };
-  if (r.episode) return { type: 'episode', ids: r.episode.ids };
-  if (r.episodes?.[0]) return { type: 'episode', ids: r.episodes[0].ids };
-  const s = r.shows?.[0];
-  if (s?.seasons?.[0]?.episodes?.[0]) return { type: 'episode', show: s.ids, season: s.seasons[0].number, number: s.seasons[0].episodes[0].number };
-  return undefined;
-}
-
-const overlap = (a: Ids | undefined, b: Ids | undefined) => !!a && !!b && ['trakt', 'imdb', 'tmdb', 'tvdb'].some((k) => a[k] != null && a[k] === b[k]);
-
-function matches(play: Record<string, any>, w: WantedPlay): boolean {
-  if (w.type === 'movie') return overlap(play.movie?.ids, w.ids);
-  if (w.ids && Object.keys(w.ids).length) return overlap(play.episode?.ids, w.ids);
-  return overlap(play.show?.ids, w.show) && play.episode?.season === w.season && play.episode?.number === w.number;
-}
+export const wantedOf = wantedFromRequest;
 
 /** The instant a row's play carries on Trakt, and how far from it a match may be. */
 function instantOf(row: LedgerRow): { at: number; window: number } {

@@ -9,6 +9,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Fault, FakeServer } from '../fakes/kit/server.js';
 import type { Library } from '../fakes/library/model.js';
+import { mulberry32 } from '../helpers/fuzz.js';
 import { buildLibrary, iso } from './sync-library.js';
 import { makeSyncWorld, type SyncWorld } from './sync-world.js';
 
@@ -16,17 +17,7 @@ const SCHEDULES = Number(process.env.FAULT_SCHEDULES ?? 40);
 const RUNS_WITH_FAULTS = 3;
 const T = 1_750_000_000;
 
-/** mulberry32: small, seedable, good enough to draw schedules. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 const pick = <T,>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
 /** Four movies and three episodes in every state: Plex only, Trakt only, both, neither; two ratings. */
