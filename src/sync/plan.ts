@@ -8,21 +8,22 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { COLS, onTrakt, toItem, type PlanItem, type Row } from './plan-sql.js';
+import { addPlanRows, PLAN_COLUMNS, PLAN_LISTS, planCount, planSample, resetPlanTable, type PlanList } from './plan-store.js';
 import { planUnwatch, type ShowIds } from './plan-unwatch.js';
 import type { SyncSettings } from './settings.js';
 import { notFoundCutoff, notFoundHolds } from '../ledger/not-found.js';
 
 export type { PlanItem } from './plan-sql.js';
+export type { PlanList } from './plan-store.js';
 
+/**
+ * The plan's size; its items are in the run's plan table (plan-store.ts), read back by the writers.
+ * Lists: toTrakt, toPlex, ratingsToTrakt, ratingsToPlex, and with "Mirror un-watching" fromTrakt
+ * (remove from Trakt history: unwatched in Plex since the last run) and unwatchInPlex (mark
+ * unwatched in Plex: gone from Trakt since the last run).
+ */
 export interface Plan {
-  toTrakt: PlanItem[];
-  toPlex: PlanItem[];
-  /** "Mirror un-watching": remove from Trakt history (unwatched in Plex since the last run). */
-  fromTrakt: PlanItem[];
-  /** "Mirror un-watching": mark unwatched in Plex (gone from Trakt since the last run). */
-  unwatchInPlex: PlanItem[];
-  ratingsToTrakt: PlanItem[];
-  ratingsToPlex: PlanItem[];
+  counts: Record<PlanList, number>;
   /** Skipped because the ledger already has a play / Trakt said not_found. */
   skippedRecorded: number;
   skippedNotFound: number;
@@ -68,47 +69,55 @@ export interface PlanExtras {
 export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, serverId: string, settings: SyncSettings, extras: PlanExtras = {}): Plan {
   const params = { account: accountId, server: serverId };
   const notFound = NOT_FOUND(notFoundCutoff(extras.now ?? Date.now(), extras.full));
-  const plan: Plan = { toTrakt: [], toPlex: [], fromTrakt: [], unwatchInPlex: [], ratingsToTrakt: [], ratingsToPlex: [], skippedRecorded: 0, skippedNotFound: 0, unmatched: 0 };
-  if (settings.mirrorUnwatch) Object.assign(plan, planUnwatch(sqlite, accountId, serverId, settings, extras.resetShows ?? []));
+  resetPlanTable(sqlite);
+  const plan: Plan = { counts: {} as Plan['counts'], skippedRecorded: 0, skippedNotFound: 0, unmatched: 0 };
+  if (settings.mirrorUnwatch) planUnwatch(sqlite, accountId, serverId, settings, extras.resetShows ?? []);
   // What a removal touches this run is not added back on the other side.
-  const unwatching = new Set([...plan.fromTrakt, ...plan.unwatchInPlex].map((i) => i.itemKey));
+  const notUnwatching = `item_key NOT IN (SELECT u.item_key FROM temp.sync_plan u WHERE u.list IN ('fromTrakt', 'unwatchInPlex'))`;
   plan.unmatched = (sqlite.prepare(`SELECT COUNT(*) AS n FROM plex_items WHERE server_id = @server AND unmatched_reason IS NOT NULL AND type <> 'show'`).get(params) as { n: number }).n;
 
   for (const type of ['movie', 'episode'] as const) {
     if (settings.toTrakt) {
       // One play per identity: the same movie in two libraries or editions is one item, at its latest view.
-      // Iterated, not loaded whole: a first sync can plan tens of thousands of plays.
-      const rows = sqlite
+      // Planned in SQL into the plan table: a first sync can plan tens of thousands of plays.
+      sqlite
         .prepare(
-          `SELECT ${COLS}, MAX(p.last_viewed_at) AS last_viewed_at, ${RECORDED} AS recorded, ${notFound} AS not_found
-           FROM plex_items p
-           WHERE p.server_id = @server AND p.type = '${type}' AND p.item_key IS NOT NULL AND p.view_count > 0
-             AND NOT ${onTrakt('trakt_watched', type)}
-           GROUP BY p.item_key ORDER BY p.item_key`,
+          `INSERT INTO temp.sync_plan (list, sort_at, recorded, not_found, ${PLAN_COLUMNS})
+           SELECT 'toTrakt', COALESCE(last_viewed_at, 0), recorded, not_found, ${PLAN_COLUMNS} FROM (
+             SELECT ${COLS}, MAX(p.last_viewed_at) AS last_viewed_at, ${RECORDED} AS recorded, ${notFound} AS not_found
+             FROM plex_items p
+             WHERE p.server_id = @server AND p.type = '${type}' AND p.item_key IS NOT NULL AND p.view_count > 0
+               AND NOT ${onTrakt('trakt_watched', type)}
+             GROUP BY p.item_key)
+           WHERE ${notUnwatching} ORDER BY item_key`,
         )
-        .iterate(params) as IterableIterator<Row>;
-      for (const r of rows) {
-        if (unwatching.has(r.item_key)) continue;
-        if (r.recorded) plan.skippedRecorded++;
-        else if (r.not_found) plan.skippedNotFound++;
-        else plan.toTrakt.push({ ...toItem(r), watchedAt: r.last_viewed_at });
-      }
+        .run(params);
     }
     if (settings.toPlex) {
-      const rows = sqlite
+      sqlite
         .prepare(
-          `SELECT ${COLS}, p.last_viewed_at FROM plex_items p
+          `INSERT INTO temp.sync_plan (list, ${PLAN_COLUMNS})
+           SELECT 'toPlex', ${COLS}, p.last_viewed_at FROM plex_items p
            WHERE p.server_id = @server AND p.type = '${type}' AND p.item_key IS NOT NULL AND p.view_count = 0
-             AND ${onTrakt('trakt_watched', type)} AND NOT ${MARKED}
+             AND ${onTrakt('trakt_watched', type)} AND NOT ${MARKED} AND p.${notUnwatching}
            ORDER BY p.item_key, p.rating_key`,
         )
-        .all(params) as Row[];
-      plan.toPlex.push(...rows.filter((r) => !unwatching.has(r.item_key)).map(toItem));
+        .run(params);
     }
+  }
+  if (settings.toTrakt) {
+    // Already sent (the ledger has the play), or Trakt said not_found for these very ids: counted, not planned.
+    const skipped = sqlite
+      .prepare(`SELECT COALESCE(SUM(recorded <> 0), 0) AS recorded, COALESCE(SUM(recorded = 0 AND not_found <> 0), 0) AS notFound FROM temp.sync_plan WHERE list = 'toTrakt'`)
+      .get() as { recorded: number; notFound: number };
+    plan.skippedRecorded = skipped.recorded;
+    plan.skippedNotFound = skipped.notFound;
+    sqlite.exec(`DELETE FROM temp.sync_plan WHERE list = 'toTrakt' AND (recorded <> 0 OR not_found <> 0)`);
   }
 
   if (settings.ratings) {
     for (const type of ['movie', 'show', 'episode'] as const) {
+      // Only rated items come back: few, even in a large library.
       const rows = sqlite
         .prepare(
           `SELECT * FROM (SELECT ${COLS}, p.last_viewed_at, ${traktRating(type)} AS trakt_rating FROM plex_items p
@@ -118,43 +127,42 @@ export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, s
         )
         .all(params) as Row[];
       const sentToTrakt = new Set<string>();
+      const toTrakt: Array<Row & { rating: number }> = [];
+      const toPlex: Array<Row & { rating: number }> = [];
       for (const r of rows) {
         const plex = r.user_rating && r.user_rating > 0 ? plexToTraktRating(r.user_rating) : null;
         const trakt = r.trakt_rating ?? null;
         if (plex !== null && trakt !== null && plex === trakt) continue;
         const plexWins = trakt === null || (plex !== null && settings.ratingPriority === 'plex');
         if (plex !== null && plexWins) {
-          if (!sentToTrakt.has(r.item_key)) plan.ratingsToTrakt.push({ ...toItem(r), rating: plex });
+          if (!sentToTrakt.has(r.item_key)) toTrakt.push({ ...r, rating: plex });
           sentToTrakt.add(r.item_key);
         } else if (trakt !== null) {
-          plan.ratingsToPlex.push({ ...toItem(r), rating: trakt });
+          toPlex.push({ ...r, rating: trakt });
         }
       }
+      addPlanRows(sqlite, 'ratingsToTrakt', toTrakt);
+      addPlanRows(sqlite, 'ratingsToPlex', toPlex);
     }
   }
+  for (const list of PLAN_LISTS) plan.counts[list] = planCount(sqlite, list);
   return plan;
 }
 
 /** What a run's detail page shows of its plan: counts, and the first items of each kind. */
-export function planSummary(plan: Plan, sample = 50) {
-  const pick = (items: PlanItem[]) => items.slice(0, sample).map((i) => ({ title: i.title, key: i.itemKey, watchedAt: i.watchedAt ?? null, rating: i.rating ?? null }));
+export function planSummary(sqlite: BetterSqlite3.Database, plan: Plan, sample = 50) {
+  const pick = (list: PlanList) =>
+    planSample(sqlite, list, sample).map((i) => ({ title: i.title, key: i.itemKey, watchedAt: i.watchedAt ?? null, rating: i.rating ?? null }));
   return {
-    counts: {
-      toTrakt: plan.toTrakt.length,
-      toPlex: plan.toPlex.length,
-      fromTrakt: plan.fromTrakt.length,
-      unwatchInPlex: plan.unwatchInPlex.length,
-      ratingsToTrakt: plan.ratingsToTrakt.length,
-      ratingsToPlex: plan.ratingsToPlex.length,
-      skippedRecorded: plan.skippedRecorded,
-      skippedNotFound: plan.skippedNotFound,
-      unmatched: plan.unmatched,
-    },
-    toTrakt: pick(plan.toTrakt),
-    toPlex: pick(plan.toPlex),
-    fromTrakt: pick(plan.fromTrakt),
-    unwatchInPlex: pick(plan.unwatchInPlex),
-    ratingsToTrakt: pick(plan.ratingsToTrakt),
-    ratingsToPlex: pick(plan.ratingsToPlex),
+    counts: { ...plan.counts, skippedRecorded: plan.skippedRecorded, skippedNotFound: plan.skippedNotFound, unmatched: plan.unmatched },
+    toTrakt: pick('toTrakt'),
+    toPlex: pick('toPlex'),
+    fromTrakt: pick('fromTrakt'),
+    unwatchInPlex: pick('unwatchInPlex'),
+    ratingsToTrakt: pick('ratingsToTrakt'),
+    ratingsToPlex: pick('ratingsToPlex'),
   };
 }
+
+/** Every planned write. */
+export const plannedWrites = (plan: Plan) => PLAN_LISTS.reduce((n, list) => n + plan.counts[list], 0);

@@ -16,7 +16,8 @@ import { metrics } from '../metrics/registry.js';
 import { mirrorPlexLibrary } from './mirror-plex.js';
 import { mirrorTrakt, pickActivities, serverTimeOf, traktCount, type Activities, type SettledMarks, type TraktMirrorResult } from './mirror-trakt.js';
 import { remapEpisodeNumbering } from './numbering.js';
-import { computePlan, planSummary } from './plan.js';
+import { computePlan, plannedWrites, planSummary } from './plan.js';
+import { clearPlanTable, planKeys, planSource } from './plan-store.js';
 import { countUnmatched } from '../db/repos/sync-unmatched.js';
 import type { SyncPlex, SyncPorts, SyncTrakt } from './ports.js';
 import { getSyncSettings } from './settings.js';
@@ -232,12 +233,13 @@ async function execute(
     await setPhase('planning', 'planning');
     remapEpisodeNumbering(deps.sqlite, plex.machineIdentifier, trakt.accountId);
     const plan = computePlan(deps.sqlite, trakt.accountId, plex.machineIdentifier, settings, { resetShows: traktResult.resetShows, full: start.full });
-    counts.planned_writes = plan.toTrakt.length + plan.toPlex.length + plan.fromTrakt.length + plan.unwatchInPlex.length + plan.ratingsToTrakt.length + plan.ratingsToPlex.length;
-    await updateRun(deps.db, runId, { plan: JSON.stringify(planSummary(plan)) });
+    const n = plan.counts;
+    counts.planned_writes = plannedWrites(plan);
+    await updateRun(deps.db, runId, { plan: JSON.stringify(planSummary(deps.sqlite, plan)) });
     log.info(
-      { toTrakt: plan.toTrakt.length, toPlex: plan.toPlex.length, fromTrakt: plan.fromTrakt.length, unwatchInPlex: plan.unwatchInPlex.length, ratingsToTrakt: plan.ratingsToTrakt.length, ratingsToPlex: plan.ratingsToPlex.length, alreadySent: plan.skippedRecorded, notFoundBefore: plan.skippedNotFound, unmatched: plan.unmatched },
-      `plan: ${plan.toTrakt.length} plays to Trakt, ${plan.toPlex.length} to mark watched in Plex, ${plan.ratingsToTrakt.length + plan.ratingsToPlex.length} ratings` +
-        (settings.mirrorUnwatch ? `, ${plan.fromTrakt.length} to remove from Trakt history, ${plan.unwatchInPlex.length} to mark unwatched in Plex` : ''),
+      { ...n, alreadySent: plan.skippedRecorded, notFoundBefore: plan.skippedNotFound, unmatched: plan.unmatched },
+      `plan: ${n.toTrakt} plays to Trakt, ${n.toPlex} to mark watched in Plex, ${n.ratingsToTrakt + n.ratingsToPlex} ratings` +
+        (settings.mirrorUnwatch ? `, ${n.fromTrakt} to remove from Trakt history, ${n.unwatchInPlex} to mark unwatched in Plex` : ''),
     );
 
     if (start.dryRun) {
@@ -256,13 +258,13 @@ async function execute(
         },
       };
       let writing: TraktWriteKind = 'history';
-      const history = await writeTraktBatches(tctx, plan.toTrakt, 'history');
+      const history = await writeTraktBatches(tctx, planSource(deps.sqlite, 'toTrakt'), 'history');
       written.history = history;
       counts.added_to_trakt = history.sent;
       counts.not_found += history.notFound;
       counts.errors += history.failed + history.unanswered;
       writing = 'remove';
-      const removed = await writeTraktBatches(tctx, plan.fromTrakt, 'remove');
+      const removed = await writeTraktBatches(tctx, planSource(deps.sqlite, 'fromTrakt'), 'remove');
       written.remove = removed;
       counts.removed_from_trakt = removed.sent;
       counts.errors += removed.failed + removed.unanswered;
@@ -274,25 +276,25 @@ async function execute(
           void flush();
         },
       };
-      const marked = await writePlex(pctx, plan.toPlex, 'watched');
+      const marked = await writePlex(pctx, planSource(deps.sqlite, 'toPlex'), 'watched');
       counts.marked_in_plex = marked.done;
       counts.errors += marked.failed;
-      const unwatched = await writePlex(pctx, plan.unwatchInPlex, 'unwatched');
+      const unwatched = await writePlex(pctx, planSource(deps.sqlite, 'unwatchInPlex'), 'unwatched');
       counts.unwatched_in_plex = unwatched.done;
       counts.errors += unwatched.failed;
-      const rt = await writeTraktBatches(tctx, plan.ratingsToTrakt, 'ratings');
+      const rt = await writeTraktBatches(tctx, planSource(deps.sqlite, 'ratingsToTrakt'), 'ratings');
       written.ratings = rt;
       counts.ratings_to_trakt = rt.sent;
       counts.not_found += rt.notFound;
       counts.errors += rt.failed + rt.unanswered;
-      const rp = await writePlex(pctx, plan.ratingsToPlex, 'rating');
+      const rp = await writePlex(pctx, planSource(deps.sqlite, 'ratingsToPlex'), 'rating');
       counts.ratings_to_plex = rp.done;
       counts.errors += rp.failed;
       if (lost) throw new UserFacingError('This run lost its lock to another process and stopped; the next run finishes the job.');
       if (stopper.stopped) throw new UserFacingError('The service was shutting down, so this run stopped early; the next run finishes the job.');
       // Writes Trakt refused as unknown are writes that did not happen: the run says so.
       if (counts.writes_done < counts.planned_writes || counts.errors > 0 || counts.not_found > 0) status = 'partial';
-      const plannedRemovals = [...plan.fromTrakt, ...plan.unwatchInPlex].map((i) => i.itemKey);
+      const plannedRemovals = planKeys(deps.sqlite, ['fromTrakt', 'unwatchInPlex']);
       updateWatchBaseline(deps.sqlite, { serverId: plex.machineIdentifier, accountId: trakt.accountId, on: settings.mirrorUnwatch, runId, plannedRemovals });
     }
 
@@ -309,6 +311,7 @@ async function execute(
     log.error({ err: err instanceof Error ? err.message : String(err) }, error);
   } finally {
     clearInterval(heartbeat);
+    clearPlanTable(deps.sqlite);
     await flushing;
     const finishedAt = Date.now();
     await updateRun(deps.db, runId, { ...counts, phase: 'done', status, error, finished_at: finishedAt, heartbeat_at: finishedAt });

@@ -13,6 +13,7 @@ import { isUnknownStatus } from '../net/write-answer.js';
 import { PlexError, PlexHttpError, PlexUnauthorizedError } from '../plex/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { PlanItem } from './plan.js';
+import type { PlanSource } from './plan-store.js';
 import type { SyncPlex } from './ports.js';
 
 export interface PlexWriteContext {
@@ -64,7 +65,7 @@ function answerUnknown(err: unknown): boolean {
   return true;
 }
 
-export async function writePlex(ctx: PlexWriteContext, items: PlanItem[], what: PlexWriteKind): Promise<{ done: number; failed: number; requests: number }> {
+export async function writePlex(ctx: PlexWriteContext, items: PlanSource, what: PlexWriteKind): Promise<{ done: number; failed: number; requests: number }> {
   const out = { done: 0, failed: 0, requests: 0 };
   const log = ctx.log.child({ component: 'sync', runId: ctx.runId });
   const server = ctx.plex.machineIdentifier;
@@ -109,10 +110,18 @@ export async function writePlex(ctx: PlexWriteContext, items: PlanItem[], what: 
       return r.found ? 'done' : r.absent ? 'absent' : 'unread';
     }
   };
-  let next = 0;
+  // The plan is read a chunk at a time; the workers share the chunk in hand.
+  let chunk: PlanItem[] = [];
+  let at = 0;
+  const take = (): PlanItem | undefined => {
+    if (at >= chunk.length) {
+      chunk = items.next(500);
+      at = 0;
+    }
+    return chunk[at++];
+  };
   const worker = async () => {
-    while (next < items.length && !ctx.shouldStop?.()) {
-      const item = items[next++]!;
+    for (let item = ctx.shouldStop?.() ? undefined : take(); item; item = ctx.shouldStop?.() ? undefined : take()) {
       let result = await attempt(item);
       if (result === 'absent') result = await attempt(item); // read back and not there: sent once more
       if (result === 'done') {
