@@ -175,9 +175,10 @@ export async function run(): Promise<void> {
       // The figures mean something only if the run went through the emulator and finished.
       if (row.status !== 'succeeded' || plexReqs.length === 0 || plexFailed > 0) throw new Error(`sync bench: run ${row.status}, ${plexReqs.length} Plex requests (${plexFailed} failed): ${row.error ?? ''}`);
       console.log(`  peak RSS of the sync process ${(row.maxRssKb / 1024).toFixed(0)} MB (target < 300 MB); unmatched ${row.unmatched}; errors ${row.errors}`);
-      const pm = (row.phaseMemory ?? {}) as Record<string, { rssMb: number; heapMb: number }>;
+      const pm = (row.phaseMemory ?? {}) as Record<string, { rssMb: number; heapMb: number; ms?: number }>;
       const names: Array<[string, string]> = [['plex', 'mirror Plex'], ['trakt', 'mirror Trakt'], ['planning', 'plan'], ['writing', 'write'], ['done', 'finish']];
       console.log(`  peak RSS per phase: ${names.filter(([k]) => pm[k]).map(([k, l]) => `${l} ${pm[k]!.rssMb} MB (heap ${pm[k]!.heapMb} MB)`).join(', ')}; whole run ${(row.maxRssKb / 1024).toFixed(0)} MB (target < 250 MB)`);
+      console.log(`  time per phase: ${['settling', ...names.map(([k]) => k)].filter((k) => pm[k]?.ms !== undefined).map((k) => `${k} ${((pm[k]!.ms ?? 0) / 1000).toFixed(1)} s`).join(', ')}`);
       return { row, traktReqs };
     };
     await measure('first run (half watched in Plex only)');

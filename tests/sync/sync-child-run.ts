@@ -25,7 +25,8 @@ const ports = plex ? createSyncPorts(ctx.deps, { plex: async () => plex }) : cre
 let announced = false;
 // Peak RSS / heap per phase: sampled often, attributed to the phase the run last reported.
 let current = 'starting';
-const phaseMemory: Record<string, { rssMb: number; heapMb: number }> = {};
+const phaseMemory: Record<string, { rssMb: number; heapMb: number; ms?: number }> = {};
+let phaseStart = performance.now();
 const sample = () => {
   const m = process.memoryUsage();
   const p = (phaseMemory[current] ??= { rssMb: 0, heapMb: 0 });
@@ -43,6 +44,10 @@ const started = await startSyncRun(ctx.deps, ports, { trigger: 'cli' }, {
     sample();
     // SYNC_HEAP_SNAPSHOT=<dir>: a heap snapshot as each phase ends, to see what holds the memory.
     if (env.SYNC_HEAP_SNAPSHOT && run.phase !== current) v8.writeHeapSnapshot(`${env.SYNC_HEAP_SNAPSHOT}/sync-${run.id}-${current}.heapsnapshot`);
+    if (run.phase !== current) {
+      phaseMemory[current]!.ms = Math.round((phaseMemory[current]!.ms ?? 0) + performance.now() - phaseStart);
+      phaseStart = performance.now();
+    }
     current = run.phase;
     if (run.phase === 'writing' && !announced) {
       announced = true;
