@@ -4,7 +4,7 @@
  *
  *   config → database → migrations → cipher → log store → logger → secrets   (Core)
  *   → Plex connection → Trakt clients → TMDB posters → history mirror → now playing
- *   → sync ports → sync service → jobs (the sync job)                        (Services)
+ *   → sync ports → sync service → jobs (the sync job) → live listener         (Services)
  *   → the web layer's bag (AppDeps) and its live renderers on the bus
  *
  * A new service is constructed here, after what it needs, and added to Services; the web
@@ -26,6 +26,8 @@ import { packageVersion } from './paths.js';
 import { NowPlayingService } from './now-playing/service.js';
 import { plexNowPlayingSource } from './now-playing/plex-source.js';
 import { PlexConnection } from './plex-connection/connection.js';
+import type { LiveListener, LiveListenerOptions } from './plex-live/listener.js';
+import { createPlexLive } from './plex-live/service.js';
 import type { PlexOverrides } from './plex-connection/overrides.js';
 import { createScrobblePorts } from './scrobble/wiring.js';
 import type { ScrobblePorts } from './scrobble/ports.js';
@@ -41,6 +43,11 @@ import type { AppDeps } from './web/env.js';
 import { DASHBOARD_TOPIC } from './web/dashboard-live.js';
 import { attachLiveRenderers } from './web/live-renderers.js';
 import { attachLiveTail } from './web/logs.js';
+import type { DeliveryOptions } from './notify/delivery.js';
+import { PlexWatch } from './notify/plex-watch.js';
+import { NotificationService } from './notify/service.js';
+import { createSyncPinger } from './notify/sync-ping.js';
+import { parseNotifyUrl } from './notify/urls.js';
 import { RunPublisher } from './web/runs-live.js';
 import { syncCardView } from './web/sync-card.js';
 
@@ -49,6 +56,8 @@ const HISTORY_WAIT_MS = 60_000;
 
 /** Every service of the process, built once by createContext. */
 export interface Services extends Core {
+  /** Notifications: raise (a queued row), deliver in the background (main.ts starts it), test. */
+  notify: NotificationService;
   plex: PlexConnection;
   traktClients: TraktClientRegistry;
   posters: PosterService;
@@ -57,6 +66,10 @@ export interface Services extends Core {
   scrobblePorts: ScrobblePorts;
   sync: SyncService;
   jobs: JobRegistry;
+  /** The live listener (PLEX_LIVE, on by default; main.ts starts it), or null when off. */
+  plexLive: LiveListener | null;
+  /** Whether Plex answers (plex.unreachable after 10 minutes, then plex.recovered); main.ts starts it. */
+  plexWatch: PlexWatch;
   /** What is playing on the Plex server; main.ts starts its poll (which runs only while a dashboard is open). */
   nowPlaying: NowPlayingService;
 }
@@ -67,12 +80,16 @@ export interface ServiceTuning {
   plex?: PlexOverrides;
   posters?: PosterServiceOptions;
   history?: HistoryServiceOptions;
+  /** Notification delivery (fetch, clock, time-out, Discord's base URL). */
+  notify?: DeliveryOptions;
   sync?: {
     /** The sync's ports (default: the connected Trakt account and Plex server). */
     ports?: (deps: SyncPortDeps) => SyncPorts;
     /** Replace the run options (default: refresh the history mirror before planning). */
     runner?: RunnerOptions;
   };
+  /** The live listener's backoff, ping and sweep timings. */
+  live?: LiveListenerOptions;
 }
 
 export interface ContextOptions {
@@ -93,7 +110,8 @@ export interface ServiceContext {
 
 async function buildCore(config: Config, opts: ContextOptions): Promise<{ core: Core; logStore: LogStore; closeDb: () => Promise<void> }> {
   const secretRegistry = new SecretRegistry();
-  for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword, config.metricsToken]) secretRegistry.add(v);
+  for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword, config.metricsToken, config.notify.syncPingUrl]) secretRegistry.add(v);
+  for (const u of config.notify.urls) for (const v of parseNotifyUrl(u).secrets) secretRegistry.add(v);
 
   const { db, sqlite, close: closeDb } = openDatabase(config.dataDir);
   await migrateToLatest(db);
@@ -117,8 +135,19 @@ async function buildCore(config: Config, opts: ContextOptions): Promise<{ core: 
 /** The services, each handed what it uses, in the order they depend on each other. */
 export function buildServices(core: Core, tune: ServiceTuning = {}): Services {
   const { config, db, sqlite, log, bus, cipher, secretRegistry, version } = core;
+  // First: every service below may raise notifications on it.
+  const notify = new NotificationService({ db, sqlite, cipher, log, secrets: secretRegistry, publicUrl: config.publicUrl }, tune.notify);
   const plex = new PlexConnection({ config, db, cipher, secretRegistry, version }, tune.plex);
-  const traktClients = new TraktClientRegistry({ config, db, cipher, secretRegistry, log, version }, tune.trakt);
+  const plexWatch = new PlexWatch({
+    notifier: notify,
+    probe: async () => {
+      const client = await plex.server();
+      if (!client) return false; // nothing connected: nothing to be unreachable
+      await client.serverInfo();
+      return true;
+    },
+  });
+  const traktClients = new TraktClientRegistry({ config, db, cipher, secretRegistry, log, version, notifier: notify }, tune.trakt);
   const posters = new PosterService({ config, db, sqlite, cipher, secretRegistry, log }, tune.posters);
   const history = new HistoryService({ db, sqlite, log, bus, traktClients }, tune.history);
   const nowPlaying = new NowPlayingService({
@@ -129,14 +158,19 @@ export function buildServices(core: Core, tune: ServiceTuning = {}): Services {
   });
   const scrobblePorts = createScrobblePorts({ db, plex, traktClients });
   const syncPorts = (tune.sync?.ports ?? createSyncPorts)({ db, plex, traktClients });
-  const runner: RunnerOptions = tune.sync?.runner ?? {
-    refreshHistory: (accountId) =>
-      Promise.race([history.refreshNow(accountId, 'auto'), new Promise((resolve) => setTimeout(resolve, HISTORY_WAIT_MS).unref())]),
+  const runner: RunnerOptions = {
+    ...(tune.sync?.runner ?? {
+      refreshHistory: (accountId) =>
+        Promise.race([history.refreshNow(accountId, 'auto'), new Promise((resolve) => setTimeout(resolve, HISTORY_WAIT_MS).unref())]),
+    }),
+    notifier: notify,
+    ping: config.notify.syncPingUrl ? createSyncPinger({ url: config.notify.syncPingUrl, log }) : undefined,
   };
   const sync = new SyncService({ db, sqlite, log, bus }, syncPorts, runner);
   const jobs = new JobRegistry();
   registerSyncJob(jobs, sync, { db, log });
-  return { ...core, plex, traktClients, posters, history, scrobblePorts, sync, jobs, nowPlaying };
+  const plexLive = createPlexLive({ config, db, sqlite, log, bus, plex, sync }, tune.live);
+  return { ...core, notify, plex, traktClients, posters, history, scrobblePorts, sync, jobs, nowPlaying, plexWatch, plexLive };
 }
 
 export async function createContext(config: Config, opts: ContextOptions): Promise<ServiceContext> {
@@ -162,6 +196,7 @@ export async function createContext(config: Config, opts: ContextOptions): Promi
     async close() {
       if (closed) return;
       closed = true;
+      await services.notify.stop();
       core.bus.close();
       logStore.close();
       await closeDb();

@@ -14,6 +14,7 @@ import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
 import { startDashboardLive } from './web/dashboard-live.js';
 import type { AppDeps } from './web/env.js';
+import { mirrorEnvTargets } from './notify/targets.js';
 
 export interface ServiceHandle {
   url: string;
@@ -32,12 +33,15 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   const { log } = deps;
   const ended = await endSessionsIfPasswordChanged(deps.db, config, deps.secrets.sessionKey);
   if (ended) log.info({ component: 'auth', sessions: ended }, 'the admin password changed: every session ended');
+  // NOTIFY_URLS is mirrored by the server only: a CLI command with another environment must not drop targets.
+  await mirrorEnvTargets(deps.db, deps.cipher, config.notify.urls);
+  await deps.notify.start();
 
   // What is playing on the Plex server: polled only while a dashboard is open (its live stream).
   deps.nowPlaying.start();
   const stopDashboardLive = startDashboardLive(deps);
   // Pending webhook events resume here (after settling writes a crash left unanswered).
-  const scrobbling = await startScrobbling(deps, opts.scrobble?.ports ?? deps.scrobblePorts, opts.scrobble?.worker);
+  const scrobbling = await startScrobbling({ ...deps, notifier: deps.notify }, opts.scrobble?.ports ?? deps.scrobblePorts, opts.scrobble?.worker);
   deps.webhookQueue = scrobbling.worker;
   const app = createApp(deps);
   const server = await new Promise<http.Server>((resolve, reject) => {
@@ -55,6 +59,11 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   // The Trakt history mirror: first fill in the background, then kept current.
   const { history } = deps;
   history.start();
+  // plex.unreachable / plex.recovered: a light /identity every minute while a server is connected.
+  deps.plexWatch.start();
+  // The Plex server's own notifications (PLEX_LIVE): plays without Plex Pass, into the same queue.
+  const offWake = deps.bus.on('webhook.stored', () => deps.webhookQueue?.wake());
+  deps.plexLive?.start();
   let closing: Promise<void> | undefined;
   // A server preset by PLEX_URL is asked who it is once, so pages show its name and webhooks
   // can be told to be its. When it does not answer, the log says so and webhooks wait for it.
@@ -91,6 +100,9 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
         await deps.sync.stop(); // a running sync stops after its batch in flight
         await beacon.stop();
         await history.stop();
+        await deps.plexWatch.stop();
+        await deps.plexLive?.stop();
+        offWake();
         deps.bus.close(); // ends SSE streams so the server can close
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);

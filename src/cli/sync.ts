@@ -104,6 +104,8 @@ export async function syncCommand(config: Config, args: string[], io: CliIo = st
     const db = ctx.deps.db;
     const timer = setInterval(() => void db.selectFrom('sync_runs').selectAll().where('id', '=', started.runId).executeTakeFirst().then((r) => r && print(runJson(r as SyncRunRow))), 500);
     const row = await started.done.finally(() => clearInterval(timer));
+    // The run's notification goes out before this process ends (bounded; what is left waits for the server).
+    await ctx.deps.notify.delivery.drain(10_000);
     const summary = runJson(row);
     print(summary);
     return finished(io, summary);

@@ -3,6 +3,7 @@
  * an empty value counts as unset. One bad value is one clear line naming it.
  */
 import { z } from 'zod';
+import { maskNotifyUrl, NotifyUrlError, parseNotifyUrl, splitNotifyUrls } from '../notify/urls.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -44,6 +45,23 @@ const port = z.string().transform((v, ctx) => {
 const secret = (min: number) =>
   z.string().refine((v) => v.length >= min, { message: `must be at least ${min} characters long` });
 
+const ORDINALS = ['1st', '2nd', '3rd'];
+
+/** NOTIFY_URLS: every URL must parse; the error names which one and the part that is wrong. */
+const notifyUrls = z.string().transform((v, ctx) => {
+  const urls = splitNotifyUrls(v);
+  for (const [i, u] of urls.entries()) {
+    try {
+      parseNotifyUrl(u);
+    } catch (err) {
+      if (!(err instanceof NotifyUrlError)) throw err;
+      ctx.addIssue({ code: 'custom', message: `has a wrong ${ORDINALS[i] ?? `${i + 1}th`} URL (${maskNotifyUrl(u)}): ${err.message}` });
+      return z.NEVER;
+    }
+  }
+  return urls;
+});
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const schema = z.object({
@@ -72,6 +90,7 @@ const schema = z.object({
   PLEX_TOKEN: z.preprocess(emptyToUndefined, z.string().optional()),
   PLEX_TV_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://plex.tv'),
   PLEX_AUTH_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://app.plex.tv/auth'),
+  PLEX_LIVE: z.preprocess(emptyToUndefined, bool.optional()).transform((v) => v ?? true),
   TRUST_PROXY: z.preprocess(
     emptyToUndefined,
     z
@@ -84,6 +103,8 @@ const schema = z.object({
   TMDB_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   TMDB_API_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://api.themoviedb.org/3'),
   TMDB_IMAGE_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://image.tmdb.org/t/p'),
+  NOTIFY_URLS: z.preprocess(emptyToUndefined, notifyUrls.optional()).transform((v) => v ?? []),
+  SYNC_PING_URL: z.preprocess(emptyToUndefined, baseUrl.optional()),
 });
 
 export type Env = z.output<typeof schema>;
@@ -104,8 +125,10 @@ export interface Config {
   /** When set, /metrics needs `Authorization: Bearer <token>`. */
   readonly metricsToken?: string;
   readonly trakt: { readonly clientId?: string; readonly clientSecret?: string; readonly apiUrl: string; readonly oauthUrl: string };
-  readonly plex: { readonly url?: string; readonly token?: string; readonly tvUrl: string; readonly authUrl: string };
+  readonly plex: { readonly url?: string; readonly token?: string; readonly tvUrl: string; readonly authUrl: string; readonly live: boolean };
   readonly tmdb: { readonly apiKey?: string; readonly apiUrl: string; readonly imageUrl: string };
+  /** NOTIFY_URLS (each one parses) and SYNC_PING_URL. */
+  readonly notify: { readonly urls: readonly string[]; readonly syncPingUrl?: string };
 }
 
 /** Validates the environment; throws a ConfigError whose message is one line naming the variable. */
@@ -132,8 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
     trakt: { clientId: e.TRAKT_CLIENT_ID, clientSecret: e.TRAKT_CLIENT_SECRET, apiUrl: e.TRAKT_API_URL, oauthUrl: e.TRAKT_OAUTH_URL },
-    plex: { url: e.PLEX_URL, token: e.PLEX_TOKEN, tvUrl: e.PLEX_TV_URL, authUrl: e.PLEX_AUTH_URL },
+    plex: { url: e.PLEX_URL, token: e.PLEX_TOKEN, tvUrl: e.PLEX_TV_URL, authUrl: e.PLEX_AUTH_URL, live: e.PLEX_LIVE },
     tmdb: { apiKey: e.TMDB_API_KEY, apiUrl: e.TMDB_API_URL, imageUrl: e.TMDB_IMAGE_URL },
+    notify: { urls: e.NOTIFY_URLS, syncPingUrl: e.SYNC_PING_URL },
   });
 }
 

@@ -11,7 +11,8 @@ import type { SyncTables } from './tables/sync.js';
 import type { WebhookTables } from './tables/webhooks.js';
 import type { HistoryTables } from './tables/history.js';
 import type { PlexTables } from './tables/plex.js';
+import type { NotifyTables } from './tables/notify.js';
 
-export interface Database extends CoreTables, LedgerTables, TraktTables, WebhookTables, SyncTables, HistoryTables, PlexTables {}
+export interface Database extends CoreTables, LedgerTables, TraktTables, WebhookTables, SyncTables, HistoryTables, PlexTables, NotifyTables {}
 
 export type Db = Kysely<Database>;

@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import type { HistoryRow } from '../db/tables/history.js';
 import type { SyncRunRow } from '../db/tables/sync.js';
+import type { LiveStatus } from '../plex-live/listener.js';
 import type { NowPlayingSnapshot } from '../now-playing/service.js';
 
 /** What domain code announces, by name. */
@@ -16,6 +17,10 @@ export interface DomainEvents {
   'sync.progress': SyncRunRow;
   /** A stored webhook event changed (processed, failed, skipped). */
   'webhook.changed': { id: number };
+  /** The live listener stored a new event (the worker takes it, the events page shows it). */
+  'webhook.stored': { id: number };
+  /** The live listener's connection or counts changed (the dashboard's Plex card). */
+  'plex-live.status': LiveStatus;
   /** A play reached Trakt for this account (the history mirror looks soon). */
   'trakt.play': { traktAccountId: number };
   /** A history refresh started, moved or ended. */

@@ -154,6 +154,7 @@ async function carryOutScrobbles(c: CarryInput, todo: Array<{ ref: MediaRef; i: 
   const path = `/${d.action.replace('.', '/')}`;
   const answers: unknown[] = [];
   let play = false;
+  let note = d.note;
   for (const t of todo) {
     const body = scrobbleBody(t.ref, d.progress);
     const [rowId] = await recordIntents(c.db, [intentFor(c, t.ref, t.i, t.key, body)], null, c.now);
@@ -168,6 +169,15 @@ async function carryOutScrobbles(c: CarryInput, todo: Array<{ ref: MediaRef; i: 
       if (outcome === 'scrobble') play = true;
     } else if (cls === 'conflict') {
       await settle(c.db, [{ id: rowId!, status: 'sent', outcome: 'conflict' }]);
+    } else if (cls === 'not_found' && d.action === 'scrobble.stop') {
+      // A 404 says nothing was written, and it can be passing (Trakt's catalogue grows): the play
+      // goes to history instead, which either lands or says not_found for good.
+      await settle(c.db, [{ id: rowId!, status: 'failed', outcome: 'not_found', error: 'Trakt answered 404 to the stop; the play was sent to history instead' }]);
+      const fallback = await carryOutBulk({ ...c, decision: { kind: 'send', action: 'history.add', watchedAt: c.now, note: `${d.note}; the stop got a 404, so the play was added to history` } }, [t]);
+      if (fallback.kind !== 'sent') return fallback;
+      answers.push(fallback.answer);
+      play = true;
+      note = fallback.reason;
     } else {
       await settle(c.db, [{ id: rowId!, status: 'failed', outcome: cls === 'not_found' ? 'not_found' : `http ${answer.status}`, error: failureSentence(answer.status, answer.body) }]);
       if (cls === 'not_found') await rememberNotFound(c.db, c.accountId, t.key, idsHash(t.ref), c.titles[t.i] ?? null);
@@ -176,7 +186,7 @@ async function carryOutScrobbles(c: CarryInput, todo: Array<{ ref: MediaRef; i: 
     }
   }
   const conflict = answers.some((a) => (a as TraktAnswer).status === 409);
-  const reason = conflict ? `${d.note}; Trakt already had this play (409), counted as done` : d.note;
+  const reason = conflict ? `${note}; Trakt already had this play (409), counted as done` : note;
   return { kind: 'sent', reason, answer: answers.length === 1 ? answers[0] : answers, play };
 }
 

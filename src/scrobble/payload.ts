@@ -41,6 +41,8 @@ export const payloadSchema = z
     Server: z.object({ uuid: z.string().optional(), title: z.string().optional() }).passthrough().optional(),
     Player: z.object({ title: z.string().optional(), uuid: z.string().optional(), local: z.boolean().optional() }).passthrough().optional(),
     Metadata: metadataSchema.optional(),
+    /** Only on events the live listener made: the session it saw and the watched threshold then. */
+    Live: z.object({ sessionKey: z.string().optional(), state: z.string().optional(), threshold: numeric.optional() }).passthrough().optional(),
   })
   .passthrough();
 

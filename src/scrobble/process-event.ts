@@ -103,7 +103,11 @@ export async function processEvent(ctx: ProcessContext, row: WebhookEventRow): P
   const earlier = await earlierSameEvent(ctx.db, row, DUPLICATE_WINDOW_MS);
   if (earlier && !changedRating(payload, earlier.payload)) {
     const secs = Math.round((row.received_at - earlier.received_at) / 1000);
-    return { status: 'duplicate', reason: `Plex sent the same event ${secs} s earlier (event #${earlier.id}).`, traktAccountId: account };
+    const reason =
+      earlier.source === row.source
+        ? `Plex sent the same event ${secs} s earlier (event #${earlier.id}).`
+        : `The ${earlier.source === 'live' ? 'live listener' : 'webhook'} saw the same event ${secs} s earlier (event #${earlier.id}): one play, counted once.`;
+    return { status: 'duplicate', reason, traktAccountId: account };
   }
 
   const now = ctx.now();
@@ -155,6 +159,7 @@ export async function processEvent(ctx: ProcessContext, row: WebhookEventRow): P
     progress,
     rating: payload.rating === undefined ? undefined : payload.rating,
     lastPlayAt: last && !lastIsOurs ? last.created_at : null,
+    watchedPercent: payload.Live?.threshold,
   });
   if (decision.kind === 'skip') return { status: decision.status, reason: decision.reason, traktAccountId: account };
 

@@ -39,6 +39,11 @@ export interface RuleInput {
   rating?: number | null;
   /** The last play of this item for this Trakt account within the last 6 hours. */
   lastPlayAt: number | null;
+  /**
+   * Below this a media.stop saves progress (a pause); at or above it, it is a play. Trakt's
+   * own 80 unless the event says otherwise (the live listener applies its own threshold).
+   */
+  watchedPercent?: number;
 }
 
 /** 100 × viewOffset / duration, clamped to [1, 100], or null when either is unknown. */
@@ -93,7 +98,7 @@ export function decide(i: RuleInput): Decision {
   if (i.event === 'media.pause') return { kind: 'send', action: 'scrobble.pause', progress: i.progress, note: 'paused' };
 
   // media.stop
-  if (i.progress < WATCHED_PERCENT) return { kind: 'send', action: 'scrobble.pause', progress: i.progress, note: `stopped at ${Math.floor(i.progress)}%: progress saved` };
+  if (i.progress < Math.max(WATCHED_PERCENT, i.watchedPercent ?? WATCHED_PERCENT)) return { kind: 'send', action: 'scrobble.pause', progress: i.progress, note: `stopped at ${Math.floor(i.progress)}%: progress saved` };
   if (i.lastPlayAt !== null) {
     return { kind: 'skip', status: 'duplicate', reason: `Stopped at ${Math.floor(i.progress)}% after it was already scrobbled: still one play.` };
   }

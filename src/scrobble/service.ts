@@ -9,6 +9,7 @@ import { reportQueueDepthOf } from './metrics.js';
 import type { ScrobblePorts } from './ports.js';
 import { notifyHistory } from './history-notify.js';
 import { EventWorker, type WorkerOptions } from './worker.js';
+import type { Notifier } from '../notify/notifier.js';
 
 export interface ScrobbleOptions {
   ports?: ScrobblePorts;
@@ -21,7 +22,7 @@ export interface ScrobbleService {
   stop(): Promise<void>;
 }
 
-export type ScrobbleDeps = Pick<Core, 'db' | 'sqlite' | 'log' | 'bus'>;
+export type ScrobbleDeps = Pick<Core, 'db' | 'sqlite' | 'log' | 'bus'> & { notifier?: Notifier };
 
 export async function startScrobbling(deps: ScrobbleDeps, ports: ScrobblePorts, workerOptions?: WorkerOptions): Promise<ScrobbleService> {
   reportQueueDepthOf(deps.sqlite);
@@ -32,6 +33,7 @@ export async function startScrobbling(deps: ScrobbleDeps, ports: ScrobblePorts, 
       ports,
       onChange: (id) => deps.bus.emit('webhook.changed', { id }),
       onPlay: (accountId) => notifyHistory(deps, accountId),
+      notifier: deps.notifier,
     },
     workerOptions,
   );

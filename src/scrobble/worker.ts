@@ -14,6 +14,7 @@ import { webhookDecisions, webhookFailures } from './metrics.js';
 import type { ScrobblePorts } from './ports.js';
 import { processEvent, type EventResult } from './process-event.js';
 import type { WebhookQueueHandle } from './queue-handle.js';
+import type { Notifier } from '../notify/notifier.js';
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -33,6 +34,8 @@ export interface WorkerDeps {
   onChange?: (eventId: number) => void;
   /** Called after a play reached Trakt (to refresh the history mirror). */
   onPlay?: (traktAccountId: number) => void;
+  /** Raises scrobble.failed for a dead-lettered event (queued; never waits for delivery). */
+  notifier?: Notifier;
 }
 
 const SCAN = 500;
@@ -195,7 +198,10 @@ export class EventWorker implements WebhookQueueHandle {
       const reason = result.status === 'retry' ? `Gave up after ${attempts} attempts. ${result.reason}` : result.reason;
       await finishWebhookEvent(db, row.id, { status, reason, traktAnswer: result.answer, traktAccountId: result.traktAccountId ?? null, attempts }, now);
       webhookDecisions.inc({ event: row.event, status });
-      if (status === 'failed') webhookFailures.inc();
+      if (status === 'failed') {
+        webhookFailures.inc();
+        this.deps.notifier?.raise('scrobble.failed', { eventId: row.id, event: row.event, title: row.title, account: row.account_title, reason });
+      }
       log[status === 'failed' ? 'warn' : 'info'](
         { component: 'scrobble', eventId: row.id, event: row.event, status, reason, item: row.title },
         `webhook ${row.event}: ${status}`,

@@ -24,6 +24,9 @@ import { getSyncSettings } from './settings.js';
 import { updateWatchBaseline } from './watch-baseline.js';
 import { writePlex } from './write-plex.js';
 import { writeTraktBatches, type TraktWriteKind, type TraktWriteResult } from './write-trakt.js';
+import type { Notifier } from '../notify/notifier.js';
+import { raiseRunOutcome } from '../notify/run-outcome.js';
+import type { SyncPinger } from '../notify/sync-ping.js';
 
 export const SYNC_LEASE = 'sync';
 
@@ -51,6 +54,10 @@ export interface RunnerOptions {
   refreshHistory?: (accountId: number) => Promise<unknown>;
   /** Called (throttled) with the run row as it changes; the service renders it onto the live bus. */
   onProgress?: (run: SyncRunRow) => void;
+  /** Raises sync.failed / partial / awaiting_approval / succeeded when a run ends (queued; never waits). */
+  notifier?: Notifier;
+  /** SYNC_PING_URL: /start and the outcome of scheduled runs (in the background). */
+  ping?: SyncPinger;
 }
 
 export interface StartOptions {
@@ -106,6 +113,7 @@ export async function startSyncRun(deps: RunnerDeps, ports: SyncPorts, start: St
     if (dead) deps.log.warn({ component: 'sync', runs: dead }, 'an earlier sync run was interrupted (its process stopped); this run finishes its work');
     const fullWalk = start.full || (await needsFullWalk(deps.db));
     runId = await createRun(deps.db, start.trigger, !!start.dryRun, fullWalk);
+    if (start.trigger === 'schedule') opts.ping?.started(runId);
     const stopper = { stopped: false };
     const done = execute(deps, ports, lease, runId, { ...start, full: fullWalk }, opts, stopper);
     return { runId, done, stop: () => void (stopper.stopped = true) };
@@ -322,6 +330,8 @@ async function execute(
     log.info({ status, ...counts, ms: finishedAt - startedAt }, `sync run ${runId} finished: ${status}`);
   }
   const row = (await getRun(deps.db, runId))!;
+  raiseRunOutcome(opts.notifier, row);
+  if (start.trigger === 'schedule') opts.ping?.finished(runId, row.status);
   opts.onProgress?.(row);
   return row;
 }

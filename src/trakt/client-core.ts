@@ -12,6 +12,7 @@ import { lightFetch } from '../net/light-fetch.js';
 import { isUnknownStatus } from '../net/write-answer.js';
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import type { CurrentToken } from './tokens.js';
+import type { Notifier } from '../notify/notifier.js';
 
 /** Where the access token comes from (absent: unauthenticated calls). */
 export interface TokenSource {
@@ -34,6 +35,8 @@ export interface TraktTransportOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   now?: () => number;
+  /** Raises trakt.locked on a 423 (account locked) or 420 (account limit reached). */
+  notifier?: Notifier;
 }
 
 export interface SendOptions {
@@ -95,6 +98,9 @@ export class TraktTransport {
       }
       opts.counters.request(method, answer.status);
       opts.log?.debug({ component: 'trakt', method, path, status: answer.status, ms: Date.now() - started, attempt }, 'Trakt call');
+      if (answer.status === 423 || answer.status === 420) {
+        opts.notifier?.raise('trakt.locked', { status: answer.status, reason: errorForAnswer(method, path, answer).message });
+      }
 
       if (answer.status === 401 && tok && tokens && !refreshed) {
         refreshed = true;

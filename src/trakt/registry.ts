@@ -13,6 +13,7 @@ import { userAgent, type FetchLike } from './http.js';
 import type { OAuthApp } from './oauth.js';
 import type { RetryPolicy } from './retry.js';
 import { TokenKeeper } from './tokens.js';
+import type { Notifier } from '../notify/notifier.js';
 
 export interface TraktRegistryOptions {
   fetch?: FetchLike;
@@ -29,7 +30,8 @@ export interface TraktRegistryOptions {
   random?: () => number;
 }
 
-export type RegistryDeps = Pick<Core, 'config' | 'db' | 'cipher' | 'secretRegistry' | 'log' | 'version'>;
+/** `notifier`: trakt.locked (423/420) and trakt.auth_lost (a refused refresh) are raised on it. */
+export type RegistryDeps = Pick<Core, 'config' | 'db' | 'cipher' | 'secretRegistry' | 'log' | 'version'> & { notifier?: Notifier };
 
 export class TraktClientRegistry {
   readonly counters = new TraktCounters();
@@ -80,6 +82,7 @@ export class TraktClientRegistry {
         now: this.options.now,
         refreshMarginMs: this.options.refreshMarginMs,
         leaseWaitMs: this.options.leaseWaitMs,
+        notifier: this.deps.notifier,
       });
       this.keepers.set(accountId, k);
     }
@@ -117,6 +120,7 @@ export class TraktClientRegistry {
       sleep: o.sleep,
       random: o.random,
       now: o.now,
+      notifier: this.deps.notifier,
     });
   }
 

@@ -8,13 +8,14 @@
 import crypto from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { acquireLeaseWaiting } from '../db/repos/locks.js';
-import { markNeedsLogin, readTokens, setAccountError, storeRefreshedTokens, type StoredTokens } from '../db/repos/trakt-accounts.js';
+import { getTraktAccount, markNeedsLogin, readTokens, setAccountError, storeRefreshedTokens, type StoredTokens } from '../db/repos/trakt-accounts.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretRegistry } from '../log/redact.js';
 import type { Cipher } from '../security/crypto.js';
 import type { TraktCounters } from './counters.js';
 import { TraktAuthError, TraktUnavailableError } from './errors.js';
 import { refreshTokens, type OAuthApp } from './oauth.js';
+import type { Notifier } from '../notify/notifier.js';
 
 export interface TokenKeeperDeps {
   db: Db;
@@ -29,6 +30,8 @@ export interface TokenKeeperDeps {
   refreshMarginMs?: number;
   /** How long to wait for another process's refresh; default 30 s. */
   leaseWaitMs?: number;
+  /** Raises trakt.auth_lost when Trakt refuses the refresh token for good. */
+  notifier?: Notifier;
 }
 
 export interface CurrentToken {
@@ -91,7 +94,11 @@ export class TokenKeeper {
       const result = await refreshTokens(app, cur.refreshToken, this.now());
       if (!result.ok) {
         this.deps.counters.refresh(false);
-        if (result.reason === 'invalid_grant') await markNeedsLogin(db, this.accountId, result.message);
+        if (result.reason === 'invalid_grant') {
+          await markNeedsLogin(db, this.accountId, result.message);
+          const username = (await getTraktAccount(db, this.accountId).catch(() => undefined))?.username;
+          this.deps.notifier?.raise('trakt.auth_lost', { accountId: this.accountId, username, reason: result.message });
+        }
         else await setAccountError(db, this.accountId, result.message);
         log.warn({ component: 'trakt', accountId: this.accountId, reason: result.reason }, 'Trakt refused the token refresh');
         throw new TraktAuthError(result.message);

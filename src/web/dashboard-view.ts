@@ -18,8 +18,8 @@ import type { AppDeps } from './env.js';
 import { currentWebhookProblem } from './events-summary.js';
 
 /** How long a page view waits for Plex before it renders "asking" and lets the live stream fill in. */
-const PAGE_WAIT_MS = 1_500;
-const RECENT_FAILURE_MS = 30_000;
+/** A page never waits on Plex for long: with no answer yet it shows "asking", and the live stream brings it. */
+const PAGE_WAIT_MS = 250;
 
 export async function attentionItems(deps: AppDeps): Promise<AttentionItem[]> {
   const items: AttentionItem[] = [];
@@ -67,13 +67,15 @@ export async function nowPlayingView(deps: AppDeps, snap: NowPlayingSnapshot | n
   return snap.kind === 'error' ? { kind: 'error', items, message: snap.message } : { kind: 'ok', items };
 }
 
-/** For a page view: a recent answer, or the last one when Plex is slow (the live stream brings the fresh one). */
+/**
+ * For a page view: the last answer at once when there is one (a stale one triggers a fresh look,
+ * which the page's live stream brings), and a short wait only before the very first answer.
+ */
 export async function nowPlayingForPage(deps: AppDeps): Promise<NowPlayingView> {
   const np = deps.nowPlaying;
-  // Plex just failed to answer: show that at once (the live stream brings the next answer), not a wait per view.
   const last = np.peek();
-  if (last?.kind === 'error' && Date.now() - last.checkedAt < RECENT_FAILURE_MS) {
-    void np.current();
+  if (last) {
+    void np.current().catch(() => undefined);
     return nowPlayingView(deps, last);
   }
   const timeout = new Promise<null>((r) => setTimeout(() => r(null), PAGE_WAIT_MS).unref());

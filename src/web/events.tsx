@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { scrubPayloadTokens } from '../log/redact.js';
 import { countWebhookEvents, getWebhookEvent, listWebhookEvents, requeueFailed } from '../db/repos/webhook-events.js';
-import type { WebhookEventRow, WebhookStatus } from '../db/tables/webhooks.js';
+import { EVENT_SOURCES, type EventSource, type WebhookEventRow, type WebhookStatus } from '../db/tables/webhooks.js';
 import { EventRow, EventRows } from '../../views/events/event-rows.js';
 import { EventsNotice, EventsPage, OlderEventsButton, PayloadView, STATUSES } from '../../views/pages/events.js';
 import { TestEventResult } from '../../views/events/dashboard-card.js';
@@ -19,6 +19,10 @@ export const EVENTS_PAGE_SIZE = 100;
 
 export function parseStatus(v: string | undefined): WebhookStatus | undefined {
   return STATUSES.includes(v as WebhookStatus) ? (v as WebhookStatus) : undefined;
+}
+
+export function parseSource(v: string | undefined): EventSource | undefined {
+  return EVENT_SOURCES.includes(v as EventSource) ? (v as EventSource) : undefined;
 }
 
 /** The stored payload, pretty-printed, with every known secret and any Plex token scrubbed. */
@@ -43,24 +47,26 @@ export function eventRoutes() {
   app.get('/events', async (c) => {
     const { db } = c.var.deps;
     const status = parseStatus(c.req.query('status'));
+    const source = parseSource(c.req.query('source'));
     const retried = Number.parseInt(c.req.query('retried') ?? '', 10);
-    const [rows, failedCount] = await Promise.all([listWebhookEvents(db, { status, limit: EVENTS_PAGE_SIZE }), countWebhookEvents(db, 'failed')]);
+    const [rows, failedCount] = await Promise.all([listWebhookEvents(db, { status, source, limit: EVENTS_PAGE_SIZE }), countWebhookEvents(db, 'failed')]);
     const notice = retried > 0 ? `${retried} failed event${retried === 1 ? '' : 's'} queued again; ${retried === 1 ? 'its row updates' : 'their rows update'} as Trakt answers.` : undefined;
     const openId = Number(c.req.query('open'));
     const opened = rows.find((r) => r.id === openId);
     const open = opened ? await detailView(c.var.deps, opened) : undefined;
-    return c.render(<EventsPage view={{ rows, status, failedCount, pageSize: EVENTS_PAGE_SIZE, notice, open }} csrf={c.var.csrf} />, { title: 'Webhook events', nav: 'events' });
+    return c.render(<EventsPage view={{ rows, status, source, failedCount, pageSize: EVENTS_PAGE_SIZE, notice, open }} csrf={c.var.csrf} />, { title: 'Webhook events', nav: 'events' });
   });
 
   app.get('/events/older', async (c) => {
     const before = Number(c.req.query('before'));
     if (!Number.isInteger(before) || before < 1) return c.text('Which events? "before" must be an event id.', 400);
     const status = parseStatus(c.req.query('status'));
-    const rows = await listWebhookEvents(c.var.deps.db, { status, beforeId: before, limit: EVENTS_PAGE_SIZE });
+    const source = parseSource(c.req.query('source'));
+    const rows = await listWebhookEvents(c.var.deps.db, { status, source, beforeId: before, limit: EVENTS_PAGE_SIZE });
     const oldest = rows.at(-1)?.id;
     return c.html(
       <>
-        {oldest !== undefined && rows.length >= EVENTS_PAGE_SIZE ? <OlderEventsButton beforeId={oldest} status={status} /> : <div id="events-older"></div>}
+        {oldest !== undefined && rows.length >= EVENTS_PAGE_SIZE ? <OlderEventsButton beforeId={oldest} status={status} source={source} /> : <div id="events-older"></div>}
         <hx-partial hx-target="#event-rows" hx-swap="beforeend">
           <EventRows rows={rows} />
         </hx-partial>

@@ -7,6 +7,7 @@ import { syncCardView } from './sync-card.js';
 import { webhookCardView } from './events-summary.js';
 import { traktCardState } from '../trakt/status.js';
 import { plexCardState } from '../plex-connection/status.js';
+import { plexLiveLine } from './plex-live.js';
 import { attentionItems, nowPlayingForPage, recentPlaysView } from './dashboard-view.js';
 import { dashboardRendered } from './dashboard-live.js';
 
@@ -24,6 +25,7 @@ export function pageRoutes() {
       webhookUrl: url,
       webhooks: await webhookCardView(c.var.deps, url),
       sync: await syncCardView(c.var.deps),
+      live: plexLiveLine(c.var.deps),
       attention: await attentionItems(c.var.deps),
       nowPlaying: await nowPlayingForPage(c.var.deps),
       recentPlays: await recentPlaysView(c.var.deps),

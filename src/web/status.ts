@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import { plexStatus } from '../plex-connection/status.js';
 import { traktStatus } from '../trakt/status.js';
+import { plexLiveStatus } from './plex-live.js';
 import type { AppDeps } from './env.js';
 
 export interface ServiceStatus {
@@ -14,7 +15,7 @@ export interface ServiceStatus {
 export type StatusPart = (deps: AppDeps) => Promise<Record<string, unknown>>;
 
 /** Parts registered by features (connections, queue, runs); each one adds keys to the status. */
-export const statusParts: StatusPart[] = [(deps) => plexStatus(deps.plex), (deps) => traktStatus(deps.db)];
+export const statusParts: StatusPart[] = [(deps) => plexStatus(deps.plex), (deps) => traktStatus(deps.db), async (deps) => plexLiveStatus(deps)];
 
 export async function databaseAnswers(deps: Pick<AppDeps, 'db'>): Promise<boolean> {
   try {

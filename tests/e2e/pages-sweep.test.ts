@@ -183,7 +183,7 @@ describe('every page on a phone and in dark mode', () => {
       await page.setViewportSize({ width, height: 900 });
       await settle(page, `${url}/events`);
       const row = page.locator(`#event-${playedEventId}`);
-      const decision = row.locator('td:nth-child(6)');
+      const decision = row.locator('td:nth-child(7)'); // time, event, source, account, player, item, decision
       const before = await decision.evaluate((td) => td.getBoundingClientRect().width);
       await row.locator('button.event-details').click();
       const detail = page.locator(`#event-detail-${playedEventId}`);

@@ -3,13 +3,14 @@
  * in a temporary data directory (never ./data). Prints the URL and the login; Ctrl-C stops
  * everything and removes the data directory.
  *
- *   npm run demo -- [--port 8080] [--seed 2026] [--movies 180] [--shows 12] [--viewer-every 45] [--keep]
+ *   npm run demo -- [--port 8080] [--seed 2026] [--movies 180] [--shows 12] [--viewer-every 45] [--viewer-sends both|live|webhooks] [--keep]
  */
 import { parseArgs } from 'node:util';
 import { librarySummaryLine, startDemo } from './demo/start.js';
 import { demoTryLine } from './demo/try.js';
 
-const USAGE = 'usage: npm run demo -- [--port N] [--seed N] [--movies N] [--shows N] [--viewer-every SECONDS (0 = off)] [--keep]';
+const USAGE = 'usage: npm run demo -- [--port N] [--seed N] [--movies N] [--shows N] [--viewer-every SECONDS (0 = off)] [--viewer-sends both|live|webhooks] [--keep]';
+const SENDS = ['both', 'live', 'webhooks'] as const;
 
 function intOption(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
         movies: { type: 'string' },
         shows: { type: 'string' },
         'viewer-every': { type: 'string' },
+        'viewer-sends': { type: 'string' },
         keep: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -43,7 +45,13 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const sends = values['viewer-sends'] ?? 'both';
+  if (!(SENDS as readonly string[]).includes(sends)) {
+    console.error(`demo: --viewer-sends must be both, live or webhooks (got "${sends}")\n${USAGE}`);
+    process.exit(1);
+  }
   const demo = await startDemo({
+    viewerSends: sends as (typeof SENDS)[number],
     port: intOption('port', values.port ?? (process.env.PORT || undefined), 8080, 0, 65535),
     seed: intOption('seed', values.seed, 2026, 0, 2 ** 31),
     movies: intOption('movies', values.movies, 180, 1, 2000),
@@ -63,7 +71,10 @@ async function main(): Promise<void> {
     `  Library   ${librarySummaryLine(demo.library)}`,
     `  Trakt     connected as "${demo.library.owner.traktUsername}" (emulator at ${demo.trakt.url}, real rate limits)`,
     `  Plex      ${demo.plex.pmsUrl} (plex.tv emulator at ${demo.plex.tvUrl})`,
-    demo.viewer ? '  Viewer    a simulated person plays an unwatched movie or episode every so often (webhooks)' : '  Viewer    off',
+    `  Notify    ntfy, Discord and JSON targets played at ${demo.notify.url}/ (open it to read what arrived)`,
+    demo.viewer
+      ? `  Viewer    a simulated person plays an unwatched movie or episode every so often (${demo.viewerSends === 'live' ? 'webhooks off: the live listener alone' : demo.viewerSends === 'both' ? 'webhooks and the live listener: one play each' : 'webhooks only'})`
+      : '  Viewer    off',
     `  Data      ${demo.dataDir} (${values.keep ? 'kept' : 'removed'} on exit)`,
     '',
     demoTryLine(),

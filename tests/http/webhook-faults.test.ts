@@ -119,6 +119,20 @@ describe('Trakt faults', () => {
     const row = await settled(h.service, id);
     expect(row.status).toBe('failed');
     expect(row.attempts).toBe(1);
-    expect(row.reason).toMatch(/did not know this item/);
+    expect(row.reason).toMatch(/Trakt does not know .* \(not_found\)/);
+    // The stop's 404, then the history add's not_found: two requests, no more.
+    expect(h.fake.server.received('/scrobble/stop', 'POST').filter((r) => r.body.includes('tt0000001'))).toHaveLength(1);
+    expect(h.fake.server.received('/sync/history', 'POST').filter((r) => r.path === '/sync/history' && r.body.includes('tt0000001'))).toHaveLength(1);
+  });
+
+  it('a passing 404 to the stop of a movie Trakt knows: the play still lands once, through history', async () => {
+    const n = ++rk;
+    h.fake.catalogue.addMovie({ trakt: n, title: `Passing 404 ${n}`, year: 2003, imdb: `tt07${n}`, tmdb: 70_000 + n });
+    h.fake.server.inject('/scrobble/stop', { kind: 'status', status: 404, body: { error: 'not found' } }, 1);
+    const id = await send(modernMovie({ event: 'media.scrobble', ratingKey: String(n), imdb: `tt07${n}`, tmdb: 70_000 + n }));
+    const row = await settled(h.service, id);
+    expect(row.status).toBe('sent');
+    expect(row.reason).toMatch(/the stop got a 404, so the play was added to history/);
+    expect(playsOf(n)).toHaveLength(1);
   });
 });

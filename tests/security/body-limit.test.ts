@@ -52,6 +52,9 @@ function streamForm(path: string, total: number, declared: boolean, headers: Rec
     req.on('error', () => {
       if (!answered) resolve({ status: -1, sentMb: sent / MB, text: '' });
     });
+    // A declared length is answered from the headers alone: nothing is written until an answer that
+    // never comes (writing races the server's early 413 and its close, which the client sees as EPIPE).
+    if (declared) return void req.flushHeaders();
     const chunk = Buffer.alloc(MB, 'a');
     chunk.write('field=', 0);
     const pump = () => {

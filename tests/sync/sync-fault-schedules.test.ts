@@ -12,7 +12,7 @@ import type { Library } from '../fakes/library/model.js';
 import { buildLibrary, iso } from './sync-library.js';
 import { makeSyncWorld, type SyncWorld } from './sync-world.js';
 
-const SCHEDULES = Number(process.env.FAULT_SCHEDULES ?? 60);
+const SCHEDULES = Number(process.env.FAULT_SCHEDULES ?? 40);
 const RUNS_WITH_FAULTS = 3;
 const T = 1_750_000_000;
 

@@ -9,6 +9,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fault, LostAnswer } from '../fakes/kit/server.js';
 import type { Library } from '../fakes/library/model.js';
+import { getSyncSettings, saveSyncSettings } from '../../src/sync/settings.js';
+import { DEFAULT_CLIENT_ID } from '../fakes/trakt/index.js';
 import { buildLibrary, iso } from './sync-library.js';
 import { makeSyncWorld, type SyncWorld } from './sync-world.js';
 
@@ -126,6 +128,41 @@ describe('lost answers to the other writes', () => {
     expect(second.status).toBe('succeeded');
     expect(playsPerMovie(w)).toEqual([1, 1, 1, 1, 1, 1, 1]);
     expect(w.plex.stateOf(w.lib.movies[6]!.key).map((s) => s.viewCount)).toEqual([1]);
+    expect(await w.ctx.deps.db.selectFrom('ledger').select('id').where('status', '=', 'intent').execute()).toEqual([]);
+  });
+});
+
+describe('lost answers to removals ("Mirror un-watching")', () => {
+  it('a removal Trakt carried out and an unmark Plex carried out, both answered 502: nothing sent twice, the next run plans nothing', async () => {
+    const lib = buildLibrary({ movies: 3, shows: 0, episodesPerShow: 0 });
+    const [m1, m2] = lib.movies;
+    for (const m of [m1!, m2!]) {
+      m.plex = { viewCount: 1, lastViewedAt: T };
+      m.trakt = { plays: [iso(T)] };
+    }
+    w = await makeSyncWorld(lib);
+    await saveSyncSettings(w.ctx.deps.db, { ...(await getSyncSettings(w.ctx.deps.db)), mirrorUnwatch: true });
+    expect((await w.run()).status).toBe('succeeded'); // the first run only takes note
+    w.plex.unwatch(m1!.key); // → remove its play from Trakt
+    await new Promise((r) => setTimeout(r, 1100)); // a change on trakt.tv a second later
+    const token = w.trakt.issueToken('alice').access_token;
+    // m2 removed on trakt.tv → unmarked in Plex.
+    await fetch(`${w.trakt.url}/sync/history/remove`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'lost-answer-tests/1.0', 'trakt-api-key': DEFAULT_CLIENT_ID, 'trakt-api-version': '2', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ movies: [{ ids: { trakt: m2!.traktId } }] }),
+    });
+    w.trakt.server.inject('/sync/history/remove', { kind: 'apply', then: { status: 502, body: '' } }, 1);
+    w.plex.server.inject('/:/unscrobble', { kind: 'apply', then: { status: 502, body: '' } }, 1);
+    const run = await w.run();
+    expect(run.unwatched_in_plex).toBe(1);
+    expect(w.plex.server.received('/:/unscrobble', 'PUT')).toHaveLength(1); // read back, not sent again
+    expect(w.trakt.server.received('/sync/history/remove', 'POST')).toHaveLength(2); // trakt.tv's, then ours once
+    const next = await w.run();
+    expect(next).toMatchObject({ status: 'succeeded', planned_writes: 0 });
+    expect(w.trakt.plays('alice').filter((p) => p.trakt === m1!.traktId || p.trakt === m2!.traktId)).toEqual([]);
+    expect(w.plex.stateOf(m1!.key)[0]!.viewCount).toBe(0);
+    expect(w.plex.stateOf(m2!.key)[0]!.viewCount).toBe(0);
     expect(await w.ctx.deps.db.selectFrom('ledger').select('id').where('status', '=', 'intent').execute()).toEqual([]);
   });
 });

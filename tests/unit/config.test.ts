@@ -10,7 +10,7 @@ describe('configuration', () => {
       dataDir: './data',
       logLevel: 'info',
       trakt: { apiUrl: 'https://api.trakt.tv', oauthUrl: 'https://api.trakt.tv' },
-      plex: { tvUrl: 'https://plex.tv', authUrl: 'https://app.plex.tv/auth' },
+      plex: { tvUrl: 'https://plex.tv', authUrl: 'https://app.plex.tv/auth', live: true },
       tmdb: { apiUrl: 'https://api.themoviedb.org/3', imageUrl: 'https://image.tmdb.org/t/p' },
     });
     expect(c.publicUrl).toBeUndefined();
@@ -21,6 +21,12 @@ describe('configuration', () => {
     const c = loadConfig({ TRAKT_API_URL: 'https://proxy.example/trakt/', PLEX_URL: 'http://10.0.0.5:32400' });
     expect(c.trakt.apiUrl).toBe('https://proxy.example/trakt');
     expect(c.plex.url).toBe('http://10.0.0.5:32400');
+  });
+
+  it('PLEX_LIVE is on unless turned off, and says so when it is neither', () => {
+    expect(loadConfig({ PLEX_LIVE: 'off' }).plex.live).toBe(false);
+    expect(loadConfig({ PLEX_LIVE: 'on' }).plex.live).toBe(true);
+    expect(() => loadConfig({ PLEX_LIVE: 'sometimes' })).toThrow('Configuration error: PLEX_LIVE must be true or false (got "sometimes")');
   });
 
   it('treats empty values as unset', () => {

@@ -66,7 +66,7 @@ export function NowPlayingBody(props: { view: NowPlayingView }) {
     <>
       {v.kind === 'error' && (
         <p class="mb-2 text-sm text-amber-800 dark:text-amber-200" role="status" id="now-playing-problem">
-          {`The Plex server did not say what is playing (${v.message ?? 'no answer'}); this card tries again while it is open.`}
+          {'The Plex server did not answer when asked what is playing (see Settings → Plex for the connection); this card asks again while it is open.'}
         </p>
       )}
       {v.items.length ? (

@@ -50,7 +50,7 @@ export function EventDetail(props: { view: EventDetailView }) {
   const words = answerInWords(r.trakt_answer);
   return (
     <tr id={`event-detail-${r.id}`} class="event-detail border-t border-slate-100 bg-slate-50 dark:border-slate-800 dark:bg-slate-950">
-      <td colspan={8} class="p-3">
+      <td colspan={9} class="p-3">
         {/* Zero width to the table's layout, the whole row's width when shown: opening never re-sizes the columns. */}
         <div class="w-0 min-w-full">
         <div class="flex items-start justify-between gap-3">
@@ -62,6 +62,8 @@ export function EventDetail(props: { view: EventDetailView }) {
         <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm md:hidden">
           <dt class="text-slate-600 dark:text-slate-400">Event</dt>
           <dd class="font-mono text-xs">{r.event}</dd>
+          <dt class="text-slate-600 dark:text-slate-400">Source</dt>
+          <dd class="event-detail-source">{r.source === 'live' ? 'live (the server’s notifications)' : 'webhook'}</dd>
           <dt class="text-slate-600 dark:text-slate-400">Account</dt>
           <dd>{r.account_title ?? '—'}</dd>
           <dt class="text-slate-600 dark:text-slate-400">Player</dt>

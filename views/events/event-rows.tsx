@@ -32,6 +32,9 @@ export function EventRow(props: { row: WebhookEventRow; notice?: string }) {
         </time>
       </td>
       <td class={`py-2 pr-3 font-mono text-xs ${WIDE_ONLY}`}>{r.event}</td>
+      <td class={`event-source py-2 pr-3 text-xs ${WIDE_ONLY}`} data-source={r.source}>
+        {r.source === 'live' ? 'live' : 'webhook'}
+      </td>
       <td class={`py-2 pr-3 text-sm ${WIDE_ONLY}`}>{r.account_title ?? (r.account_id !== null ? `#${r.account_id}` : '—')}</td>
       <td class={`py-2 pr-3 text-sm ${WIDE_ONLY}`}>{r.player_title ?? '—'}</td>
       <td class="py-2 pr-3 text-sm">{r.title ?? '—'}</td>

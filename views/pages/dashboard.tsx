@@ -9,6 +9,8 @@ import { RecentPlaysCard, type RecentPlayView } from '../dashboard/recent-plays.
 import { WebhookCard, type WebhookCardView } from '../events/dashboard-card.js';
 import { SyncCard, type SyncCardView } from '../runs/sync-card.js';
 import type { TraktCardState } from '../../src/trakt/status.js';
+import type { LiveLine } from '../../src/plex-live/status.js';
+import { PlexLiveLine } from '../live/plex-live-line.js';
 
 export interface DashboardView {
   plexConnected: boolean;
@@ -18,6 +20,8 @@ export interface DashboardView {
   webhookUrl: string;
   webhooks: WebhookCardView;
   sync: SyncCardView;
+  /** The live listener's line (listening, reconnecting, off). */
+  live: LiveLine;
   attention: AttentionItem[];
   nowPlaying: NowPlayingView;
   recentPlays: RecentPlayView[];
@@ -47,6 +51,7 @@ export function DashboardPage(props: { view: DashboardView }) {
               Sign in with Plex and pick your server in <a class="underline" href="/settings">Settings</a>.
             </p>
           )}
+          <PlexLiveLine line={v.live} />
         </Card>
         <Card title="Trakt" id="card-trakt">
           <p class="text-lg font-medium" data-state={v.trakt.state}>

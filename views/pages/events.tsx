@@ -1,5 +1,5 @@
 /** The Webhook events page: newest first, live, filter by status, raw payload on demand, Retry. */
-import type { WebhookEventRow, WebhookStatus } from '../../src/db/tables/webhooks.js';
+import { EVENT_SOURCES, type EventSource, type WebhookEventRow, type WebhookStatus } from '../../src/db/tables/webhooks.js';
 import { CsrfField, EmptyState, PageHeader, secondaryButtonClass } from '../components.js';
 import { EventRows, WIDE_ONLY } from '../events/event-rows.js';
 import { EventDetail, type EventDetailView } from '../events/event-detail.js';
@@ -9,6 +9,7 @@ export const STATUSES: WebhookStatus[] = ['pending', 'sent', 'ignored', 'duplica
 export interface EventsView {
   rows: WebhookEventRow[];
   status?: WebhookStatus;
+  source?: EventSource;
   failedCount: number;
   pageSize: number;
   /** An event opened from a link (`?open=id`), shown with its Details. */
@@ -16,6 +17,19 @@ export interface EventsView {
   /** A sentence after "Retry all failed". */
   notice?: string;
 }
+
+/** The query string of a filtered list (status, source), without the leading `?`. */
+function filterQuery(f: { status?: string; source?: string }): string {
+  return [f.status ? `status=${f.status}` : '', f.source ? `source=${f.source}` : ''].filter(Boolean).join('&');
+}
+
+const SOURCE_LABEL: Record<EventSource, string> = { webhook: 'webhook', live: 'live' };
+
+/** What an empty list of one source means. */
+const EMPTY_SOURCE: Record<EventSource, string> = {
+  webhook: 'No webhook has arrived: webhooks need Plex Pass and the URL from Settings in Plex Web → Settings → Webhooks.',
+  live: 'The live listener has stored nothing yet: plays appear here as the Plex server reports them (PLEX_LIVE, on by default).',
+};
 
 /** What an empty filtered list means (the webhook set-up text belongs to the empty unfiltered list). */
 const EMPTY_FILTERED: Record<WebhookStatus, string> = {
@@ -27,8 +41,9 @@ const EMPTY_FILTERED: Record<WebhookStatus, string> = {
   failed: 'Nothing failed: every event Trakt was asked about was accepted.',
 };
 
-export function OlderEventsButton(props: { beforeId: number; status?: string }) {
-  const q = `before=${props.beforeId}${props.status ? `&status=${props.status}` : ''}`;
+export function OlderEventsButton(props: { beforeId: number; status?: string; source?: string }) {
+  const f = filterQuery(props);
+  const q = `before=${props.beforeId}${f ? `&${f}` : ''}`;
   return (
     <div id="events-older" class="mt-3">
       <button class={secondaryButtonClass} hx-get={`/events/older?${q}`} hx-target="#events-older" hx-swap="outerHTML">
@@ -45,7 +60,7 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
     `rounded-md px-3 py-1 text-sm ${active ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`;
   return (
     <>
-      <PageHeader title="Webhook events" subtitle="What Plex told us, and what was done about it. New events appear as they arrive.">
+      <PageHeader title="Webhook events" subtitle="What Plex told us (by webhook, or live from the server's own notifications), and what was done about it. New events appear as they arrive.">
         {v.failedCount > 0 && (
           <form method="post" action="/events/retry-failed">
             <CsrfField token={props.csrf} />
@@ -56,20 +71,32 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
           </form>
         )}
       </PageHeader>
-      <div class="mb-4 flex flex-wrap gap-1" role="group" aria-label="Filter by status">
-        <a href="/events" class={linkClass(!v.status)} aria-current={!v.status ? 'page' : undefined}>
+      <div class="mb-2 flex flex-wrap gap-1" role="group" aria-label="Filter by status">
+        <a href={`/events${filterQuery({ source: v.source }) ? `?${filterQuery({ source: v.source })}` : ''}`} class={linkClass(!v.status)} aria-current={!v.status ? 'page' : undefined}>
           all
         </a>
         {STATUSES.map((s) => (
-          <a href={`/events?status=${s}`} class={linkClass(v.status === s)} aria-current={v.status === s ? 'page' : undefined}>
+          <a href={`/events?${filterQuery({ status: s, source: v.source })}`} class={linkClass(v.status === s)} aria-current={v.status === s ? 'page' : undefined}>
             {s}
+          </a>
+        ))}
+      </div>
+      <div class="mb-4 flex flex-wrap gap-1" role="group" aria-label="Filter by source">
+        <a href={`/events${filterQuery({ status: v.status }) ? `?${filterQuery({ status: v.status })}` : ''}`} class={linkClass(!v.source)} aria-current={!v.source ? 'page' : undefined}>
+          every source
+        </a>
+        {EVENT_SOURCES.map((s) => (
+          <a href={`/events?${filterQuery({ status: v.status, source: s })}`} class={linkClass(v.source === s)} aria-current={v.source === s ? 'page' : undefined}>
+            {SOURCE_LABEL[s]}
           </a>
         ))}
       </div>
       <EventsNotice text={v.notice} />
       {v.rows.length === 0 &&
         (v.status ? (
-          <EmptyState title={`No ${v.status} events`}>{EMPTY_FILTERED[v.status]}</EmptyState>
+          <EmptyState title={`No ${v.status}${v.source ? ` ${v.source}` : ''} events`}>{EMPTY_FILTERED[v.status]}</EmptyState>
+        ) : v.source ? (
+          <EmptyState title={`No ${v.source} events`}>{EMPTY_SOURCE[v.source]}</EmptyState>
         ) : (
           <EmptyState title="No webhook events yet">
             Add the webhook URL from Settings in Plex Web → Settings → Webhooks. Every event Plex sends appears here with the
@@ -77,15 +104,16 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
           </EmptyState>
         ))}
       {/* A filtered list with nothing in it has no table: only the unfiltered one takes new events live. */}
-      <p class={`mb-2 text-xs text-slate-600 md:hidden dark:text-slate-400 ${v.status && v.rows.length === 0 ? 'hidden' : ''}`} id="events-narrow-hint">
+      <p class={`mb-2 text-xs text-slate-600 md:hidden dark:text-slate-400 ${(v.status || v.source) && v.rows.length === 0 ? 'hidden' : ''}`} id="events-narrow-hint">
         On a narrow screen the event, account, player and Trakt's answer are under each row's Details.
       </p>
-      <div tabindex={0} aria-label="Webhook events" class={`relative overflow-x-auto rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900 ${v.status && v.rows.length === 0 ? 'hidden' : ''}`}>
+      <div tabindex={0} aria-label="Webhook events" class={`relative overflow-x-auto rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900 ${(v.status || v.source) && v.rows.length === 0 ? 'hidden' : ''}`}>
         <table class="w-full text-left">
           <thead class="text-xs uppercase text-slate-600 dark:text-slate-400">
             <tr>
               <th class="pb-2 pr-3">Time</th>
               <th class={`pb-2 pr-3 ${WIDE_ONLY}`}>Event</th>
+              <th class={`pb-2 pr-3 ${WIDE_ONLY}`}>Source</th>
               <th class={`pb-2 pr-3 ${WIDE_ONLY}`}>Account</th>
               <th class={`pb-2 pr-3 ${WIDE_ONLY}`}>Player</th>
               <th class="pb-2 pr-3">Item</th>
@@ -97,13 +125,13 @@ export function EventsPage(props: { view: EventsView; csrf: string }) {
             </tr>
           </thead>
           {/* Only the unfiltered list takes new events live; every list takes updates of its rows. */}
-          <tbody id="event-rows" data-prepend={v.status ? undefined : ''}>
+          <tbody id="event-rows" data-prepend={v.status || v.source ? undefined : ''}>
             <EventRows rows={v.rows} open={v.open && <EventDetail view={v.open} />} openId={v.open?.row.id} />
           </tbody>
 
         </table>
       </div>
-      {oldest !== undefined && v.rows.length >= v.pageSize && <OlderEventsButton beforeId={oldest} status={v.status} />}
+      {oldest !== undefined && v.rows.length >= v.pageSize && <OlderEventsButton beforeId={oldest} status={v.status} source={v.source} />}
       <div hx-sse:connect="/live?topics=events" hx-swap="none" class="hidden"></div>
     </>
   );

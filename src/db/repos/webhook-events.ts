@@ -4,7 +4,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../database.js';
-import type { WebhookEventRow, WebhookStatus } from '../tables/webhooks.js';
+import type { EventSource, WebhookEventRow, WebhookStatus } from '../tables/webhooks.js';
 
 export interface NewWebhookEvent {
   receivedAt: number;
@@ -18,6 +18,8 @@ export interface NewWebhookEvent {
   mediaType: string | null;
   title: string | null;
   payload: string;
+  /** 'webhook' unless the live listener stored it. */
+  source?: EventSource;
 }
 
 const insertStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
@@ -28,13 +30,13 @@ export function insertWebhookEvent(sqlite: BetterSqlite3.Database, e: NewWebhook
   if (!stmt) {
     stmt = sqlite.prepare(
       `INSERT INTO webhook_events (received_at, event, account_id, account_title, server_uuid, server_title, player_title,
-         rating_key, media_type, title, payload, status, attempts, next_attempt_at, updated_at)
+         rating_key, media_type, title, payload, status, attempts, next_attempt_at, updated_at, source)
        VALUES (@receivedAt, @event, @accountId, @accountTitle, @serverUuid, @serverTitle, @playerTitle,
-         @ratingKey, @mediaType, @title, @payload, 'pending', 0, 0, @receivedAt)`,
+         @ratingKey, @mediaType, @title, @payload, 'pending', 0, 0, @receivedAt, @source)`,
     );
     insertStatements.set(sqlite, stmt);
   }
-  return Number(stmt.run(e).lastInsertRowid);
+  return Number(stmt.run({ ...e, source: e.source ?? 'webhook' }).lastInsertRowid);
 }
 
 export async function getWebhookEvent(db: Db, id: number): Promise<WebhookEventRow | undefined> {
@@ -114,14 +116,16 @@ export async function earlierSameEvent(db: Db, e: WebhookEventRow, windowMs: num
 
 export interface EventListQuery {
   status?: WebhookStatus;
+  source?: EventSource;
   beforeId?: number;
   limit: number;
 }
 
-/** Newest first, optionally one status, paged by id. */
+/** Newest first, optionally one status and one source, paged by id. */
 export async function listWebhookEvents(db: Db, q: EventListQuery): Promise<WebhookEventRow[]> {
   let s = db.selectFrom('webhook_events').selectAll();
   if (q.status) s = s.where('status', '=', q.status);
+  if (q.source) s = s.where('source', '=', q.source);
   if (q.beforeId !== undefined) s = s.where('id', '<', q.beforeId);
   return s.orderBy('id', 'desc').limit(q.limit).execute();
 }

@@ -6,7 +6,8 @@
  */
 import type { Generated, Selectable } from 'kysely';
 
-export type SyncTrigger = 'manual' | 'schedule' | 'cli' | 'api';
+/** `live`: the catch-up after the live listener reconnected. */
+export type SyncTrigger = 'manual' | 'schedule' | 'cli' | 'api' | 'live';
 export type SyncRunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
 export type SyncPhase = 'starting' | 'settling' | 'plex' | 'trakt' | 'planning' | 'writing' | 'done';
 

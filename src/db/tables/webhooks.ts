@@ -7,6 +7,10 @@ import type { Generated, Selectable } from 'kysely';
 
 export type WebhookStatus = 'pending' | 'sent' | 'ignored' | 'duplicate' | 'stale' | 'failed';
 
+/** Who saw the event: a Plex webhook, or the live listener (the server's own notifications). */
+export type EventSource = 'webhook' | 'live';
+export const EVENT_SOURCES: readonly EventSource[] = ['webhook', 'live'];
+
 export interface WebhookEventsTable {
   id: Generated<number>;
   received_at: number;
@@ -35,6 +39,7 @@ export interface WebhookEventsTable {
   next_attempt_at: number;
   processed_at: number | null;
   updated_at: number;
+  source: Generated<EventSource>;
 }
 
 export type WebhookAccountMode = 'default' | 'mapped' | 'ignored';

@@ -186,6 +186,7 @@ export function plexSettingsRoutes() {
     if (!resource) return again('plex.tv no longer lists that server for this account. Pick another one.');
     const result = await connectResource(deps, owner.accountId, resource, uri);
     if (!result.ok) return again(result.message);
+    deps.plexLive?.poke(); // listen to the new server now, not at the next check
     return answer(c, { message: { kind: 'ok', text: `Connected to ${result.name} at ${result.url}${result.version ? ` (Plex Media Server ${result.version})` : ''}. Fetch the libraries to choose what is synced.` } });
   });
 
@@ -200,6 +201,7 @@ export function plexSettingsRoutes() {
       const errors = result.field === 'token' ? { token: result.message } : { url: result.message };
       return answer(c, { errors, manualUrl: form.url ?? '' }, 422);
     }
+    deps.plexLive?.poke();
     return answer(c, { message: { kind: 'ok', text: `Connected to ${result.name} at ${result.url}${result.version ? ` (Plex Media Server ${result.version})` : ''}.` } });
   });
 
@@ -240,6 +242,7 @@ export function plexSettingsRoutes() {
     await disconnectPlex(deps.db);
     await clearPendingPin(deps.db);
     deps.log.info({ component: 'plex' }, 'Plex disconnected');
+    deps.plexLive?.poke(); // stop listening to it now
     return answer(c, { message: { kind: 'ok', text: 'Plex is disconnected. History and settings here are kept.' } });
   });
 

@@ -7,6 +7,8 @@ import { secretSettingsRoutes } from './secrets.js';
 import { tmdbSettingsRoutes } from './tmdb.js';
 import { traktSettingsRoutes } from './trakt.js';
 import { plexSettingsRoutes } from './plex.js';
+import { liveSettingsRoutes } from './live.js';
+import { notifySettingsRoutes } from './notify.js';
 
 export function settingsRoutes() {
   const app = new Hono<AppEnv>();
@@ -15,5 +17,7 @@ export function settingsRoutes() {
   app.route('/', plexSettingsRoutes());
   app.route('/', tmdbSettingsRoutes());
   app.route('/', secretSettingsRoutes());
+  app.route('/', liveSettingsRoutes());
+  app.route('/', notifySettingsRoutes());
   return app;
 }

@@ -12,6 +12,8 @@ import { renderTraktSection } from './trakt.js';
 import { renderPlexSection } from './plex.js';
 import { renderSyncSection } from '../runs-settings.js';
 import { renderWebhookAccountsSection } from '../events-accounts.js';
+import { renderLiveSection } from './live.js';
+import { renderNotifySection } from './notify.js';
 
 export interface SettingsSection {
   id: string;
@@ -24,6 +26,8 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'tmdb', render: (c) => renderTmdbSection(c) },
   { id: 'sync', render: (c) => renderSyncSection(c) },
   { id: 'webhook', render: (c) => renderWebhookSection(c) },
+  { id: 'live', render: (c) => renderLiveSection(c) },
   { id: 'webhook-accounts', render: (c) => renderWebhookAccountsSection(c) },
+  { id: 'notifications', render: (c) => renderNotifySection(c) },
   { id: 'api-key', render: (c) => renderApiKeySection(c) },
 ];

@@ -16,7 +16,8 @@ import { startPlexFakes, type PlexFakes } from '../plex/index.js';
 import { seedTmdbFromLibrary, startTmdbFake, type TmdbFake } from '../tmdb/index.js';
 import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../trakt/index.js';
 import { preconnectTrakt } from '../../helpers/trakt-connected.js';
-import { startViewer, type Viewer } from './viewer.js';
+import { startViewer, type Viewer, type ViewerSends } from './viewer.js';
+import { startNotifyReceiver, type NotifyReceiver } from '../notify/receiver.js';
 import { plexPresetEnv, plexTvEnv, tmdbEnv, traktEnv } from '../../helpers/emulator-env.js';
 
 export interface DemoOptions {
@@ -30,6 +31,8 @@ export interface DemoOptions {
   shows?: number;
   /** Seconds between the simulated viewer's plays (0 = no viewer). */
   viewerEverySec?: number;
+  /** How the viewer's plays reach the service (default 'both': webhooks and the live listener). */
+  viewerSends?: ViewerSends;
   /** Keep the data directory after stop (default: removed). */
   keepData?: boolean;
   logLevel?: string;
@@ -42,11 +45,14 @@ export interface Demo {
   password: string;
   dataDir: string;
   webhookUrl: string;
+  viewerSends: ViewerSends;
   library: Library;
   service: ServiceHandle;
   trakt: TraktFake;
   plex: PlexFakes;
   tmdb: TmdbFake;
+  /** Plays ntfy, Discord and a JSON webhook: what the service notifies shows up on its page. */
+  notify: NotifyReceiver;
   viewer?: Viewer;
   stop(): Promise<void>;
 }
@@ -78,6 +84,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const plex = await startPlexFakes({ library, tokenSeed: 'demo' });
   const tmdb = await startTmdbFake();
   seedTmdbFromLibrary(tmdb, library);
+  const notify = await startNotifyReceiver();
+  const targets = notify.urls('demo-topic-0000');
 
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
@@ -90,11 +98,14 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     ...plexPresetEnv(plex),
     ...plexTvEnv(plex),
     ...tmdbEnv(tmdb),
+    // Every event (successes too) to the receiver, so a newcomer sees what a user would get.
+    NOTIFY_URLS: `${targets.ntfy}?events=sync.succeeded,sync.failed,sync.partial,scrobble.failed,trakt.auth_lost,trakt.locked,plex.unreachable,plex.recovered ${targets.discord} ${targets.json}`,
+    SYNC_PING_URL: `${notify.url}/ping/demo-check`,
   };
-  const startOpts = opts.logSink ? { logSink: opts.logSink } : {};
+  const startOpts = { ...(opts.logSink ? { logSink: opts.logSink } : {}), tune: { notify: { discordApiUrl: notify.discordApiUrl } } };
 
   const stopFakes = async () => {
-    await Promise.allSettled([trakt.stop(), plex.stop(), tmdb.stop()]);
+    await Promise.allSettled([trakt.stop(), plex.stop(), tmdb.stop(), notify.stop()]);
   };
   const removeData = () => {
     if (!opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
@@ -123,7 +134,10 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   // half a minute, so the dashboard's "Now playing" shows the viewer and its progress bar moves.
   plex.pms.sessions.playbackRate = 60;
   const everySec = opts.viewerEverySec ?? 45;
-  const viewer = everySec > 0 ? startViewer({ pms: plex.pms, library, everyMs: everySec * 1000, stepMs: 6000 }) : undefined;
+  const sends = opts.viewerSends ?? 'both';
+  // With 'live' no webhook is registered: the listener alone does the work, as without Plex Pass.
+  if (sends === 'live') plex.pms.webhookUrls.length = 0;
+  const viewer = everySec > 0 ? startViewer({ pms: plex.pms, library, everyMs: everySec * 1000, stepMs: 6000, sends }) : undefined;
 
   let stopped = false;
   return {
@@ -131,11 +145,13 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     password,
     dataDir,
     webhookUrl,
+    viewerSends: sends,
     library,
     service,
     trakt,
     plex,
     tmdb,
+    notify,
     viewer,
     async stop() {
       if (stopped) return;

@@ -14,6 +14,7 @@ export const DEMO_TRY: TryStep[] = [
   { page: 'Webhook events' },
   { page: 'Trakt history' },
   { page: 'Dashboard', action: 'Preview what a webhook would do' },
+  { page: 'Settings', action: 'Send a test to every URL' },
 ];
 
 export const demoTryLine = (): string => `  Try: ${DEMO_TRY.map((s) => (s.action ? `${s.page} → ${s.action}` : s.page)).join('; ')}.`;

@@ -1,11 +1,16 @@
 /**
  * A simulated person watching in the demo: every so often the emulated Plex server plays one
- * unwatched movie or episode through (media.play, media.pause, media.resume, media.scrobble,
- * media.stop), sending the webhooks a real server sends, so the events page, the dashboard and
- * the history move on their own. Bounded: it stops after the unwatched items or on stop().
+ * unwatched movie or episode through (play, pause, resume, past 90 %, stop), telling it the
+ * way `sends` says: Plex Pass webhooks (media.play … media.stop), the server's own
+ * notifications (what the live listener hears, no Plex Pass), or both, so the events page,
+ * the dashboard and the history move on their own. Bounded: it stops after the unwatched
+ * items or on stop().
  */
 import type { Library } from '../library/index.js';
 import { emitWebhook, type PlexServerFake } from '../plex/index.js';
+
+/** How the viewer's plays reach the service: webhooks only, the live listener only, or both. */
+export type ViewerSends = 'webhooks' | 'live' | 'both';
 
 export interface ViewerOptions {
   pms: PlexServerFake;
@@ -13,6 +18,8 @@ export interface ViewerOptions {
   everyMs: number;
   /** Pause between the events of one viewing; default 1.5 s. */
   stepMs?: number;
+  /** Default 'webhooks'. */
+  sends?: ViewerSends;
   onError?: (err: unknown) => void;
 }
 
@@ -51,7 +58,29 @@ export function startViewer(o: ViewerOptions): Viewer {
       };
     });
 
+  const watchLive = async (key: string, webhooks: boolean) => {
+    const play = o.pms.livePlay(key, { webhooks });
+    const steps: Array<() => Promise<void>> = [
+      () => play.start(play.at(2)),
+      () => play.pause(play.at(35)),
+      () => play.resume(play.at(35)),
+      () => play.playing(play.at(60)),
+      () => play.playing(play.at(91)),
+      () => play.stop(play.at(97)),
+    ];
+    for (const [i, step] of steps.entries()) {
+      if (stopped) {
+        if (i > 0) play.vanish(play.at(35)); // the player closed: the session leaves without a word
+        return;
+      }
+      await step();
+      await sleep(stepMs);
+    }
+    played.push(key);
+  };
+
   const watch = async (key: string, durationMs: number) => {
+    if (o.sends === 'live' || o.sends === 'both') return watchLive(key, o.sends === 'both');
     const at = (share: number) => Math.round(durationMs * share);
     const steps: Array<[string, number]> = [
       ['media.play', at(0.02)],

@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export interface FakeRequest {
   method: string;
@@ -97,6 +98,19 @@ export class FakeServer {
     this.hanging.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /**
+   * Takes HTTP upgrades (WebSockets) on this server: `handle` answers or refuses the socket.
+   * The request is logged like any other (status 101 once taken, or what `handle` returned).
+   */
+  onUpgrade(handle: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => number): void {
+    this.server.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const entry: LoggedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.search, headers: req.headers, body: '', status: 0, at: Date.now() };
+      this.requests.push(entry);
+      entry.status = handle(req, socket, head);
+    });
   }
 
   /** Answer the next `times` requests whose path starts with (or matches) `match` with `fault`. */

@@ -14,3 +14,5 @@ export type { ItemState } from './watch-state.js';
 export type { Session, SessionInput, PlayState } from './sessions.js';
 export type { PlexItem, ItemType } from './store.js';
 export type { Pin } from './pins.js';
+export { LivePlay, sendNoise, type LivePlayOptions } from './live-play.js';
+export { NotificationHub, NOTIFICATIONS_PATH } from './notifications.js';

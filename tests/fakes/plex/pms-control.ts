@@ -7,6 +7,8 @@
 import { OWNER_ID } from './accounts.js';
 import type { PlexServerFake } from './pms.js';
 import type { PlayState } from './sessions.js';
+import type { LivePlay } from './live-play.js';
+import { sendNoise } from './live-play.js';
 import { buildWebhookPayload, type WebhookInput } from './webhook-payload.js';
 import { sendWebhook, type SendOptions, type SendResult } from './webhook-sender.js';
 
@@ -39,7 +41,27 @@ export async function emitWebhook(pms: PlexServerFake, input: WebhookInput, opts
 /** POST /__control/<action> bodies: `ref` is a ratingKey or a library-model key. */
 export function controlActions(pms: PlexServerFake): Record<string, (body: any) => unknown> {
   const account = (b: { accountId?: number }) => (b.accountId === undefined ? OWNER_ID : Number(b.accountId));
+  const plays = new Map<string, LivePlay>();
   return {
+    /** A step of a live play (notifications, optionally webhooks too): start, playing, pause, resume, stop, vanish, to-the-end. */
+    live: async (b: { ref: string; accountId?: number; step: string; percent?: number; webhooks?: boolean }) => {
+      const id = `${account(b)}:${pms.resolve(String(b.ref)).ratingKey}`;
+      let play = plays.get(id);
+      if (!play || b.step === 'start' || b.step === 'to-the-end') plays.set(id, (play = pms.livePlay(String(b.ref), { accountId: account(b), webhooks: !!b.webhooks })));
+      const at = play.at(Number(b.percent ?? 0));
+      if (b.step === 'start') await play.start(at);
+      else if (b.step === 'playing') await play.playing(at);
+      else if (b.step === 'pause') await play.pause(at);
+      else if (b.step === 'resume') await play.resume(at);
+      else if (b.step === 'stop') await play.stop(at);
+      else if (b.step === 'vanish') play.vanish(at);
+      else if (b.step === 'to-the-end') await play.toTheEnd();
+      else throw new Error(`unknown live step ${b.step}`);
+      if (b.step === 'stop' || b.step === 'vanish' || b.step === 'to-the-end') plays.delete(id);
+      return { sessionKey: play.key, sockets: pms.notifications.connected };
+    },
+    'live-noise': (b: { ref: string }) => sendNoise(pms, pms.resolve(String(b.ref)).ratingKey),
+    'live-drop': () => pms.notifications.drop(),
     lookup: (b: { libKey: string }) => ({ ratingKeys: pms.ratingKeysOf(String(b.libKey)) }),
     state: (b: { ref: string; accountId?: number }) => pms.stateOf(String(b.ref), account(b)),
     calls: () => pms.calls,

@@ -14,6 +14,8 @@ import { controlActions } from './pms-control.js';
 import { childItems, listSections, metadataItems, sectionItems, type LibraryContext } from './pms-library.js';
 import { PMS_VERSION, type ServerDescriptor } from './resources.js';
 import { Sessions, type Session, type SessionInput } from './sessions.js';
+import { LivePlay, type LivePlayOptions } from './live-play.js';
+import { NotificationHub } from './notifications.js';
 import { PlexStore, type PlexItem } from './store.js';
 import { WatchStates, type ItemState } from './watch-state.js';
 
@@ -39,6 +41,10 @@ export class PlexServerFake {
   readonly store = new PlexStore();
   readonly states = new WatchStates();
   readonly sessions: Sessions;
+  /** `/:/websockets/notifications`: the sockets, what was sent, drop() and refuseNext(). */
+  readonly notifications: NotificationHub;
+  /** The default `pace` of live plays (a test sets one that waits for its listener). */
+  livePace: (() => Promise<void>) | undefined;
   /** Every scrobble, unscrobble and rate the server received, oldest first. */
   readonly calls: PlexCall[] = [];
   /** Where `emitWebhook` posts (what the owner set in Plex Web → Webhooks). */
@@ -63,6 +69,11 @@ export class PlexServerFake {
     this.pathPrefix = (opts.pathPrefix ?? '').replace(/\/$/, '');
     this.sessions = new Sessions(this.now);
     this.server = new FakeServer({ name: 'plex-server', handle: (req) => this.handle(req), control: controlActions(this) });
+    this.notifications = new NotificationHub({
+      pathPrefix: this.pathPrefix,
+      accountFor: (token) => this.accounts.accountForServerToken(token) ?? (this.acceptAccountTokens ? this.accounts.accountForUserToken(token) : undefined),
+    });
+    this.server.onUpgrade((req, socket, head) => this.notifications.upgrade(req, socket, head));
   }
 
   /** PLEX_URL (with the path prefix, if any). */
@@ -76,7 +87,13 @@ export class PlexServerFake {
   }
 
   stop(): Promise<void> {
+    this.notifications.close();
     return this.server.stop();
+  }
+
+  /** Someone starts watching `ref` (nothing is sent until `start()`): drives sessions and notifications together. */
+  livePlay(ref: string, opts: LivePlayOptions = {}): LivePlay {
+    return new LivePlay(this, ref, opts);
   }
 
   /** The owner's (or another account's) token for this server: PLEX_TOKEN. */
