@@ -39,7 +39,8 @@ const started = await startSyncRun(ctx.deps, ports, { trigger: 'cli' }, {
   writeGapMs: env.SYNC_REAL_BUDGETS === '1' ? undefined : 0,
   leaseTtlMs: Number(env.SYNC_LEASE_TTL ?? 60_000),
   heartbeatMs: 100,
-  progressMs: 0,
+  // The bench (real budgets) reports progress as the service does (every 500 ms); tests want every change.
+  progressMs: env.SYNC_REAL_BUDGETS === '1' ? 500 : 0,
   onProgress: (run) => {
     sample();
     // SYNC_HEAP_SNAPSHOT=<dir>: a heap snapshot as each phase ends, to see what holds the memory.
