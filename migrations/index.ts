@@ -13,6 +13,7 @@ import * as m0006 from './0006_sync.js';
 import * as m0007 from './0007_history.js';
 import * as m0008 from './0008_watch_baseline.js';
 import * as m0011 from './0011_notifications.js';
+import * as m0012 from './0012_guard_undo.js';
 import * as m0013 from './0013_event_source.js';
 import * as m0014 from './0014_plex_section_titles.js';
 
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0007_history': m0007,
   '0008_watch_baseline': m0008,
   '0011_notifications': m0011,
+  '0012_guard_undo': m0012,
   '0013_event_source': m0013,
   '0014_plex_section_titles': m0014,
 };

@@ -28,6 +28,7 @@ import { webhookRoutes } from './web/webhooks.js';
 import { eventRoutes } from './web/events.js';
 import { webhookAccountRoutes } from './web/events-accounts.js';
 import { runRoutes } from './web/runs.js';
+import { undoRoutes } from './web/undo-routes.js';
 import { syncSettingsRoutes } from './web/runs-settings.js';
 import { unmatchedRoutes } from './web/unmatched.js';
 import { historyRoutes } from './web/history.js';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', webhookAccountRoutes());
   app.route('/', settingsRoutes());
   app.route('/', runRoutes());
+  app.route('/', undoRoutes());
   app.route('/', unmatchedRoutes());
   app.route('/', historyRoutes());
   app.route('/', syncSettingsRoutes());

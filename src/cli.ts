@@ -12,13 +12,19 @@ import { collectStatus } from './web/status.js';
 import { traktLoginCommand } from './cli/login-trakt.js';
 import { plexLoginCommand } from './cli/login-plex.js';
 import { syncCommand } from './cli/sync.js';
+import { backupCommand, restoreCommand } from './cli/backup.js';
+import { undoCommand } from './cli/undo.js';
 
 const USAGE = `Usage: plex-trakt-sync <command>
 
 Commands:
   serve     run the service and its dashboard (what npm start runs)
   status    print connections, queue depth and recent runs as JSON
-  sync [--dry-run] [--full]   one reconciliation run (progress on stderr, JSON summary on stdout)
+  sync [--dry-run] [--full] [--yes]   one reconciliation run (progress on stderr, JSON summary on stdout);
+            --yes approves a run the guard would hold (exit 3 when held)
+  undo <runId>    undo a run: its plays removed from Trakt, its marks and ratings taken back (JSON like sync)
+  backup [FILE]   an online copy of the database (default: DATA_DIR/backups); secret.key is not in it
+  restore FILE    replace the database with a backup (stop the server first; the copy is checked first)
   login trakt   connect a Trakt account by device code (code and URL on stderr)
   login plex [--server <name>]   sign in to Plex by PIN (URL on stderr) and pick the server
 `;
@@ -79,7 +85,7 @@ export async function runCli(argv: string[]): Promise<number> {
     if (err instanceof ConfigError) {
       process.stderr.write(err.message + '\n');
       // `sync` keeps its promise of one JSON line on stdout, even before it can start.
-      if (command === 'sync') process.stdout.write(JSON.stringify({ status: 'error', error: err.message }) + '\n');
+      if (command === 'sync' || command === 'undo') process.stdout.write(JSON.stringify({ status: 'error', error: err.message }) + '\n');
       return 1;
     }
     throw err;
@@ -94,6 +100,12 @@ export async function runCli(argv: string[]): Promise<number> {
         return 0;
       case 'sync':
         return await syncCommand(config, argv.slice(1));
+      case 'undo':
+        return await undoCommand(config, argv.slice(1));
+      case 'backup':
+        return await backupCommand(config, argv.slice(1));
+      case 'restore':
+        return await restoreCommand(config, argv.slice(1));
       case 'login': {
         const target = argv[1];
         if (target === 'trakt') return await traktLoginCommand(config);

@@ -10,12 +10,15 @@
  * A new service is constructed here, after what it needs, and added to Services; the web
  * layer reads it from `c.var.deps`. Tests tune services through `ContextOptions.tune`.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
+import { takeBackup, type BackupFile } from './backup/backups.js';
 import type { Config } from './config/env.js';
 import { getPasswordHash, loadSecrets } from './config/secrets.js';
 import type { Core } from './core.js';
-import { openDatabase } from './db/connection.js';
-import { migrateToLatest } from './db/migrate.js';
+import { DB_FILE, openDatabase } from './db/connection.js';
+import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { HistoryService, type HistoryServiceOptions } from './history/service.js';
 import { JobRegistry } from './jobs/registry.js';
 import { LiveBus } from './live/bus.js';
@@ -113,7 +116,11 @@ async function buildCore(config: Config, opts: ContextOptions): Promise<{ core: 
   for (const v of [config.trakt.clientSecret, config.plex.token, config.tmdb.apiKey, config.adminPassword, config.metricsToken, config.notify.syncPingUrl]) secretRegistry.add(v);
   for (const u of config.notify.urls) for (const v of parseNotifyUrl(u).secrets) secretRegistry.add(v);
 
+  const existed = fs.existsSync(path.join(config.dataDir, DB_FILE));
   const { db, sqlite, close: closeDb } = openDatabase(config.dataDir);
+  // A copy before any migration touches an existing database (a new one has nothing to lose).
+  const pending = existed ? await pendingMigrations(db) : [];
+  const preMigration: BackupFile | undefined = pending.length ? await takeBackup(sqlite, config.dataDir, 'pre-migration', config.backupKeep) : undefined;
   await migrateToLatest(db);
   const cipher = createCipher(loadOrCreateKey(config.dataDir));
   const logStore = createLogStore(sqlite);
@@ -125,6 +132,7 @@ async function buildCore(config: Config, opts: ContextOptions): Promise<{ core: 
     extra: [logStore.stream],
     sink: opts.logSink,
   });
+  if (preMigration) log.info({ component: 'backup', file: preMigration.name, migrations: pending }, `database backed up before ${pending.length} migration(s): ${preMigration.name}`);
   const secrets = await loadSecrets(db, config, secretRegistry, cipher, (key) =>
     log.warn({ component: 'secrets', key }, `${key} could not be opened with ${KEY_FILE} (was the key file replaced?): made a new one; a new webhook URL or API key must be copied again`),
   );
@@ -166,7 +174,8 @@ export function buildServices(core: Core, tune: ServiceTuning = {}): Services {
     notifier: notify,
     ping: config.notify.syncPingUrl ? createSyncPinger({ url: config.notify.syncPingUrl, log }) : undefined,
   };
-  const sync = new SyncService({ db, sqlite, log, bus }, syncPorts, runner);
+  // The guard's limits come from the environment (SYNC_GUARD_*); a test's runner options may set their own.
+  const sync = new SyncService({ db, sqlite, log, bus }, syncPorts, { guard: config.guard, ...runner });
   const jobs = new JobRegistry();
   registerSyncJob(jobs, sync, { db, log });
   const plexLive = createPlexLive({ config, db, sqlite, log, bus, plex, sync }, tune.live);

@@ -12,6 +12,7 @@ import { endSessionsIfPasswordChanged } from './config/password-epoch.js';
 import { deleteExpiredSessions } from './db/repos/sessions.js';
 import { startScrobbling, type ScrobbleOptions } from './scrobble/service.js';
 import { startServerBeacon } from './sync/server-beacon.js';
+import { startDailyBackups } from './backup/daily.js';
 import { startDashboardLive } from './web/dashboard-live.js';
 import type { AppDeps } from './web/env.js';
 import { mirrorEnvTargets } from './notify/targets.js';
@@ -59,6 +60,8 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
   // The Trakt history mirror: first fill in the background, then kept current.
   const { history } = deps;
   history.start();
+  // A copy of the database every day (DATA_DIR/backups).
+  const backups = startDailyBackups({ sqlite: deps.sqlite, dataDir: config.dataDir, keep: config.backupKeep, log });
   // plex.unreachable / plex.recovered: a light /identity every minute while a server is connected.
   deps.plexWatch.start();
   // The Plex server's own notifications (PLEX_LIVE): plays without Plex Pass, into the same queue.
@@ -100,6 +103,7 @@ export async function startService(config: Config, opts: StartOptions = {}): Pro
         await deps.sync.stop(); // a running sync stops after its batch in flight
         await beacon.stop();
         await history.stop();
+        await backups.stop();
         await deps.plexWatch.stop();
         await deps.plexLive?.stop();
         offWake();

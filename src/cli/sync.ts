@@ -25,7 +25,8 @@ const stdio: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => p
 
 type Summary = ReturnType<typeof runJson>;
 
-const exitCode = (status: string) => (status === 'succeeded' ? 0 : status === 'partial' ? 2 : 1);
+/** 0 written, 2 partly written, 3 held by the guard (nothing written; `--yes` approves), 1 otherwise. */
+const exitCode = (status: string) => (status === 'succeeded' ? 0 : status === 'partial' ? 2 : status === 'awaiting_approval' ? 3 : 1);
 
 /** What stdout carries when there is no run summary to print. */
 export type CliOutcome =
@@ -34,16 +35,20 @@ export type CliOutcome =
   | { status: 'timeout'; error: string; runId: number };
 
 /** The one stdout line for an exit without a run summary (always exit 1); the sentence also goes to stderr. */
-function outcome(io: CliIo, o: CliOutcome): number {
+export function outcome(io: CliIo, o: CliOutcome): number {
   io.err(o.error);
   io.out(JSON.stringify(o));
   return 1;
 }
 
 /** The one stdout line for a run that finished. */
-function finished(io: CliIo, summary: Summary): number {
+export function finished(io: CliIo, summary: Summary): number {
   if (summary.error) io.err(summary.error);
-  io.out(JSON.stringify(summary));
+  if (summary.status === 'awaiting_approval') {
+    io.err(`Approve it with: plex-trakt-sync sync --yes (or on its page, /runs/${summary.id}).`);
+    const { status, ...rest } = summary;
+    io.out(JSON.stringify({ status, runId: summary.id, ...rest }));
+  } else io.out(JSON.stringify(summary));
   return exitCode(summary.status);
 }
 
@@ -53,7 +58,7 @@ function progressLine(r: Summary): string {
 }
 
 /** Prints a progress line when something visible changed, at most every `everyMs`. */
-function progressPrinter(io: CliIo, everyMs = 1000) {
+export function progressPrinter(io: CliIo, everyMs = 1000) {
   let last = '';
   let lastAt = 0;
   let lastPhase = '';
@@ -78,10 +83,11 @@ export interface SyncCommandOptions {
 }
 
 export async function syncCommand(config: Config, args: string[], io: CliIo = stdio, opts: SyncCommandOptions = {}): Promise<number> {
-  const unknown = args.filter((a) => a !== '--dry-run' && a !== '--full');
-  if (unknown.length) return outcome(io, { status: 'error', error: `Unknown option ${unknown[0]}. Usage: plex-trakt-sync sync [--dry-run] [--full]` });
+  const unknown = args.filter((a) => a !== '--dry-run' && a !== '--full' && a !== '--yes');
+  if (unknown.length) return outcome(io, { status: 'error', error: `Unknown option ${unknown[0]}. Usage: plex-trakt-sync sync [--dry-run] [--full] [--yes]` });
   const dryRun = args.includes('--dry-run');
   const full = args.includes('--full');
+  const approve = args.includes('--yes');
   let ctx: Awaited<ReturnType<typeof createContext>> | undefined;
   try {
     // Ports given by a test replace the run options too (no history refresh before planning).
@@ -89,14 +95,14 @@ export async function syncCommand(config: Config, args: string[], io: CliIo = st
     const server = await liveServer(ctx.deps.db);
     if (server) {
       const follow = { pollMs: opts.pollMs ?? 1000, followForMs: opts.followForMs ?? 24 * 3600 * 1000 };
-      const viaServer = await runOnServer(server.url, ctx.deps.secrets.apiKey(), { dryRun, full }, io, follow);
+      const viaServer = await runOnServer(server.url, ctx.deps.secrets.apiKey(), '/api/v1/sync', { dryRun, full, approve, trigger: 'cli' }, io, follow);
       if (viaServer !== undefined) return viaServer;
       io.err(`The server at ${server.url} did not answer; running the sync in this process instead.`);
     }
     const print = progressPrinter(io);
     let started;
     try {
-      started = await ctx.deps.sync.start({ trigger: 'cli', dryRun, full });
+      started = await ctx.deps.sync.start({ trigger: 'cli', dryRun, full, approve });
     } catch (err) {
       if (err instanceof SyncBusyError) return outcome(io, { status: 'busy', error: err.message });
       throw err;
@@ -116,19 +122,23 @@ export async function syncCommand(config: Config, args: string[], io: CliIo = st
   }
 }
 
-/** Asks the server to run; undefined when it could not be reached (the caller runs in-process). */
-async function runOnServer(url: string, apiKey: string, body: { dryRun: boolean; full: boolean }, io: CliIo, follow: { pollMs: number; followForMs: number }): Promise<number | undefined> {
+/** Asks the server to start a run (POST `path`) and follows it; undefined when it could not be reached (the caller runs in-process). */
+export async function runOnServer(url: string, apiKey: string, path: string, body: Record<string, unknown>, io: CliIo, follow: { pollMs: number; followForMs: number }): Promise<number | undefined> {
   const { pollMs } = follow;
   const headers = { 'x-api-key': apiKey, 'content-type': 'application/json', accept: 'application/json' };
   let res: Response;
   try {
-    res = await fetch(`${url}/api/v1/sync`, { method: 'POST', headers, body: JSON.stringify({ ...body, trigger: 'cli' }), signal: AbortSignal.timeout(10_000) });
+    res = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
   } catch {
     return undefined;
   }
   if (res.status === 409) {
     const message = ((await res.json().catch(() => ({}))) as { message?: string }).message;
     return outcome(io, { status: 'busy', error: message ?? 'A sync is already running. Wait for it to finish, then try again.' });
+  }
+  if (res.status === 400) {
+    const message = ((await res.json().catch(() => ({}))) as { message?: string }).message;
+    return outcome(io, { status: 'error', httpStatus: 400, error: message ?? `The server at ${url} refused the request (HTTP 400).` });
   }
   if (res.status !== 202) {
     return outcome(io, {

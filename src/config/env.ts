@@ -42,6 +42,14 @@ const port = z.string().transform((v, ctx) => {
   return n;
 });
 
+const count = z.string().transform((v, ctx) => {
+  if (!/^\d+$/.test(v.trim())) {
+    ctx.addIssue({ code: 'custom', message: `must be a whole number, 0 or more (got "${v}")` });
+    return z.NEVER;
+  }
+  return Number(v.trim());
+});
+
 const secret = (min: number) =>
   z.string().refine((v) => v.length >= min, { message: `must be at least ${min} characters long` });
 
@@ -103,6 +111,9 @@ const schema = z.object({
   TMDB_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   TMDB_API_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://api.themoviedb.org/3'),
   TMDB_IMAGE_URL: z.preprocess(emptyToUndefined, baseUrl.optional()).transform((v) => v ?? 'https://image.tmdb.org/t/p'),
+  SYNC_GUARD_REMOVALS: z.preprocess(emptyToUndefined, count.optional()).transform((v) => v ?? 25),
+  SYNC_GUARD_CHANGES: z.preprocess((v) => (typeof v === 'string' && ['off', ''].includes(v.trim().toLowerCase()) ? undefined : v), count.optional()),
+  BACKUP_KEEP: z.preprocess(emptyToUndefined, count.optional()).transform((v) => v ?? 7),
   NOTIFY_URLS: z.preprocess(emptyToUndefined, notifyUrls.optional()).transform((v) => v ?? []),
   SYNC_PING_URL: z.preprocess(emptyToUndefined, baseUrl.optional()),
 });
@@ -127,6 +138,10 @@ export interface Config {
   readonly trakt: { readonly clientId?: string; readonly clientSecret?: string; readonly apiUrl: string; readonly oauthUrl: string };
   readonly plex: { readonly url?: string; readonly token?: string; readonly tvUrl: string; readonly authUrl: string; readonly live: boolean };
   readonly tmdb: { readonly apiKey?: string; readonly apiUrl: string; readonly imageUrl: string };
+  /** The guard: removals above `removals` (0: any) or adds/marks above `changes` (when set) hold a run for approval. */
+  readonly guard: { readonly removals: number; readonly changes?: number };
+  /** Daily database backups kept in DATA_DIR/backups. */
+  readonly backupKeep: number;
   /** NOTIFY_URLS (each one parses) and SYNC_PING_URL. */
   readonly notify: { readonly urls: readonly string[]; readonly syncPingUrl?: string };
 }
@@ -157,6 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trakt: { clientId: e.TRAKT_CLIENT_ID, clientSecret: e.TRAKT_CLIENT_SECRET, apiUrl: e.TRAKT_API_URL, oauthUrl: e.TRAKT_OAUTH_URL },
     plex: { url: e.PLEX_URL, token: e.PLEX_TOKEN, tvUrl: e.PLEX_TV_URL, authUrl: e.PLEX_AUTH_URL, live: e.PLEX_LIVE },
     tmdb: { apiKey: e.TMDB_API_KEY, apiUrl: e.TMDB_API_URL, imageUrl: e.TMDB_IMAGE_URL },
+    guard: { removals: e.SYNC_GUARD_REMOVALS, changes: e.SYNC_GUARD_CHANGES },
+    backupKeep: e.BACKUP_KEEP,
     notify: { urls: e.NOTIFY_URLS, syncPingUrl: e.SYNC_PING_URL },
   });
 }

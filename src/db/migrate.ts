@@ -9,6 +9,12 @@ const provider: MigrationProvider = {
   },
 };
 
+/** Names of the migrations this database has not run yet. */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
 export async function migrateToLatest(db: Db): Promise<string[]> {
   // Features land in parallel, so a lower number may arrive after a higher one has run.
   const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });

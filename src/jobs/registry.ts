@@ -76,10 +76,11 @@ export class JobRegistry {
     if (cron) this.crons.set(name, cron);
   }
 
-  async runNow(name: string): Promise<void> {
+  /** Runs a job now; `schedule` behaves as the timer would (tests and a missed tick). */
+  async runNow(name: string, trigger: 'manual' | 'schedule' = 'manual'): Promise<void> {
     const job = this.jobs.get(name);
     if (!job) throw new Error(`No job named ${name}.`);
-    await job.run('manual');
+    await job.run(trigger);
   }
 
   async list(): Promise<JobInfo[]> {

@@ -22,6 +22,12 @@ export interface LedgerIntent {
   sourceId?: number | null;
   /** The item body sent to Trakt or the Plex call, stored as JSON. */
   request?: unknown;
+  /** A rating write: the value it replaces (0 when there was none; left out: not known). */
+  previousRating?: number | null;
+  /** An undo's row: the ledger row it undoes. */
+  undoes?: number | null;
+  /** A removal by history id: the Trakt play it removes. */
+  traktHistoryId?: number | null;
 }
 
 /** Actions that put a play on Trakt. A scrobble.stop only makes a play when Trakt answered `scrobble`. */
@@ -57,7 +63,9 @@ export async function recordIntents(db: Db, intents: LedgerIntent[], batchId: st
           outcome: null,
           request: i.request === undefined ? null : JSON.stringify(i.request),
           error: null,
-          trakt_history_id: null,
+          trakt_history_id: i.traktHistoryId ?? null,
+          previous_rating: i.previousRating ?? null,
+          undoes: i.undoes ?? null,
           created_at: now,
           updated_at: now,
         })

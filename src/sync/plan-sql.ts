@@ -22,6 +22,8 @@ export interface PlanItem {
   watchedAt?: number | null;
   /** Ratings: the value to write, on the receiving side's scale. */
   rating?: number;
+  /** Ratings: the receiving side's value before (0: it had none), kept in the ledger so an undo can put it back. */
+  previousRating?: number | null;
 }
 
 /** A `plex_items` row as the plan's queries select it: matched (an item key), plus what the query adds. */

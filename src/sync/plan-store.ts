@@ -1,87 +1,48 @@
 /**
- * Where a run's plan lives: a TEMP table on the run's SQLite connection, never a JS array. A first
- * sync can plan tens of thousands of writes; the writers read them back a chunk at a time
- * (`planSource`), plays in time order. TEMP: private to this connection (one run at a time per
- * process, the sync lease), kept on disk by SQLite's temp store, emptied when the run ends.
+ * The whole plan of a run the guard held, one row per item: its page shows the items
+ * paged, and approval writes exactly this plan (not one computed later).
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { toItem, type PlanItem, type Row } from './plan-sql.js';
+import type { Db } from '../db/database.js';
+import type { Plan, PlanItem } from './plan.js';
 
-export type PlanList = 'toTrakt' | 'toPlex' | 'fromTrakt' | 'unwatchInPlex' | 'ratingsToTrakt' | 'ratingsToPlex';
-export const PLAN_LISTS: PlanList[] = ['toTrakt', 'toPlex', 'fromTrakt', 'unwatchInPlex', 'ratingsToTrakt', 'ratingsToPlex'];
+export const PLAN_LISTS = ['toTrakt', 'toPlex', 'fromTrakt', 'unwatchInPlex', 'ratingsToTrakt', 'ratingsToPlex'] as const;
+export type PlanList = (typeof PLAN_LISTS)[number];
 
-/** The plan row's columns, as the plan's queries name them (plan-sql.ts COLS + last_viewed_at). */
-export const PLAN_COLUMNS = [
-  'type', 'item_key', 'ids_hash', 'title', 'show_title', 'rating_key', 'imdb', 'tmdb', 'tvdb', 'show_imdb', 'show_tmdb', 'show_tvdb',
-  'season', 'number', 'trakt_season', 'trakt_number', 'user_rating', 'last_viewed_at',
-].join(', ');
-
-export function resetPlanTable(sqlite: BetterSqlite3.Database): void {
-  // sort_at: plays are written in watched order (a lost batch then spans a short stretch of history).
-  sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS sync_plan (
-    seq INTEGER PRIMARY KEY, list TEXT NOT NULL, sort_at INTEGER NOT NULL DEFAULT 0, rating INTEGER, recorded INTEGER, not_found INTEGER,
-    ${PLAN_COLUMNS})`);
-  sqlite.exec('CREATE INDEX IF NOT EXISTS temp.sync_plan_order ON sync_plan (list, sort_at, seq)');
-  sqlite.exec('CREATE INDEX IF NOT EXISTS temp.sync_plan_key ON sync_plan (item_key)');
-  sqlite.exec('DELETE FROM temp.sync_plan');
-}
-
-/** Frees the plan once the run is done (the table stays, empty). */
-export function clearPlanTable(sqlite: BetterSqlite3.Database): void {
-  try {
-    sqlite.exec('DELETE FROM temp.sync_plan');
-  } catch {
-    // No plan was made (the run stopped before planning).
-  }
-}
-
-/** Adds rows the caller already holds (ratings: few, decided in JS). */
-export function addPlanRows(sqlite: BetterSqlite3.Database, list: PlanList, rows: Array<Row & { rating?: number }>): void {
-  const cols = PLAN_COLUMNS.split(', ');
-  const ins = sqlite.prepare(`INSERT INTO temp.sync_plan (list, rating, ${PLAN_COLUMNS}) VALUES (?, ?, ${cols.map(() => '?').join(', ')})`);
+export function savePlan(sqlite: BetterSqlite3.Database, runId: number, plan: Plan): void {
+  const ins = sqlite.prepare('INSERT INTO sync_plan_items (run_id, list, seq, item) VALUES (?, ?, ?, ?)');
   sqlite.transaction(() => {
-    for (const r of rows) ins.run(list, r.rating ?? null, ...cols.map((c) => (r as Record<string, unknown>)[c] ?? null));
+    for (const list of PLAN_LISTS) plan[list].forEach((item, seq) => ins.run(runId, list, seq, JSON.stringify(item)));
   })();
 }
 
-export function planCount(sqlite: BetterSqlite3.Database, list: PlanList): number {
-  return (sqlite.prepare('SELECT COUNT(*) AS n FROM temp.sync_plan WHERE list = ?').get(list) as { n: number }).n;
+export function loadPlan(sqlite: BetterSqlite3.Database, runId: number): Plan {
+  const plan: Plan = { toTrakt: [], toPlex: [], fromTrakt: [], unwatchInPlex: [], ratingsToTrakt: [], ratingsToPlex: [], skippedRecorded: 0, skippedNotFound: 0, unmatched: 0 };
+  const rows = sqlite.prepare('SELECT list, item FROM sync_plan_items WHERE run_id = ? ORDER BY list, seq').iterate(runId) as IterableIterator<{ list: PlanList; item: string }>;
+  for (const r of rows) if (PLAN_LISTS.includes(r.list)) plan[r.list].push(JSON.parse(r.item) as PlanItem);
+  return plan;
 }
 
-export function planKeys(sqlite: BetterSqlite3.Database, lists: PlanList[]): string[] {
-  return sqlite.prepare(`SELECT item_key FROM temp.sync_plan WHERE list IN (${lists.map(() => '?').join(', ')}) ORDER BY seq`).pluck().all(...lists) as string[];
+export function dropPlan(sqlite: BetterSqlite3.Database, runId: number): void {
+  sqlite.prepare('DELETE FROM sync_plan_items WHERE run_id = ?').run(runId);
 }
 
-type PlanRow = Row & { seq: number; sort_at: number; rating: number | null };
-
-function itemOf(list: PlanList, r: PlanRow): PlanItem {
-  if (list === 'toTrakt') return { ...toItem(r), watchedAt: r.last_viewed_at };
-  if (list === 'ratingsToTrakt' || list === 'ratingsToPlex') return { ...toItem(r), rating: r.rating ?? undefined };
-  return toItem(r);
-}
-
-/** A plan list read back in order, `n` items at a time. */
-export interface PlanSource {
-  readonly size: number;
-  next(n: number): PlanItem[];
-}
-
-export function planSource(sqlite: BetterSqlite3.Database, list: PlanList): PlanSource {
-  const stmt = sqlite.prepare(`SELECT * FROM temp.sync_plan WHERE list = @list AND (sort_at, seq) > (@sortAt, @seq) ORDER BY sort_at, seq LIMIT @n`);
-  let at = { sortAt: -8.64e15, seq: 0 };
-  return {
-    size: planCount(sqlite, list),
-    next(n: number): PlanItem[] {
-      const rows = stmt.all({ list, ...at, n }) as PlanRow[];
-      const last = rows[rows.length - 1];
-      if (last) at = { sortAt: last.sort_at, seq: last.seq };
-      return rows.map((r) => itemOf(list, r));
-    },
-  };
-}
-
-/** The first items of a list (a run's detail page shows them). */
-export function planSample(sqlite: BetterSqlite3.Database, list: PlanList, n: number): PlanItem[] {
-  const rows = sqlite.prepare('SELECT * FROM temp.sync_plan WHERE list = ? ORDER BY seq LIMIT ?').all(list, n) as PlanRow[];
-  return rows.map((r) => itemOf(list, r));
+/** One page of one list of a held run's plan, and how many items the list has. */
+export async function planPage(db: Db, runId: number, list: PlanList, page: number, perPage: number): Promise<{ items: PlanItem[]; total: number }> {
+  const rows = await db
+    .selectFrom('sync_plan_items')
+    .select('item')
+    .where('run_id', '=', runId)
+    .where('list', '=', list)
+    .orderBy('seq')
+    .limit(perPage)
+    .offset((page - 1) * perPage)
+    .execute();
+  const total = await db
+    .selectFrom('sync_plan_items')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('run_id', '=', runId)
+    .where('list', '=', list)
+    .executeTakeFirstOrThrow();
+  return { items: rows.map((r) => JSON.parse(r.item) as PlanItem), total: Number(total.n) };
 }

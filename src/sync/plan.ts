@@ -8,22 +8,21 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { COLS, onTrakt, toItem, type PlanItem, type Row } from './plan-sql.js';
-import { addPlanRows, PLAN_COLUMNS, PLAN_LISTS, planCount, planSample, resetPlanTable, type PlanList } from './plan-store.js';
 import { planUnwatch, type ShowIds } from './plan-unwatch.js';
 import type { SyncSettings } from './settings.js';
 import { notFoundCutoff, notFoundHolds } from '../ledger/not-found.js';
 
 export type { PlanItem } from './plan-sql.js';
-export type { PlanList } from './plan-store.js';
 
-/**
- * The plan's size; its items are in the run's plan table (plan-store.ts), read back by the writers.
- * Lists: toTrakt, toPlex, ratingsToTrakt, ratingsToPlex, and with "Mirror un-watching" fromTrakt
- * (remove from Trakt history: unwatched in Plex since the last run) and unwatchInPlex (mark
- * unwatched in Plex: gone from Trakt since the last run).
- */
 export interface Plan {
-  counts: Record<PlanList, number>;
+  toTrakt: PlanItem[];
+  toPlex: PlanItem[];
+  /** "Mirror un-watching": remove from Trakt history (unwatched in Plex since the last run). */
+  fromTrakt: PlanItem[];
+  /** "Mirror un-watching": mark unwatched in Plex (gone from Trakt since the last run). */
+  unwatchInPlex: PlanItem[];
+  ratingsToTrakt: PlanItem[];
+  ratingsToPlex: PlanItem[];
   /** Skipped because the ledger already has a play / Trakt said not_found. */
   skippedRecorded: number;
   skippedNotFound: number;
@@ -31,18 +30,19 @@ export interface Plan {
 }
 
 // A play we sent, unless we removed the item's plays from Trakt after it (then a new Plex view is a new play).
+// An undo's removal does not free it: what an undo took back is not sent again by the next run.
 const RECORDED = `EXISTS (SELECT 1 FROM ledger l WHERE l.target = 'trakt' AND l.account_id = @account AND l.item_key = p.item_key
   AND l.action IN ('history.add', 'scrobble.stop')
   AND (l.status = 'intent' OR (l.status = 'sent' AND (l.action = 'history.add' OR l.outcome = 'scrobble')))
   AND NOT EXISTS (SELECT 1 FROM ledger r WHERE r.target = 'trakt' AND r.account_id = l.account_id AND r.item_key = l.item_key
-    AND r.action = 'history.remove' AND r.status = 'sent' AND r.id > l.id))`;
+    AND r.action = 'history.remove' AND r.status = 'sent' AND r.id > l.id AND r.undoes IS NULL))`;
 // Trakt said not_found for these very ids, and that memory still holds (src/ledger/not-found.ts).
 const NOT_FOUND = (cutoff: number) =>
   `EXISTS (SELECT 1 FROM trakt_not_found n WHERE n.account_id = @account AND n.item_key = p.item_key AND n.ids_hash = p.ids_hash AND ${notFoundHolds('n', cutoff)})`;
-// Marked watched by us, unless we marked it unwatched after that.
+// Marked watched by us, unless we marked it unwatched after that (not by an undo: that stays undone).
 const MARKED = `EXISTS (SELECT 1 FROM ledger l WHERE l.target = 'plex' AND l.action = 'plex.watched' AND l.plex_key = @server || ':' || p.rating_key
   AND l.status IN ('intent', 'sent')
-  AND NOT EXISTS (SELECT 1 FROM ledger u WHERE u.target = 'plex' AND u.action = 'plex.unwatched' AND u.plex_key = l.plex_key AND u.status = 'sent' AND u.id > l.id))`;
+  AND NOT EXISTS (SELECT 1 FROM ledger u WHERE u.target = 'plex' AND u.action = 'plex.unwatched' AND u.plex_key = l.plex_key AND u.status = 'sent' AND u.id > l.id AND u.undoes IS NULL))`;
 
 /** Trakt's rating of the item a Plex row is (own ids first; episodes then by show + numbering). */
 const traktRating = (type: string) => {
@@ -54,6 +54,21 @@ const traktRating = (type: string) => {
   }
   return `COALESCE(${own.join(', ')})`;
 };
+
+/** Items whose newest rating write was an undo's (per item: the side it put back, and the value; 0/null = none). */
+function undoneRatings(sqlite: BetterSqlite3.Database, accountId: number): Map<string, { target: string; rating: number | null }> {
+  const rows = sqlite
+    .prepare(
+      `SELECT l.item_key, l.target, l.rating FROM ledger l
+       WHERE l.undoes IS NOT NULL AND l.status = 'sent' AND l.action IN ('rating.add', 'rating.remove', 'plex.rate')
+         AND (l.target = 'plex' OR l.account_id = @account)
+         AND NOT EXISTS (SELECT 1 FROM ledger m WHERE m.item_key = l.item_key AND m.status = 'sent' AND m.id > l.id
+           AND m.action IN ('rating.add', 'rating.remove', 'plex.rate'))
+       ORDER BY l.id`,
+    )
+    .all({ account: accountId }) as Array<{ item_key: string; target: string; rating: number | null }>;
+  return new Map(rows.map((r) => [r.item_key, { target: r.target, rating: r.rating }]));
+}
 
 /** Plex 0-10 (half stars) → Trakt 1-10; 0 means "not rated". */
 export const plexToTraktRating = (r: number) => Math.min(10, Math.max(1, Math.round(r)));
@@ -69,55 +84,48 @@ export interface PlanExtras {
 export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, serverId: string, settings: SyncSettings, extras: PlanExtras = {}): Plan {
   const params = { account: accountId, server: serverId };
   const notFound = NOT_FOUND(notFoundCutoff(extras.now ?? Date.now(), extras.full));
-  resetPlanTable(sqlite);
-  const plan: Plan = { counts: {} as Plan['counts'], skippedRecorded: 0, skippedNotFound: 0, unmatched: 0 };
-  if (settings.mirrorUnwatch) planUnwatch(sqlite, accountId, serverId, settings, extras.resetShows ?? []);
+  const plan: Plan = { toTrakt: [], toPlex: [], fromTrakt: [], unwatchInPlex: [], ratingsToTrakt: [], ratingsToPlex: [], skippedRecorded: 0, skippedNotFound: 0, unmatched: 0 };
+  if (settings.mirrorUnwatch) Object.assign(plan, planUnwatch(sqlite, accountId, serverId, settings, extras.resetShows ?? []));
   // What a removal touches this run is not added back on the other side.
-  const notUnwatching = `item_key NOT IN (SELECT u.item_key FROM temp.sync_plan u WHERE u.list IN ('fromTrakt', 'unwatchInPlex'))`;
+  const unwatching = new Set([...plan.fromTrakt, ...plan.unwatchInPlex].map((i) => i.itemKey));
   plan.unmatched = (sqlite.prepare(`SELECT COUNT(*) AS n FROM plex_items WHERE server_id = @server AND unmatched_reason IS NOT NULL AND type <> 'show'`).get(params) as { n: number }).n;
 
   for (const type of ['movie', 'episode'] as const) {
     if (settings.toTrakt) {
       // One play per identity: the same movie in two libraries or editions is one item, at its latest view.
-      // Planned in SQL into the plan table: a first sync can plan tens of thousands of plays.
-      sqlite
+      // Iterated, not loaded whole: a first sync can plan tens of thousands of plays.
+      const rows = sqlite
         .prepare(
-          `INSERT INTO temp.sync_plan (list, sort_at, recorded, not_found, ${PLAN_COLUMNS})
-           SELECT 'toTrakt', COALESCE(last_viewed_at, 0), recorded, not_found, ${PLAN_COLUMNS} FROM (
-             SELECT ${COLS}, MAX(p.last_viewed_at) AS last_viewed_at, ${RECORDED} AS recorded, ${notFound} AS not_found
-             FROM plex_items p
-             WHERE p.server_id = @server AND p.type = '${type}' AND p.item_key IS NOT NULL AND p.view_count > 0
-               AND NOT ${onTrakt('trakt_watched', type)}
-             GROUP BY p.item_key)
-           WHERE ${notUnwatching} ORDER BY item_key`,
+          `SELECT ${COLS}, MAX(p.last_viewed_at) AS last_viewed_at, ${RECORDED} AS recorded, ${notFound} AS not_found
+           FROM plex_items p
+           WHERE p.server_id = @server AND p.type = '${type}' AND p.item_key IS NOT NULL AND p.view_count > 0
+             AND NOT ${onTrakt('trakt_watched', type)}
+           GROUP BY p.item_key ORDER BY p.item_key`,
         )
-        .run(params);
+        .iterate(params) as IterableIterator<Row>;
+      for (const r of rows) {
+        if (unwatching.has(r.item_key)) continue;
+        if (r.recorded) plan.skippedRecorded++;
+        else if (r.not_found) plan.skippedNotFound++;
+        else plan.toTrakt.push({ ...toItem(r), watchedAt: r.last_viewed_at });
+      }
     }
     if (settings.toPlex) {
-      sqlite
+      const rows = sqlite
         .prepare(
-          `INSERT INTO temp.sync_plan (list, ${PLAN_COLUMNS})
-           SELECT 'toPlex', ${COLS}, p.last_viewed_at FROM plex_items p
+          `SELECT ${COLS}, p.last_viewed_at FROM plex_items p
            WHERE p.server_id = @server AND p.type = '${type}' AND p.item_key IS NOT NULL AND p.view_count = 0
-             AND ${onTrakt('trakt_watched', type)} AND NOT ${MARKED} AND p.${notUnwatching}
+             AND ${onTrakt('trakt_watched', type)} AND NOT ${MARKED}
            ORDER BY p.item_key, p.rating_key`,
         )
-        .run(params);
+        .all(params) as Row[];
+      plan.toPlex.push(...rows.filter((r) => !unwatching.has(r.item_key)).map(toItem));
     }
-  }
-  if (settings.toTrakt) {
-    // Already sent (the ledger has the play), or Trakt said not_found for these very ids: counted, not planned.
-    const skipped = sqlite
-      .prepare(`SELECT COALESCE(SUM(recorded <> 0), 0) AS recorded, COALESCE(SUM(recorded = 0 AND not_found <> 0), 0) AS notFound FROM temp.sync_plan WHERE list = 'toTrakt'`)
-      .get() as { recorded: number; notFound: number };
-    plan.skippedRecorded = skipped.recorded;
-    plan.skippedNotFound = skipped.notFound;
-    sqlite.exec(`DELETE FROM temp.sync_plan WHERE list = 'toTrakt' AND (recorded <> 0 OR not_found <> 0)`);
   }
 
   if (settings.ratings) {
+    const undone = undoneRatings(sqlite, accountId);
     for (const type of ['movie', 'show', 'episode'] as const) {
-      // Only rated items come back: few, even in a large library.
       const rows = sqlite
         .prepare(
           `SELECT * FROM (SELECT ${COLS}, p.last_viewed_at, ${traktRating(type)} AS trakt_rating FROM plex_items p
@@ -127,42 +135,46 @@ export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, s
         )
         .all(params) as Row[];
       const sentToTrakt = new Set<string>();
-      const toTrakt: Array<Row & { rating: number }> = [];
-      const toPlex: Array<Row & { rating: number }> = [];
       for (const r of rows) {
         const plex = r.user_rating && r.user_rating > 0 ? plexToTraktRating(r.user_rating) : null;
         const trakt = r.trakt_rating ?? null;
+        // An undo put this rating back, and that side still holds it: not written again.
+        const u = undone.get(r.item_key);
+        if (u && (u.target === 'trakt' ? (trakt ?? 0) === (u.rating ?? 0) : (r.user_rating ?? 0) === (u.rating ?? 0))) continue;
         if (plex !== null && trakt !== null && plex === trakt) continue;
         const plexWins = trakt === null || (plex !== null && settings.ratingPriority === 'plex');
         if (plex !== null && plexWins) {
-          if (!sentToTrakt.has(r.item_key)) toTrakt.push({ ...r, rating: plex });
+          if (!sentToTrakt.has(r.item_key)) plan.ratingsToTrakt.push({ ...toItem(r), rating: plex, previousRating: trakt ?? 0 });
           sentToTrakt.add(r.item_key);
         } else if (trakt !== null) {
-          toPlex.push({ ...r, rating: trakt });
+          plan.ratingsToPlex.push({ ...toItem(r), rating: trakt, previousRating: r.user_rating && r.user_rating > 0 ? r.user_rating : 0 });
         }
       }
-      addPlanRows(sqlite, 'ratingsToTrakt', toTrakt);
-      addPlanRows(sqlite, 'ratingsToPlex', toPlex);
     }
   }
-  for (const list of PLAN_LISTS) plan.counts[list] = planCount(sqlite, list);
   return plan;
 }
 
 /** What a run's detail page shows of its plan: counts, and the first items of each kind. */
-export function planSummary(sqlite: BetterSqlite3.Database, plan: Plan, sample = 50) {
-  const pick = (list: PlanList) =>
-    planSample(sqlite, list, sample).map((i) => ({ title: i.title, key: i.itemKey, watchedAt: i.watchedAt ?? null, rating: i.rating ?? null }));
+export function planSummary(plan: Plan, sample = 50) {
+  const pick = (items: PlanItem[]) => items.slice(0, sample).map((i) => ({ title: i.title, key: i.itemKey, watchedAt: i.watchedAt ?? null, rating: i.rating ?? null }));
   return {
-    counts: { ...plan.counts, skippedRecorded: plan.skippedRecorded, skippedNotFound: plan.skippedNotFound, unmatched: plan.unmatched },
-    toTrakt: pick('toTrakt'),
-    toPlex: pick('toPlex'),
-    fromTrakt: pick('fromTrakt'),
-    unwatchInPlex: pick('unwatchInPlex'),
-    ratingsToTrakt: pick('ratingsToTrakt'),
-    ratingsToPlex: pick('ratingsToPlex'),
+    counts: {
+      toTrakt: plan.toTrakt.length,
+      toPlex: plan.toPlex.length,
+      fromTrakt: plan.fromTrakt.length,
+      unwatchInPlex: plan.unwatchInPlex.length,
+      ratingsToTrakt: plan.ratingsToTrakt.length,
+      ratingsToPlex: plan.ratingsToPlex.length,
+      skippedRecorded: plan.skippedRecorded,
+      skippedNotFound: plan.skippedNotFound,
+      unmatched: plan.unmatched,
+    },
+    toTrakt: pick(plan.toTrakt),
+    toPlex: pick(plan.toPlex),
+    fromTrakt: pick(plan.fromTrakt),
+    unwatchInPlex: pick(plan.unwatchInPlex),
+    ratingsToTrakt: pick(plan.ratingsToTrakt),
+    ratingsToPlex: pick(plan.ratingsToPlex),
   };
 }
-
-/** Every planned write. */
-export const plannedWrites = (plan: Plan) => PLAN_LISTS.reduce((n, list) => n + plan.counts[list], 0);

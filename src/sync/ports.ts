@@ -68,8 +68,8 @@ export interface SyncPlex {
   markWatched(ratingKey: string): Promise<void>;
   /** Marks an item unwatched (`/:/unscrobble`): only for "Mirror un-watching". */
   markUnwatched(ratingKey: string): Promise<void>;
-  /** Sets the user rating (0-10, Plex's scale). */
-  rate(ratingKey: string, rating: number): Promise<void>;
+  /** Sets the user rating (0-10, Plex's scale; null clears it: an undo puts back "no rating"). */
+  rate(ratingKey: string, rating: number | null): Promise<void>;
   /** One item's watched state and rating now (`/library/metadata/{ratingKey}`): how a write whose answer was lost is settled. */
   itemState(ratingKey: string): Promise<PlexItemState | null>;
 }

@@ -1,5 +1,6 @@
 /** A run as the API, the status and the CLI print it (ISO times, grouped counts). */
 import type { SyncRunRow } from '../db/tables/sync.js';
+import { guardReasonsOf } from './guard.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -27,6 +28,9 @@ export function runJson(r: SyncRunRow) {
       errors: r.errors,
     },
     apiCalls: { plex: r.plex_requests, traktGets: r.trakt_gets, traktWrites: r.trakt_writes },
+    ...(r.status === 'awaiting_approval' ? { guard: guardReasonsOf(r) } : {}),
+    ...(r.undo_of !== null ? { undoOf: r.undo_of } : {}),
+    ...(r.undo_event !== null ? { undoEvent: r.undo_event } : {}),
     error: r.error,
   };
 }

@@ -8,22 +8,24 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import { tryAcquireLease, type Lease } from '../db/repos/locks.js';
 import { getSetting, setSetting } from '../db/repos/settings.js';
-import { createRun, getRun, lastFullWalkAt, markInterruptedRuns, pruneRuns, updateRun } from '../db/repos/sync-runs.js';
+import { createRun, getRun, lastFullWalkAt, markInterruptedRuns, pruneRuns, supersedeHeldRuns, takeHeldRun, updateRun } from '../db/repos/sync-runs.js';
 import type { SyncPhase, SyncRunRow, SyncRunStatus, SyncTrigger } from '../db/tables/sync.js';
 import { settleIntents, settlePlexIntents } from '../ledger/settle-intents.js';
 import type { Logger } from '../log/logger.js';
 import { metrics } from '../metrics/registry.js';
 import { mirrorPlexLibrary } from './mirror-plex.js';
-import { mirrorTrakt, pickActivities, serverTimeOf, traktCount, type Activities, type SettledMarks, type TraktMirrorResult } from './mirror-trakt.js';
+import { mirrorTrakt, type Activities, type SettledMarks, type TraktMirrorResult } from './mirror-trakt.js';
+import { activitiesAfterRun } from './activities-after.js';
 import { remapEpisodeNumbering } from './numbering.js';
-import { computePlan, plannedWrites, planSummary } from './plan.js';
-import { clearPlanTable, planKeys, planSource } from './plan-store.js';
+import { computePlan, planSummary, type Plan } from './plan.js';
 import { countUnmatched } from '../db/repos/sync-unmatched.js';
+import { guardReasons, lastWrittenCounts, watchedCounts, type GuardLimits } from './guard.js';
+import { dropPlan, loadPlan, savePlan } from './plan-store.js';
 import type { SyncPlex, SyncPorts, SyncTrakt } from './ports.js';
 import { getSyncSettings } from './settings.js';
 import { updateWatchBaseline } from './watch-baseline.js';
-import { writePlex } from './write-plex.js';
-import { writeTraktBatches, type TraktWriteKind, type TraktWriteResult } from './write-trakt.js';
+import { plannedWrites, withoutRecordedPlays, writePlan, zeroCounts, type RunCounts, type Written } from './write-plan.js';
+import type { TraktWriteResult } from './write-trakt.js';
 import type { Notifier } from '../notify/notifier.js';
 import { raiseRunOutcome } from '../notify/run-outcome.js';
 import type { SyncPinger } from '../notify/sync-ping.js';
@@ -54,6 +56,8 @@ export interface RunnerOptions {
   refreshHistory?: (accountId: number) => Promise<unknown>;
   /** Called (throttled) with the run row as it changes; the service renders it onto the live bus. */
   onProgress?: (run: SyncRunRow) => void;
+  /** The guard's limits (SYNC_GUARD_*); without them nothing is held. */
+  guard?: GuardLimits;
   /** Raises sync.failed / partial / awaiting_approval / succeeded when a run ends (queued; never waits). */
   notifier?: Notifier;
   /** SYNC_PING_URL: /start and the outcome of scheduled runs (in the background). */
@@ -65,6 +69,8 @@ export interface StartOptions {
   dryRun?: boolean;
   /** Walk all of Plex (and refetch all of Trakt) instead of what changed. */
   full?: boolean;
+  /** Let the run past the guard (`sync --yes`, `approve: true`). */
+  approve?: boolean;
 }
 
 export class SyncBusyError extends Error {
@@ -83,24 +89,7 @@ export interface StartedRun {
 const FULL_WALK_EVERY_MS = 24 * 3600 * 1000;
 const INCREMENTAL_SLACK_MS = 5 * 60 * 1000;
 
-interface Counts {
-  scanned: number;
-  scan_total: number;
-  planned_writes: number;
-  writes_done: number;
-  added_to_trakt: number;
-  marked_in_plex: number;
-  removed_from_trakt: number;
-  unwatched_in_plex: number;
-  ratings_to_trakt: number;
-  ratings_to_plex: number;
-  unmatched: number;
-  not_found: number;
-  errors: number;
-  plex_requests: number;
-  trakt_gets: number;
-  trakt_writes: number;
-}
+type Counts = RunCounts;
 
 export async function startSyncRun(deps: RunnerDeps, ports: SyncPorts, start: StartOptions, opts: RunnerOptions = {}): Promise<StartedRun> {
   const leaseTtl = opts.leaseTtlMs ?? 60_000;
@@ -123,6 +112,31 @@ export async function startSyncRun(deps: RunnerDeps, ports: SyncPorts, start: St
   }
 }
 
+export class NotHeldError extends Error {}
+
+/**
+ * Approves a run the guard held: it takes the lease, and writes the plan it was held with
+ * (less plays the ledger got meanwhile). Throws SyncBusyError while a run is going, and
+ * NotHeldError (a sentence) when the run is not waiting.
+ */
+export async function approveHeldRun(deps: RunnerDeps, ports: SyncPorts, runId: number, opts: RunnerOptions = {}): Promise<StartedRun> {
+  const leaseTtl = opts.leaseTtlMs ?? 60_000;
+  const owner = `${os.hostname()}:${process.pid}:${Date.now()}`;
+  const lease = await tryAcquireLease(deps.db, SYNC_LEASE, owner, leaseTtl);
+  if (!lease) throw new SyncBusyError();
+  try {
+    await markInterruptedRuns(deps.db);
+    const run = await takeHeldRun(deps.db, runId);
+    if (!run) throw new NotHeldError(`Sync run ${runId} is not waiting for approval (only a run the guard held can be approved).`);
+    const stopper = { stopped: false };
+    const done = execute(deps, ports, lease, runId, { trigger: run.trigger, full: !!run.full_walk, approve: true }, opts, stopper, run.started_at);
+    return { runId, done, stop: () => void (stopper.stopped = true) };
+  } catch (err) {
+    await lease.release();
+    throw err;
+  }
+}
+
 async function needsFullWalk(db: Db): Promise<boolean> {
   const last = await lastFullWalkAt(db);
   return last === undefined || Date.now() - last > FULL_WALK_EVERY_MS;
@@ -136,13 +150,17 @@ async function execute(
   start: StartOptions & { full: boolean },
   opts: RunnerOptions,
   stopper: { stopped: boolean },
+  /** Set when this is a held run being approved: its plan is read back, not made again. */
+  heldSince?: number,
 ): Promise<SyncRunRow> {
   const log = deps.log.child({ component: 'sync', runId });
   const startedAt = Date.now();
-  const counts: Counts = {
-    scanned: 0, scan_total: 0, planned_writes: 0, writes_done: 0, added_to_trakt: 0, marked_in_plex: 0, removed_from_trakt: 0, unwatched_in_plex: 0, ratings_to_trakt: 0,
-    ratings_to_plex: 0, unmatched: 0, not_found: 0, errors: 0, plex_requests: 0, trakt_gets: 0, trakt_writes: 0,
-  };
+  const counts: Counts = zeroCounts();
+  if (heldSince !== undefined) {
+    // The counts of the read and plan it did before it was held carry on.
+    const before = await getRun(deps.db, runId);
+    if (before) for (const k of Object.keys(counts) as Array<keyof Counts>) counts[k] = before[k];
+  }
   let phase: SyncPhase = 'starting';
   let lost = false;
   const shouldStop = () => lost || stopper.stopped;
@@ -179,29 +197,12 @@ async function execute(
   }, opts.heartbeatMs ?? 15_000);
   heartbeat.unref();
 
-  let status: SyncRunStatus = 'succeeded';
-  let error: string | null = null;
-  const written: Written = {};
-  try {
-    log.info({ trigger: start.trigger, dryRun: !!start.dryRun, fullWalk: start.full }, `sync run ${runId} started${start.dryRun ? ' (dry run: nothing is written)' : ''}`);
-    const settings = await getSyncSettings(deps.db);
-    const plex = await ports.plex();
-    if (!plex) throw new UserFacingError('Plex is not connected. Sign in with Plex in Settings, then run the sync again.');
-    const trakt = await ports.trakt();
-    if (!trakt) throw new UserFacingError('Trakt is not connected. Connect your Trakt account in Settings, then run the sync again.');
-    const counted = countingTrakt(trakt, counts);
-    const countedPlex = countingPlex(plex, counts);
 
-    if (!start.dryRun) {
-      await setPhase('settling', 'settling writes an earlier run left unfinished');
-      // Only what earlier runs left: the event worker's rows may be in flight right now (it
-      // settles its own), and this run has written nothing yet.
-      const settled = await settleIntents(deps.db, counted.probe, { accountId: trakt.accountId, source: 'sync', exceptRunId: runId });
-      if (settled.found + settled.absent + settled.other + settled.skipped > 0) log.info(settled, 'settled unfinished writes against Trakt history');
-      const plexSettled = await settlePlexIntents(deps.db, (k) => countedPlex.itemState(k), runId);
-      if (plexSettled.found + plexSettled.interrupted > 0) log.info(plexSettled, `Plex was read for ${plexSettled.found + plexSettled.interrupted} write(s) an earlier run left unanswered: ${plexSettled.found} had landed, ${plexSettled.interrupted} are planned again`);
-    }
-
+  // Read both sides and plan; undefined when the guard held the run (its plan is kept).
+  const readAndPlan = async (): Promise<{ plan: Plan; mirrored: TraktMirrorResult; settled?: SettledMarks } | undefined> => {
+    const { plex, trakt, counted, countedPlex, settings } = sides!;
+    const activityKey = `sync.traktActivities.${trakt.accountId}`;
+    const settledKey = `sync.traktSettled.${trakt.accountId}`;
     await setPhase('plex', start.full ? 'reading the whole Plex library' : 'reading what changed in Plex');
     const plexMarkerKey = `sync.plexMirror.${plex.machineIdentifier}`;
     const marker = await getSetting<{ at: number }>(deps.db, plexMarkerKey);
@@ -224,8 +225,6 @@ async function execute(
     log.info({ scanned: plexResult.scanned, sections: plexResult.sections, requests: plexResult.requests }, `Plex: ${plexResult.scanned} items read from ${plexResult.sections} sections`);
 
     await setPhase('trakt', 'reading Trakt watched history and ratings');
-    const activityKey = `sync.traktActivities.${trakt.accountId}`;
-    const settledKey = `sync.traktSettled.${trakt.accountId}`;
     const previous = await getSetting<Activities>(deps.db, activityKey);
     const settled = await getSetting<SettledMarks>(deps.db, settledKey);
     const traktResult = await mirrorTrakt(deps.sqlite, counted, { full: start.full, previous, settled });
@@ -241,74 +240,107 @@ async function execute(
     await setPhase('planning', 'planning');
     remapEpisodeNumbering(deps.sqlite, plex.machineIdentifier, trakt.accountId);
     const plan = computePlan(deps.sqlite, trakt.accountId, plex.machineIdentifier, settings, { resetShows: traktResult.resetShows, full: start.full });
-    const n = plan.counts;
     counts.planned_writes = plannedWrites(plan);
-    await updateRun(deps.db, runId, { plan: JSON.stringify(planSummary(deps.sqlite, plan)) });
+    const seen = watchedCounts(deps.sqlite, trakt.accountId, plex.machineIdentifier);
+    await updateRun(deps.db, runId, { plan: JSON.stringify(planSummary(plan)), plex_watched: seen.plex, trakt_watched: seen.trakt });
     log.info(
-      { ...n, alreadySent: plan.skippedRecorded, notFoundBefore: plan.skippedNotFound, unmatched: plan.unmatched },
-      `plan: ${n.toTrakt} plays to Trakt, ${n.toPlex} to mark watched in Plex, ${n.ratingsToTrakt + n.ratingsToPlex} ratings` +
-        (settings.mirrorUnwatch ? `, ${n.fromTrakt} to remove from Trakt history, ${n.unwatchInPlex} to mark unwatched in Plex` : ''),
+      { toTrakt: plan.toTrakt.length, toPlex: plan.toPlex.length, fromTrakt: plan.fromTrakt.length, unwatchInPlex: plan.unwatchInPlex.length, ratingsToTrakt: plan.ratingsToTrakt.length, ratingsToPlex: plan.ratingsToPlex.length, alreadySent: plan.skippedRecorded, notFoundBefore: plan.skippedNotFound, unmatched: plan.unmatched },
+      `plan: ${plan.toTrakt.length} plays to Trakt, ${plan.toPlex.length} to mark watched in Plex, ${plan.ratingsToTrakt.length + plan.ratingsToPlex.length} ratings` +
+        (settings.mirrorUnwatch ? `, ${plan.fromTrakt.length} to remove from Trakt history, ${plan.unwatchInPlex.length} to mark unwatched in Plex` : ''),
     );
+    if (!start.dryRun && !start.approve && opts.guard) {
+      const reasons = guardReasons(plan, seen, await lastWrittenCounts(deps.db, runId), opts.guard);
+      if (reasons.length) {
+        savePlan(deps.sqlite, runId, plan);
+        // Nothing was written, so Trakt's lists need no fresh read next time: keep what was read.
+        const after = await activitiesAfterRun(counted, traktResult, {}, undefined, log, settled);
+        await setSetting(deps.db, activityKey, after.activities);
+        await setSetting(deps.db, settledKey, after.settled);
+        await updateRun(deps.db, runId, { guard: JSON.stringify({ reasons, heldAt: Date.now() }) });
+        held = reasons;
+        return undefined;
+      }
+    }
+    return { plan, mirrored: traktResult, settled };
+  };
+  let held: string[] | undefined;
+  let sides: { plex: SyncPlex; trakt: SyncTrakt; counted: SyncTrakt; countedPlex: SyncPlex; settings: Awaited<ReturnType<typeof getSyncSettings>> } | undefined;
 
-    if (start.dryRun) {
+  let status: SyncRunStatus = 'succeeded';
+  let error: string | null = null;
+  try {
+    log.info({ trigger: start.trigger, dryRun: !!start.dryRun, fullWalk: start.full }, `sync run ${runId} started${start.dryRun ? ' (dry run: nothing is written)' : ''}`);
+    const settings = await getSyncSettings(deps.db);
+    const plex = await ports.plex();
+    if (!plex) throw new UserFacingError('Plex is not connected. Sign in with Plex in Settings, then run the sync again.');
+    const trakt = await ports.trakt();
+    if (!trakt) throw new UserFacingError('Trakt is not connected. Connect your Trakt account in Settings, then run the sync again.');
+    const counted = countingTrakt(trakt, counts);
+    const countedPlex = countingPlex(plex, counts);
+    sides = { plex, trakt, counted, countedPlex, settings };
+
+    if (!start.dryRun) {
+      await setPhase('settling', 'settling writes an earlier run left unfinished');
+      // Only what earlier runs left: the event worker's rows may be in flight right now (it
+      // settles its own), and this run has written nothing yet.
+      const settled = await settleIntents(deps.db, counted.probe, { accountId: trakt.accountId, source: 'sync', exceptRunId: runId });
+      if (settled.found + settled.absent + settled.other + settled.skipped > 0) log.info(settled, 'settled unfinished writes against Trakt history');
+      const plexSettled = await settlePlexIntents(deps.db, (k) => countedPlex.itemState(k), runId);
+      if (plexSettled.found + plexSettled.interrupted > 0) log.info(plexSettled, `Plex was read for ${plexSettled.found + plexSettled.interrupted} write(s) an earlier run left unanswered: ${plexSettled.found} had landed, ${plexSettled.interrupted} are planned again`);
+    }
+
+    const activityKey = `sync.traktActivities.${trakt.accountId}`;
+    const settledKey = `sync.traktSettled.${trakt.accountId}`;
+    let mirrored: TraktMirrorResult;
+    let settledMarks: SettledMarks | undefined;
+    let plan: Plan;
+    if (heldSince !== undefined) {
+      plan = await withoutRecordedPlays(deps.db, trakt.accountId, loadPlan(deps.sqlite, runId));
+      // Approved later: Trakt is not read again; what the last read kept stands in for this run's read.
+      const kept = (await getSetting<Activities>(deps.db, activityKey)) ?? {};
+      mirrored = { gets: 0, fetched: ['approved plan'], skipped: [], watchedRows: 0, ratingRows: 0, activities: kept, resetShows: [], serverTime: Date.now() };
+      settledMarks = await getSetting<SettledMarks>(deps.db, settledKey);
+      counts.planned_writes = plannedWrites(plan);
+      log.info({ writes: counts.planned_writes }, `sync run ${runId} approved: writing the plan it was held with`);
+    } else {
+      const read = await readAndPlan();
+      plan = read?.plan as Plan;
+      mirrored = read?.mirrored as TraktMirrorResult;
+      settledMarks = read?.settled;
+    }
+    let written: Written = {};
+
+    if (held) {
+      status = 'awaiting_approval';
+      error = `The guard held this run before it wrote anything. ${held.join(' ')} Approve it to write its plan, or discard it.`;
+      await supersedeHeldRuns(deps.db, runId);
+      log.warn({ reasons: held }, `sync run ${runId} waits for approval: nothing was written`);
+    } else if (start.dryRun) {
       await setPhase('done', 'dry run: the plan above was not written');
     } else {
       await setPhase('writing', 'writing');
-      const tctx = {
-        db: deps.db, sqlite: deps.sqlite, trakt: counted, serverId: plex.machineIdentifier, runId, log: deps.log,
-        batchSize: Math.min(250, Math.max(1, opts.batchSize ?? 250)), shouldStop, gapAfterAnswerMs: opts.writeGapMs,
-        onBatch: (n: number, soFar: { sent: number }) => {
-          counts.writes_done += n;
-          if (writing === 'history') counts.added_to_trakt = soFar.sent;
-          else if (writing === 'remove') counts.removed_from_trakt = soFar.sent;
-          else counts.ratings_to_trakt = soFar.sent;
-          void flush();
-        },
-      };
-      let writing: TraktWriteKind = 'history';
-      const history = await writeTraktBatches(tctx, planSource(deps.sqlite, 'toTrakt'), 'history');
-      written.history = history;
-      counts.added_to_trakt = history.sent;
-      counts.not_found += history.notFound;
-      counts.errors += history.failed + history.unanswered;
-      writing = 'remove';
-      const removed = await writeTraktBatches(tctx, planSource(deps.sqlite, 'fromTrakt'), 'remove');
-      written.remove = removed;
-      counts.removed_from_trakt = removed.sent;
-      counts.errors += removed.failed + removed.unanswered;
-      writing = 'ratings';
-      const pctx = {
-        db: deps.db, sqlite: deps.sqlite, plex: countedPlex, runId, log: deps.log, concurrency: opts.plexConcurrency ?? 4, shouldStop,
-        onItem: () => {
-          counts.writes_done++;
-          void flush();
-        },
-      };
-      const marked = await writePlex(pctx, planSource(deps.sqlite, 'toPlex'), 'watched');
-      counts.marked_in_plex = marked.done;
-      counts.errors += marked.failed;
-      const unwatched = await writePlex(pctx, planSource(deps.sqlite, 'unwatchInPlex'), 'unwatched');
-      counts.unwatched_in_plex = unwatched.done;
-      counts.errors += unwatched.failed;
-      const rt = await writeTraktBatches(tctx, planSource(deps.sqlite, 'ratingsToTrakt'), 'ratings');
-      written.ratings = rt;
-      counts.ratings_to_trakt = rt.sent;
-      counts.not_found += rt.notFound;
-      counts.errors += rt.failed + rt.unanswered;
-      const rp = await writePlex(pctx, planSource(deps.sqlite, 'ratingsToPlex'), 'rating');
-      counts.ratings_to_plex = rp.done;
-      counts.errors += rp.failed;
+      written = await writePlan(
+        { db: deps.db, sqlite: deps.sqlite, log: deps.log, runId, trakt: counted, plex: countedPlex, counts, batchSize: opts.batchSize, writeGapMs: opts.writeGapMs, plexConcurrency: opts.plexConcurrency, shouldStop, onProgress: () => void flush() },
+        plan,
+      );
       if (lost) throw new UserFacingError('This run lost its lock to another process and stopped; the next run finishes the job.');
       if (stopper.stopped) throw new UserFacingError('The service was shutting down, so this run stopped early; the next run finishes the job.');
       // Writes Trakt refused as unknown are writes that did not happen: the run says so.
       if (counts.writes_done < counts.planned_writes || counts.errors > 0 || counts.not_found > 0) status = 'partial';
-      const plannedRemovals = planKeys(deps.sqlite, ['fromTrakt', 'unwatchInPlex']);
+      const plannedRemovals = [...plan.fromTrakt, ...plan.unwatchInPlex].map((i) => i.itemKey);
       updateWatchBaseline(deps.sqlite, { serverId: plex.machineIdentifier, accountId: trakt.accountId, on: settings.mirrorUnwatch, runId, plannedRemovals });
+      // What the next run's guard compares with: both sides as this run leaves them.
+      const left = watchedCounts(deps.sqlite, trakt.accountId, plex.machineIdentifier);
+      await updateRun(deps.db, runId, { plex_watched: left.plex, trakt_watched: left.trakt });
+      if (heldSince !== undefined) dropPlan(deps.sqlite, runId);
+      await supersedeHeldRuns(deps.db, runId, true);
     }
 
-    const after = await activitiesAfterRun(counted, traktResult, written, opts.refreshHistory, log, settled);
-    await setSetting(deps.db, activityKey, after.activities);
-    await setSetting(deps.db, settledKey, after.settled);
+    if (!held) {
+      const after = await activitiesAfterRun(counted, mirrored, written, opts.refreshHistory, log, settledMarks);
+      await setSetting(deps.db, activityKey, after.activities);
+      await setSetting(deps.db, settledKey, after.settled);
+    }
     // The same number the Unmatched page shows, counted after this run's own not_found answers.
     counts.unmatched = await countUnmatched(deps.db);
     if (status === 'partial') error = partialSentence(counts);
@@ -319,7 +351,6 @@ async function execute(
     log.error({ err: err instanceof Error ? err.message : String(err) }, error);
   } finally {
     clearInterval(heartbeat);
-    clearPlanTable(deps.sqlite);
     await flushing;
     const finishedAt = Date.now();
     await updateRun(deps.db, runId, { ...counts, phase: 'done', status, error, finished_at: finishedAt, heartbeat_at: finishedAt });
@@ -337,58 +368,6 @@ async function execute(
 }
 
 export class UserFacingError extends Error {}
-
-type Written = Partial<Record<TraktWriteKind, TraktWriteResult>>;
-
-/**
- * The activity times to keep for the next run. A run that wrote moves Trakt's own times: it reads
- * `last_activities` once after its writes (and first lets the history mirror take in its plays),
- * with the account's play and rating counts (SettledMarks), so that a next run with nothing
- * changed makes a GET or two instead of re-reading every list.
- * A list with a write whose outcome is still unknown keeps no time (the next run reads it);
- * lists the run did not write keep the times read before its writes, so a change made on
- * trakt.tv meanwhile still shows next time. (A change on trakt.tv to a list we wrote, between our
- * last write and this read, is found by the daily full walk.)
- */
-async function activitiesAfterRun(
-  trakt: SyncTrakt,
-  mirrored: TraktMirrorResult,
-  written: Written,
-  refreshHistory: RunnerOptions['refreshHistory'],
-  log: Logger,
-  previous: SettledMarks | undefined,
-): Promise<{ activities: Activities; settled: SettledMarks }> {
-  const before = mirrored.activities;
-  const wrote = (r?: TraktWriteResult) => !!r && r.requests > 0;
-  const unsettled = (r?: TraktWriteResult) => !!r && r.unanswered > 0;
-  const plays = wrote(written.history) || wrote(written.remove);
-  const ratings = wrote(written.ratings);
-  // Nothing written and nothing re-read: the counts still hold, now as of this run's read.
-  if (!plays && !ratings) {
-    const unchanged = mirrored.fetched.length === 0 && previous;
-    return { activities: before, settled: { at: mirrored.serverTime, plays: unchanged ? previous.plays : null, ratings: unchanged ? previous.ratings : null } };
-  }
-  if (plays && refreshHistory) await refreshHistory(trakt.accountId).catch(() => undefined);
-  let after: Activities = {};
-  const settled: SettledMarks = { at: Date.now(), plays: null, ratings: null };
-  try {
-    const la = await trakt.get('/sync/last_activities');
-    if (la.status !== 200) throw new Error(`Trakt answered ${la.status}`);
-    after = pickActivities(la.body);
-    settled.at = serverTimeOf(la);
-    settled.plays = await traktCount(trakt, 'plays');
-    settled.ratings = await traktCount(trakt, 'ratings');
-  } catch (err) {
-    log.warn({ err: err instanceof Error ? err.message : String(err) }, 'Trakt last_activities could not be read after the writes; the next run reads the lists this run wrote');
-  }
-  const out = { ...before };
-  const take = (fields: string[], lost: boolean) => {
-    for (const f of fields) out[f] = lost ? null : (after[f] ?? null);
-  };
-  if (plays) take(['movies.watched_at', 'episodes.watched_at'], unsettled(written.history) || unsettled(written.remove));
-  if (ratings) take(['movies.rated_at', 'shows.rated_at', 'episodes.rated_at'], unsettled(written.ratings));
-  return { activities: out, settled };
-}
 
 function partialSentence(counts: Pick<Counts, 'errors' | 'not_found'>): string {
   const parts: string[] = [];

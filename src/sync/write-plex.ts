@@ -13,7 +13,6 @@ import { isUnknownStatus } from '../net/write-answer.js';
 import { PlexError, PlexHttpError, PlexUnauthorizedError } from '../plex/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { PlanItem } from './plan.js';
-import type { PlanSource } from './plan-store.js';
 import type { SyncPlex } from './ports.js';
 
 export interface PlexWriteContext {
@@ -58,14 +57,14 @@ const KINDS = {
 } as const;
 
 /** Whether a failed Plex write may have been carried out: no answer, any 5xx or 408, a 2xx that is not Plex's, or an error without a status. */
-function answerUnknown(err: unknown): boolean {
+export function answerUnknown(err: unknown): boolean {
   if (err instanceof PlexUnauthorizedError) return false;
   if (err instanceof PlexHttpError) return isUnknownStatus(err.status);
   if (err instanceof PlexError) return err.name === 'PlexUnreachableError' || err.name === 'PlexResponseError';
   return true;
 }
 
-export async function writePlex(ctx: PlexWriteContext, items: PlanSource, what: PlexWriteKind): Promise<{ done: number; failed: number; requests: number }> {
+export async function writePlex(ctx: PlexWriteContext, items: PlanItem[], what: PlexWriteKind): Promise<{ done: number; failed: number; requests: number }> {
   const out = { done: 0, failed: 0, requests: 0 };
   const log = ctx.log.child({ component: 'sync', runId: ctx.runId });
   const server = ctx.plex.machineIdentifier;
@@ -83,6 +82,7 @@ export async function writePlex(ctx: PlexWriteContext, items: PlanSource, what: 
           plexKey: `${server}:${item.ratingKey}`,
           title: item.title,
           rating: item.rating ?? null,
+          previousRating: what === 'rating' ? (item.previousRating ?? null) : null,
           source: 'sync',
           sourceId: ctx.runId,
           request: { ratingKey: item.ratingKey, rating: item.rating },
@@ -110,18 +110,10 @@ export async function writePlex(ctx: PlexWriteContext, items: PlanSource, what: 
       return r.found ? 'done' : r.absent ? 'absent' : 'unread';
     }
   };
-  // The plan is read a chunk at a time; the workers share the chunk in hand.
-  let chunk: PlanItem[] = [];
-  let at = 0;
-  const take = (): PlanItem | undefined => {
-    if (at >= chunk.length) {
-      chunk = items.next(500);
-      at = 0;
-    }
-    return chunk[at++];
-  };
+  let next = 0;
   const worker = async () => {
-    for (let item = ctx.shouldStop?.() ? undefined : take(); item; item = ctx.shouldStop?.() ? undefined : take()) {
+    while (next < items.length && !ctx.shouldStop?.()) {
+      const item = items[next++]!;
       let result = await attempt(item);
       if (result === 'absent') result = await attempt(item); // read back and not there: sent once more
       if (result === 'done') {

@@ -6,6 +6,8 @@ import { runJson } from '../sync/run-json.js';
 import { SYNC_JOB } from '../sync/service.js';
 import type { AppEnv } from './env.js';
 import { statusParts } from './status.js';
+import { approveRun, discardRun } from './runs-held.js';
+import { UndoRefusedError } from '../undo/run-undo.js';
 
 export { runJson };
 
@@ -25,10 +27,31 @@ export function syncApi() {
     }
     const trigger = q.trigger === 'cli' || body.trigger === 'cli' ? 'cli' : 'api';
     try {
-      const started = await c.var.deps.sync.start({ trigger, dryRun: flag(body.dryRun ?? q.dryRun), full: flag(body.full ?? q.full) });
+      const started = await c.var.deps.sync.start({ trigger, dryRun: flag(body.dryRun ?? q.dryRun), full: flag(body.full ?? q.full), approve: flag(body.approve ?? q.approve) });
       return c.json({ runId: started.runId }, 202);
     } catch (err) {
       if (err instanceof SyncBusyError) return c.json({ error: 'conflict', message: err.message }, 409);
+      throw err;
+    }
+  });
+  api.post('/runs/:id{[0-9]+}/approve', async (c) => {
+    const r = await approveRun(c.var.deps, Number(c.req.param('id')));
+    return r.ok ? c.json({ runId: r.runId }, 202) : c.json({ error: 'conflict', message: r.message }, r.status);
+  });
+  api.post('/runs/:id{[0-9]+}/discard', async (c) => {
+    const id = Number(c.req.param('id'));
+    const r = await discardRun(c.var.deps, id);
+    if (!r.ok) return c.json({ error: 'conflict', message: r.message }, r.status);
+    return c.json(runJson((await getRun(c.var.deps.db, id))!));
+  });
+  api.post('/runs/:id{[0-9]+}/undo', async (c) => {
+    const trigger = c.req.query('trigger') === 'cli' ? 'cli' : 'api';
+    try {
+      const started = await c.var.deps.sync.undo({ kind: 'run', id: Number(c.req.param('id')) }, trigger);
+      return c.json({ runId: started.runId }, 202);
+    } catch (err) {
+      if (err instanceof SyncBusyError) return c.json({ error: 'conflict', message: err.message }, 409);
+      if (err instanceof UndoRefusedError) return c.json({ error: 'bad_request', message: err.message }, 400);
       throw err;
     }
   });

@@ -12,6 +12,7 @@ import { HISTORY_CLIENT_JS } from '../../views/history/client-script.js';
 import { HistoryPage, HistoryResults, MoreSentinel } from '../../views/pages/history.js';
 import type { AppEnv } from './env.js';
 import { statusParts } from './status.js';
+import { historyExport } from '../history/export.js';
 
 function parseFilter(c: Context<AppEnv>): PlayFilter {
   const type = c.req.query('type');
@@ -79,6 +80,35 @@ export function historyRoutes() {
     if (account && !status.running) status.running = { kind: 'full', pagesDone: 0, itemsDone: 0 };
     return c.html(<HistoryStatus view={status} csrf={c.var.csrf} />);
   });
+
+  // The whole mirror for the user's records, streamed page by page (see src/history/export.ts).
+  const exportAs = (format: 'csv' | 'json') => async (c: Context<AppEnv>) => {
+    const { deps } = c.var;
+    const account = await historyAccount(deps);
+    if (!account) return c.text('Connect Trakt in Settings first: there is no history to export yet.', 404);
+    const chunks = historyExport(deps.sqlite, account.id, format);
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+      cancel() {
+        chunks.return(undefined);
+      },
+    });
+    const day = new Date().toISOString().slice(0, 10);
+    return new Response(body, {
+      headers: {
+        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+        'content-disposition': `attachment; filename="trakt-history-${account.username.replace(/[^A-Za-z0-9_-]/g, '_')}-${day}.${format}"`,
+        'cache-control': 'no-store',
+      },
+    });
+  };
+  app.get('/history/export.csv', exportAs('csv'));
+  app.get('/history/export.json', exportAs('json'));
 
   app.get('/history/client.js', (c) => {
     c.header('content-type', 'text/javascript; charset=utf-8');

@@ -9,6 +9,8 @@ import { RunsPage } from '../../views/pages/runs.js';
 import { SyncCardBody } from '../../views/runs/sync-card.js';
 import type { AppEnv } from './env.js';
 import { readForm } from './form.js';
+import { approveRun, discardRun, heldPlanView } from './runs-held.js';
+import { undoCardFor } from './undo-routes.js';
 
 const PER_PAGE = 50;
 
@@ -29,8 +31,20 @@ export function runRoutes() {
     const only = c.req.query('ledger') === 'failed' ? 'failed' : undefined;
     const [log, ledger] = await Promise.all([runLogLines(deps.db, id, 0, 2000), runLedger(deps.db, id, 500, only)]);
     if (log.length) deps.runPublisher.seenUpTo(id, log[log.length - 1]!.id);
-    return c.render(<RunDetailPage view={{ run, plan: parsePlan(run.plan), log, ledger: { ...ledger, only } }} />, { title: `Sync run ${id}`, nav: 'runs' });
+    const held = run.status === 'awaiting_approval' ? await heldPlanView(deps, run, c.var.csrf, c.req.query()) : undefined;
+    const extra = await undoCardFor(deps, run, c.var.csrf);
+    return c.render(<RunDetailPage view={{ run, plan: parsePlan(run.plan), log, ledger: { ...ledger, only }, held, extra }} />, { title: `Sync run ${id}`, nav: 'runs' });
   });
+
+  // Approve / Discard on a held run's page: plain forms, answered by going back to the page.
+  for (const [action, act] of [['approve', approveRun], ['discard', discardRun]] as const) {
+    app.post(`/runs/:id{[0-9]+}/${action}`, async (c) => {
+      const id = Number(c.req.param('id'));
+      const r = await act(c.var.deps, id);
+      if (!r.ok) return c.render(<p class="text-sm" role="alert">{`${r.message} `}<a class="underline" href={`/runs/${id}`}>Back to the run</a>.</p>, { title: `Sync run ${id}`, nav: 'runs' });
+      return c.redirect(`/runs/${id}`, 303);
+    });
+  }
 
   app.post('/runs/start', async (c) => {
     const { deps } = c.var;

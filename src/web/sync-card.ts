@@ -1,5 +1,5 @@
 /** What the dashboard's sync card shows: the running or last run, the schedule, the next run. */
-import { lastRuns } from '../db/repos/sync-runs.js';
+import { heldRun, lastRuns } from '../db/repos/sync-runs.js';
 import { countUnmatched } from '../db/repos/sync-unmatched.js';
 import type { SyncRunRow } from '../db/tables/sync.js';
 import { describeSchedule } from '../jobs/registry.js';
@@ -20,5 +20,6 @@ export async function syncCardView(deps: Pick<AppDeps, 'db' | 'jobs'>, running?:
     message,
     // Only shown with the last finished run (not while one runs: the card is refreshed often then).
     unmatched: latest && latest.status !== 'running' && !running ? await countUnmatched(deps.db) : undefined,
+    waiting: await heldRun(deps.db),
   };
 }

@@ -3,15 +3,11 @@ import { Hono } from 'hono';
 import { listUnmatched } from '../db/repos/sync-unmatched.js';
 import { itemLabel, UnmatchedPage } from '../../views/pages/unmatched.js';
 import type { AppEnv } from './env.js';
+import { csvCell } from '../history/export.js';
 
 const PER_PAGE = 100;
 const CSV_MAX = 100_000;
 
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  // Quote always; a leading = + - @ would be a formula in a spreadsheet.
-  return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
-};
 
 export function unmatchedRoutes() {
   const app = new Hono<AppEnv>();

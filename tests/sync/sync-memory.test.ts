@@ -1,12 +1,9 @@
 /**
  * What keeps a large sync small (issue 18): Trakt's lists go to SQLite page by page and replace
- * the mirror only when every page was read; the plan is a TEMP table read back in chunks, plays in
- * watched order (ties in planned order, across chunk boundaries).
+ * the mirror only when every page was read.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { mirrorTrakt } from '../../src/sync/mirror-trakt.js';
-import { addPlanRows, planCount, planSource, resetPlanTable } from '../../src/sync/plan-store.js';
-import type { Row } from '../../src/sync/plan-sql.js';
 import type { SyncTrakt, TraktResponse } from '../../src/sync/ports.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
 
@@ -59,31 +56,5 @@ describe('Trakt lists stream into SQLite', () => {
     // And the next complete read replaces it whole.
     await mirrorTrakt(ctx.deps.sqlite, pagedTrakt(3), { full: true });
     expect(watchedMovies(ctx)).toBe(750);
-  });
-});
-
-describe('the plan table', () => {
-  const row = (n: number, lastViewedAt: number | null): Row =>
-    ({ type: 'movie', item_key: `k${n}`, ids_hash: null, title: `T${n}`, show_title: null, rating_key: String(n), imdb: `tt${n}`, tmdb: n, tvdb: null,
-      show_imdb: null, show_tmdb: null, show_tvdb: null, season: null, number: null, trakt_season: null, trakt_number: null, last_viewed_at: lastViewedAt, user_rating: null }) as Row;
-
-  it('reads plays back in watched order, ties in planned order, across chunk boundaries', async () => {
-    ctx = await makeTestContext();
-    const sqlite = ctx.deps.sqlite;
-    resetPlanTable(sqlite);
-    // Planned order k1..k7; watched times out of order with ties that straddle chunks of 2.
-    const times = [300, 100, 100, 100, 200, null, 100];
-    sqlite.transaction(() => {
-      times.forEach((t, i) => sqlite.prepare(`INSERT INTO temp.sync_plan (list, sort_at, item_key, type, title, rating_key, last_viewed_at) VALUES ('toTrakt', ?, ?, 'movie', ?, ?, ?)`).run(t ?? 0, `k${i + 1}`, `T${i + 1}`, String(i + 1), t));
-    })();
-    addPlanRows(sqlite, 'toPlex', [row(8, 5), row(9, 1)]);
-    const src = planSource(sqlite, 'toTrakt');
-    expect(src.size).toBe(7);
-    const seen: string[] = [];
-    for (let chunk = src.next(2); chunk.length > 0; chunk = src.next(2)) seen.push(...chunk.map((i) => i.itemKey));
-    expect(seen).toEqual(['k6', 'k2', 'k3', 'k4', 'k7', 'k5', 'k1']);
-    expect(planSource(sqlite, 'toPlex').next(10).map((i) => i.itemKey)).toEqual(['k8', 'k9']);
-    resetPlanTable(sqlite);
-    expect(planCount(sqlite, 'toTrakt')).toBe(0);
   });
 });

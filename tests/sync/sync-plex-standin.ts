@@ -127,6 +127,12 @@ export class PlexStandIn {
     }
   }
 
+  /** Takes an item out of the library (a library emptied or rebuilt). */
+  forget(libKey: string): void {
+    for (const k of this.byLibKey.get(libKey) ?? []) this.items.delete(k);
+    this.byLibKey.delete(libKey);
+  }
+
   private json(item: Item): PlexMeta {
     const s = item.state;
     return {
@@ -239,7 +245,7 @@ export function standInClient(plex: PlexTarget, opts: { selected?: string[] } = 
       await call('PUT', '/:/unscrobble', { key: ratingKey, identifier: 'com.plexapp.plugins.library' });
     },
     async rate(ratingKey, rating) {
-      await call('PUT', '/:/rate', { key: ratingKey, identifier: 'com.plexapp.plugins.library', rating: String(rating) });
+      await call('PUT', '/:/rate', { key: ratingKey, identifier: 'com.plexapp.plugins.library', rating: String(rating ?? -1) });
     },
     async itemState(ratingKey) {
       const m = (await call('GET', `/library/metadata/${ratingKey}`)).MediaContainer.Metadata[0] as PlexMeta;

@@ -64,6 +64,11 @@ export function EventRow(props: { row: WebhookEventRow; notice?: string }) {
             Retry
           </button>
         )}
+        {r.status === 'sent' && (
+          <a class="event-undo mr-2 rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" href={`/events/${r.id}/undo`}>
+            Undo
+          </a>
+        )}
         <button
           class="event-details event-payload rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
           hx-get={`/events/${r.id}/detail`}

@@ -94,6 +94,12 @@ export function HistoryPage(props: { view: HistoryPageView; csrf: string }) {
       <PageHeader title="Trakt history" subtitle="Your whole watch history on Trakt, newest first, grouped by day.">
         <p class="text-sm text-slate-600 dark:text-slate-400">
           <HistoryTotal total={v.total} />
+          <span class="ml-3" id="history-export">
+            {'Export: '}
+            <a class="underline" href="/history/export.csv" download>CSV</a>
+            {' · '}
+            <a class="underline" href="/history/export.json" download>JSON</a>
+          </span>
         </p>
       </PageHeader>
       <HistoryStatus view={v.status} csrf={props.csrf} />

@@ -4,6 +4,8 @@ import { Card, PageHeader } from '../components.js';
 import { LogRows, type LogLine } from '../logs/log-rows.js';
 import { RunFacts, RunLedger, RunPlan, type LedgerView, type PlanView } from '../runs/run-detail-parts.js';
 import { RunProgress } from '../runs/run-parts.js';
+import { HeldPlan, type HeldPlanView } from '../runs/held-plan.js';
+import type { Child } from 'hono/jsx';
 
 export type { PlanView } from '../runs/run-detail-parts.js';
 
@@ -12,13 +14,20 @@ export interface RunDetailView {
   plan: PlanView | null;
   log: LogLine[];
   ledger: LedgerView;
+  /** A run the guard held: its reasons, buttons and paged plan. */
+  held?: HeldPlanView;
+  /** Other features' cards under the progress (e.g. "Undo this run"). */
+  extra?: Child;
 }
 
 export function RunDetailPage(props: { view: RunDetailView }) {
-  const { run, plan, log, ledger } = props.view;
+  const { run, plan, log, ledger, held, extra } = props.view;
   return (
     <>
-      <PageHeader title={`Sync run ${run.id}`} subtitle={`Started by ${run.trigger}${run.dry_run ? ' · dry run: nothing written' : ''}${run.full_walk ? ' · full walk' : ''}`}>
+      <PageHeader
+        title={run.undo_of !== null || run.undo_event !== null ? `Undo run ${run.id}` : `Sync run ${run.id}`}
+        subtitle={`Started by ${run.trigger}${run.dry_run ? ' · dry run: nothing written' : ''}${run.full_walk ? ' · full walk' : ''}${run.undo_of !== null ? ` · undoes run ${run.undo_of}` : ''}${run.undo_event !== null ? ` · undoes webhook event ${run.undo_event}` : ''}`}
+      >
         <a class="underline" href="/runs">All runs</a>
       </PageHeader>
       <div class="grid grid-cols-1 gap-4">
@@ -26,6 +35,8 @@ export function RunDetailPage(props: { view: RunDetailView }) {
           <RunProgress run={run} />
           <RunFacts run={run} />
         </Card>
+        {held && <HeldPlan view={held} />}
+        {extra}
         <Card title="Plan" id="run-plan">
           <RunPlan runId={run.id} plan={plan} />
         </Card>

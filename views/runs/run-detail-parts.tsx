@@ -14,13 +14,15 @@ interface PlanSample {
 }
 export interface PlanView {
   counts: Record<string, number>;
-  toTrakt: PlanSample[];
-  toPlex: PlanSample[];
+  /** An undo run: what it set out to do, as a sentence (its plan has no item lists). */
+  undo?: string;
+  toTrakt?: PlanSample[];
+  toPlex?: PlanSample[];
   /** "Mirror un-watching" (absent from plans made before it existed). */
   fromTrakt?: PlanSample[];
   unwatchInPlex?: PlanSample[];
-  ratingsToTrakt: PlanSample[];
-  ratingsToPlex: PlanSample[];
+  ratingsToTrakt?: PlanSample[];
+  ratingsToPlex?: PlanSample[];
 }
 
 export function parsePlan(text: string | null): PlanView | null {
@@ -41,6 +43,9 @@ const PLAN_LABELS: Record<string, string> = {
   ratingsToPlex: 'Ratings to Plex',
   skippedRecorded: 'Skipped: the ledger already has the play',
   skippedNotFound: 'Skipped: Trakt did not know them in the last day',
+  plays: 'Plays to remove from Trakt',
+  plexMarks: 'Items to mark unwatched in Plex',
+  ratings: 'Ratings to put back',
 };
 
 export function RunFacts(props: { run: SyncRunRow }) {
@@ -89,12 +94,13 @@ export function RunPlan(props: { runId: number; plan: PlanView | null }) {
                 </div>
               ))}
           </dl>
-          <PlanList title={PLAN_LABELS.toTrakt!} items={plan.toTrakt} total={plan.counts.toTrakt ?? 0} />
-          <PlanList title={PLAN_LABELS.toPlex!} items={plan.toPlex} total={plan.counts.toPlex ?? 0} />
+          {plan.undo && <p class="mt-2 text-sm" id="undo-plan">{plan.undo}</p>}
+          <PlanList title={PLAN_LABELS.toTrakt!} items={plan.toTrakt ?? []} total={plan.counts.toTrakt ?? 0} />
+          <PlanList title={PLAN_LABELS.toPlex!} items={plan.toPlex ?? []} total={plan.counts.toPlex ?? 0} />
           <PlanList title={PLAN_LABELS.fromTrakt!} items={plan.fromTrakt ?? []} total={plan.counts.fromTrakt ?? 0} />
           <PlanList title={PLAN_LABELS.unwatchInPlex!} items={plan.unwatchInPlex ?? []} total={plan.counts.unwatchInPlex ?? 0} />
-          <PlanList title={PLAN_LABELS.ratingsToTrakt!} items={plan.ratingsToTrakt} total={plan.counts.ratingsToTrakt ?? 0} />
-          <PlanList title={PLAN_LABELS.ratingsToPlex!} items={plan.ratingsToPlex} total={plan.counts.ratingsToPlex ?? 0} />
+          <PlanList title={PLAN_LABELS.ratingsToTrakt!} items={plan.ratingsToTrakt ?? []} total={plan.counts.ratingsToTrakt ?? 0} />
+          <PlanList title={PLAN_LABELS.ratingsToPlex!} items={plan.ratingsToPlex ?? []} total={plan.counts.ratingsToPlex ?? 0} />
         </>
       ) : (
         <p class="text-sm text-slate-600 dark:text-slate-400">The plan appears once both sides have been read.</p>

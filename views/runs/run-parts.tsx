@@ -10,13 +10,17 @@ const statusClass: Record<string, string> = {
   partial: 'bg-amber-100 text-amber-800 dark:bg-amber-900 dark:text-amber-100',
   failed: 'bg-rose-100 text-rose-800 dark:bg-rose-900 dark:text-rose-100',
   interrupted: 'bg-slate-200 text-slate-700 dark:bg-slate-700 dark:text-slate-100',
+  awaiting_approval: 'bg-amber-200 text-amber-900 dark:bg-amber-800 dark:text-amber-50',
+  discarded: 'bg-slate-200 text-slate-700 dark:bg-slate-700 dark:text-slate-100',
 };
+
+const statusLabel: Record<string, string> = { awaiting_approval: 'awaiting approval' };
 
 export function StatusBadge(props: { run: Pick<SyncRunRow, 'status' | 'dry_run'> }) {
   const s = props.run.status;
   return (
     <span class={`inline-block rounded px-2 py-0.5 text-xs font-medium ${statusClass[s] ?? ''}`} data-status={s}>
-      {s}
+      {statusLabel[s] ?? s}
       {props.run.dry_run ? ' · dry run' : ''}
     </span>
   );
@@ -78,7 +82,7 @@ export function RunProgress(props: { run: SyncRunRow }) {
       <Bar label="Items scanned" done={r.scanned} total={Math.max(r.scan_total, r.scanned)} id="scanned" />
       <Bar label="Writes done" done={r.writes_done} total={r.planned_writes} id="writes" />
       <RunCounts run={r} />
-      {r.error && <p class="mt-2 text-sm text-rose-700 dark:text-rose-300">{r.error}</p>}
+      {r.error && <p class={`mt-2 text-sm ${r.status === 'awaiting_approval' ? 'text-amber-800 dark:text-amber-200' : 'text-rose-700 dark:text-rose-300'}`}>{r.error}</p>}
     </div>
   );
 }

@@ -10,6 +10,8 @@ export interface SyncCardView {
   schedule: string;
   /** A sentence after a button press (e.g. "a sync is already running"). */
   message?: string;
+  /** A run the guard held, waiting for approval. */
+  waiting?: SyncRunRow;
   /** What the Unmatched page lists now (the same count a run records when it ends). */
   unmatched?: number;
 }
@@ -18,6 +20,12 @@ export function SyncCardBody(props: { view: SyncCardView }) {
   const v = props.view;
   return (
     <>
+      {v.waiting && (
+        <p class="mb-3 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100" id="sync-card-waiting" role="status">
+          {`Sync run ${v.waiting.id} waits for your approval: the guard held it before it wrote anything. `}
+          <a class="font-medium underline" href={`/runs/${v.waiting.id}`}>Review its plan</a>
+        </p>
+      )}
       {v.running ? (
         <>
           <RunProgress run={v.running} />

@@ -82,3 +82,44 @@ export async function runLedger(db: Db, runId: number, limit = 500, only?: 'fail
     SELECT COUNT(*) AS n, COALESCE(SUM(status = 'failed'), 0) AS failed FROM ledger WHERE source = 'sync' AND source_id = ${runId}`.execute(db);
   return { rows: rows.rows, total: Number(counts.rows[0]?.n ?? 0), failed: Number(counts.rows[0]?.failed ?? 0) };
 }
+
+/**
+ * Takes a held run for approval (compare-and-set: two approvals cannot both take it), and
+ * returns it as it was held; undefined when it is not waiting.
+ */
+export async function takeHeldRun(db: Db, id: number, now = Date.now()): Promise<SyncRunRow | undefined> {
+  const run = await getRun(db, id);
+  if (!run || run.status !== 'awaiting_approval') return undefined;
+  const r = await db
+    .updateTable('sync_runs')
+    .set({ status: 'running', phase: 'writing', error: null, finished_at: null, heartbeat_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'awaiting_approval')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0 ? run : undefined;
+}
+
+/** Discards a held run: it ends with nothing written. False when it was not waiting. */
+export async function discardHeldRun(db: Db, id: number, reason: string, now = Date.now()): Promise<boolean> {
+  const r = await db
+    .updateTable('sync_runs')
+    .set({ status: 'discarded', phase: 'done', error: reason, finished_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'awaiting_approval')
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
+  await db.deleteFrom('sync_plan_items').where('run_id', '=', id).execute();
+  return true;
+}
+
+/** A newer run was held, or wrote: older held runs are set aside, so held runs never pile up. */
+export async function supersedeHeldRuns(db: Db, newerId: number, newerWrote = false): Promise<void> {
+  const older = await db.selectFrom('sync_runs').select('id').where('status', '=', 'awaiting_approval').where('id', '<', newerId).execute();
+  const reason = newerWrote ? `Set aside: run ${newerId} read both sides again later and wrote its own plan.` : `Set aside: run ${newerId} read both sides again later and waits for approval instead.`;
+  for (const o of older) await discardHeldRun(db, o.id, reason);
+}
+
+/** The run waiting for approval, if any (the newest). */
+export async function heldRun(db: Db): Promise<SyncRunRow | undefined> {
+  return db.selectFrom('sync_runs').selectAll().where('status', '=', 'awaiting_approval').orderBy('id', 'desc').limit(1).executeTakeFirst();
+}

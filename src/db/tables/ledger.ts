@@ -49,6 +49,10 @@ export interface LedgerTable {
   request: string | null;
   error: string | null;
   trakt_history_id: number | null;
+  /** A rating write: the value it replaced (0: there was none; null: not recorded), so an undo can put it back. */
+  previous_rating: number | null;
+  /** A row of an undo run: the ledger row it undoes. */
+  undoes: number | null;
   created_at: number;
   updated_at: number;
 }

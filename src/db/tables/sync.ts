@@ -8,7 +8,8 @@ import type { Generated, Selectable } from 'kysely';
 
 /** `live`: the catch-up after the live listener reconnected. */
 export type SyncTrigger = 'manual' | 'schedule' | 'cli' | 'api' | 'live';
-export type SyncRunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
+/** `awaiting_approval`: held by the guard before writing; `discarded`: a held run the user (or a later run) set aside. */
+export type SyncRunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted' | 'awaiting_approval' | 'discarded';
 export type SyncPhase = 'starting' | 'settling' | 'plex' | 'trakt' | 'planning' | 'writing' | 'done';
 
 export interface SyncRunsTable {
@@ -43,6 +44,23 @@ export interface SyncRunsTable {
   plan: string | null;
   /** What went wrong, as a sentence for the user. */
   error: string | null;
+  /** Items watched on each side when the run planned (the guard compares with the last run that wrote). */
+  plex_watched: number | null;
+  trakt_watched: number | null;
+  /** JSON: why the guard held this run (sentences), and whether it was approved. */
+  guard: string | null;
+  /** An undo run: the run (or webhook event) it undoes. */
+  undo_of: number | null;
+  undo_event: number | null;
+}
+
+/** The whole plan of a run, one row per item (`list`: toTrakt, fromTrakt, …): paged on a held run's page, written on approval. */
+export interface SyncPlanItemsTable {
+  run_id: number;
+  list: string;
+  seq: number;
+  /** The plan item as JSON. */
+  item: string;
 }
 
 export type PlexItemType = 'movie' | 'show' | 'episode';
@@ -141,6 +159,7 @@ export interface SyncTables {
   trakt_watched: TraktWatchedTable;
   trakt_ratings: TraktRatingsTable;
   sync_watch_baseline: SyncWatchBaselineTable;
+  sync_plan_items: SyncPlanItemsTable;
   plex_section_titles: PlexSectionTitlesTable;
 }
 

@@ -7,6 +7,7 @@ import { secretSettingsRoutes } from './secrets.js';
 import { tmdbSettingsRoutes } from './tmdb.js';
 import { traktSettingsRoutes } from './trakt.js';
 import { plexSettingsRoutes } from './plex.js';
+import { backupSettingsRoutes } from './backups.js';
 import { liveSettingsRoutes } from './live.js';
 import { notifySettingsRoutes } from './notify.js';
 
@@ -17,6 +18,7 @@ export function settingsRoutes() {
   app.route('/', plexSettingsRoutes());
   app.route('/', tmdbSettingsRoutes());
   app.route('/', secretSettingsRoutes());
+  app.route('/', backupSettingsRoutes());
   app.route('/', liveSettingsRoutes());
   app.route('/', notifySettingsRoutes());
   return app;

@@ -12,6 +12,7 @@ import { renderTraktSection } from './trakt.js';
 import { renderPlexSection } from './plex.js';
 import { renderSyncSection } from '../runs-settings.js';
 import { renderWebhookAccountsSection } from '../events-accounts.js';
+import { renderBackupsSection } from './backups.js';
 import { renderLiveSection } from './live.js';
 import { renderNotifySection } from './notify.js';
 
@@ -30,4 +31,5 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'webhook-accounts', render: (c) => renderWebhookAccountsSection(c) },
   { id: 'notifications', render: (c) => renderNotifySection(c) },
   { id: 'api-key', render: (c) => renderApiKeySection(c) },
+  { id: 'backups', render: (c) => renderBackupsSection(c) },
 ];
