@@ -44,7 +44,7 @@ describe('settings page', () => {
     const client = await signedIn({ TRAKT_CLIENT_ID: 'env-client-id-123', API_KEY: 'an-api-key-from-the-env', WEBHOOK_SECRET: 'webhook-secret-from-env' });
     const html = await (await client.get('/settings')).text();
     const order = [...html.matchAll(/data-section="([^"]+)"/g)].map((m) => m[1]);
-    expect(order).toEqual(['trakt', 'plex', 'tmdb', 'sync', 'webhook', 'webhook-accounts', 'notifications', 'api-key']);
+    expect(order).toEqual(['trakt', 'plex', 'tmdb', 'sync', 'webhook', 'live', 'webhook-accounts', 'notifications', 'api-key']);
     expect(html).toMatch(/id="trakt-client-id"[^>]*value="env-client-id-123"[^>]*readonly/);
     expect(html).toContain('Set by TRAKT_CLIENT_ID in the environment');
     expect(html).toMatch(/id="regenerate-webhook-secret" disabled/);
