@@ -17,7 +17,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/database.js';
-import { allIds, countInRange, countPlays, deletePlays, idsInRange, newestPlay, oldestPlay, upsertPlays } from '../db/repos/history-plays.js';
+import { countInRange, countPlays, deletePlays, endSeen, idsInRange, markSeen, newestPlay, oldestPlay, startSeen, upsertPlays } from '../db/repos/history-plays.js';
 import { getHistoryState, parseActivities, saveHistoryState, type ActivityMarks } from '../db/repos/history-state.js';
 import type { Logger } from '../log/logger.js';
 import { historyRowOf } from './map.js';
@@ -149,11 +149,13 @@ export class HistoryMirror {
     let itemsDone = resumeAt === undefined ? 0 : countPlays(this.d.sqlite, this.accountId);
     let pagesDone = 0;
     let remote: number | undefined;
-    const seen = kind === 'full' ? new Set<number>() : undefined;
+    // A full walk notes the plays it sees in SQLite (not a JS Set), to drop the rest at the end.
+    const full = kind === 'full';
+    if (full) startSeen(this.d.sqlite, this.accountId);
     if (kind === 'fill') await saveHistoryState(this.d.db, this.accountId, { phase: 'filling', fill_pages_done: 0, last_error: null });
     for await (const page of this.pages({ endAt: resumeAt, limit: this.limit })) {
       const { ids } = this.store(page);
-      if (seen) for (const id of ids) seen.add(id);
+      if (full) markSeen(this.d.sqlite, this.accountId, ids);
       pagesDone += 1;
       itemsDone += page.items.length;
       if (page.page === 1) remote = resumeAt === undefined ? page.itemCount : undefined;
@@ -165,10 +167,11 @@ export class HistoryMirror {
       this.o.onProgress?.({ kind, pagesDone, pageCount, itemsDone, itemCount });
     }
     let complete = true;
-    if (seen) {
+    if (full) {
       const after = await this.activities();
-      if (sameMarks(before, after)) this.remove(allIds(this.d.sqlite, this.accountId).filter((id) => !seen.has(id)));
-      else complete = await this.reconcile(undefined);
+      const same = sameMarks(before, after);
+      this.removed += endSeen(this.d.sqlite, this.accountId, same);
+      if (!same) complete = await this.reconcile(undefined);
     } else if (resumeAt !== undefined || remote === undefined || remote !== countPlays(this.d.sqlite, this.accountId)) {
       complete = await this.reconcile(remote);
     }

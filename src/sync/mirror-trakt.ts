@@ -66,19 +66,50 @@ function ok(res: TraktResponse, what: string): unknown[] {
   return res.body;
 }
 
-/** Every page of a paginated list (bounded by the page count Trakt reports). */
-export async function readAllPages(trakt: SyncTrakt, path: string, limit: number, count: () => void): Promise<unknown[]> {
-  const out: unknown[] = [];
+/**
+ * Every page of a paginated list (bounded by the page count Trakt reports), each handed to
+ * `onPage` as it arrives so no whole list is ever held: a large account's lists stream into SQLite.
+ */
+export async function forEachPage(trakt: SyncTrakt, path: string, limit: number, count: () => void, onPage: (items: unknown[]) => void): Promise<void> {
   const sep = path.includes('?') ? '&' : '?';
   for (let page = 1, pages = 1; page <= pages && page <= 10_000; page++) {
     const res = await trakt.get(`${path}${sep}page=${page}&limit=${limit}`);
     count();
-    out.push(...ok(res, path));
+    onPage(ok(res, path));
     const h = res.headers['x-pagination-page-count'];
     pages = h !== undefined ? Number(h) : page; // no header: the list was not paginated
     if (!Number.isFinite(pages)) pages = page;
   }
-  return out;
+}
+
+const WATCHED_COLS = ['account_id', 'kind', 'trakt', 'imdb', 'tmdb', 'tvdb', 'show_trakt', 'show_imdb', 'show_tmdb', 'show_tvdb', 'season', 'number', 'plays', 'last_watched_at', 'title'];
+const RATING_COLS = ['account_id', 'kind', 'trakt', 'imdb', 'tmdb', 'tvdb', 'show_trakt', 'show_imdb', 'show_tmdb', 'show_tvdb', 'season', 'number', 'rating', 'rated_at'];
+
+/**
+ * A list replaced page by page: pages go to a TEMP staging table as they arrive, and the mirror
+ * table is swapped in one transaction at the end, so a read that fails half-way leaves the mirror
+ * as it was, and readers never see half a list.
+ */
+function stagedReplace(sqlite: BetterSqlite3.Database, table: 'trakt_watched' | 'trakt_ratings', account: number, kind: string) {
+  const cols = (table === 'trakt_watched' ? WATCHED_COLS : RATING_COLS).join(', ');
+  const stage = `temp.stage_${table}`;
+  sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS stage_${table} AS SELECT ${cols} FROM main.${table} WHERE 0`);
+  sqlite.exec(`DELETE FROM ${stage}`);
+  const ins = sqlite.prepare(`INSERT INTO ${stage} (${cols}) VALUES (${cols.split(', ').map((c) => `@${c}`).join(', ')})`);
+  let rows = 0;
+  return {
+    add: (page: Record<string, unknown>[]) => {
+      sqlite.transaction(() => page.forEach((r) => ins.run(r)))();
+      rows += page.length;
+    },
+    commit: () => {
+      sqlite.transaction(() => {
+        sqlite.prepare(`DELETE FROM main.${table} WHERE account_id = ? AND kind = ?`).run(account, kind);
+        sqlite.exec(`INSERT INTO main.${table} (${cols}) SELECT ${cols} FROM ${stage}; DELETE FROM ${stage};`);
+      })();
+      return rows;
+    },
+  };
 }
 
 interface Options {
@@ -132,42 +163,29 @@ export async function mirrorTrakt(sqlite: BetterSqlite3.Database, trakt: SyncTra
     return countMoved(list.startsWith('watched') ? 'plays' : 'ratings');
   };
 
-  const insWatched = sqlite.prepare(
-    `INSERT INTO trakt_watched (account_id, kind, trakt, imdb, tmdb, tvdb, show_trakt, show_imdb, show_tmdb, show_tvdb, season, number, plays, last_watched_at, title)
-     VALUES (@account_id, @kind, @trakt, @imdb, @tmdb, @tvdb, @show_trakt, @show_imdb, @show_tmdb, @show_tvdb, @season, @number, @plays, @last_watched_at, @title)`,
-  );
-  const insRating = sqlite.prepare(
-    `INSERT INTO trakt_ratings (account_id, kind, trakt, imdb, tmdb, tvdb, show_trakt, show_imdb, show_tmdb, show_tvdb, season, number, rating, rated_at)
-     VALUES (@account_id, @kind, @trakt, @imdb, @tmdb, @tvdb, @show_trakt, @show_imdb, @show_tmdb, @show_tvdb, @season, @number, @rating, @rated_at)`,
-  );
-  const replace = (table: 'trakt_watched' | 'trakt_ratings', kind: string, rows: Record<string, unknown>[]) =>
-    sqlite.transaction(() => {
-      sqlite.prepare(`DELETE FROM ${table} WHERE account_id = ? AND kind = ?`).run(account, kind);
-      const ins = table === 'trakt_watched' ? insWatched : insRating;
-      for (const r of rows) ins.run(r);
-    })();
-
   const base = (ids: Ids | undefined) => ({ trakt: ids?.trakt ?? null, imdb: ids?.imdb ?? null, tmdb: ids?.tmdb ?? null, tvdb: ids?.tvdb ?? null });
   const showBase = (ids: Ids | undefined) => ({ show_trakt: ids?.trakt ?? null, show_imdb: ids?.imdb ?? null, show_tmdb: ids?.tmdb ?? null, show_tvdb: ids?.tvdb ?? null });
   const noShow = showBase(undefined);
   const time = (iso: unknown) => (typeof iso === 'string' ? Date.parse(iso) : null);
 
   if (await changed('watched.movies')) {
-    const items = (await readAllPages(trakt, '/sync/watched/movies', 250, count)) as Array<Record<string, any>>;
-    const rows = items.map((it) => ({
-      account_id: account, kind: 'movie', ...base(it.movie?.ids), ...noShow, season: null, number: null,
-      plays: it.plays ?? 1, last_watched_at: time(it.last_watched_at), title: it.movie?.title ?? null,
-    }));
-    replace('trakt_watched', 'movie', rows);
-    result.watchedRows += rows.length;
+    const staged = stagedReplace(sqlite, 'trakt_watched', account, 'movie');
+    await forEachPage(trakt, '/sync/watched/movies', 250, count, (items) =>
+      staged.add((items as Array<Record<string, any>>).map((it) => ({
+        account_id: account, kind: 'movie', ...base(it.movie?.ids), ...noShow, season: null, number: null,
+        plays: it.plays ?? 1, last_watched_at: time(it.last_watched_at), title: it.movie?.title ?? null,
+      }))),
+    );
+    result.watchedRows += staged.commit();
     result.fetched.push('watched.movies');
   } else result.skipped.push('watched.movies');
 
   if (await changed('watched.episodes')) {
     // 2026: seasons only come with extended=progress, at most 100 shows a page.
-    const shows = (await readAllPages(trakt, '/sync/watched/shows?extended=progress', 100, count)) as Array<Record<string, any>>;
+    const staged = stagedReplace(sqlite, 'trakt_watched', account, 'episode');
+    await forEachPage(trakt, '/sync/watched/shows?extended=progress', 100, count, (shows) => {
     const rows: Record<string, unknown>[] = [];
-    for (const s of shows) {
+    for (const s of shows as Array<Record<string, any>>) {
       const resetAt = time(s.reset_at);
       let wasReset = false;
       for (const season of s.seasons ?? []) {
@@ -187,8 +205,9 @@ export async function mirrorTrakt(sqlite: BetterSqlite3.Database, trakt: SyncTra
       }
       if (wasReset && s.show?.ids) result.resetShows.push(s.show.ids);
     }
-    replace('trakt_watched', 'episode', rows);
-    result.watchedRows += rows.length;
+    staged.add(rows);
+    });
+    result.watchedRows += staged.commit();
     result.fetched.push('watched.episodes');
   } else result.skipped.push('watched.episodes');
 
@@ -197,17 +216,18 @@ export async function mirrorTrakt(sqlite: BetterSqlite3.Database, trakt: SyncTra
       result.skipped.push(list);
       continue;
     }
-    const items = (await readAllPages(trakt, `/sync/ratings/${kind}s`, 250, count)) as Array<Record<string, any>>;
-    const rows = items.map((it) => {
-      const own = kind === 'movie' ? it.movie?.ids : kind === 'show' ? it.show?.ids : it.episode?.ids;
-      return {
-        account_id: account, kind, ...base(own), ...(kind === 'episode' ? showBase(it.show?.ids) : noShow),
-        season: kind === 'episode' ? (it.episode?.season ?? null) : null, number: kind === 'episode' ? (it.episode?.number ?? null) : null,
-        rating: it.rating, rated_at: time(it.rated_at),
-      };
-    });
-    replace('trakt_ratings', kind, rows);
-    result.ratingRows += rows.length;
+    const staged = stagedReplace(sqlite, 'trakt_ratings', account, kind);
+    await forEachPage(trakt, `/sync/ratings/${kind}s`, 250, count, (items) =>
+      staged.add((items as Array<Record<string, any>>).map((it) => {
+        const own = kind === 'movie' ? it.movie?.ids : kind === 'show' ? it.show?.ids : it.episode?.ids;
+        return {
+          account_id: account, kind, ...base(own), ...(kind === 'episode' ? showBase(it.show?.ids) : noShow),
+          season: kind === 'episode' ? (it.episode?.season ?? null) : null, number: kind === 'episode' ? (it.episode?.number ?? null) : null,
+          rating: it.rating, rated_at: time(it.rated_at),
+        };
+      })),
+    );
+    result.ratingRows += staged.commit();
     result.fetched.push(list);
   }
   return result;

@@ -12,9 +12,15 @@
  * answered 502: the extra GETs that reading it back costs, and that nothing was sent twice.
  * Takes about four minutes: ~220 batches at Trakt's one write a second.
  * SYNC_BENCH_SCALE (default 1) shrinks the library for a quick check, e.g. 0.02.
+ * SYNC_BENCH_LIBRARY=large: instead, the library of issue 18 (20,806 movies and 57,421 episodes in
+ * 1,700 shows; about 16,500 plays to add to Trakt, 14,500 items to mark in Plex, 805 ratings each way).
+ * Each run also prints the peak RSS of every phase (mirror Plex, mirror Trakt, plan, write).
+ * The child runs as compiled JavaScript, as the installed CLI does (bundled with esbuild first):
+ * tsx's loader alone adds ~50 MB of RSS, which is not the product's. SYNC_BENCH_CHILD=tsx runs it from source.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { build } from 'esbuild';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake } from '../fakes/trakt/index.js';
 import { makeTestContext } from '../helpers/context.js';
 import { startPlexFakes } from '../fakes/plex/index.js';
@@ -24,8 +30,51 @@ import { connectTraktAccount } from '../helpers/trakt-connected.js';
 const LATENCY_MS = 20;
 const BATCH = 250;
 const SCALE = Math.min(1, Math.max(0.001, Number(process.env.SYNC_BENCH_SCALE ?? 1) || 1));
+const LARGE = process.env.SYNC_BENCH_LIBRARY === 'large';
+
+/** Exactly `want` of `total` positions, spread evenly: is position i one of them? */
+const spread = (i: number, want: number, total: number) => Math.floor(((i + 1) * want) / total) > Math.floor((i * want) / total);
+
+/** Issue 18's library: 20,806 movies, 57,421 episodes; plays and ratings each way in its proportions. */
+function largeLibrary() {
+  const shows = Math.round(1_700 * SCALE);
+  const episodes = Math.round(57_421 * SCALE);
+  const perShow = Math.ceil(episodes / Math.max(1, shows));
+  const lib = buildLibrary({ movies: Math.round(20_806 * SCALE), shows, episodesPerShow: perShow, seasons: 3 });
+  for (let i = 0, extra = shows * perShow - episodes; extra > 0; i = (i + 1) % shows, extra--) lib.shows[i]!.episodes.pop();
+  const items: Array<{ plex: { viewCount: number; lastViewedAt: number | null; userRating?: number }; trakt: { plays: string[]; rating?: number; ratedAt?: string } }> = [
+    ...lib.movies,
+    ...lib.shows.flatMap((s) => s.episodes),
+  ];
+  const n = items.length;
+  const plexOnly = Math.round(16_512 * SCALE);
+  const traktOnly = Math.round(14_522 * SCALE);
+  const both = Math.round(8_000 * SCALE);
+  const base = 1_600_000_000;
+  let rest = 0;
+  items.forEach((item, i) => {
+    const at = base + i * 60;
+    if (spread(i, plexOnly, n)) item.plex = { viewCount: 1, lastViewedAt: at };
+    else {
+      const j = rest++;
+      if (spread(j, traktOnly, n - plexOnly)) item.trakt = { plays: [iso(at)] };
+      else if (spread(j, both, n - plexOnly)) {
+        item.plex = { viewCount: 1, lastViewedAt: at };
+        item.trakt = { plays: [iso(at)] };
+      }
+    }
+  });
+  // 805 ratings each way, on movies: rated in Plex only, and rated on Trakt only.
+  const ratings = Math.round(805 * SCALE);
+  lib.movies.forEach((m, i) => {
+    if (spread(i, ratings, lib.movies.length)) m.plex.userRating = 2 + (i % 9);
+    else if (spread((i + 7) % lib.movies.length, ratings, lib.movies.length)) m.trakt = { ...m.trakt, rating: 1 + (i % 10), ratedAt: iso(base) };
+  });
+  return lib;
+}
 
 function library() {
+  if (LARGE) return largeLibrary();
   const lib = buildLibrary({ movies: Math.round(10_000 * SCALE), shows: Math.round(3_000 * SCALE), episodesPerShow: 34, seasons: 3 });
   // 3,000 × 34 = 102,000: trim 2,000 shows by one episode → exactly 100,000.
   for (let i = 0; i < Math.round(2_000 * SCALE); i++) lib.shows[i]!.episodes.pop();
@@ -50,10 +99,19 @@ interface ChildResult {
   wallMs: number;
 }
 
+const FROM_SOURCE = process.env.SYNC_BENCH_CHILD === 'tsx';
+const BUNDLE = 'test-results/sync-child/sync-child-run.mjs';
+
+/** The child as plain JavaScript (dependencies stay in node_modules), the way the CLI runs from dist/. */
+async function bundleChild(): Promise<void> {
+  if (FROM_SOURCE) return;
+  await build({ entryPoints: ['tests/sync/sync-child-run.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', target: 'node20', outfile: BUNDLE, logLevel: 'warning' });
+}
+
 function runChild(env: Record<string, string>): Promise<ChildResult> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/sync/sync-child-run.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, FROM_SOURCE ? ['--import', 'tsx', 'tests/sync/sync-child-run.ts'] : [BUNDLE], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
@@ -71,6 +129,7 @@ function runChild(env: Record<string, string>): Promise<ChildResult> {
 
 export async function run(): Promise<void> {
   const t0 = performance.now();
+  await bundleChild();
   const lib = library();
   const trakt = await startTraktFake(); // real limits: 1 write/s, 1,000 GET / 5 min, lockout
   const seed = seedTraktFromLibrary(trakt, lib);
@@ -81,6 +140,7 @@ export async function run(): Promise<void> {
   const ctx = await makeTestContext({ TRAKT_API_URL: trakt.url, TRAKT_OAUTH_URL: trakt.url });
   await connectTraktAccount(ctx.deps, trakt, 'alice');
   const episodes = lib.shows.reduce((a, s) => a + s.episodes.length, 0);
+  console.log(`sync child: ${FROM_SOURCE ? 'from source through tsx (its loader adds ~50 MB of RSS)' : 'compiled JavaScript, as the CLI runs'}`);
   console.log(`library: ${lib.movies.length} movies, ${lib.shows.length} shows, ${episodes} episodes; Trakt seeded with ${seed.plays} plays; Plex emulator seeded with ${plex.seeded!.movies} movies, ${plex.seeded!.episodes} episodes; setup ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const env = {
@@ -115,6 +175,10 @@ export async function run(): Promise<void> {
       // The figures mean something only if the run went through the emulator and finished.
       if (row.status !== 'succeeded' || plexReqs.length === 0 || plexFailed > 0) throw new Error(`sync bench: run ${row.status}, ${plexReqs.length} Plex requests (${plexFailed} failed): ${row.error ?? ''}`);
       console.log(`  peak RSS of the sync process ${(row.maxRssKb / 1024).toFixed(0)} MB (target < 300 MB); unmatched ${row.unmatched}; errors ${row.errors}`);
+      const pm = (row.phaseMemory ?? {}) as Record<string, { rssMb: number; heapMb: number; ms?: number }>;
+      const names: Array<[string, string]> = [['plex', 'mirror Plex'], ['trakt', 'mirror Trakt'], ['planning', 'plan'], ['writing', 'write'], ['done', 'finish']];
+      console.log(`  peak RSS per phase: ${names.filter(([k]) => pm[k]).map(([k, l]) => `${l} ${pm[k]!.rssMb} MB (heap ${pm[k]!.heapMb} MB)`).join(', ')}; whole run ${(row.maxRssKb / 1024).toFixed(0)} MB (target < 250 MB)`);
+      console.log(`  time per phase: ${['settling', ...names.map(([k]) => k)].filter((k) => pm[k]?.ms !== undefined).map((k) => `${k} ${((pm[k]!.ms ?? 0) / 1000).toFixed(1)} s`).join(', ')}`);
       return { row, traktReqs };
     };
     await measure('first run (half watched in Plex only)');

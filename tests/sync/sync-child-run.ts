@@ -5,8 +5,10 @@
  * unset, the production Plex path: PLEX_URL + PLEX_TOKEN through src/plex/server-client.ts), SYNC_BATCH,
  * SYNC_LEASE_TTL, SYNC_REAL_BUDGETS=1 (Trakt's real budgets, for the benchmark).
  * Prints "writing <id>" when the write phase starts, then the run row as JSON with the
- * process's peak RSS (`maxRssKb`).
+ * process's peak RSS (`maxRssKb`) and, per phase of the run, the peak RSS and JS heap sampled
+ * every 20 ms (`phaseMemory`, MB), so the bench can say which phase holds the memory.
  */
+import v8 from 'node:v8';
 import { loadConfig } from '../../src/config/env.js';
 import { createContext } from '../../src/context.js';
 import { startSyncRun } from '../../src/sync/run.js';
@@ -21,13 +23,33 @@ const ctx = await createContext(loadConfig(env), {
 const plex = env.SYNC_PLEX ? standInClient(JSON.parse(env.SYNC_PLEX) as PlexTarget) : undefined;
 const ports = plex ? createSyncPorts(ctx.deps, { plex: async () => plex }) : createSyncPorts(ctx.deps);
 let announced = false;
+// Peak RSS / heap per phase: sampled often, attributed to the phase the run last reported.
+let current = 'starting';
+const phaseMemory: Record<string, { rssMb: number; heapMb: number; ms?: number }> = {};
+let phaseStart = performance.now();
+const sample = () => {
+  const m = process.memoryUsage();
+  const p = (phaseMemory[current] ??= { rssMb: 0, heapMb: 0 });
+  p.rssMb = Math.max(p.rssMb, Math.round(m.rss / 1048576));
+  p.heapMb = Math.max(p.heapMb, Math.round(m.heapUsed / 1048576));
+};
+const sampler = setInterval(sample, 20);
 const started = await startSyncRun(ctx.deps, ports, { trigger: 'cli' }, {
   batchSize: Number(env.SYNC_BATCH ?? 250),
   writeGapMs: env.SYNC_REAL_BUDGETS === '1' ? undefined : 0,
   leaseTtlMs: Number(env.SYNC_LEASE_TTL ?? 60_000),
   heartbeatMs: 100,
-  progressMs: 0,
+  // The bench (real budgets) reports progress as the service does (every 500 ms); tests want every change.
+  progressMs: env.SYNC_REAL_BUDGETS === '1' ? 500 : 0,
   onProgress: (run) => {
+    sample();
+    // SYNC_HEAP_SNAPSHOT=<dir>: a heap snapshot as each phase ends, to see what holds the memory.
+    if (env.SYNC_HEAP_SNAPSHOT && run.phase !== current) v8.writeHeapSnapshot(`${env.SYNC_HEAP_SNAPSHOT}/sync-${run.id}-${current}.heapsnapshot`);
+    if (run.phase !== current) {
+      phaseMemory[current]!.ms = Math.round((phaseMemory[current]!.ms ?? 0) + performance.now() - phaseStart);
+      phaseStart = performance.now();
+    }
+    current = run.phase;
     if (run.phase === 'writing' && !announced) {
       announced = true;
       process.stdout.write(`writing ${run.id}\n`);
@@ -35,5 +57,7 @@ const started = await startSyncRun(ctx.deps, ports, { trigger: 'cli' }, {
   },
 });
 const row = await started.done;
-process.stdout.write(JSON.stringify({ ...row, maxRssKb: process.resourceUsage().maxRSS }) + '\n');
+sample();
+clearInterval(sampler);
+process.stdout.write(JSON.stringify({ ...row, maxRssKb: process.resourceUsage().maxRSS, phaseMemory }) + '\n');
 await ctx.close();

@@ -131,8 +131,28 @@ export function idsInRange(sqlite: Sqlite, accountId: number, from: number, to: 
   return (stmt(sqlite, 'SELECT history_id FROM trakt_history WHERE account_id = ? AND watched_at BETWEEN ? AND ?').pluck().all(accountId, from, to) as number[]);
 }
 
-export function allIds(sqlite: Sqlite, accountId: number): number[] {
-  return stmt(sqlite, 'SELECT history_id FROM trakt_history WHERE account_id = ?').pluck().all(accountId) as number[];
+/**
+ * A full walk's "seen" plays, per account, in a TEMP table (this connection only) rather than a JS
+ * Set: a large history is 100,000 plays and more, and only their ids are needed, at the end.
+ */
+export function startSeen(sqlite: Sqlite, accountId: number): void {
+  sqlite.exec('CREATE TEMP TABLE IF NOT EXISTS history_seen (account_id INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (account_id, id)) WITHOUT ROWID');
+  sqlite.prepare('DELETE FROM temp.history_seen WHERE account_id = ?').run(accountId);
+}
+
+export function markSeen(sqlite: Sqlite, accountId: number, ids: number[]): void {
+  const ins = sqlite.prepare('INSERT OR IGNORE INTO temp.history_seen (account_id, id) VALUES (?, ?)');
+  sqlite.transaction(() => ids.forEach((id) => ins.run(accountId, id)))();
+}
+
+/** Deletes the plays the walk did not see (when `remove`), then forgets the seen set. */
+export function endSeen(sqlite: Sqlite, accountId: number, remove: boolean): number {
+  const n = remove
+    ? sqlite.prepare('DELETE FROM trakt_history WHERE account_id = ? AND history_id NOT IN (SELECT id FROM temp.history_seen WHERE account_id = ?)').run(accountId, accountId).changes
+    : 0;
+  sqlite.prepare('DELETE FROM temp.history_seen WHERE account_id = ?').run(accountId);
+  if (n) changed(sqlite);
+  return n;
 }
 
 export function deletePlays(sqlite: Sqlite, accountId: number, ids: number[]): number {
