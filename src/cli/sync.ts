@@ -92,13 +92,8 @@ export async function syncCommand(config: Config, args: string[], io: CliIo = st
   try {
     // Ports given by a test replace the run options too (no history refresh before planning).
     ctx = await createContext(config, { logFd: 2, tune: opts.ports ? { sync: { ports: opts.ports, runner: {} } } : undefined });
-    const server = await liveServer(ctx.deps.db);
-    if (server) {
-      const follow = { pollMs: opts.pollMs ?? 1000, followForMs: opts.followForMs ?? 24 * 3600 * 1000 };
-      const viaServer = await runOnServer(server.url, ctx.deps.secrets.apiKey(), '/api/v1/sync', { dryRun, full, approve, trigger: 'cli' }, io, follow);
-      if (viaServer !== undefined) return viaServer;
-      io.err(`The server at ${server.url} did not answer; running the sync in this process instead.`);
-    }
+    const viaServer = await askRunningServer(ctx, '/api/v1/sync', { dryRun, full, approve, trigger: 'cli' }, io, opts, 'running the sync');
+    if (viaServer !== undefined) return viaServer;
     const print = progressPrinter(io);
     let started;
     try {
@@ -123,6 +118,26 @@ export async function syncCommand(config: Config, args: string[], io: CliIo = st
 }
 
 /** Asks the server to start a run (POST `path`) and follows it; undefined when it could not be reached (the caller runs in-process). */
+/**
+ * When a server runs on this database, it does the work (one process spends the Trakt budgets) and
+ * this command follows it; undefined when there is none, or it did not answer (then this process does it).
+ */
+export async function askRunningServer(
+  ctx: Awaited<ReturnType<typeof createContext>>,
+  path: string,
+  body: Record<string, unknown>,
+  io: CliIo,
+  opts: SyncCommandOptions,
+  instead: string,
+): Promise<number | undefined> {
+  const server = await liveServer(ctx.deps.db);
+  if (!server) return undefined;
+  const follow = { pollMs: opts.pollMs ?? 1000, followForMs: opts.followForMs ?? 24 * 3600 * 1000 };
+  const viaServer = await runOnServer(server.url, ctx.deps.secrets.apiKey(), path, body, io, follow);
+  if (viaServer === undefined) io.err(`The server at ${server.url} did not answer; ${instead} in this process instead.`);
+  return viaServer;
+}
+
 export async function runOnServer(url: string, apiKey: string, path: string, body: Record<string, unknown>, io: CliIo, follow: { pollMs: number; followForMs: number }): Promise<number | undefined> {
   const { pollMs } = follow;
   const headers = { 'x-api-key': apiKey, 'content-type': 'application/json', accept: 'application/json' };

@@ -6,9 +6,8 @@
  */
 import type { Config } from '../config/env.js';
 import { createContext } from '../context.js';
-import { finished, outcome, progressPrinter, runOnServer, type CliIo, type SyncCommandOptions } from './sync.js';
+import { askRunningServer, finished, outcome, progressPrinter, type CliIo, type SyncCommandOptions } from './sync.js';
 import { SyncBusyError } from '../sync/run.js';
-import { liveServer } from '../sync/server-beacon.js';
 import { runJson } from '../sync/run-json.js';
 import { UndoRefusedError } from '../undo/run-undo.js';
 
@@ -20,13 +19,8 @@ export async function undoCommand(config: Config, args: string[], io: CliIo = st
   let ctx: Awaited<ReturnType<typeof createContext>> | undefined;
   try {
     ctx = await createContext(config, { logFd: 2, tune: opts.ports ? { sync: { ports: opts.ports, runner: {} } } : undefined });
-    const server = await liveServer(ctx.deps.db);
-    if (server) {
-      const follow = { pollMs: opts.pollMs ?? 1000, followForMs: opts.followForMs ?? 24 * 3600 * 1000 };
-      const viaServer = await runOnServer(server.url, ctx.deps.secrets.apiKey(), `/api/v1/runs/${runId}/undo?trigger=cli`, {}, io, follow);
-      if (viaServer !== undefined) return viaServer;
-      io.err(`The server at ${server.url} did not answer; undoing in this process instead.`);
-    }
+    const viaServer = await askRunningServer(ctx, `/api/v1/runs/${runId}/undo?trigger=cli`, {}, io, opts, 'undoing');
+    if (viaServer !== undefined) return viaServer;
     let started;
     try {
       started = await ctx.deps.sync.undo({ kind: 'run', id: runId }, 'cli');
