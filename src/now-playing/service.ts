@@ -77,7 +77,10 @@ export class NowPlayingService {
 
   /** Something happened on the server (a webhook, a session event): look again shortly, if anyone is looking. */
   poke(): void {
-    if (this.stopped || this.pokeTimer || !this.o.wanted()) return;
+    if (this.stopped) return;
+    // Whatever is cached is out of date now: the next page view asks Plex instead of showing it.
+    if (this.last) this.last = { ...this.last, checkedAt: 0 };
+    if (this.pokeTimer || !this.o.wanted()) return;
     this.pokeTimer = setTimeout(() => {
       this.pokeTimer = null;
       void this.refresh();

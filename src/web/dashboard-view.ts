@@ -19,7 +19,9 @@ import { currentWebhookProblem } from './events-summary.js';
 
 /** How long a page view waits for Plex before it renders "asking" and lets the live stream fill in. */
 /** A page never waits on Plex for long: with no answer yet it shows "asking", and the live stream brings it. */
-const PAGE_WAIT_MS = 250;
+const PAGE_WAIT_MS = 400;
+/** The service's own cache age (NowPlayingService maxAgeMs); a webhook makes the cache old at once. */
+const NOW_PLAYING_FRESH_MS = 5_000;
 
 export async function attentionItems(deps: AppDeps): Promise<AttentionItem[]> {
   const items: AttentionItem[] = [];
@@ -68,18 +70,16 @@ export async function nowPlayingView(deps: AppDeps, snap: NowPlayingSnapshot | n
 }
 
 /**
- * For a page view: the last answer at once when there is one (a stale one triggers a fresh look,
- * which the page's live stream brings), and a short wait only before the very first answer.
+ * For a page view: a recent answer at once; an old one (or none) is asked again, waiting a
+ * moment at most (the page's live stream brings an answer that comes later), so a slow Plex
+ * never holds the page up.
  */
 export async function nowPlayingForPage(deps: AppDeps): Promise<NowPlayingView> {
   const np = deps.nowPlaying;
   const last = np.peek();
-  if (last) {
-    void np.current().catch(() => undefined);
-    return nowPlayingView(deps, last);
-  }
+  if (last && Date.now() - last.checkedAt < NOW_PLAYING_FRESH_MS) return nowPlayingView(deps, last);
   const timeout = new Promise<null>((r) => setTimeout(() => r(null), PAGE_WAIT_MS).unref());
-  const snap = await Promise.race([np.current(), timeout]);
+  const snap = await Promise.race([np.current().catch(() => null), timeout]);
   return nowPlayingView(deps, snap ?? np.peek());
 }
 
