@@ -11,7 +11,7 @@ import { DEVICE_STATE_SENTENCES, pollDeviceLogin, startDeviceLogin } from '../tr
 import { TraktError } from '../trakt/errors.js';
 import type { AppEnv } from './env.js';
 import { readForm } from './form.js';
-import { addFlow, endFlow, getFlow } from './settings/device-flows.js';
+import { addFlowFor, endFlow, getFlow } from './settings/device-flows.js';
 import { answerSection } from './settings/render.js';
 
 const PAGE_WAIT_MS = 3000;
@@ -76,15 +76,7 @@ export function peopleRoutes() {
       return answer(c, { message: { plexAccountId: id, kind: 'error', text: `${sentence(err)} Set up the Trakt app in Settings → Trakt first.` } });
     }
     const now = Date.now();
-    const flow = addFlow(deps, {
-      app,
-      deviceCode: code.deviceCode,
-      userCode: code.userCode,
-      verificationUrl: code.verificationUrl,
-      expiresAt: now + code.expiresInSec * 1000,
-      intervalMs: code.intervalSec * 1000,
-      nextPollAt: now + code.intervalSec * 1000,
-    });
+    const flow = addFlowFor(deps, app, code, now);
     flowPerson.set(flow.id, id);
     return answer(c, { device: { plexAccountId: id, flowId: flow.id, userCode: flow.userCode, verificationUrl: flow.verificationUrl, pollDelaySec: code.intervalSec } });
   });

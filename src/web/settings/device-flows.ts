@@ -4,7 +4,7 @@
  * start again.
  */
 import crypto from 'node:crypto';
-import type { OAuthApp } from '../../trakt/oauth.js';
+import type { DeviceCode, OAuthApp } from '../../trakt/oauth.js';
 import type { AppDeps } from '../env.js';
 
 export interface DeviceFlow {
@@ -34,6 +34,19 @@ export function addFlow(deps: AppDeps, f: Omit<DeviceFlow, 'id'>): DeviceFlow {
   const flow = { ...f, id: crypto.randomBytes(12).toString('hex') };
   all.set(flow.id, flow);
   return flow;
+}
+
+/** A flow for a device code Trakt just gave (the settings page's own login and each person's row). */
+export function addFlowFor(deps: AppDeps, app: OAuthApp, code: DeviceCode, now = Date.now()): DeviceFlow {
+  return addFlow(deps, {
+    app,
+    deviceCode: code.deviceCode,
+    userCode: code.userCode,
+    verificationUrl: code.verificationUrl,
+    expiresAt: now + code.expiresInSec * 1000,
+    intervalMs: code.intervalSec * 1000,
+    nextPollAt: now + code.intervalSec * 1000,
+  });
 }
 
 export function getFlow(deps: AppDeps, id: string): DeviceFlow | undefined {

@@ -12,7 +12,7 @@ import { clientSecretAccepted } from '../../trakt/oauth.js';
 import { TraktSection, type TraktSectionView } from '../../../views/settings/trakt-section.js';
 import type { AppEnv } from '../env.js';
 import { readForm } from '../form.js';
-import { addFlow, endFlow, getFlow, type DeviceFlow } from './device-flows.js';
+import { addFlowFor, endFlow, getFlow, type DeviceFlow } from './device-flows.js';
 import { answerSection } from './render.js';
 
 type Extra = Partial<Pick<TraktSectionView, 'errors' | 'message' | 'device'>> & { clientId?: string };
@@ -90,15 +90,7 @@ export function traktSettingsRoutes() {
     await saveTraktApp(deps, { clientId: stored.clientIdFromEnv ? undefined : clientId, clientSecret: stored.clientSecretFromEnv ? undefined : clientSecret });
     registry.invalidate();
     const now = Date.now();
-    const flow = addFlow(deps, {
-      app,
-      deviceCode: code.deviceCode,
-      userCode: code.userCode,
-      verificationUrl: code.verificationUrl,
-      expiresAt: now + code.expiresInSec * 1000,
-      intervalMs: code.intervalSec * 1000,
-      nextPollAt: now + code.intervalSec * 1000,
-    });
+    const flow = addFlowFor(deps, app, code, now);
     deps.log.info({ component: 'trakt' }, 'Trakt device login started from the settings page');
     return answerSection(c, 'trakt', await renderTraktSection(c, { device: deviceView(flow, now) }));
   });
