@@ -17,14 +17,14 @@ import { mirrorPlexLibrary } from './mirror-plex.js';
 import { mirrorTrakt, type Activities, type SettledMarks, type TraktMirrorResult } from './mirror-trakt.js';
 import { activitiesAfterRun } from './activities-after.js';
 import { remapEpisodeNumbering } from './numbering.js';
-import { computePlan, planSummary, type Plan } from './plan.js';
+import { computePlan, plannedWrites, planSummary, type Plan } from './plan.js';
 import { countUnmatched } from '../db/repos/sync-unmatched.js';
 import { guardReasons, lastWrittenCounts, watchedCounts, type GuardLimits } from './guard.js';
-import { dropPlan, loadPlan, savePlan } from './plan-store.js';
+import { dropPlan, dropStalePlans, OWNER, planKeys, registerPlanFunctions } from './plan-store.js';
 import type { SyncPlex, SyncPorts, SyncTrakt } from './ports.js';
 import { getSyncSettings } from './settings.js';
 import { updateWatchBaseline } from './watch-baseline.js';
-import { plannedWrites, withoutRecordedPlays, writePlan, zeroCounts, type RunCounts, type Written } from './write-plan.js';
+import { withoutRecordedPlays, writePlan, zeroCounts, type RunCounts, type Written } from './write-plan.js';
 import type { TraktWriteResult } from './write-trakt.js';
 import type { Notifier } from '../notify/notifier.js';
 import { raiseRunOutcome } from '../notify/run-outcome.js';
@@ -155,6 +155,9 @@ async function execute(
 ): Promise<SyncRunRow> {
   const log = deps.log.child({ component: 'sync', runId });
   const startedAt = Date.now();
+  registerPlanFunctions(deps.sqlite);
+  // Plans a stopped run left behind (a crash) are of no use: only held runs keep theirs.
+  dropStalePlans(deps.sqlite, runId);
   const counts: Counts = zeroCounts();
   if (heldSince !== undefined) {
     // The counts of the read and plan it did before it was held carry on.
@@ -239,19 +242,21 @@ async function execute(
     }
     await setPhase('planning', 'planning');
     remapEpisodeNumbering(deps.sqlite, plex.machineIdentifier, trakt.accountId);
-    const plan = computePlan(deps.sqlite, trakt.accountId, plex.machineIdentifier, settings, { resetShows: traktResult.resetShows, full: start.full });
+    // The plan goes into its table as it is computed (plan-store.ts); what comes back is its size.
+    const plan = computePlan(deps.sqlite, { runId }, trakt.accountId, plex.machineIdentifier, settings, { resetShows: traktResult.resetShows, full: start.full });
+    const n = plan.counts;
     counts.planned_writes = plannedWrites(plan);
     const seen = watchedCounts(deps.sqlite, trakt.accountId, plex.machineIdentifier);
-    await updateRun(deps.db, runId, { plan: JSON.stringify(planSummary(plan)), plex_watched: seen.plex, trakt_watched: seen.trakt });
+    await updateRun(deps.db, runId, { plan: JSON.stringify(planSummary(deps.sqlite, plan)), plex_watched: seen.plex, trakt_watched: seen.trakt });
     log.info(
-      { toTrakt: plan.toTrakt.length, toPlex: plan.toPlex.length, fromTrakt: plan.fromTrakt.length, unwatchInPlex: plan.unwatchInPlex.length, ratingsToTrakt: plan.ratingsToTrakt.length, ratingsToPlex: plan.ratingsToPlex.length, alreadySent: plan.skippedRecorded, notFoundBefore: plan.skippedNotFound, unmatched: plan.unmatched },
-      `plan: ${plan.toTrakt.length} plays to Trakt, ${plan.toPlex.length} to mark watched in Plex, ${plan.ratingsToTrakt.length + plan.ratingsToPlex.length} ratings` +
-        (settings.mirrorUnwatch ? `, ${plan.fromTrakt.length} to remove from Trakt history, ${plan.unwatchInPlex.length} to mark unwatched in Plex` : ''),
+      { ...n, alreadySent: plan.skippedRecorded, notFoundBefore: plan.skippedNotFound, unmatched: plan.unmatched },
+      `plan: ${n.toTrakt} plays to Trakt, ${n.toPlex} to mark watched in Plex, ${n.ratingsToTrakt + n.ratingsToPlex} ratings` +
+        (settings.mirrorUnwatch ? `, ${n.fromTrakt} to remove from Trakt history, ${n.unwatchInPlex} to mark unwatched in Plex` : ''),
     );
     if (!start.dryRun && !start.approve && opts.guard) {
       const reasons = guardReasons(plan, seen, await lastWrittenCounts(deps.db, runId), opts.guard);
       if (reasons.length) {
-        savePlan(deps.sqlite, runId, plan);
+        // The plan stays in its table: the run's page shows it, and approval writes it.
         // Nothing was written, so Trakt's lists need no fresh read next time: keep what was read.
         const after = await activitiesAfterRun(counted, traktResult, {}, undefined, log, settled);
         await setSetting(deps.db, activityKey, after.activities);
@@ -295,7 +300,8 @@ async function execute(
     let settledMarks: SettledMarks | undefined;
     let plan: Plan;
     if (heldSince !== undefined) {
-      plan = await withoutRecordedPlays(deps.db, trakt.accountId, loadPlan(deps.sqlite, runId));
+      const ref = { runId, person: OWNER };
+      plan = { ...ref, counts: withoutRecordedPlays(deps.sqlite, trakt.accountId, ref), skippedRecorded: 0, skippedNotFound: 0, unmatched: 0 };
       // Approved later: Trakt is not read again; what the last read kept stands in for this run's read.
       const kept = (await getSetting<Activities>(deps.db, activityKey)) ?? {};
       mirrored = { gets: 0, fetched: ['approved plan'], skipped: [], watchedRows: 0, ratingRows: 0, activities: kept, resetShows: [], serverTime: Date.now() };
@@ -327,12 +333,11 @@ async function execute(
       if (stopper.stopped) throw new UserFacingError('The service was shutting down, so this run stopped early; the next run finishes the job.');
       // Writes Trakt refused as unknown are writes that did not happen: the run says so.
       if (counts.writes_done < counts.planned_writes || counts.errors > 0 || counts.not_found > 0) status = 'partial';
-      const plannedRemovals = [...plan.fromTrakt, ...plan.unwatchInPlex].map((i) => i.itemKey);
+      const plannedRemovals = planKeys(deps.sqlite, plan, ['fromTrakt', 'unwatchInPlex']);
       updateWatchBaseline(deps.sqlite, { serverId: plex.machineIdentifier, accountId: trakt.accountId, on: settings.mirrorUnwatch, runId, plannedRemovals });
       // What the next run's guard compares with: both sides as this run leaves them.
       const left = watchedCounts(deps.sqlite, trakt.accountId, plex.machineIdentifier);
       await updateRun(deps.db, runId, { plex_watched: left.plex, trakt_watched: left.trakt });
-      if (heldSince !== undefined) dropPlan(deps.sqlite, runId);
       await supersedeHeldRuns(deps.db, runId, true);
     }
 
@@ -351,6 +356,14 @@ async function execute(
     log.error({ err: err instanceof Error ? err.message : String(err) }, error);
   } finally {
     clearInterval(heartbeat);
+    // Only a held run keeps its plan (for its page and its approval).
+    if (status !== 'awaiting_approval') {
+      try {
+        dropPlan(deps.sqlite, runId);
+      } catch (err) {
+        log.warn({ err: String(err) }, 'could not drop the run plan; the next run drops it');
+      }
+    }
     await flushing;
     const finishedAt = Date.now();
     await updateRun(deps.db, runId, { ...counts, phase: 'done', status, error, finished_at: finishedAt, heartbeat_at: finishedAt });
