@@ -15,6 +15,9 @@
  * SYNC_BENCH_LIBRARY=large: instead, the library of issue 18 (20,806 movies and 57,421 episodes in
  * 1,700 shows; about 16,500 plays to add to Trakt, 14,500 items to mark in Plex, 805 ratings each way).
  * Each run also prints the peak RSS of every phase (mirror Plex, mirror Trakt, plan, write).
+ * The first run is set against its floor (issue 18): the larger of Trakt's write floor (its write
+ * batches at one a second) and Plex's (one request per mark or rating at the sync's concurrency, at
+ * the emulator's measured answer time), since the sync writes to both side by side.
  * The child runs as compiled JavaScript, as the installed CLI does (bundled with esbuild first):
  * tsx's loader alone adds ~50 MB of RSS, which is not the product's. SYNC_BENCH_CHILD=tsx runs it from source.
  */
@@ -29,6 +32,8 @@ import { connectTraktAccount } from '../helpers/trakt-connected.js';
 
 const LATENCY_MS = 20;
 const BATCH = 250;
+/** The sync's Plex write concurrency (src/sync/write-plan.ts default). */
+const PLEX_CONCURRENCY = 4;
 const SCALE = Math.min(1, Math.max(0.001, Number(process.env.SYNC_BENCH_SCALE ?? 1) || 1));
 const LARGE = process.env.SYNC_BENCH_LIBRARY === 'large';
 
@@ -143,6 +148,20 @@ export async function run(): Promise<void> {
   console.log(`sync child: ${FROM_SOURCE ? 'from source through tsx (its loader adds ~50 MB of RSS)' : 'compiled JavaScript, as the CLI runs'}`);
   console.log(`library: ${lib.movies.length} movies, ${lib.shows.length} shows, ${episodes} episodes; Trakt seeded with ${seed.plays} plays; Plex emulator seeded with ${plex.seeded!.movies} movies, ${plex.seeded!.episodes} episodes; setup ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
+  // The emulator's answer time for a mark (a PUT /:/scrobble, latency included), on items both
+  // sides already have watched (a second view changes nothing the sync looks at).
+  const marked = [...lib.movies, ...lib.shows.flatMap((s) => s.episodes)].filter((i) => i.plex.viewCount > 0 && i.trakt.plays.length > 0).slice(0, 20);
+  let markMs = 0;
+  for (const item of marked) {
+    const t = performance.now();
+    const res = await fetch(`${plex.pmsUrl}/:/scrobble?key=${plex.pms.ratingKeyOf(item.key)}&identifier=com.plexapp.plugins.library`, { method: 'PUT', headers: { 'X-Plex-Token': plex.pms.tokenFor() } });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`sync bench: a mark on the Plex emulator answered ${res.status}`);
+    markMs += performance.now() - t;
+  }
+  markMs /= Math.max(1, marked.length);
+  console.log(`Plex emulator: a mark answers in ${markMs.toFixed(1)} ms (mean of ${marked.length}, ${LATENCY_MS} ms of it added latency); the sync writes to Plex ${PLEX_CONCURRENCY} at a time`);
+
   const env = {
     DATA_DIR: ctx.dataDir, LOG_LEVEL: 'info', TRAKT_API_URL: trakt.url, TRAKT_OAUTH_URL: trakt.url,
     TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID, TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
@@ -171,7 +190,16 @@ export async function run(): Promise<void> {
       const plexFailed = plexReqs.filter((r) => r.status >= 400 || r.status < 0).length;
       console.log(`  Plex requests ${plexReqs.length} (${[...plexPaths].map(([k, v]) => `${k} ${v}`).join(', ')}; failed ${plexFailed}); items scanned ${row.scanned}; marked watched in Plex ${row.marked_in_plex}`);
       console.log(`  Trakt GETs ${gets} (${[...new Set(traktReqs.filter((r) => r.method === 'GET').map((r) => r.path))].join(', ')}); Trakt writes ${writes}; items per write ${writes ? (items / writes).toFixed(1) : '-'}; plays added ${row.added_to_trakt}; 429 received ${limited}`);
-      if (writes) console.log(`  write limit alone forces ${(forcedMs / 1000).toFixed(0)} s; wall / forced = ${(wallMs / forcedMs).toFixed(2)} (target ≤ 1.20)`);
+      // The floor: Trakt's lane and Plex's lane run side by side, so the longer of the two.
+      const plexWrites = row.marked_in_plex + row.unwatched_in_plex + row.ratings_to_plex;
+      const plexFloorMs = (plexWrites * markMs) / PLEX_CONCURRENCY;
+      const floorMs = Math.max(forcedMs, plexFloorMs);
+      if (floorMs > 0) {
+        console.log(
+          `  floor ${(floorMs / 1000).toFixed(1)} s = max(Trakt ${writes} writes at 1/s: ${(forcedMs / 1000).toFixed(0)} s, Plex ${plexWrites} writes × ${markMs.toFixed(1)} ms / ${PLEX_CONCURRENCY}: ${(plexFloorMs / 1000).toFixed(1)} s); ` +
+            `wall / floor = ${(wallMs / floorMs).toFixed(2)}, run / floor = ${((row.finished_at - row.started_at) / floorMs).toFixed(2)} (target ≤ 1.20)`,
+        );
+      }
       // The figures mean something only if the run went through the emulator and finished.
       if (row.status !== 'succeeded' || plexReqs.length === 0 || plexFailed > 0) throw new Error(`sync bench: run ${row.status}, ${plexReqs.length} Plex requests (${plexFailed} failed): ${row.error ?? ''}`);
       console.log(`  peak RSS of the sync process ${(row.maxRssKb / 1024).toFixed(0)} MB (target < 300 MB); unmatched ${row.unmatched}; errors ${row.errors}`);
