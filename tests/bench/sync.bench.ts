@@ -169,10 +169,10 @@ export async function run(): Promise<void> {
     SYNC_BATCH: String(BATCH), SYNC_REAL_BUDGETS: '1',
   };
   try {
-    const measure = async (label: string) => {
+    const measure = async (label: string, extra: Record<string, string> = {}) => {
       const plexBefore = pms.requests.length;
       const traktBefore = trakt.server.requests.length;
-      const { row, wallMs } = await runChild(env);
+      const { row, wallMs } = await runChild({ ...env, ...extra });
       const traktReqs = trakt.server.requests.slice(traktBefore);
       const gets = traktReqs.filter((r) => r.method === 'GET').length;
       const writes = traktReqs.filter((r) => r.method === 'POST').length;
@@ -232,6 +232,11 @@ export async function run(): Promise<void> {
     const doubled = both.filter((m) => (counts.get(m.traktId!) ?? 0) !== 1).length;
     console.log(`  settling the lost batch: ${readBack.length} extra GET(s) to Trakt's history; ${row.added_to_trakt} plays added; items with other than one play: ${doubled}`);
     if (doubled > 0) throw new Error(`sync bench: ${doubled} of the lost batch's items do not have exactly one play`);
+
+    // The server runs sync after sync in one process: three full walks in a row must stay flat.
+    const three = await measure('three full walks in a row in one process (as the server runs them)', { SYNC_RUNS: '3', SYNC_FULL: '1' });
+    const rss = (three.row.runsRssMb ?? []) as number[];
+    console.log(`  peak RSS of each run: ${rss.map((m) => `${m} MB`).join(', ')} (flat: the last within 10 % of the first: ${rss.length === 3 && rss[2]! <= rss[0]! * 1.1 ? 'yes' : 'no'})`);
   } finally {
     await ctx.close();
     await plex.stop();
