@@ -23,23 +23,23 @@ export interface PlanRef {
 
 const key = (ref: PlanRef) => ({ run: ref.runId, person: ref.person ?? OWNER });
 
-/** The columns a plan query hands to `plan_item(list, …)`, in this order (plan-sql.ts COLS + last_viewed_at). */
+/** The columns a plan query selects for `insertPlanRows` (plan-sql.ts COLS + last_viewed_at). */
 export const PLAN_COLUMNS = [
   'type', 'item_key', 'ids_hash', 'title', 'show_title', 'rating_key', 'imdb', 'tmdb', 'tvdb', 'show_imdb', 'show_tmdb', 'show_tvdb',
   'season', 'number', 'trakt_season', 'trakt_number', 'user_rating', 'last_viewed_at',
 ] as const;
 
-/**
- * `plan_item(list, <PLAN_COLUMNS>)` in SQL: the plan item's JSON, made by the same toItem the
- * rest of the code reads it with, row by row inside the INSERT … SELECT (nothing gathered in JS).
- */
-export function registerPlanFunctions(sqlite: BetterSqlite3.Database): void {
-  sqlite.function('plan_item', { deterministic: true, varargs: true }, (list: unknown, ...cols: unknown[]) => {
-    const r = Object.fromEntries(PLAN_COLUMNS.map((c, n) => [c, cols[n] ?? null])) as unknown as Row;
-    const item = toItem(r);
-    return JSON.stringify(list === 'toTrakt' ? { ...item, watchedAt: r.last_viewed_at } : item);
-  });
-}
+// The plan item's JSON made in SQL, row by row inside the INSERT … SELECT (nothing passes through
+// JS): the same object plan-sql.ts toItem makes (tests/sync/sync-plan-table.test.ts holds the two
+// equal), with a play's watched time. Ids only when set (json_patch drops the nulls).
+const IDS = (p: string) => `json_patch('{}', json_object('imdb', NULLIF(${p}imdb, ''), 'tmdb', NULLIF(${p}tmdb, 0), 'tvdb', NULLIF(${p}tvdb, 0)))`;
+const EPISODE_TITLE = `COALESCE(show_title, '?') || ' · S' || printf('%02d', COALESCE(season, 0)) || 'E' || printf('%02d', COALESCE(number, 0))
+  || CASE WHEN title IS NOT NULL AND title <> '' THEN ' · ' || title ELSE '' END`;
+const ITEM = `CASE WHEN type = 'episode'
+  THEN json_object('kind', type, 'itemKey', item_key, 'idsHash', ids_hash, 'title', ${EPISODE_TITLE}, 'ratingKey', rating_key, 'ids', ${IDS('')},
+    'show', ${IDS('show_')}, 'season', season, 'number', number, 'traktSeason', trakt_season, 'traktNumber', trakt_number)
+  ELSE json_object('kind', type, 'itemKey', item_key, 'idsHash', ids_hash, 'title', title, 'ratingKey', rating_key, 'ids', ${IDS('')}) END`;
+export const PLAN_ITEM_SQL = `CASE WHEN list = 'toTrakt' THEN json_set(${ITEM}, '$.watchedAt', last_viewed_at) ELSE ${ITEM} END`;
 
 /** The next free seq of a run's plan (one numbering across its lists). */
 function nextSeq(sqlite: BetterSqlite3.Database, ref: PlanRef): number {
@@ -54,7 +54,7 @@ export function insertPlanRows(sqlite: BetterSqlite3.Database, ref: PlanRef, sel
   sqlite
     .prepare(
       `INSERT INTO sync_plan_items (run_id, person, list, seq, item_key, sort_at, item)
-       SELECT @run, @person, list, @base + row_number() OVER (ORDER BY ${orderBy}), item_key, sort_at, plan_item(list, ${PLAN_COLUMNS.join(', ')})
+       SELECT @run, @person, list, @base + row_number() OVER (ORDER BY ${orderBy}), item_key, sort_at, ${PLAN_ITEM_SQL}
        FROM (${select})`,
     )
     .run({ ...params, ...key(ref), base: nextSeq(sqlite, ref) });

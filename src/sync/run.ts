@@ -20,7 +20,7 @@ import { remapEpisodeNumbering } from './numbering.js';
 import { computePlan, plannedWrites, planSummary, type Plan } from './plan.js';
 import { countUnmatched } from '../db/repos/sync-unmatched.js';
 import { guardReasons, lastWrittenCounts, watchedCounts, type GuardLimits } from './guard.js';
-import { dropPlan, dropStalePlans, OWNER, planKeys, registerPlanFunctions } from './plan-store.js';
+import { dropPlan, dropStalePlans, OWNER, planKeys } from './plan-store.js';
 import type { SyncPlex, SyncPorts, SyncTrakt } from './ports.js';
 import { getSyncSettings } from './settings.js';
 import { updateWatchBaseline } from './watch-baseline.js';
@@ -155,7 +155,6 @@ async function execute(
 ): Promise<SyncRunRow> {
   const log = deps.log.child({ component: 'sync', runId });
   const startedAt = Date.now();
-  registerPlanFunctions(deps.sqlite);
   // Plans a stopped run left behind (a crash) are of no use: only held runs keep theirs.
   dropStalePlans(deps.sqlite, runId);
   const counts: Counts = zeroCounts();

@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRun } from '../../src/db/repos/sync-runs.js';
 import { recordIntents } from '../../src/ledger/repo.js';
 import { computePlan } from '../../src/sync/plan.js';
-import { addPlanItems, planCounts, planPage, planSource, registerPlanFunctions, type PlanList, type PlanRef, type PlanSource } from '../../src/sync/plan-store.js';
-import type { PlanItem } from '../../src/sync/plan-sql.js';
+import { addPlanItems, PLAN_COLUMNS, PLAN_ITEM_SQL, planCounts, planPage, planSource, type PlanList, type PlanRef, type PlanSource } from '../../src/sync/plan-store.js';
+import { toItem, type PlanItem, type Row } from '../../src/sync/plan-sql.js';
 import type { SyncPlex, SyncTrakt } from '../../src/sync/ports.js';
 import { getSyncSettings } from '../../src/sync/settings.js';
 import { withoutRecordedPlays } from '../../src/sync/write-plan.js';
@@ -97,10 +97,29 @@ describe('the writers read the plan in chunks', () => {
 describe('plans in SQLite', () => {
   const T = 1_750_000_000;
 
+  it('the item JSON made in SQL is the item toItem makes (ids only when set, episode titles, watched time of a play)', async () => {
+    ctx = await makeTestContext();
+    const base: Row = {
+      type: 'movie', item_key: 'movie:imdb:tt1', ids_hash: 'h1', title: 'Heat', show_title: null, rating_key: '101', imdb: 'tt1', tmdb: 949, tvdb: null,
+      show_imdb: null, show_tmdb: null, show_tvdb: null, season: null, number: null, trakt_season: null, trakt_number: null, last_viewed_at: 1_700_000_000_000, user_rating: null,
+    };
+    const rows: Array<[string, Row]> = [
+      ['toTrakt', base],
+      ['toTrakt', { ...base, imdb: '', tmdb: 0, tvdb: 81189, ids_hash: null, last_viewed_at: null }],
+      ['toPlex', { ...base, type: 'show', title: 'Lost' }],
+      ['toPlex', { ...base, type: 'episode', title: 'Pilot', show_title: 'Lost', imdb: null, tmdb: 5, show_tvdb: 73739, show_imdb: 'tt0411008', season: 1, number: 2, trakt_season: 1, trakt_number: 2 }],
+      ['toTrakt', { ...base, type: 'episode', title: '', show_title: null, imdb: null, tmdb: null, season: null, number: 100, trakt_season: 0, trakt_number: null }],
+    ];
+    const stmt = ctx.deps.sqlite.prepare(`SELECT ${PLAN_ITEM_SQL} AS item FROM (SELECT @list AS list, ${PLAN_COLUMNS.map((c) => `@${c} AS ${c}`).join(', ')})`);
+    for (const [list, r] of rows) {
+      const fromSql = JSON.parse((stmt.get({ list, ...r }) as { item: string }).item) as PlanItem;
+      expect(fromSql).toStrictEqual(list === 'toTrakt' ? { ...toItem(r), watchedAt: r.last_viewed_at } : toItem(r));
+    }
+  });
+
   it('are kept per person; the owner (1) unless said; pages and counts read one person', async () => {
     ctx = await makeTestContext();
     const { sqlite, db } = ctx.deps;
-    registerPlanFunctions(sqlite);
     addPlanItems(sqlite, { runId: 7, person: 42 }, 'toPlex', [movie(1, 0), movie(2, 0)]);
     addPlanItems(sqlite, { runId: 7 }, 'toPlex', [movie(3, 0)]);
     expect(planCounts(sqlite, { runId: 7 }).toPlex).toBe(1);
@@ -126,7 +145,6 @@ describe('plans in SQLite', () => {
     expect((sqlite.prepare('SELECT COUNT(*) AS n FROM sync_plan_items').get() as { n: number }).n).toBe(0);
 
     const ref: PlanRef = { runId: 99 };
-    registerPlanFunctions(sqlite);
     const plan = computePlan(sqlite, ref, w.accountId, w.lib.machineIdentifier, await getSyncSettings(db));
     expect(plan.counts).toMatchObject({ toTrakt: 4, toPlex: 1, ratingsToTrakt: 1 } satisfies Partial<Record<PlanList, number>>);
     const plays = planSource(sqlite, ref, 'toTrakt').next(10);
