@@ -17,6 +17,7 @@ import { PLAN_CHUNK, writeTraktBatches } from '../../src/sync/write-trakt.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
 import { buildLibrary, iso } from './sync-library.js';
 import { makeSyncWorld, type SyncWorld } from './sync-world.js';
+import { startSyncRun } from '../../src/sync/run.js';
 
 let ctx: TestContext | undefined;
 let world: SyncWorld | undefined;
@@ -183,5 +184,42 @@ describe('the Trakt and Plex lanes', () => {
     // One after the other, every mark would come after the last play batch.
     expect(marks[0]!).toBeLessThan(posts.at(-1)!);
     expect(posts[0]!).toBeLessThan(marks.at(-1)!);
+  });
+
+  it('a stop request stops both lanes after the write in flight; the next run finishes the job', async () => {
+    const lib = buildLibrary({ movies: 12, shows: 0, episodesPerShow: 0 });
+    lib.movies.forEach((m, i) => {
+      if (i < 6) m.plex = { viewCount: 1, lastViewedAt: 1_750_000_000 + i };
+      else m.trakt = { plays: [iso(1_750_000_000 + i)] };
+    });
+    world = await makeSyncWorld(lib);
+    const w = world;
+    w.plex.server.latencyMs = 100;
+    const opts = { heartbeatMs: 200, progressMs: 0, batchSize: 1, writeGapMs: 100, plexConcurrency: 1 };
+    const posts = () => w.trakt.server.requests.filter((r) => r.method === 'POST' && r.path === '/sync/history').length;
+    const marks = () => w.plex.server.requests.filter((r) => r.path === '/:/scrobble').length;
+    const stop = { now: () => {} };
+    const started = await startSyncRun(w.ctx.deps, w.ports, { trigger: 'manual' }, {
+      ...opts,
+      // Stop once both lanes have written something.
+      onProgress: () => {
+        if (posts() >= 1 && marks() >= 1) stop.now();
+      },
+    });
+    stop.now = started.stop;
+    const run = await started.done;
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/stopped early; the next run finishes the job/);
+    // Each lane stopped: neither wrote its whole list.
+    expect(posts()).toBeGreaterThanOrEqual(1);
+    expect(posts()).toBeLessThan(6);
+    expect(marks()).toBeGreaterThanOrEqual(1);
+    expect(marks()).toBeLessThan(6);
+    // And the stopped run's plan is gone; the next run writes the rest, nothing twice.
+    expect((w.ctx.deps.sqlite.prepare('SELECT COUNT(*) AS n FROM sync_plan_items').get() as { n: number }).n).toBe(0);
+    const next = await w.run({}, opts);
+    expect(next.status).toBe('succeeded');
+    expect(posts() + marks()).toBe(12);
+    expect(w.trakt.plays('alice').length).toBe(12);
   });
 });
