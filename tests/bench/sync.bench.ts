@@ -237,6 +237,9 @@ export async function run(): Promise<void> {
     const three = await measure('three full walks in a row in one process (as the server runs them)', { SYNC_RUNS: '3', SYNC_FULL: '1' });
     const rss = (three.row.runsRssMb ?? []) as number[];
     console.log(`  peak RSS of each run: ${rss.map((m) => `${m} MB`).join(', ')} (flat: the last within 10 % of the first: ${rss.length === 3 && rss[2]! <= rss[0]! * 1.1 ? 'yes' : 'no'})`);
+    const live = (three.row.heapAfterGcMb ?? []) as number[];
+    if (live.length) console.log(`  live JS heap after each run (after a full GC): ${live.map((m) => `${m} MB`).join(', ')}`);
+    else console.log('  (NODE_OPTIONS=--expose-gc adds the live JS heap after each run)');
   } finally {
     await ctx.close();
     await plex.stop();

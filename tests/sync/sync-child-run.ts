@@ -38,6 +38,9 @@ const sample = () => {
 };
 const sampler = setInterval(sample, 20);
 const runsRssMb: number[] = [];
+// With node --expose-gc (NODE_OPTIONS): the live heap after each run, what a leak would grow.
+const heapAfterGcMb: number[] = [];
+const gc = (globalThis as { gc?: () => void }).gc;
 let row;
 for (let n = Math.max(1, Number(env.SYNC_RUNS ?? 1)); n > 0; n--) {
   let peak = 0;
@@ -67,8 +70,12 @@ for (let n = Math.max(1, Number(env.SYNC_RUNS ?? 1)); n > 0; n--) {
   row = await started.done;
   clearInterval(each);
   runsRssMb.push(Math.round(Math.max(peak, process.memoryUsage().rss) / 1048576));
+  if (gc) {
+    gc();
+    heapAfterGcMb.push(Math.round(process.memoryUsage().heapUsed / 1048576));
+  }
 }
 sample();
 clearInterval(sampler);
-process.stdout.write(JSON.stringify({ ...row, maxRssKb: process.resourceUsage().maxRSS, phaseMemory, runsRssMb }) + '\n');
+process.stdout.write(JSON.stringify({ ...row, maxRssKb: process.resourceUsage().maxRSS, phaseMemory, runsRssMb, heapAfterGcMb }) + '\n');
 await ctx.close();
