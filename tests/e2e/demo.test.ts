@@ -113,7 +113,7 @@ describe('the demo in a browser', () => {
     await page.goto(`${url}/history`);
     await expect.poll(() => page.locator('#history-list li.play').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await page.locator('#history-total').textContent()).toMatch(/^\d[\d,]* plays$/);
-    await expect.poll(() => demo.service.deps.bus.hasSubscribers('history'), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => demo.service.deps.bus.hasSubscribers('history:1'), { timeout: 5000 }).toBe(true);
     await page.evaluate(() => ((globalThis as any).__sameDocument = true));
     const first = viewingOrder(library)[0]!;
     const movie = library.movies.find((m) => m.key === first.key)!;
