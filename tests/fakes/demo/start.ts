@@ -88,6 +88,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     ],
   });
   seedTraktFromLibrary(trakt, library);
+  seedHouseholdHistory(trakt, library, now * 1000);
   const plex = await startPlexFakes({ library, tokenSeed: 'demo' });
   // The household: a Plex Home user with a PIN and a friend the server is shared with.
   plex.accounts.upsert({ id: DEMO_HOUSEHOLD.kid.plexAccountId, username: DEMO_HOUSEHOLD.kid.plexUsername, kind: 'home', pin: DEMO_HOUSEHOLD.kid.pin });
@@ -192,6 +193,35 @@ async function setUpHousehold(service: ServiceHandle, plex: PlexFakes, trakt: Tr
   await people.refresh({ force: true });
   const friend = await connectTraktAccount(service.deps, trakt, DEMO_HOUSEHOLD.friend.traktUsername, 'Friend');
   await people.assignTrakt(DEMO_HOUSEHOLD.friend.plexAccountId, friend.id, null);
+}
+
+/**
+ * Some history on the kid's and the friend's Trakt accounts, so the History page's person
+ * picker shows something for each (the kid's once their Trakt account is connected from their
+ * row). Only items the owner has played on Trakt too: an item nobody has played stays free for
+ * the tests that play one as a household member and count its plays.
+ */
+function seedHouseholdHistory(trakt: TraktFake, library: Library, nowMs: number): void {
+  const DAY = 86_400_000;
+  const movies = library.movies.filter((m) => m.traktId !== null && m.trakt.plays.length > 0);
+  const episodes = library.shows.flatMap((s) => s.episodes).filter((e) => e.traktId !== null && e.trakt.plays.length > 0);
+  const plan: Array<[string, number, number]> = [
+    [DEMO_HOUSEHOLD.kid.traktUsername, 3, 24],
+    [DEMO_HOUSEHOLD.friend.traktUsername, 2, 40],
+  ];
+  for (const [username, every, count] of plan) {
+    let n = 0;
+    for (let i = 0; n < count && i < Math.max(movies.length, episodes.length) * every; i += every) {
+      const episode = n % 3 === 2 ? episodes[i % Math.max(1, episodes.length)] : undefined;
+      const movie = episode ? undefined : movies[i % Math.max(1, movies.length)];
+      const traktId = episode?.traktId ?? movie?.traktId;
+      if (!traktId) continue;
+      // Evenings over the last year, newest first, a few hours apart from the owner's.
+      const at = new Date(nowMs - (n * 9 + every) * DAY - (n % 4) * 3_600_000 - 2 * 3_600_000).toISOString();
+      trakt.addPlay(username, { type: episode ? 'episode' : 'movie', trakt: traktId }, at, n % 2 ? 'scrobble' : 'watch');
+      n += 1;
+    }
+  }
 }
 
 /** One paragraph about the generated library, for the banner. */
