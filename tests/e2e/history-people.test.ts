@@ -126,6 +126,11 @@ describe('the History page’s person picker', () => {
     // Neither play went to the owner's account.
     expect(trakt.plays(demo.library.owner.traktUsername).filter((p) => p.trakt === friendsMovie.traktId || p.trakt === kidsMovie.traktId)).toEqual([]);
 
+    // The dashboard's "Landed on Trakt" says whose Trakt account each play went to.
+    await page.goto(url);
+    const landed = await page.locator('#recent-plays-body li .recent-play-to').allTextContents();
+    expect(landed.slice(0, 2)).toEqual([` · to ${kid.plexUsername}'s Trakt (${kid.traktUsername})`, ` · to ${friend.plexUsername}'s Trakt (${friend.traktUsername})`]);
+
     // The friend's page has their play; an unknown person is a sentence, with the picker to choose again.
     await page.goto(`${url}/history?person=${friend.plexAccountId}`);
     expect((await shownIds())[0]).toBe(friendPlayId);

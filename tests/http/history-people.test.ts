@@ -206,6 +206,22 @@ describe('history per person', () => {
     expect(countPlays(sqlite, ids.kid)).toBe(123);
   });
 
+  it('Unmatched names whose Trakt account said not_found, in a household', async () => {
+    const { sqlite } = service.deps;
+    const now = Date.now();
+    const ins = sqlite.prepare(`INSERT INTO plex_items (server_id, rating_key, section_id, type, title, year, item_key, ids_hash, mirrored_at) VALUES ('srv', ?, '1', 'movie', ?, 2001, ?, 'h', ?)`);
+    ins.run('501', 'Nobody Knows This', 'movie:imdb:tt0000501', now);
+    ins.run('502', 'Only The Kid Asked', 'movie:imdb:tt0000502', now);
+    const nf = sqlite.prepare(`INSERT INTO trakt_not_found (account_id, item_key, ids_hash, title, at) VALUES (?, ?, 'h', null, ?)`);
+    nf.run(ids.owner, 'movie:imdb:tt0000501', now);
+    nf.run(ids.kid, 'movie:imdb:tt0000501', now);
+    nf.run(ids.kid, 'movie:imdb:tt0000502', now);
+    const page = await (await client.get('/unmatched')).text();
+    const row = (title: string) => new RegExp(`${title}[^]*?</tr>`).exec(page)?.[0] ?? '';
+    expect(row('Nobody Knows This')).toContain('Trakt said so for Olivia and Kim.');
+    expect(row('Only The Kid Asked')).toContain('Trakt said so for Kim.');
+  });
+
   it('a disconnected account is not read any more; its rows are kept and its person leaves the picker', async () => {
     const { db, sqlite } = service.deps;
     await markDisconnected(db, ids.pal);
