@@ -188,6 +188,22 @@ describe('history per person', () => {
     expect(countPlays(service.deps.sqlite, ids.owner)).toBe(71);
   });
 
+  it('Full refresh from a person’s page walks that person’s account only', async () => {
+    const { db } = service.deps;
+    const before = await Promise.all([ids.owner, ids.kid, ids.pal].map(async (id) => (await getHistoryState(db, id))?.last_full_at ?? null));
+    await client.get(`/history?person=${PAL}`);
+    const res = await client.post('/history/refresh', { person: String(PAL) }, { headers: { 'hx-request': 'true' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain(`name="person" value="${PAL}"`);
+    await expect.poll(async () => (await getHistoryState(db, ids.pal))?.last_full_at ?? null, { timeout: 10_000 }).not.toBe(before[2]);
+    expect((await getHistoryState(db, ids.owner))?.last_full_at ?? null).toBe(before[0]);
+    expect((await getHistoryState(db, ids.kid))?.last_full_at ?? null).toBe(before[1]);
+    // Without a script the form redirects back to the same person's page.
+    const plain = await client.post('/history/refresh', { person: String(KID) });
+    expect(plain.status).toBe(303);
+    expect(plain.headers.get('location')).toBe(`/history?person=${KID}`);
+  });
+
   it('one account failing (Trakt locked it) leaves the others filling; it catches up once it works again', async () => {
     const { db, sqlite } = service.deps;
     trakt.setLocked('kid-trakt', { deactivated: false });
