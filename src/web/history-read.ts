@@ -83,7 +83,7 @@ export async function statusView(deps: AppDeps, account: { id: number; username:
   const st = await getHistoryState(deps.db, account.id);
   return {
     account,
-    person: person && { plexAccountId: person.plexAccountId, name: person.name, traktStatus: person.traktStatus },
+    person: person && { plexAccountId: person.plexAccountId, name: person.name, kind: person.kind, traktStatus: person.traktStatus },
     linkPerson,
     phase: st?.phase ?? 'empty',
     running: deps.history.running.get(account.id),

@@ -238,6 +238,25 @@ describe('history per person', () => {
     expect(row('Only The Kid Asked')).toContain('Trakt said so for Kim.');
   });
 
+  it('a 429 to one account pauses that account only: the others refresh at once', async () => {
+    const { db, sqlite } = service.deps;
+    const users = [['owner-trakt', ids.owner], ['kid-trakt', ids.kid], ['pal-trakt', ids.pal]] as const;
+    const before = users.map(([, id]) => countPlays(sqlite, id));
+    for (const [user] of users) trakt.addPlay(user, { type: 'movie', trakt: 130 }, new Date().toISOString(), 'watch');
+    // The first account to ask gets Trakt's 429 with a 3-second wait (the service gives up on it: one try).
+    trakt.server.inject('/sync/last_activities', { kind: 'status', status: 429, headers: { 'retry-after': '3' }, body: '' }, 1);
+    const t0 = Date.now();
+    service.deps.history.request(undefined, 'auto', 0);
+    await expect.poll(() => users.filter(([, id], i) => countPlays(sqlite, id) === before[i]! + 1).length, { timeout: 2500, interval: 20 }).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(2500); // not held up by the paused account's 3 s
+    const hit = users.findIndex(([, id], i) => countPlays(sqlite, id) === before[i]);
+    expect(hit).toBeGreaterThanOrEqual(0);
+    await expect.poll(async () => (await getHistoryState(db, users[hit]![1]))?.last_error ?? '').toMatch(/rate limit/);
+    // Once its pause is over it catches up.
+    await service.deps.history.refreshNow(users[hit]![1], 'auto');
+    expect(countPlays(sqlite, users[hit]![1])).toBe(before[hit]! + 1);
+  });
+
   it('a disconnected account is not read any more; its rows are kept and its person leaves the picker', async () => {
     const { db, sqlite } = service.deps;
     await markDisconnected(db, ids.pal);
@@ -249,7 +268,7 @@ describe('history per person', () => {
     await expect(service.deps.history.refreshNow(ids.pal)).rejects.toThrow(/not connected/);
     await new Promise((r) => setTimeout(r, 300)); // two refresher ticks (150 ms) for anything that would still run
     expect(trakt.server.requests.length).toBe(mark);
-    expect(countPlays(sqlite, ids.pal)).toBe(21);
+    expect(countPlays(sqlite, ids.pal)).toBe(22);
     expect((await getHistoryState(db, ids.pal))!.last_error).toBeNull(); // not tried, so not failed
     const page = await client.get(`/history?person=${PAL}`);
     expect(page.status).toBe(404);

@@ -130,7 +130,8 @@ export function HistoryPage(props: { view: HistoryPageView; csrf: string }) {
           </span>
         </p>
       </PageHeader>
-      {v.people.length > 1 && <PersonPicker people={v.people} current={v.person} />}
+      {/* One person: no choice to make, unless the one shown is not you (then the picker says whose it is). */}
+      {(v.people.length > 1 || (v.person && v.person.kind !== 'owner')) && <PersonPicker people={v.people} current={v.person} />}
       <HistoryStatus view={v.status} csrf={props.csrf} />
       {!v.tmdbEnabled && (
         <p id="history-tmdb-hint" class="mb-4 text-sm text-slate-600 dark:text-slate-400">
