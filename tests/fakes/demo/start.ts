@@ -198,28 +198,23 @@ async function setUpHousehold(service: ServiceHandle, plex: PlexFakes, trakt: Tr
 /**
  * Some history on the kid's and the friend's Trakt accounts, so the History page's person
  * picker shows something for each (the kid's once their Trakt account is connected from their
- * row). Only items the owner has played on Trakt too: an item nobody has played stays free for
- * the tests that play one as a household member and count its plays.
+ * row): episodes of shows the owner watches too, a few rewatched. Episodes only: the household's
+ * movies are left to what a sync and the tests put there (they count each person's movies).
  */
 function seedHouseholdHistory(trakt: TraktFake, library: Library, nowMs: number): void {
   const DAY = 86_400_000;
-  const movies = library.movies.filter((m) => m.traktId !== null && m.trakt.plays.length > 0);
   const episodes = library.shows.flatMap((s) => s.episodes).filter((e) => e.traktId !== null && e.trakt.plays.length > 0);
+  if (episodes.length === 0) return;
   const plan: Array<[string, number, number]> = [
-    [DEMO_HOUSEHOLD.kid.traktUsername, 3, 24],
+    [DEMO_HOUSEHOLD.kid.traktUsername, 1, 24],
     [DEMO_HOUSEHOLD.friend.traktUsername, 2, 40],
   ];
-  for (const [username, every, count] of plan) {
-    let n = 0;
-    for (let i = 0; n < count && i < Math.max(movies.length, episodes.length) * every; i += every) {
-      const episode = n % 3 === 2 ? episodes[i % Math.max(1, episodes.length)] : undefined;
-      const movie = episode ? undefined : movies[i % Math.max(1, movies.length)];
-      const traktId = episode?.traktId ?? movie?.traktId;
-      if (!traktId) continue;
-      // Evenings over the last year, newest first, a few hours apart from the owner's.
-      const at = new Date(nowMs - (n * 9 + every) * DAY - (n % 4) * 3_600_000 - 2 * 3_600_000).toISOString();
-      trakt.addPlay(username, { type: episode ? 'episode' : 'movie', trakt: traktId }, at, n % 2 ? 'scrobble' : 'watch');
-      n += 1;
+  for (const [username, offset, count] of plan) {
+    for (let n = 0; n < count; n++) {
+      const episode = episodes[(n * 3 + offset) % episodes.length]!;
+      // Evenings over the last year, newest first, at other hours than the owner's.
+      const at = new Date(nowMs - (n * 9 + offset) * DAY - (n % 4) * 3_600_000 - 2 * 3_600_000).toISOString();
+      trakt.addPlay(username, { type: 'episode', trakt: episode.traktId! }, at, n % 2 ? 'scrobble' : 'watch');
     }
   }
 }
