@@ -120,9 +120,10 @@ export function planSample(sqlite: BetterSqlite3.Database, ref: PlanRef, list: P
   return rows.map((r) => JSON.parse(r) as PlanItem);
 }
 
-/** Drops a run's plan, every person's. */
-export function dropPlan(sqlite: BetterSqlite3.Database, runId: number): void {
-  sqlite.prepare('DELETE FROM sync_plan_items WHERE run_id = ?').run(runId);
+/** Drops a run's plan: one person's, or every person's. */
+export function dropPlan(sqlite: BetterSqlite3.Database, runId: number, person?: number): void {
+  if (person === undefined) sqlite.prepare('DELETE FROM sync_plan_items WHERE run_id = ?').run(runId);
+  else sqlite.prepare('DELETE FROM sync_plan_items WHERE run_id = ? AND person = ?').run(runId, person);
 }
 
 /** Drops plans no run needs: left by a run that stopped (a crash) and is not waiting for approval. */

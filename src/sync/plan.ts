@@ -8,7 +8,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { COLS, onTrakt, toItem, type PlanItem, type Row } from './plan-sql.js';
-import { addPlanItems, insertPlanRows, OWNER, PLAN_LISTS, planCounts, planSample, takeCount, type PlanList, type PlanRef } from './plan-store.js';
+import { addPlanItems, dropPlan, insertPlanRows, OWNER, PLAN_LISTS, planCounts, planSample, takeCount, type PlanList, type PlanRef } from './plan-store.js';
 import { planUnwatch, type ShowIds } from './plan-unwatch.js';
 import type { SyncSettings } from './settings.js';
 import { notFoundCutoff, notFoundHolds } from '../ledger/not-found.js';
@@ -90,11 +90,13 @@ const SKIPPED_RECORDED = '-recorded';
 const SKIPPED_NOT_FOUND = '-notFound';
 
 /**
- * Plans a run into `sync_plan_items` (for `ref`'s person, the owner unless said) and returns its
- * counts. The big lists are INSERT … SELECT in SQL; only rated items pass through JS.
+ * Plans a run into `sync_plan_items` (for `ref`'s person, the owner unless said; what that person's
+ * plan held before is replaced) and returns its counts. The big lists are INSERT … SELECT in SQL; only rated items pass through JS.
  */
 export function computePlan(sqlite: BetterSqlite3.Database, ref: PlanRef, accountId: number, serverId: string, settings: SyncSettings, extras: PlanExtras = {}): Plan {
   const plan: PlanRef = { runId: ref.runId, person: ref.person ?? OWNER };
+  // Planning again (e.g. after the writes, to see what is left) replaces the plan; it never adds to it.
+  dropPlan(sqlite, plan.runId, plan.person);
   const params = { account: accountId, server: serverId };
   const notFound = NOT_FOUND(notFoundCutoff(extras.now ?? Date.now(), extras.full));
   if (settings.mirrorUnwatch) planUnwatch(sqlite, plan, accountId, serverId, settings, extras.resetShows ?? []);

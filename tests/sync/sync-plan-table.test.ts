@@ -153,6 +153,10 @@ describe('plans in SQLite', () => {
     expect(plays.map((p) => p.watchedAt)).toEqual([T, T + 10, T + 30, T + 60].map((s) => s * 1000));
     expect(plays[1]).toMatchObject({ kind: 'episode', season: expect.any(Number), number: expect.any(Number), traktSeason: expect.any(Number), traktNumber: expect.any(Number), show: expect.any(Object) });
     expect(planSource(sqlite, ref, 'ratingsToTrakt').next(10)).toEqual([expect.objectContaining({ itemKey: plays[2]!.itemKey, rating: 8, previousRating: 0 })]);
+    // Planning again replaces the plan (it never adds to it), and leaves other people's alone.
+    addPlanItems(sqlite, { runId: 99, person: 42 }, 'toPlex', [movie(1, 0)]);
+    expect(computePlan(sqlite, ref, w.accountId, w.lib.machineIdentifier, await getSyncSettings(db)).counts).toEqual(plan.counts);
+    expect(planCounts(sqlite, { runId: 99, person: 42 }).toPlex).toBe(1);
 
     // A webhook play of m1 while the plan waited: approval does not send it again.
     const m1Key = plays[3]!.itemKey;
