@@ -101,7 +101,7 @@ export function computePlan(sqlite: BetterSqlite3.Database, ref: PlanRef, accoun
   const notFound = NOT_FOUND(notFoundCutoff(extras.now ?? Date.now(), extras.full));
   if (settings.mirrorUnwatch) planUnwatch(sqlite, plan, accountId, serverId, settings, extras.resetShows ?? []);
   // What a removal touches this run is not added back on the other side.
-  const notUnwatching = `item_key NOT IN (SELECT u.item_key FROM sync_plan_items u WHERE u.run_id = @run AND u.person = @person AND u.list IN ('fromTrakt', 'unwatchInPlex'))`;
+  const notUnwatching = `item_key NOT IN (SELECT u.item_key FROM sync_plan_items u WHERE u.run_id = @run AND u.person = @person AND u.list IN ('fromTrakt', 'unwatchInPlex') AND u.item_key IS NOT NULL)`;
   const unmatched = (sqlite.prepare(`SELECT COUNT(*) AS n FROM plex_items WHERE server_id = @server AND unmatched_reason IS NOT NULL AND type <> 'show'`).get(params) as { n: number }).n;
 
   for (const type of ['movie', 'episode'] as const) {
