@@ -75,8 +75,30 @@ export interface SyncPlex {
 }
 
 export interface SyncPorts {
-  /** The connected Plex server, or null with why not. */
+  /** The connected Plex server (read with the owner's token), or null with why not. */
   plex(): Promise<SyncPlex | null>;
   /** The connected Trakt account's client, or null. */
   trakt(): Promise<SyncTrakt | null>;
+  /**
+   * Everyone a run covers, the owner first (src/sync/household.ts). Without it a run covers
+   * the owner alone, through `plex()` and `trakt()`.
+   */
+  household?(): Promise<SyncPerson[]>;
+}
+
+/** One person's two sides: the Plex server read with their own token (their scope), their own Trakt account's client. */
+export interface PersonSides {
+  plex: SyncPlex;
+  trakt: SyncTrakt;
+}
+
+/** A person of the household as a run sees them. */
+export interface SyncPerson {
+  /** Account.id as webhooks carry it (1 = the server owner). */
+  plexAccountId: number;
+  name: string;
+  /** Why a run leaves them out, as a sentence (no Trakt account, no Plex token, sync off); null when they are synced. */
+  skipped: string | null;
+  /** Their sides, or a sentence saying why they cannot be opened now. */
+  open(): Promise<PersonSides | string>;
 }

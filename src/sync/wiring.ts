@@ -12,6 +12,9 @@ import { historyReader } from '../ledger/trakt-history-read.js';
 import type { PlexConnection } from '../plex-connection/connection.js';
 import { syncPlexPort } from '../plex-connection/ports.js';
 import type { SyncPlex, SyncPorts, SyncTrakt, TraktResponse } from './ports.js';
+import type { Cipher } from '../security/crypto.js';
+import type { PeopleService } from '../people/service.js';
+import { householdOf } from './household.js';
 
 export { plexPortFrom } from './plex-port.js';
 
@@ -41,15 +44,29 @@ export interface SyncPortOverrides {
   plex?: () => Promise<SyncPlex | null>;
 }
 
-export type SyncPortDeps = { db: Db; plex: PlexConnection; traktClients: TraktClientRegistry };
+export type SyncPortDeps = {
+  db: Db;
+  plex: PlexConnection;
+  traktClients: TraktClientRegistry;
+  /** With the cipher (which opens the people's stored tokens) a run covers the household; without it, the owner alone. */
+  cipher?: Pick<Cipher, 'decrypt'>;
+  /** Gets a Home user's server token by plex.tv's switch when none is stored. */
+  people?: Pick<PeopleService, 'homeToken'>;
+};
 
 export function createSyncPorts(deps: SyncPortDeps, overrides: SyncPortOverrides = {}): SyncPorts {
+  const plex = overrides.plex ?? syncPlexPort(deps.plex);
+  const traktFor = async (accountId: number) => traktPortFrom(await deps.traktClients.forAccount(accountId), accountId);
+  const { cipher, people } = deps;
   return {
-    plex: overrides.plex ?? syncPlexPort(deps.plex),
+    plex,
     trakt: async () => {
       const account = await defaultTraktAccount(deps.db);
       if (!account || account.status === 'disconnected') return null;
-      return traktPortFrom(await deps.traktClients.forAccount(account.id), account.id);
+      return traktFor(account.id);
     },
+    ...(cipher
+      ? { household: () => householdOf({ db: deps.db, cipher, plex: deps.plex, ownerPlex: plex, trakt: traktFor, homeToken: people ? (id) => people.homeToken(id) : undefined }) }
+      : {}),
   };
 }
