@@ -8,7 +8,7 @@
 import type { Cipher } from '../security/crypto.js';
 import type { Db } from '../db/database.js';
 import { listPeople, OWNER_ACCOUNT_ID } from '../db/repos/people.js';
-import { defaultTraktAccount, getTraktAccount } from '../db/repos/trakt-accounts.js';
+import { getTraktAccount } from '../db/repos/trakt-accounts.js';
 import type { PersonRow } from '../db/tables/people.js';
 import type { PlexConnection } from '../plex-connection/connection.js';
 import type { TraktClientRegistry } from '../trakt/registry.js';
@@ -20,8 +20,8 @@ export interface HouseholdDeps {
   db: Db;
   cipher: Pick<Cipher, 'decrypt'>;
   plex: PlexConnection;
-  /** The owner's Plex side (tests may replace it). */
-  ownerPlex(): Promise<SyncPlex | null>;
+  /** The owner's sides: the connected server with its own token, the connected Trakt account (tests may replace them). */
+  owner: { plex(): Promise<SyncPlex | null>; trakt(): Promise<SyncTrakt | null> };
   /** The Trakt client of an account (one per account: it spends that account's budgets). */
   trakt(accountId: number): Promise<SyncTrakt>;
   /** A Home user's server token by plex.tv's switch, when none is stored (a sentence when it cannot be had). */
@@ -63,12 +63,13 @@ function ownerPerson(deps: HouseholdDeps, row: PersonRow | undefined): SyncPerso
     name,
     skipped: row && !row.sync ? `Sync is off for ${name}: turn it on in Settings → People to include them.` : null,
     open: async () => {
-      const plex = await deps.ownerPlex();
+      const plex = await deps.owner.plex();
       if (!plex) return NO_PLEX;
+      // Their own Trakt account when they connected one in Settings → People, else the connected one.
       const own = row?.trakt_account_id != null ? await getTraktAccount(deps.db, row.trakt_account_id) : undefined;
-      const account = own && own.status !== 'disconnected' ? own : await defaultTraktAccount(deps.db);
-      if (!account || account.status === 'disconnected') return NO_TRAKT;
-      return { plex, trakt: await deps.trakt(account.id) };
+      const trakt = own && own.status !== 'disconnected' ? await deps.trakt(own.id) : await deps.owner.trakt();
+      if (!trakt) return NO_TRAKT;
+      return { plex, trakt };
     },
   };
 }

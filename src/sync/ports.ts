@@ -80,10 +80,11 @@ export interface SyncPorts {
   /** The connected Trakt account's client, or null. */
   trakt(): Promise<SyncTrakt | null>;
   /**
-   * Everyone a run covers, the owner first (src/sync/household.ts). Without it a run covers
-   * the owner alone, through `plex()` and `trakt()`.
+   * Everyone a run covers, the owner first (src/sync/household.ts); the owner's sides come
+   * from `owner` (the run passes these very ports, so a port replaced in a copy counts) unless
+   * they have a Trakt account of their own. Without it a run covers the owner alone.
    */
-  household?(): Promise<SyncPerson[]>;
+  household?(owner: Pick<SyncPorts, 'plex' | 'trakt'>): Promise<SyncPerson[]>;
 }
 
 /** One person's two sides: the Plex server read with their own token (their scope), their own Trakt account's client. */

@@ -74,7 +74,7 @@ export class UnknownPersonError extends Error {}
 
 /** Who a run covers: the ports' household, or the owner alone through plex() and trakt(). */
 export async function householdFor(ports: SyncPorts): Promise<SyncPerson[]> {
-  if (ports.household) return ports.household();
+  if (ports.household) return ports.household(ports);
   return [
     {
       plexAccountId: 1,
@@ -193,6 +193,7 @@ async function execute(
   let lost = false;
   const stopped = (): 'lost' | 'shutdown' | null => (lost ? 'lost' : stopper.stopped ? 'shutdown' : null);
   const plans: Plan[] = [];
+  const heldReasons: string[] = [];
 
   let lastFlush = 0;
   let flushing: Promise<void> = Promise.resolve();
@@ -267,6 +268,7 @@ async function execute(
         if ('held' in out) {
           entry.status = 'awaiting_approval';
           entry.reason = out.held.join(' ');
+          heldReasons.push(...out.held.map((r) => (entries.length > 1 ? `${entry.name}: ${r}` : r)));
         } else {
           const short = start.dryRun ? null : shortfall(entry.counts);
           entry.status = short ? 'partial' : 'succeeded';
@@ -291,6 +293,7 @@ async function execute(
       await updateRun(deps.db, runId, { plex_watched: sum(entries, 'plexWatched'), trakt_watched: sum(entries, 'traktWatched') });
     }
     if (status === 'awaiting_approval') {
+      await updateRun(deps.db, runId, { guard: JSON.stringify({ reasons: heldReasons, heldAt: Date.now() }) });
       await supersedeHeldRuns(deps.db, runId);
       log.warn({ reasons: error }, `sync run ${runId} waits for approval`);
     } else if (!start.dryRun && written.length) {

@@ -66,7 +66,7 @@ export function createSyncPorts(deps: SyncPortDeps, overrides: SyncPortOverrides
       return traktFor(account.id);
     },
     ...(cipher
-      ? { household: () => householdOf({ db: deps.db, cipher, plex: deps.plex, ownerPlex: plex, trakt: traktFor, homeToken: people ? (id) => people.homeToken(id) : undefined }) }
+      ? { household: (owner: Pick<SyncPorts, 'plex' | 'trakt'>) => householdOf({ db: deps.db, cipher, plex: deps.plex, owner, trakt: traktFor, homeToken: people ? (id) => people.homeToken(id) : undefined }) }
       : {}),
   };
 }

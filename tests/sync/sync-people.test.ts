@@ -1,0 +1,201 @@
+/**
+ * The reconciliation per person, through the real service against the emulators on loopback:
+ * the owner, a Plex Home user with a PIN (kid) and a friend (pal), each with their own Trakt
+ * account and their own watched state in Plex (the server keeps it per token), overlapping on
+ * some items; a second friend without Trakt (guest). A run must make each Trakt account equal
+ * to its person's Plex state and no other's, mark Plex from Trakt for that person's token only,
+ * list the person without Trakt with the reason, keep going when one person's Trakt fails, and
+ * keep to one person with `person`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/env.js';
+import { upsertPlexAccount } from '../../src/db/repos/plex.js';
+import { startService, type ServiceHandle } from '../../src/main.js';
+import { runPersonLogin } from '../../src/people/trakt-login.js';
+import { generateLibrary, isEdgeKey, type Library, type LibMovie } from '../fakes/library/index.js';
+import { emitWebhook, OWNER_PLEX_TV_ID, startPlexFakes, type PlexFakes } from '../fakes/plex/index.js';
+import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
+import { LogCapture } from '../helpers/context.js';
+import { loopbackServiceEnv, plexPresetEnv, traktEnv } from '../helpers/emulator-env.js';
+import { preconnectTrakt } from '../helpers/trakt-connected.js';
+
+const KID = 5001; // a protected Plex Home user (PIN 4321)
+const PAL = 6001; // a friend the server is shared with
+const GUEST = 7001; // a friend with no Trakt account
+
+let lib: Library;
+let plex: PlexFakes;
+let trakt: TraktFake;
+let service: ServiceHandle;
+let owner: string;
+const logs = new LogCapture();
+
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`${service.url}/api/v1${path}`, { ...init, headers: { 'x-api-key': service.deps.secrets.apiKey(), 'content-type': 'application/json', ...(init.headers ?? {}) } });
+
+async function runSync(body: Record<string, unknown> = {}): Promise<any> {
+  const res = await api('/sync', { method: 'POST', body: JSON.stringify(body) });
+  expect(res.status).toBe(202);
+  const { runId } = (await res.json()) as { runId: number };
+  for (let i = 0; i < 600; i++) {
+    const run = (await (await api(`/runs/${runId}`)).json()) as any;
+    if (run.status !== 'running') return run;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`run ${runId} did not finish`);
+}
+
+const used = new Set<string>();
+/** Movies nobody has watched anywhere yet (not on Trakt, not in Plex for the owner), fresh ones per call. */
+function fresh(n: number): LibMovie[] {
+  const out = lib.movies.filter((x) => !used.has(x.key) && x.agent === 'modern' && !isEdgeKey(x.key) && x.traktId !== null && x.trakt.plays.length === 0 && x.plex.viewCount === 0 && x.trakt.rating === undefined && x.plex.userRating === undefined && plex.pms.ratingKeysOf(x.key).length === 1).slice(0, n);
+  if (out.length < n) throw new Error('not enough fresh movies');
+  for (const m of out) used.add(m.key);
+  return out;
+}
+
+/** Trakt ids of the movies an account has plays of. */
+const traktMovies = (username: string) => new Set(trakt.plays(username).filter((p) => p.type === 'movie').map((p) => p.trakt));
+const playCount = (username: string, m: LibMovie) => trakt.plays(username).filter((p) => p.type === 'movie' && p.trakt === m.traktId).length;
+const watchedInPlex = (m: LibMovie, accountId: number) => plex.pms.stateOf(m.key, accountId).viewCount > 0;
+const person = (run: any, id: number) => (run.people as any[]).find((p) => p.plexAccountId === id);
+
+beforeAll(async () => {
+  lib = generateLibrary({ seed: 1818, movies: 60, shows: 3, episodesPerShow: [2, 3], otherAccounts: 0, now: Math.floor(Date.now() / 1000) });
+  owner = lib.owner.traktUsername;
+  trakt = await startTraktFake({ rateLimits: false, deviceCodeIntervalSec: 1, users: [{ username: owner }, { username: 'kid-trakt' }, { username: 'pal-trakt' }] });
+  seedTraktFromLibrary(trakt, lib);
+  plex = await startPlexFakes({ library: lib });
+  plex.accounts.upsert({ id: KID, username: 'kid', kind: 'home', pin: '4321' });
+  plex.accounts.upsert({ id: PAL, username: 'pal', kind: 'friend' });
+  plex.accounts.upsert({ id: GUEST, username: 'guest', kind: 'friend' });
+  const env = { ...loopbackServiceEnv('people-sync-password'), ...traktEnv(trakt), ...plexPresetEnv(plex), PLEX_TV_URL: plex.tvUrl };
+  await preconnectTrakt(env, trakt, owner);
+  service = await startService(loadConfig(env), { logSink: logs, tune: { sync: { runner: { writeGapMs: 0, heartbeatMs: 500, progressMs: 50 } }, trakt: { retry: { baseDelayMs: 20, maxDelayMs: 200, maxRetryAfterMs: 5_000 } } } });
+  const { db, cipher } = service.deps;
+  await upsertPlexAccount(db, { plexUserId: OWNER_PLEX_TV_ID, username: plex.accounts.owner.username, sealedToken: cipher.encrypt(plex.accounts.owner.userToken), isOwner: true });
+  await service.deps.people.refresh({ force: true });
+  expect((await api(`/people/${KID}`, { method: 'POST', body: JSON.stringify({ pin: '4321' }) })).status).toBe(200);
+  for (const [id, user] of [[KID, 'kid-trakt'], [PAL, 'pal-trakt']] as const) {
+    await runPersonLogin(service.deps, id, { onCode: (code) => expect(trakt.approveDevice(code.userCode, user)).toBe(true) });
+  }
+  // The owner's library as the generator made it (items Trakt does not know included) is synced once first.
+  const first = await runSync({ full: true });
+  expect(first.people.map((p: any) => p.plexAccountId)).toEqual([1, KID, GUEST, PAL]);
+}, 90_000);
+
+afterAll(async () => {
+  await service?.close();
+  await Promise.allSettled([plex?.stop(), trakt?.stop()]);
+});
+
+describe('sync per person', () => {
+  it('makes each Trakt account equal to its person’s Plex state and no other’s; marks Plex per token; lists the person without Trakt', async () => {
+    const [a, b, c, d, e, f, g] = fresh(7) as [LibMovie, LibMovie, LibMovie, LibMovie, LibMovie, LibMovie, LibMovie];
+    // Plex, per account: kid watched a, b, c; pal watched a (overlap) and f; the owner e.
+    for (const m of [a, b, c]) plex.pms.markWatched(m.key, KID);
+    for (const m of [a, f]) plex.pms.markWatched(m.key, PAL);
+    plex.pms.markWatched(e.key, 1);
+    // Trakt, per account: kid has d, pal has g (to be marked in Plex for them only).
+    trakt.addPlay('kid-trakt', { type: 'movie', trakt: d.traktId! }, '2026-01-02T03:04:05.000Z');
+    trakt.addPlay('pal-trakt', { type: 'movie', trakt: g.traktId! }, '2026-01-03T03:04:05.000Z');
+    const ownerBefore = traktMovies(owner);
+
+    const run = await runSync();
+    const rows = service.deps.sqlite.prepare("SELECT account_id, action, title, plex_key, status FROM ledger WHERE source = 'sync' AND source_id = ?").all(run.id);
+    expect(run.status, JSON.stringify([run.error, rows])).toBe('succeeded');
+    expect(run.people.map((p: any) => [p.plexAccountId, p.status])).toEqual([[1, 'succeeded'], [KID, 'succeeded'], [GUEST, 'skipped'], [PAL, 'succeeded']]);
+    expect(person(run, GUEST).reason).toBe('guest has no Trakt account: connect one for them in Settings → People.');
+    expect(person(run, KID).counts).toMatchObject({ addedToTrakt: 3, markedInPlex: 1, errors: 0 });
+    expect(person(run, PAL).counts, JSON.stringify(rows)).toMatchObject({ addedToTrakt: 2, markedInPlex: 1, errors: 0 });
+    // The totals add up the people's.
+    expect(run.counts.addedToTrakt).toBe(run.people.reduce((n: number, p: any) => n + p.counts.addedToTrakt, 0));
+    expect(logs.text()).toContain('guest is left out of this run: guest has no Trakt account');
+
+    // Each Trakt account: exactly its person's Plex state (plus what it had), nobody else's.
+    expect(traktMovies('kid-trakt')).toEqual(new Set([a, b, c, d].map((m) => m.traktId)));
+    expect(traktMovies('pal-trakt')).toEqual(new Set([a, f, g].map((m) => m.traktId)));
+    const ownerAfter = traktMovies(owner);
+    expect(ownerAfter.has(e.traktId!)).toBe(true);
+    for (const m of [a, b, c, d, f, g]) expect(ownerAfter.has(m.traktId!), m.title).toBe(false);
+    expect([...ownerAfter].filter((id) => !ownerBefore.has(id))).toEqual([e.traktId]);
+    // Plex: d marked for kid only, g for pal only; nobody's marks leaked to the owner.
+    expect([watchedInPlex(d, KID), watchedInPlex(d, PAL), watchedInPlex(d, 1)]).toEqual([true, false, false]);
+    expect([watchedInPlex(g, PAL), watchedInPlex(g, KID), watchedInPlex(g, 1)]).toEqual([true, false, false]);
+    expect(watchedInPlex(e, KID) || watchedInPlex(e, PAL)).toBe(false);
+    const marks = plex.pms.calls.filter((x) => x.action === 'scrobble');
+    expect(marks.filter((x) => x.accountId === KID).length).toBe(1);
+    expect(marks.filter((x) => x.accountId === PAL).length).toBe(1);
+
+    // Nothing changed: the next run writes nothing for anybody (no play twice).
+    const again = await runSync();
+    expect(again.status).toBe('succeeded');
+    expect(again.counts.addedToTrakt + again.counts.markedInPlex).toBe(0);
+    for (const m of [a, b, c]) expect(playCount('kid-trakt', m)).toBe(1);
+    expect(playCount('pal-trakt', a)).toBe(1);
+  }, 120_000);
+
+  it('one person’s Trakt answering 429 and then 502s: the others are written, the run ends partial, the next run finishes without duplicates', async () => {
+    const [k, p, o] = fresh(3) as [LibMovie, LibMovie, LibMovie];
+    plex.pms.markWatched(k.key, KID);
+    plex.pms.markWatched(p.key, PAL);
+    plex.pms.markWatched(o.key, 1);
+    const kidsRequest = (r: { headers: Record<string, unknown> }) => trakt.usernameOf(r.headers as { authorization?: string }) === 'kid-trakt';
+    trakt.server.inject('/sync/', { kind: 'status', status: 429, headers: { 'retry-after': '1' } }, 1, kidsRequest);
+    trakt.server.inject('/sync/history', { kind: 'status', status: 502, body: '<html>Bad gateway</html>' }, 10_000, kidsRequest);
+    const run = await runSync();
+    trakt.server.clearFaults();
+    expect(run.status).toBe('partial');
+    expect(person(run, 1).status).toBe('succeeded');
+    expect(person(run, PAL).status).toBe('succeeded');
+    expect(['failed', 'partial']).toContain(person(run, KID).status);
+    expect(person(run, KID).reason).toBeTruthy();
+    expect(run.error).toContain('kid: ');
+    expect(playCount(owner, o)).toBe(1);
+    expect(playCount('pal-trakt', p)).toBe(1);
+    // Nobody got kid's play while kid's Trakt was failing.
+    expect(playCount(owner, k) + playCount('pal-trakt', k)).toBe(0);
+
+    const next = await runSync();
+    expect(next.status).toBe('succeeded');
+    expect(playCount('kid-trakt', k)).toBe(1);
+    expect(playCount(owner, k) + playCount('pal-trakt', k)).toBe(0);
+    expect(playCount(owner, o) + playCount('pal-trakt', p)).toBe(2);
+  }, 120_000);
+
+  it('`person` limits a run to one person (by name or id); an unknown person is a 400 with a sentence', async () => {
+    const [k, p] = fresh(2) as [LibMovie, LibMovie];
+    plex.pms.markWatched(k.key, KID);
+    plex.pms.markWatched(p.key, PAL);
+    const run = await runSync({ person: 'PAL' });
+    expect(run.people.map((x: any) => x.plexAccountId)).toEqual([PAL]);
+    expect(playCount('pal-trakt', p)).toBe(1);
+    expect(playCount('kid-trakt', k)).toBe(0);
+    const byId = await runSync({ person: KID });
+    expect(byId.people.map((x: any) => x.plexAccountId)).toEqual([KID]);
+    expect(playCount('kid-trakt', k)).toBe(1);
+
+    const unknown = await api('/sync', { method: 'POST', body: JSON.stringify({ person: 'nobody' }) });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as any).message).toBe('There is no person "nobody" in the household: name them by their Plex account name or id as Settings → People (or GET /api/v1/people) lists them.');
+    const guestOnly = await runSync({ person: 'guest' });
+    expect(guestOnly.status).toBe('failed');
+    expect(guestOnly.error).toBe('guest has no Trakt account: connect one for them in Settings → People.');
+  }, 120_000);
+
+  it('Plex refusing a friend’s token: their sync is skipped with the sentence, their webhooks still work', async () => {
+    plex.tv.friendTokens = false;
+    await service.deps.people.refresh({ force: true });
+    const [m] = fresh(1) as [LibMovie];
+    plex.pms.markWatched(m.key, PAL);
+    const run = await runSync();
+    expect(person(run, PAL)).toMatchObject({ status: 'skipped', reason: 'Plex refused a token for pal, so their watched state cannot be read (their webhooks still work).' });
+    expect(playCount('pal-trakt', m)).toBe(0);
+    expect(run.status).toBe('succeeded');
+
+    const [w] = fresh(1) as [LibMovie];
+    await emitWebhook(plex.pms, { event: 'media.scrobble', ref: w.key, accountId: PAL, viewOffsetMs: Math.round(w.durationMs * 0.95) }, { urls: [`${service.url}/webhooks/plex/${service.deps.secrets.webhookSecret()}`] });
+    await expect.poll(() => playCount('pal-trakt', w), { timeout: 15_000, interval: 100 }).toBe(1);
+    expect(playCount(owner, w) + playCount('kid-trakt', w)).toBe(0);
+  }, 120_000);
+});
