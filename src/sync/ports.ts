@@ -85,6 +85,8 @@ export interface SyncPorts {
    * they have a Trakt account of their own. Without it a run covers the owner alone.
    */
   household?(owner: Pick<SyncPorts, 'plex' | 'trakt'>): Promise<SyncPerson[]>;
+  /** Any connected Trakt account's client (an undo takes a person's plays back through their own account); null when not connected. */
+  traktFor?(accountId: number): Promise<SyncTrakt | null>;
 }
 
 /** One person's two sides: the Plex server read with their own token (their scope), their own Trakt account's client. */

@@ -4,7 +4,7 @@
  * PLEX_TOKEN, else the server chosen in Settings) with its selected sections; null when
  * nothing is connected, and a run says "connect Plex".
  */
-import { defaultTraktAccount } from '../db/repos/trakt-accounts.js';
+import { defaultTraktAccount, getTraktAccount } from '../db/repos/trakt-accounts.js';
 import type { TraktTransport } from '../trakt/client-core.js';
 import type { Db } from '../db/database.js';
 import type { TraktClientRegistry } from '../trakt/registry.js';
@@ -64,6 +64,10 @@ export function createSyncPorts(deps: SyncPortDeps, overrides: SyncPortOverrides
       const account = await defaultTraktAccount(deps.db);
       if (!account || account.status === 'disconnected') return null;
       return traktFor(account.id);
+    },
+    traktFor: async (accountId) => {
+      const account = await getTraktAccount(deps.db, accountId);
+      return account && account.status !== 'disconnected' ? traktFor(accountId) : null;
     },
     ...(cipher
       ? { household: (owner: Pick<SyncPorts, 'plex' | 'trakt'>) => householdOf({ db: deps.db, cipher, plex: deps.plex, owner, trakt: traktFor, homeToken: people ? (id) => people.homeToken(id) : undefined }) }
