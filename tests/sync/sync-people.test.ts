@@ -61,7 +61,7 @@ const watchedInPlex = (m: LibMovie, accountId: number) => plex.pms.stateOf(m.key
 const person = (run: any, id: number) => (run.people as any[]).find((p) => p.plexAccountId === id);
 
 beforeAll(async () => {
-  lib = generateLibrary({ seed: 1818, movies: 60, shows: 3, episodesPerShow: [2, 3], otherAccounts: 0, now: Math.floor(Date.now() / 1000) });
+  lib = generateLibrary({ seed: 1818, movies: 100, shows: 3, episodesPerShow: [2, 3], otherAccounts: 0, now: Math.floor(Date.now() / 1000) });
   owner = lib.owner.traktUsername;
   trakt = await startTraktFake({ rateLimits: false, deviceCodeIntervalSec: 1, users: [{ username: owner }, { username: 'kid-trakt' }, { username: 'pal-trakt' }] });
   seedTraktFromLibrary(trakt, lib);
@@ -181,6 +181,34 @@ describe('sync per person', () => {
     const guestOnly = await runSync({ person: 'guest' });
     expect(guestOnly.status).toBe('failed');
     expect(guestOnly.error).toBe('guest has no Trakt account: connect one for them in Settings → People.');
+  }, 120_000);
+
+  it('undoing a run over several people takes each person’s writes back through their own accounts only', async () => {
+    const [x, y, z, keep] = fresh(4) as [LibMovie, LibMovie, LibMovie, LibMovie];
+    plex.pms.markWatched(x.key, KID);
+    trakt.addPlay('pal-trakt', { type: 'movie', trakt: y.traktId! }, '2026-02-03T04:05:06.000Z');
+    plex.pms.markWatched(z.key, 1);
+    // A play on kid's Trakt account the run did not make: the undo must leave it.
+    trakt.addPlay('kid-trakt', { type: 'movie', trakt: keep.traktId! }, '2026-02-04T04:05:06.000Z');
+    plex.pms.markWatched(keep.key, KID);
+    const run = await runSync();
+    expect([playCount('kid-trakt', x), watchedInPlex(y, PAL), playCount(owner, z)]).toEqual([1, true, 1]);
+
+    const res = await api(`/runs/${run.id}/undo`, { method: 'POST' });
+    expect(res.status).toBe(202);
+    const { runId } = (await res.json()) as { runId: number };
+    let undo: any;
+    for (let i = 0; i < 300 && (!undo || undo.status === 'running'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      undo = await (await api(`/runs/${runId}`)).json();
+    }
+    expect(undo.status, undo.error).toBe('succeeded');
+    expect([playCount('kid-trakt', x), playCount(owner, z)]).toEqual([0, 0]);
+    // Pal's mark is taken back with pal's token: their state, nobody else's.
+    expect(watchedInPlex(y, PAL)).toBe(false);
+    expect(plex.pms.calls.filter((c) => c.action === 'unscrobble').map((c) => c.accountId)).toEqual([PAL]);
+    expect(playCount('pal-trakt', y)).toBe(1);
+    expect(playCount('kid-trakt', keep)).toBe(1);
   }, 120_000);
 
   it('Plex refusing a friend’s token: their sync is skipped with the sentence, their webhooks still work', async () => {
