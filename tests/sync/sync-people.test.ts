@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
 import { upsertPlexAccount } from '../../src/db/repos/plex.js';
+import { listUnmatched } from '../../src/db/repos/sync-unmatched.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { runPersonLogin } from '../../src/people/trakt-login.js';
 import { generateLibrary, isEdgeKey, type Library, type LibMovie } from '../fakes/library/index.js';
@@ -126,6 +127,13 @@ describe('sync per person', () => {
     const marks = plex.pms.calls.filter((x) => x.action === 'scrobble');
     expect(marks.filter((x) => x.accountId === KID).length).toBe(1);
     expect(marks.filter((x) => x.accountId === PAL).length).toBe(1);
+
+    // The Unmatched page lists a library item once, not once per person.
+    const unmatched = await listUnmatched(service.deps.db, { limit: 1000, offset: 0 });
+    expect(unmatched.total).toBeGreaterThan(0);
+    expect(unmatched.rows.length).toBe(unmatched.total);
+    expect(new Set(unmatched.rows.map((r) => r.rating_key)).size).toBe(unmatched.total);
+    expect(unmatched.rows.some((r) => r.server_id.includes('~'))).toBe(false);
 
     // Nothing changed: the next run writes nothing for anybody (no play twice).
     const again = await runSync();
