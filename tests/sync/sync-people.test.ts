@@ -8,102 +8,46 @@
  * keep to one person with `person`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/env.js';
-import { upsertPlexAccount } from '../../src/db/repos/plex.js';
 import { listUnmatched } from '../../src/db/repos/sync-unmatched.js';
-import { startService, type ServiceHandle } from '../../src/main.js';
-import { runPersonLogin } from '../../src/people/trakt-login.js';
-import { generateLibrary, isEdgeKey, type Library, type LibMovie } from '../fakes/library/index.js';
-import { emitWebhook, OWNER_PLEX_TV_ID, startPlexFakes, type PlexFakes } from '../fakes/plex/index.js';
-import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
-import { LogCapture } from '../helpers/context.js';
-import { loopbackServiceEnv, plexPresetEnv, traktEnv } from '../helpers/emulator-env.js';
-import { preconnectTrakt } from '../helpers/trakt-connected.js';
+import type { LibMovie } from '../fakes/library/index.js';
+import { emitWebhook } from '../fakes/plex/index.js';
+import { GUEST, KID, PAL, startHouseholdWorld, type HouseholdWorld } from './people-world.js';
 
-const KID = 5001; // a protected Plex Home user (PIN 4321)
-const PAL = 6001; // a friend the server is shared with
-const GUEST = 7001; // a friend with no Trakt account
-
-let lib: Library;
-let plex: PlexFakes;
-let trakt: TraktFake;
-let service: ServiceHandle;
+let w: HouseholdWorld;
 let owner: string;
-const logs = new LogCapture();
-
-const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${service.url}/api/v1${path}`, { ...init, headers: { 'x-api-key': service.deps.secrets.apiKey(), 'content-type': 'application/json', ...(init.headers ?? {}) } });
-
-async function runSync(body: Record<string, unknown> = {}): Promise<any> {
-  const res = await api('/sync', { method: 'POST', body: JSON.stringify(body) });
-  expect(res.status).toBe(202);
-  const { runId } = (await res.json()) as { runId: number };
-  for (let i = 0; i < 600; i++) {
-    const run = (await (await api(`/runs/${runId}`)).json()) as any;
-    if (run.status !== 'running') return run;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run ${runId} did not finish`);
-}
-
-const used = new Set<string>();
-/** Movies nobody has watched anywhere yet (not on Trakt, not in Plex for the owner), fresh ones per call. */
-function fresh(n: number): LibMovie[] {
-  const out = lib.movies.filter((x) => !used.has(x.key) && x.agent === 'modern' && !isEdgeKey(x.key) && x.traktId !== null && x.trakt.plays.length === 0 && x.plex.viewCount === 0 && x.trakt.rating === undefined && x.plex.userRating === undefined && plex.pms.ratingKeysOf(x.key).length === 1).slice(0, n);
-  if (out.length < n) throw new Error('not enough fresh movies');
-  for (const m of out) used.add(m.key);
-  return out;
-}
-
-/** Trakt ids of the movies an account has plays of. */
-const traktMovies = (username: string) => new Set(trakt.plays(username).filter((p) => p.type === 'movie').map((p) => p.trakt));
-const playCount = (username: string, m: LibMovie) => trakt.plays(username).filter((p) => p.type === 'movie' && p.trakt === m.traktId).length;
-const watchedInPlex = (m: LibMovie, accountId: number) => plex.pms.stateOf(m.key, accountId).viewCount > 0;
-const person = (run: any, id: number) => (run.people as any[]).find((p) => p.plexAccountId === id);
 
 beforeAll(async () => {
-  lib = generateLibrary({ seed: 1818, movies: 100, shows: 3, episodesPerShow: [2, 3], otherAccounts: 0, now: Math.floor(Date.now() / 1000) });
-  owner = lib.owner.traktUsername;
-  trakt = await startTraktFake({ rateLimits: false, deviceCodeIntervalSec: 1, users: [{ username: owner }, { username: 'kid-trakt' }, { username: 'pal-trakt' }] });
-  seedTraktFromLibrary(trakt, lib);
-  plex = await startPlexFakes({ library: lib });
-  plex.accounts.upsert({ id: KID, username: 'kid', kind: 'home', pin: '4321' });
-  plex.accounts.upsert({ id: PAL, username: 'pal', kind: 'friend' });
-  plex.accounts.upsert({ id: GUEST, username: 'guest', kind: 'friend' });
-  const env = { ...loopbackServiceEnv('people-sync-password'), ...traktEnv(trakt), ...plexPresetEnv(plex), PLEX_TV_URL: plex.tvUrl };
-  await preconnectTrakt(env, trakt, owner);
-  service = await startService(loadConfig(env), { logSink: logs, tune: { sync: { runner: { writeGapMs: 0, heartbeatMs: 500, progressMs: 50 } }, trakt: { retry: { baseDelayMs: 20, maxDelayMs: 200, maxRetryAfterMs: 5_000 } } } });
-  const { db, cipher } = service.deps;
-  await upsertPlexAccount(db, { plexUserId: OWNER_PLEX_TV_ID, username: plex.accounts.owner.username, sealedToken: cipher.encrypt(plex.accounts.owner.userToken), isOwner: true });
-  await service.deps.people.refresh({ force: true });
-  expect((await api(`/people/${KID}`, { method: 'POST', body: JSON.stringify({ pin: '4321' }) })).status).toBe(200);
-  for (const [id, user] of [[KID, 'kid-trakt'], [PAL, 'pal-trakt']] as const) {
-    await runPersonLogin(service.deps, id, { onCode: (code) => expect(trakt.approveDevice(code.userCode, user)).toBe(true) });
-  }
-  // The owner's library as the generator made it (items Trakt does not know included) is synced once first.
-  const first = await runSync({ full: true });
-  expect(first.people.map((p: any) => p.plexAccountId)).toEqual([1, KID, GUEST, PAL]);
+  w = await startHouseholdWorld();
+  owner = w.owner;
 }, 90_000);
 
 afterAll(async () => {
-  await service?.close();
-  await Promise.allSettled([plex?.stop(), trakt?.stop()]);
+  await w?.stop();
 });
+
+const fresh = (n: number) => w.fresh(n);
+const runSync = (body?: Record<string, unknown>) => w.runSync(body);
+const api = (path: string, init?: RequestInit) => w.api(path, init);
+const playCount = (username: string, m: LibMovie) => w.playCount(username, m);
+const watchedInPlex = (m: LibMovie, accountId: number) => w.watchedInPlex(m, accountId);
+/** Trakt ids of the movies an account has plays of. */
+const traktMovies = (username: string) => new Set(w.trakt.plays(username).filter((p) => p.type === 'movie').map((p) => p.trakt));
+const person = (run: any, id: number) => (run.people as any[]).find((p) => p.plexAccountId === id);
 
 describe('sync per person', () => {
   it('makes each Trakt account equal to its person’s Plex state and no other’s; marks Plex per token; lists the person without Trakt', async () => {
     const [a, b, c, d, e, f, g] = fresh(7) as [LibMovie, LibMovie, LibMovie, LibMovie, LibMovie, LibMovie, LibMovie];
     // Plex, per account: kid watched a, b, c; pal watched a (overlap) and f; the owner e.
-    for (const m of [a, b, c]) plex.pms.markWatched(m.key, KID);
-    for (const m of [a, f]) plex.pms.markWatched(m.key, PAL);
-    plex.pms.markWatched(e.key, 1);
+    for (const m of [a, b, c]) w.plex.pms.markWatched(m.key, KID);
+    for (const m of [a, f]) w.plex.pms.markWatched(m.key, PAL);
+    w.plex.pms.markWatched(e.key, 1);
     // Trakt, per account: kid has d, pal has g (to be marked in Plex for them only).
-    trakt.addPlay('kid-trakt', { type: 'movie', trakt: d.traktId! }, '2026-01-02T03:04:05.000Z');
-    trakt.addPlay('pal-trakt', { type: 'movie', trakt: g.traktId! }, '2026-01-03T03:04:05.000Z');
+    w.trakt.addPlay('kid-trakt', { type: 'movie', trakt: d.traktId! }, '2026-01-02T03:04:05.000Z');
+    w.trakt.addPlay('pal-trakt', { type: 'movie', trakt: g.traktId! }, '2026-01-03T03:04:05.000Z');
     const ownerBefore = traktMovies(owner);
 
     const run = await runSync();
-    const rows = service.deps.sqlite.prepare("SELECT account_id, action, title, plex_key, status FROM ledger WHERE source = 'sync' AND source_id = ?").all(run.id);
+    const rows = w.service.deps.sqlite.prepare("SELECT account_id, action, title, plex_key, status FROM ledger WHERE source = 'sync' AND source_id = ?").all(run.id);
     expect(run.status, JSON.stringify([run.error, rows])).toBe('succeeded');
     expect(run.people.map((p: any) => [p.plexAccountId, p.status])).toEqual([[1, 'succeeded'], [KID, 'succeeded'], [GUEST, 'skipped'], [PAL, 'succeeded']]);
     expect(person(run, GUEST).reason).toBe('guest has no Trakt account: connect one for them in Settings → People.');
@@ -111,7 +55,7 @@ describe('sync per person', () => {
     expect(person(run, PAL).counts, JSON.stringify(rows)).toMatchObject({ addedToTrakt: 2, markedInPlex: 1, errors: 0 });
     // The totals add up the people's.
     expect(run.counts.addedToTrakt).toBe(run.people.reduce((n: number, p: any) => n + p.counts.addedToTrakt, 0));
-    expect(logs.text()).toContain('guest is left out of this run: guest has no Trakt account');
+    expect(w.logs.text()).toContain('guest is left out of this run: guest has no Trakt account');
 
     // Each Trakt account: exactly its person's Plex state (plus what it had), nobody else's.
     expect(traktMovies('kid-trakt')).toEqual(new Set([a, b, c, d].map((m) => m.traktId)));
@@ -124,12 +68,12 @@ describe('sync per person', () => {
     expect([watchedInPlex(d, KID), watchedInPlex(d, PAL), watchedInPlex(d, 1)]).toEqual([true, false, false]);
     expect([watchedInPlex(g, PAL), watchedInPlex(g, KID), watchedInPlex(g, 1)]).toEqual([true, false, false]);
     expect(watchedInPlex(e, KID) || watchedInPlex(e, PAL)).toBe(false);
-    const marks = plex.pms.calls.filter((x) => x.action === 'scrobble');
+    const marks = w.plex.pms.calls.filter((x) => x.action === 'scrobble');
     expect(marks.filter((x) => x.accountId === KID).length).toBe(1);
     expect(marks.filter((x) => x.accountId === PAL).length).toBe(1);
 
     // The Unmatched page lists a library item once, not once per person.
-    const unmatched = await listUnmatched(service.deps.db, { limit: 1000, offset: 0 });
+    const unmatched = await listUnmatched(w.service.deps.db, { limit: 1000, offset: 0 });
     expect(unmatched.total).toBeGreaterThan(0);
     expect(unmatched.rows.length).toBe(unmatched.total);
     expect(new Set(unmatched.rows.map((r) => r.rating_key)).size).toBe(unmatched.total);
@@ -145,14 +89,14 @@ describe('sync per person', () => {
 
   it('one person’s Trakt answering 429 and then 502s: the others are written, the run ends partial, the next run finishes without duplicates', async () => {
     const [k, p, o] = fresh(3) as [LibMovie, LibMovie, LibMovie];
-    plex.pms.markWatched(k.key, KID);
-    plex.pms.markWatched(p.key, PAL);
-    plex.pms.markWatched(o.key, 1);
-    const kidsRequest = (r: { headers: Record<string, unknown> }) => trakt.usernameOf(r.headers as { authorization?: string }) === 'kid-trakt';
-    trakt.server.inject('/sync/', { kind: 'status', status: 429, headers: { 'retry-after': '1' } }, 1, kidsRequest);
-    trakt.server.inject('/sync/history', { kind: 'status', status: 502, body: '<html>Bad gateway</html>' }, 10_000, kidsRequest);
+    w.plex.pms.markWatched(k.key, KID);
+    w.plex.pms.markWatched(p.key, PAL);
+    w.plex.pms.markWatched(o.key, 1);
+    const kidsRequest = (r: { headers: Record<string, unknown> }) => w.trakt.usernameOf(r.headers as { authorization?: string }) === 'kid-trakt';
+    w.trakt.server.inject('/sync/', { kind: 'status', status: 429, headers: { 'retry-after': '1' } }, 1, kidsRequest);
+    w.trakt.server.inject('/sync/history', { kind: 'status', status: 502, body: '<html>Bad gateway</html>' }, 10_000, kidsRequest);
     const run = await runSync();
-    trakt.server.clearFaults();
+    w.trakt.server.clearFaults();
     expect(run.status).toBe('partial');
     expect(person(run, 1).status).toBe('succeeded');
     expect(person(run, PAL).status).toBe('succeeded');
@@ -173,8 +117,8 @@ describe('sync per person', () => {
 
   it('`person` limits a run to one person (by name or id); an unknown person is a 400 with a sentence', async () => {
     const [k, p] = fresh(2) as [LibMovie, LibMovie];
-    plex.pms.markWatched(k.key, KID);
-    plex.pms.markWatched(p.key, PAL);
+    w.plex.pms.markWatched(k.key, KID);
+    w.plex.pms.markWatched(p.key, PAL);
     const run = await runSync({ person: 'PAL' });
     expect(run.people.map((x: any) => x.plexAccountId)).toEqual([PAL]);
     expect(playCount('pal-trakt', p)).toBe(1);
@@ -193,12 +137,12 @@ describe('sync per person', () => {
 
   it('undoing a run over several people takes each person’s writes back through their own accounts only', async () => {
     const [x, y, z, keep] = fresh(4) as [LibMovie, LibMovie, LibMovie, LibMovie];
-    plex.pms.markWatched(x.key, KID);
-    trakt.addPlay('pal-trakt', { type: 'movie', trakt: y.traktId! }, '2026-02-03T04:05:06.000Z');
-    plex.pms.markWatched(z.key, 1);
+    w.plex.pms.markWatched(x.key, KID);
+    w.trakt.addPlay('pal-trakt', { type: 'movie', trakt: y.traktId! }, '2026-02-03T04:05:06.000Z');
+    w.plex.pms.markWatched(z.key, 1);
     // A play on kid's Trakt account the run did not make: the undo must leave it.
-    trakt.addPlay('kid-trakt', { type: 'movie', trakt: keep.traktId! }, '2026-02-04T04:05:06.000Z');
-    plex.pms.markWatched(keep.key, KID);
+    w.trakt.addPlay('kid-trakt', { type: 'movie', trakt: keep.traktId! }, '2026-02-04T04:05:06.000Z');
+    w.plex.pms.markWatched(keep.key, KID);
     const run = await runSync();
     expect([playCount('kid-trakt', x), watchedInPlex(y, PAL), playCount(owner, z)]).toEqual([1, true, 1]);
 
@@ -214,24 +158,24 @@ describe('sync per person', () => {
     expect([playCount('kid-trakt', x), playCount(owner, z)]).toEqual([0, 0]);
     // Pal's mark is taken back with pal's token: their state, nobody else's.
     expect(watchedInPlex(y, PAL)).toBe(false);
-    expect(plex.pms.calls.filter((c) => c.action === 'unscrobble').map((c) => c.accountId)).toEqual([PAL]);
+    expect(w.plex.pms.calls.filter((c) => c.action === 'unscrobble').map((c) => c.accountId)).toEqual([PAL]);
     expect(playCount('pal-trakt', y)).toBe(1);
     expect(playCount('kid-trakt', keep)).toBe(1);
   }, 120_000);
 
   it('Plex refusing a friend’s token: their sync is skipped with the sentence, their webhooks still work', async () => {
-    plex.tv.friendTokens = false;
-    await service.deps.people.refresh({ force: true });
+    w.plex.tv.friendTokens = false;
+    await w.service.deps.people.refresh({ force: true });
     const [m] = fresh(1) as [LibMovie];
-    plex.pms.markWatched(m.key, PAL);
+    w.plex.pms.markWatched(m.key, PAL);
     const run = await runSync();
     expect(person(run, PAL)).toMatchObject({ status: 'skipped', reason: 'Plex refused a token for pal, so their watched state cannot be read (their webhooks still work).' });
     expect(playCount('pal-trakt', m)).toBe(0);
     expect(run.status).toBe('succeeded');
 
-    const [w] = fresh(1) as [LibMovie];
-    await emitWebhook(plex.pms, { event: 'media.scrobble', ref: w.key, accountId: PAL, viewOffsetMs: Math.round(w.durationMs * 0.95) }, { urls: [`${service.url}/webhooks/plex/${service.deps.secrets.webhookSecret()}`] });
-    await expect.poll(() => playCount('pal-trakt', w), { timeout: 15_000, interval: 100 }).toBe(1);
-    expect(playCount(owner, w) + playCount('kid-trakt', w)).toBe(0);
+    const [hook] = fresh(1) as [LibMovie];
+    await emitWebhook(w.plex.pms, { event: 'media.scrobble', ref: hook.key, accountId: PAL, viewOffsetMs: Math.round(hook.durationMs * 0.95) }, { urls: [`${w.service.url}/webhooks/plex/${w.service.deps.secrets.webhookSecret()}`] });
+    await expect.poll(() => playCount('pal-trakt', hook), { timeout: 15_000, interval: 100 }).toBe(1);
+    expect(playCount(owner, hook) + playCount('kid-trakt', hook)).toBe(0);
   }, 120_000);
 });
