@@ -28,6 +28,8 @@ export interface HouseholdWorld {
   service: ServiceHandle;
   owner: string;
   logs: LogCapture;
+  /** The service's environment (a CLI command on the same database uses it). */
+  env: Record<string, string>;
   api(path: string, init?: RequestInit): Promise<Response>;
   /** Starts a run (POST /api/v1/sync) and follows it to its end (GET /api/v1/runs/:id). */
   runSync(body?: Record<string, unknown>): Promise<any>;
@@ -93,7 +95,7 @@ export async function startHouseholdWorld(opts: { env?: Record<string, string>; 
   expect(first.people.map((p: any) => p.plexAccountId)).toEqual([1, KID, GUEST, PAL]);
 
   return {
-    lib, plex, trakt, service, owner, logs, api, runSync, follow, fresh,
+    lib, plex, trakt, service, owner, logs, env, api, runSync, follow, fresh,
     playCount: (username, m) => trakt.plays(username).filter((p) => p.type === 'movie' && p.trakt === m.traktId).length,
     watchedInPlex: (m, accountId) => plex.pms.stateOf(m.key, accountId).viewCount > 0,
     async stop() {

@@ -8,6 +8,8 @@
  * keep to one person with `person`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncCommand } from '../../src/cli/sync.js';
+import { loadConfig } from '../../src/config/env.js';
 import { listUnmatched } from '../../src/db/repos/sync-unmatched.js';
 import type { LibMovie } from '../fakes/library/index.js';
 import { emitWebhook } from '../fakes/plex/index.js';
@@ -130,6 +132,19 @@ describe('sync per person', () => {
     const unknown = await api('/sync', { method: 'POST', body: JSON.stringify({ person: 'nobody' }) });
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as any).message).toBe('There is no person "nobody" in the household: name them by their Plex account name or id as Settings → People (or GET /api/v1/people) lists them.');
+    // The CLI hands the run to the server alive on the database; an unknown person is exit 1 with the sentence.
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+    expect(await syncCommand(loadConfig(w.env), ['--person', 'nobody'], io, { pollMs: 50 })).toBe(1);
+    expect(JSON.parse(out.at(-1)!)).toMatchObject({ status: 'error', error: expect.stringContaining('There is no person "nobody" in the household') });
+    const [c] = fresh(1) as [LibMovie];
+    w.plex.pms.markWatched(c.key, KID);
+    out.length = 0;
+    expect(await syncCommand(loadConfig(w.env), ['--person=kid'], io, { pollMs: 50 })).toBe(0);
+    expect(JSON.parse(out.at(-1)!).people.map((x: any) => x.plexAccountId)).toEqual([KID]);
+    expect(playCount('kid-trakt', c)).toBe(1);
+
     const guestOnly = await runSync({ person: 'guest' });
     expect(guestOnly.status).toBe('failed');
     expect(guestOnly.error).toBe('guest has no Trakt account: connect one for them in Settings → People.');
