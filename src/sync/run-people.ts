@@ -23,6 +23,9 @@ export interface PersonRun {
   /** Watched items on each side as this run left them (what the guard compares with next time). */
   plexWatched: number | null;
   traktWatched: number | null;
+  /** When their part started and ended (epoch ms): each person's time, on the page and in the bench. */
+  startedAt?: number | null;
+  finishedAt?: number | null;
 }
 
 export function newPersonRun(plexAccountId: number, name: string, skipped: string | null): PersonRun {
@@ -93,6 +96,7 @@ export function personRunJson(p: PersonRun) {
     name: p.name,
     status: p.status,
     reason: p.reason,
+    durationMs: p.startedAt && p.finishedAt ? p.finishedAt - p.startedAt : null,
     progress: { scanned: c.scanned, scanTotal: c.scan_total, writesDone: c.writes_done, writesPlanned: c.planned_writes },
     counts: {
       addedToTrakt: c.added_to_trakt,

@@ -247,10 +247,13 @@ async function execute(
       const person = people.find((p) => p.plexAccountId === entry.plexAccountId);
       const plog = log.child({ person: entry.plexAccountId });
       entry.status = 'running';
-      const sides = person ? await person.open().catch((err: unknown) => `${entry.name}'s accounts could not be opened: ${err instanceof Error ? err.message : String(err)}. The next run tries again.`) : `${entry.name} is no longer in the household, so their held plan is not written.`;
+      entry.startedAt = Date.now();
+      entry.finishedAt = null;
+      const sides = person ? await person.open().catch((err: unknown) => `${entry.name}'s accounts could not be opened: ${(err instanceof Error ? err.message : String(err)).replace(/\.$/, '')}. The next run tries again.`) : `${entry.name} is no longer in the household, so their held plan is not written.`;
       if (typeof sides === 'string') {
         entry.status = 'failed';
         entry.reason = sides;
+        entry.finishedAt = Date.now();
         plog.error(`${entry.name}: ${sides}`);
         await flush(true);
         continue;
@@ -279,6 +282,7 @@ async function execute(
         entry.reason = err instanceof UserFacingError ? err.message : `The sync stopped for ${entry.name}: ${err instanceof Error ? err.message : String(err)}. The next run picks up where this one stopped.`;
         plog.error({ err: err instanceof Error ? err.message : String(err) }, entry.reason);
       }
+      entry.finishedAt = Date.now();
       await flush(true);
     }
 
