@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config/env.js';
 import { listUnmatched } from '../../src/db/repos/sync-unmatched.js';
 import type { LibMovie } from '../fakes/library/index.js';
 import { emitWebhook } from '../fakes/plex/index.js';
+import { FormClient } from '../helpers/browser-client.js';
 import { GUEST, KID, PAL, startHouseholdWorld, type HouseholdWorld } from './people-world.js';
 
 let w: HouseholdWorld;
@@ -73,6 +74,14 @@ describe('sync per person', () => {
     const marks = w.plex.pms.calls.filter((x) => x.action === 'scrobble');
     expect(marks.filter((x) => x.accountId === KID).length).toBe(1);
     expect(marks.filter((x) => x.accountId === PAL).length).toBe(1);
+
+    // The run's page: a People card with each person's outcome, and why guest was left out.
+    const http = new FormClient({ request: (p, init) => fetch(p, init) }, w.service.url);
+    await http.get('/login');
+    await http.post('/login', { password: 'people-sync-password' });
+    const html = await (await http.get(`/runs/${run.id}`)).text();
+    expect(html).toMatch(new RegExp(`data-person="${KID}" data-person-status="succeeded"`));
+    expect(html).toMatch(new RegExp(`data-person="${GUEST}" data-person-status="skipped"[^]*guest has no Trakt account`));
 
     // The Unmatched page lists a library item once, not once per person.
     const unmatched = await listUnmatched(w.service.deps.db, { limit: 1000, offset: 0 });
