@@ -354,7 +354,7 @@ export function runOutcome(entries: PersonRun[]): { status: SyncRunStatus; error
   if (held.length) {
     const others = covered.length > held.length;
     const who = held.map((e) => e.name).join(', ');
-    const lead = one ? 'The guard held this run before it wrote anything.' : `The guard held the part of this run for ${who}: nothing was written for ${held.length === 1 ? 'them' : 'them'}${others ? ' (the others were written)' : ''}.`;
+    const lead = one ? 'The guard held this run before it wrote anything.' : `The guard held the part of this run for ${who}: nothing was written for them${others ? ' (the others were written)' : ''}.`;
     return { status: 'awaiting_approval', error: `${lead} ${held.map((e) => (one ? e.reason : `${e.name}: ${e.reason}`)).join(' ')} Approve it to write its plan, or discard it.` };
   }
   if (covered.length === 0) {

@@ -10,7 +10,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncCommand } from '../../src/cli/sync.js';
 import { loadConfig } from '../../src/config/env.js';
+import { getPerson } from '../../src/db/repos/people.js';
 import { listUnmatched } from '../../src/db/repos/sync-unmatched.js';
+import { runPersonLogin } from '../../src/people/trakt-login.js';
 import type { LibMovie } from '../fakes/library/index.js';
 import { emitWebhook } from '../fakes/plex/index.js';
 import { FormClient } from '../helpers/browser-client.js';
@@ -185,6 +187,24 @@ describe('sync per person', () => {
     expect(w.plex.pms.calls.filter((c) => c.action === 'unscrobble').map((c) => c.accountId)).toEqual([PAL]);
     expect(playCount('pal-trakt', y)).toBe(1);
     expect(playCount('kid-trakt', keep)).toBe(1);
+  }, 120_000);
+
+  it('an unprotected Home user’s token comes from plex.tv’s switch at the first run, and is kept sealed', async () => {
+    const TEEN = 5002;
+    w.plex.accounts.upsert({ id: TEEN, username: 'teen', kind: 'home' });
+    w.trakt.addUser({ username: 'teen-trakt' });
+    await w.service.deps.people.refresh({ force: true });
+    await runPersonLogin(w.service.deps, TEEN, { onCode: (c) => expect(w.trakt.approveDevice(c.userCode, 'teen-trakt')).toBe(true) });
+    expect((await getPerson(w.service.deps.db, TEEN))!.plex_token).toBeNull();
+    const [t] = fresh(1) as [LibMovie];
+    w.plex.pms.markWatched(t.key, TEEN);
+    const run = await runSync({ person: 'teen' });
+    expect(person(run, TEEN)).toMatchObject({ status: 'succeeded', counts: { addedToTrakt: 1 } });
+    expect(playCount('teen-trakt', t)).toBe(1);
+    expect(playCount(owner, t) + playCount('kid-trakt', t) + playCount('pal-trakt', t)).toBe(0);
+    const sealed = (await getPerson(w.service.deps.db, TEEN))!.plex_token;
+    expect(sealed).toBeTruthy();
+    expect(w.service.deps.cipher.decrypt(sealed!)).toBe(w.plex.pms.tokenFor(TEEN));
   }, 120_000);
 
   it('Plex refusing a friend’s token: their sync is skipped with the sentence, their webhooks still work', async () => {
