@@ -41,7 +41,10 @@ const person = (run: any, id: number) => (run.people as any[]).find((p) => p.ple
 
 describe('sync per person', () => {
   it('makes each Trakt account equal to its person’s Plex state and no other’s; marks Plex per token; lists the person without Trakt', async () => {
-    const [a, b, c, d, e, f, g] = fresh(7) as [LibMovie, LibMovie, LibMovie, LibMovie, LibMovie, LibMovie, LibMovie];
+    const [a, b, c, d, e, f, g, r, q] = fresh(9) as [LibMovie, LibMovie, LibMovie, LibMovie, LibMovie, LibMovie, LibMovie, LibMovie, LibMovie];
+    // Ratings, per account: kid rates r in Plex (to kid's Trakt only); pal rated q on Trakt (to pal's Plex rating only).
+    w.plex.pms.setRating(r.key, 8, KID);
+    w.trakt.setRating('pal-trakt', { type: 'movie', trakt: q.traktId! }, 6);
     // Plex, per account: kid watched a, b, c; pal watched a (overlap) and f; the owner e.
     for (const m of [a, b, c]) w.plex.pms.markWatched(m.key, KID);
     for (const m of [a, f]) w.plex.pms.markWatched(m.key, PAL);
@@ -56,8 +59,11 @@ describe('sync per person', () => {
     expect(run.status, JSON.stringify([run.error, rows])).toBe('succeeded');
     expect(run.people.map((p: any) => [p.plexAccountId, p.status])).toEqual([[1, 'succeeded'], [KID, 'succeeded'], [GUEST, 'skipped'], [PAL, 'succeeded']]);
     expect(person(run, GUEST).reason).toBe('guest has no Trakt account: connect one for them in Settings → People.');
-    expect(person(run, KID).counts).toMatchObject({ addedToTrakt: 3, markedInPlex: 1, errors: 0 });
-    expect(person(run, PAL).counts, JSON.stringify(rows)).toMatchObject({ addedToTrakt: 2, markedInPlex: 1, errors: 0 });
+    expect(person(run, KID).counts).toMatchObject({ addedToTrakt: 3, markedInPlex: 1, ratingsToTrakt: 1, ratingsToPlex: 0, errors: 0 });
+    expect(person(run, PAL).counts, JSON.stringify(rows)).toMatchObject({ addedToTrakt: 2, markedInPlex: 1, ratingsToTrakt: 0, ratingsToPlex: 1, errors: 0 });
+    const ratingOf = (u: string, m: LibMovie) => w.trakt.ratings(u).find((x) => x.type === 'movie' && x.trakt === m.traktId)?.rating;
+    expect([ratingOf('kid-trakt', r), ratingOf(owner, r), ratingOf('pal-trakt', r)]).toEqual([8, undefined, undefined]);
+    expect([w.plex.pms.stateOf(q.key, PAL).userRating, w.plex.pms.stateOf(q.key, 1).userRating, w.plex.pms.stateOf(q.key, KID).userRating]).toEqual([6, undefined, undefined]);
     // The totals add up the people's.
     expect(run.counts.addedToTrakt).toBe(run.people.reduce((n: number, p: any) => n + p.counts.addedToTrakt, 0));
     expect(w.logs.text()).toContain('guest is left out of this run: guest has no Trakt account');
