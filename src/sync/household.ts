@@ -13,7 +13,7 @@ import type { PersonRow } from '../db/tables/people.js';
 import type { PlexConnection } from '../plex-connection/connection.js';
 import type { TraktClientRegistry } from '../trakt/registry.js';
 import { plexPortFrom } from './plex-port.js';
-import type { PersonSides, SyncPerson, SyncPlex, SyncTrakt } from './ports.js';
+import type { PersonSides, SyncPerson, SyncPlex, SyncPorts, SyncTrakt } from './ports.js';
 import { plexScope } from './scope.js';
 
 export interface HouseholdDeps {
@@ -90,4 +90,36 @@ async function openPerson(deps: HouseholdDeps, r: PersonRow): Promise<PersonSide
   const unticked = await deps.plex.untickedSections();
   const plex = plexPortFrom(client, plexScope(machineId, r.plex_account_id), (key) => !unticked.has(key));
   return { plex, trakt: await deps.trakt(r.trakt_account_id!) };
+}
+
+/** `sync --person` / `{"person"}` named nobody of the household (a sentence: the API's 400, the CLI's exit 1). */
+export class UnknownPersonError extends Error {}
+
+/** Who a run covers: the ports' household, or the owner alone through plex() and trakt(). */
+export async function householdFor(ports: SyncPorts): Promise<SyncPerson[]> {
+  if (ports.household) return ports.household(ports);
+  return [
+    {
+      plexAccountId: 1,
+      name: 'The server owner',
+      skipped: null,
+      open: async () => {
+        const plex = await ports.plex();
+        if (!plex) return NO_PLEX;
+        const trakt = await ports.trakt();
+        if (!trakt) return NO_TRAKT;
+        return { plex, trakt };
+      },
+    },
+  ];
+}
+
+/** The people a run covers, limited to `person` (by Plex account id or name) when given. */
+export async function choosePeople(ports: SyncPorts, person: string | undefined): Promise<SyncPerson[]> {
+  const all = await householdFor(ports);
+  if (person === undefined || person.trim() === '') return all;
+  const ref = person.trim();
+  const found = (/^\d+$/.test(ref) ? all.find((p) => p.plexAccountId === Number(ref)) : undefined) ?? all.find((p) => p.name.toLowerCase() === ref.toLowerCase());
+  if (!found) throw new UnknownPersonError(`There is no person "${ref}" in the household: name them by their Plex account name or id as Settings → People (or GET /api/v1/people) lists them.`);
+  return [found];
 }

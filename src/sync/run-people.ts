@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/database.js';
 import { OWNER_ACCOUNT_ID } from '../db/repos/people.js';
-import type { SyncRunRow } from '../db/tables/sync.js';
+import type { SyncRunRow, SyncRunStatus } from '../db/tables/sync.js';
 import type { WatchedCounts } from './guard.js';
 import type { Plan } from './plan.js';
 import { zeroCounts, type RunCounts } from './write-plan.js';
@@ -110,4 +110,42 @@ export function personRunJson(p: PersonRun) {
     },
     apiCalls: { plex: c.plex_requests, traktGets: c.trakt_gets, traktWrites: c.trakt_writes },
   };
+}
+
+/** A held run's people; a run held before households was the owner's alone (its counts in its columns). */
+export function heldEntries(run: SyncRunRow): PersonRun[] {
+  const list = peopleOf(run);
+  if (list.length) return list;
+  const counts = zeroCounts();
+  for (const k of Object.keys(counts) as Array<keyof RunCounts>) counts[k] = run[k];
+  return [{ ...newPersonRun(1, 'The server owner', null), status: 'awaiting_approval', counts }];
+}
+
+export const sum = (list: PersonRun[], k: 'plexWatched' | 'traktWatched') => list.reduce((n, e) => n + (e[k] ?? 0), 0);
+
+/**
+ * The run's status and sentence from its people's: held when anyone's part is held; failed when
+ * nobody was synced; partial when someone's part failed or fell short. With one person the
+ * sentences are theirs, word for word.
+ */
+export function runOutcome(entries: PersonRun[]): { status: SyncRunStatus; error: string | null } {
+  const covered = entries.filter((e) => e.status !== 'skipped');
+  const one = covered.length === 1;
+  const named = (list: PersonRun[]) => list.map((e) => (one ? e.reason : `${e.name}: ${e.reason}`)).join(' ');
+  const held = covered.filter((e) => e.status === 'awaiting_approval');
+  if (held.length) {
+    const others = covered.length > held.length;
+    const who = held.map((e) => e.name).join(', ');
+    const lead = one ? 'The guard held this run before it wrote anything.' : `The guard held the part of this run for ${who}: nothing was written for them${others ? ' (the others were written)' : ''}.`;
+    return { status: 'awaiting_approval', error: `${lead} ${held.map((e) => (one ? e.reason : `${e.name}: ${e.reason}`)).join(' ')} Approve it to write its plan, or discard it.` };
+  }
+  if (covered.length === 0) {
+    const skipped = entries.filter((e) => e.status === 'skipped');
+    return { status: 'failed', error: skipped.length === 1 ? skipped[0]!.reason : `Nobody could be synced. ${skipped.map((e) => e.reason).join(' ')}` };
+  }
+  const failed = covered.filter((e) => e.status === 'failed');
+  if (failed.length === covered.length) return { status: 'failed', error: named(failed) };
+  const short = covered.filter((e) => e.status === 'failed' || e.status === 'partial');
+  if (short.length) return { status: 'partial', error: named(short) };
+  return { status: 'succeeded', error: null };
 }

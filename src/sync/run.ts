@@ -16,10 +16,9 @@ import { countUnmatched } from '../db/repos/sync-unmatched.js';
 import type { GuardLimits } from './guard.js';
 import { dropPlan } from './plan-store.js';
 import type { SyncPerson, SyncPorts } from './ports.js';
-import { NO_PLEX, NO_TRAKT } from './household.js';
+import { choosePeople, householdFor } from './household.js';
 import { LOST_LOCK, runPerson, SHUTTING_DOWN, shortfall, UserFacingError } from './person-run.js';
-import { mergedPlan, newPersonRun, peopleOf, totalCounts, type PersonRun } from './run-people.js';
-import { zeroCounts, type RunCounts } from './write-plan.js';
+import { heldEntries, mergedPlan, newPersonRun, runOutcome, sum, totalCounts, type PersonRun } from './run-people.js';
 import type { Notifier } from '../notify/notifier.js';
 import { raiseRunOutcome } from '../notify/run-outcome.js';
 import type { SyncPinger } from '../notify/sync-ping.js';
@@ -69,38 +68,6 @@ export interface StartOptions {
   person?: string;
 }
 
-/** `sync --person` / `{"person"}` named nobody of the household (a sentence: the API's 400, the CLI's exit 1). */
-export class UnknownPersonError extends Error {}
-
-/** Who a run covers: the ports' household, or the owner alone through plex() and trakt(). */
-export async function householdFor(ports: SyncPorts): Promise<SyncPerson[]> {
-  if (ports.household) return ports.household(ports);
-  return [
-    {
-      plexAccountId: 1,
-      name: 'The server owner',
-      skipped: null,
-      open: async () => {
-        const plex = await ports.plex();
-        if (!plex) return NO_PLEX;
-        const trakt = await ports.trakt();
-        if (!trakt) return NO_TRAKT;
-        return { plex, trakt };
-      },
-    },
-  ];
-}
-
-/** The people a run covers, limited to `person` (by Plex account id or name) when given. */
-export async function choosePeople(ports: SyncPorts, person: string | undefined): Promise<SyncPerson[]> {
-  const all = await householdFor(ports);
-  if (person === undefined || person.trim() === '') return all;
-  const ref = person.trim();
-  const found = (/^\d+$/.test(ref) ? all.find((p) => p.plexAccountId === Number(ref)) : undefined) ?? all.find((p) => p.name.toLowerCase() === ref.toLowerCase());
-  if (!found) throw new UnknownPersonError(`There is no person "${ref}" in the household: name them by their Plex account name or id as Settings → People (or GET /api/v1/people) lists them.`);
-  return [found];
-}
-
 export class SyncBusyError extends Error {
   constructor() {
     super('A sync is already running. Wait for it to finish (see Sync runs), then try again.');
@@ -115,9 +82,6 @@ export interface StartedRun {
 }
 
 const FULL_WALK_EVERY_MS = 24 * 3600 * 1000;
-const INCREMENTAL_SLACK_MS = 5 * 60 * 1000;
-
-type Counts = RunCounts;
 
 export async function startSyncRun(deps: RunnerDeps, ports: SyncPorts, start: StartOptions, opts: RunnerOptions = {}): Promise<StartedRun> {
   const people = await choosePeople(ports, start.person);
@@ -271,7 +235,7 @@ async function execute(
         if ('held' in out) {
           entry.status = 'awaiting_approval';
           entry.reason = out.held.join(' ');
-          heldReasons.push(...out.held.map((r) => (entries.length > 1 ? `${entry.name}: ${r}` : r)));
+          heldReasons.push(...out.held.map((r) => (entries.filter((e) => e.status !== 'skipped').length > 1 ? `${entry.name}: ${r}` : r)));
         } else {
           const short = start.dryRun ? null : shortfall(entry.counts);
           entry.status = short ? 'partial' : 'succeeded';
@@ -330,42 +294,6 @@ async function execute(
   return row;
 }
 
-/** A held run's people; a run held before households was the owner's alone (its counts in its columns). */
-function heldEntries(run: SyncRunRow): PersonRun[] {
-  const list = peopleOf(run);
-  if (list.length) return list;
-  const counts = zeroCounts();
-  for (const k of Object.keys(counts) as Array<keyof RunCounts>) counts[k] = run[k];
-  return [{ ...newPersonRun(1, 'The server owner', null), status: 'awaiting_approval', counts }];
-}
-
-const sum = (list: PersonRun[], k: 'plexWatched' | 'traktWatched') => list.reduce((n, e) => n + (e[k] ?? 0), 0);
-
-/**
- * The run's status and sentence from its people's: held when anyone's part is held; failed when
- * nobody was synced; partial when someone's part failed or fell short. With one person the
- * sentences are theirs, word for word.
- */
-export function runOutcome(entries: PersonRun[]): { status: SyncRunStatus; error: string | null } {
-  const covered = entries.filter((e) => e.status !== 'skipped');
-  const one = covered.length === 1;
-  const named = (list: PersonRun[]) => list.map((e) => (one ? e.reason : `${e.name}: ${e.reason}`)).join(' ');
-  const held = covered.filter((e) => e.status === 'awaiting_approval');
-  if (held.length) {
-    const others = covered.length > held.length;
-    const who = held.map((e) => e.name).join(', ');
-    const lead = one ? 'The guard held this run before it wrote anything.' : `The guard held the part of this run for ${who}: nothing was written for them${others ? ' (the others were written)' : ''}.`;
-    return { status: 'awaiting_approval', error: `${lead} ${held.map((e) => (one ? e.reason : `${e.name}: ${e.reason}`)).join(' ')} Approve it to write its plan, or discard it.` };
-  }
-  if (covered.length === 0) {
-    const skipped = entries.filter((e) => e.status === 'skipped');
-    return { status: 'failed', error: skipped.length === 1 ? skipped[0]!.reason : `Nobody could be synced. ${skipped.map((e) => e.reason).join(' ')}` };
-  }
-  const failed = covered.filter((e) => e.status === 'failed');
-  if (failed.length === covered.length) return { status: 'failed', error: named(failed) };
-  const short = covered.filter((e) => e.status === 'failed' || e.status === 'partial');
-  if (short.length) return { status: 'partial', error: named(short) };
-  return { status: 'succeeded', error: null };
-}
-
 export { UserFacingError };
+export { UnknownPersonError, householdFor, choosePeople } from './household.js';
+

@@ -7,7 +7,7 @@
  */
 import type { LedgerRow } from '../db/tables/ledger.js';
 import type { SyncPlex, SyncPorts, SyncTrakt } from '../sync/ports.js';
-import { householdFor } from '../sync/run.js';
+import { householdFor } from '../sync/household.js';
 import { personOfScope, scopeOfPlexKey } from '../sync/scope.js';
 
 export interface UndoSides {
