@@ -224,8 +224,14 @@ describe('sync per person', () => {
     expect(run.status).toBe('succeeded');
 
     const [hook] = fresh(1) as [LibMovie];
-    await emitWebhook(w.plex.pms, { event: 'media.scrobble', ref: hook.key, accountId: PAL, viewOffsetMs: Math.round(hook.durationMs * 0.95) }, { urls: [`${w.service.url}/webhooks/plex/${w.service.deps.secrets.webhookSecret()}`] });
+    const [sent] = await emitWebhook(w.plex.pms, { event: 'media.scrobble', ref: hook.key, accountId: PAL, viewOffsetMs: Math.round(hook.durationMs * 0.95) }, { urls: [`${w.service.url}/webhooks/plex/${w.service.deps.secrets.webhookSecret()}`] });
     await expect.poll(() => playCount('pal-trakt', hook), { timeout: 15_000, interval: 100 }).toBe(1);
     expect(playCount(owner, hook) + playCount('kid-trakt', hook)).toBe(0);
+
+    // Undoing pal's webhook event takes the play off pal's own Trakt account (not the owner's).
+    const eventId = (JSON.parse(sent!.body) as { id: number }).id;
+    const undo = await (await w.service.deps.sync.undo({ kind: 'event', id: eventId }, 'manual')).done;
+    expect(undo.status, undo.error ?? '').toBe('succeeded');
+    expect(playCount('pal-trakt', hook)).toBe(0);
   }, 120_000);
 });
