@@ -54,7 +54,9 @@ export function finished(io: CliIo, summary: Summary): number {
 
 function progressLine(r: Summary): string {
   const p = r.progress;
-  return `sync ${r.id}: ${r.phase} · scanned ${p.scanned}/${Math.max(p.scanTotal, p.scanned)} · writes ${p.writesDone}/${p.writesPlanned}`;
+  // A run over the household goes person by person: say whose part is going.
+  const who = r.people?.find((x) => x.status === 'running');
+  return `sync ${r.id}: ${who ? `${who.name} · ` : ''}${r.phase} · scanned ${p.scanned}/${Math.max(p.scanTotal, p.scanned)} · writes ${p.writesDone}/${p.writesPlanned}`;
 }
 
 /** Prints a progress line when something visible changed, at most every `everyMs`. */
