@@ -1,7 +1,10 @@
 /**
- * One reconciliation run: settle what a crash left, mirror Plex, mirror Trakt, plan in
- * SQL, write the plan (or only show it: dry run). One run at a time across every process
- * on the database: a lease with a heartbeat, so a killed run frees it within a minute.
+ * One reconciliation run, person by person (src/sync/household.ts says who): for each, settle
+ * what a crash left, mirror their Plex state, mirror their Trakt account, plan in SQL, write
+ * the plan or only show it (dry run) (src/sync/person-run.ts). One person's failure does not
+ * stop the others; the run's record keeps each person's outcome (src/sync/run-people.ts). One
+ * run at a time across every process on the database: a lease with a heartbeat, so a killed
+ * run frees it within a minute.
  */
 import os from 'node:os';
 import type BetterSqlite3 from 'better-sqlite3';
