@@ -14,6 +14,7 @@ import { createRun, getRun, lastFullWalkAt, markInterruptedRuns, pruneRuns, supe
 import type { SyncPhase, SyncRunRow, SyncRunStatus, SyncTrigger } from '../db/tables/sync.js';
 import type { Logger } from '../log/logger.js';
 import { metrics } from '../metrics/registry.js';
+import { PlexUnauthorizedError } from '../plex/errors.js';
 import { planSummary, type Plan } from './plan.js';
 import { countUnmatched } from '../db/repos/sync-unmatched.js';
 import type { GuardLimits } from './guard.js';
@@ -246,7 +247,13 @@ async function execute(
         }
       } catch (err) {
         entry.status = 'failed';
-        entry.reason = err instanceof UserFacingError ? err.message : `The sync stopped for ${entry.name}: ${err instanceof Error ? err.message : String(err)}. The next run picks up where this one stopped.`;
+        entry.reason =
+          err instanceof UserFacingError
+            ? err.message
+            : err instanceof PlexUnauthorizedError && entry.plexAccountId !== 1
+              ? // Their own token, not the owner's: signing in again would not help.
+                `The Plex server refused ${entry.name}'s token (401): their share may have ended or the token was revoked. Read the household again in Settings → People (a Home user's PIN may be needed); their webhooks still work.`
+              : `The sync stopped for ${entry.name}: ${(err instanceof Error ? err.message : String(err)).replace(/\.$/, '')}. The next run picks up where this one stopped.`;
         plog.error({ err: err instanceof Error ? err.message : String(err) }, entry.reason);
       }
       entry.finishedAt = Date.now();

@@ -234,4 +234,17 @@ describe('sync per person', () => {
     expect(undo.status, undo.error ?? '').toBe('succeeded');
     expect(playCount('pal-trakt', hook)).toBe(0);
   }, 120_000);
+  it('a person’s token refused by the Plex server (401): their part fails with a sentence about them; the others go on', async () => {
+    const [o] = fresh(1) as [LibMovie];
+    w.plex.pms.markWatched(o.key, 1);
+    expect(w.plex.accounts.revoke(w.plex.pms.tokenFor(KID))).toBe(true);
+    const run = await runSync();
+    expect(run.status).toBe('partial');
+    expect(person(run, KID)).toMatchObject({
+      status: 'failed',
+      reason: "The Plex server refused kid's token (401): their share may have ended or the token was revoked. Read the household again in Settings → People (a Home user's PIN may be needed); their webhooks still work.",
+    });
+    expect(person(run, 1).status).toBe('succeeded');
+    expect(playCount(owner, o)).toBe(1);
+  }, 120_000);
 });
