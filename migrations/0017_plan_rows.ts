@@ -19,9 +19,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('item', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('sync_plan_rows_pk', ['run_id', 'person', 'list', 'seq'])
     .execute();
-  // Held plans carry over: the owner's, their keys and watched times read from the item JSON.
+  // Held plans carry over, their keys and watched times read from the item JSON. A person other
+  // than the owner had seq from person × 1,000,000 (0018's interim scheme, if it ran first).
   await sql`INSERT INTO sync_plan_rows (run_id, person, list, seq, item_key, sort_at, item)
-    SELECT run_id, 1, list, seq, json_extract(item, '$.itemKey'), COALESCE(json_extract(item, '$.watchedAt'), 0), item FROM sync_plan_items`.execute(db);
+    SELECT run_id, CASE WHEN seq >= 1000000 THEN seq / 1000000 ELSE 1 END, list, seq % 1000000,
+      json_extract(item, '$.itemKey'), COALESCE(json_extract(item, '$.watchedAt'), 0), item FROM sync_plan_items`.execute(db);
   await db.schema.dropTable('sync_plan_items').execute();
   await db.schema.alterTable('sync_plan_rows').renameTo('sync_plan_items').execute();
   await db.schema.createIndex('sync_plan_items_order').on('sync_plan_items').columns(['run_id', 'person', 'list', 'sort_at', 'seq']).execute();
@@ -37,7 +39,8 @@ export async function down(db: Kysely<any>): Promise<void> {
     .addColumn('item', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('sync_plan_items_pk', ['run_id', 'list', 'seq'])
     .execute();
-  await sql`INSERT INTO sync_plan_old (run_id, list, seq, item) SELECT run_id, list, seq, item FROM sync_plan_items WHERE person = 1`.execute(db);
+  await sql`INSERT INTO sync_plan_old (run_id, list, seq, item)
+    SELECT run_id, list, CASE WHEN person = 1 THEN seq ELSE person * 1000000 + seq END, item FROM sync_plan_items`.execute(db);
   await db.schema.dropTable('sync_plan_items').execute();
   await db.schema.alterTable('sync_plan_old').renameTo('sync_plan_items').execute();
 }

@@ -12,7 +12,7 @@ import { toItem, type PlanItem, type Row } from './plan-sql.js';
 export const PLAN_LISTS = ['toTrakt', 'toPlex', 'fromTrakt', 'unwatchInPlex', 'ratingsToTrakt', 'ratingsToPlex'] as const;
 export type PlanList = (typeof PLAN_LISTS)[number];
 
-/** The server owner: the person every plan is for until households plan per person. */
+/** The server owner (Plex account id 1): whose plan it is unless a person is named. */
 export const OWNER = 1;
 
 /** Which plan: a run's, for one person. */
@@ -133,14 +133,15 @@ export function dropStalePlans(sqlite: BetterSqlite3.Database, exceptRunId: numb
     .run(exceptRunId);
 }
 
-/** One page of one list of a held run's plan, and how many items the list has. */
-export async function planPage(db: Db, runId: number, list: PlanList, page: number, perPage: number, person = OWNER): Promise<{ items: PlanItem[]; total: number }> {
+/** One page of one list of a held run's plan (one person's, or every person's one after another), and how many items the list has. */
+export async function planPage(db: Db, runId: number, list: PlanList, page: number, perPage: number, person?: number): Promise<{ items: PlanItem[]; total: number }> {
   const rows = await db
     .selectFrom('sync_plan_items')
     .select('item')
     .where('run_id', '=', runId)
-    .where('person', '=', person)
+    .$if(person !== undefined, (q) => q.where('person', '=', person!))
     .where('list', '=', list)
+    .orderBy('person')
     .orderBy('seq')
     .limit(perPage)
     .offset((page - 1) * perPage)
@@ -149,7 +150,7 @@ export async function planPage(db: Db, runId: number, list: PlanList, page: numb
     .selectFrom('sync_plan_items')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('run_id', '=', runId)
-    .where('person', '=', person)
+    .$if(person !== undefined, (q) => q.where('person', '=', person!))
     .where('list', '=', list)
     .executeTakeFirstOrThrow();
   return { items: rows.map((r) => JSON.parse(r.item) as PlanItem), total: Number(total.n) };

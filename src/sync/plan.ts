@@ -177,12 +177,18 @@ export function computePlan(sqlite: BetterSqlite3.Database, ref: PlanRef, accoun
 /** Every planned write. */
 export const plannedWrites = (plan: Pick<Plan, 'counts'>) => PLAN_LISTS.reduce((n, list) => n + plan.counts[list], 0);
 
-/** What a run's detail page shows of its plan: counts, and the first items of each kind. */
-export function planSummary(sqlite: BetterSqlite3.Database, plan: Plan, sample = 50) {
-  const pick = (list: PlanList) =>
-    planSample(sqlite, plan, list, sample).map((i) => ({ title: i.title, key: i.itemKey, watchedAt: i.watchedAt ?? null, rating: i.rating ?? null }));
+/** What a run's detail page shows of its plan (every person's as one): counts, and the first items of each kind. */
+export function planSummary(sqlite: BetterSqlite3.Database, plans: Plan | Plan[], sample = 50) {
+  const all = Array.isArray(plans) ? plans : [plans];
+  const pick = (list: PlanList) => {
+    const items: PlanItem[] = [];
+    for (const p of all) if (items.length < sample) items.push(...planSample(sqlite, p, list, sample - items.length));
+    return items.map((i) => ({ title: i.title, key: i.itemKey, watchedAt: i.watchedAt ?? null, rating: i.rating ?? null }));
+  };
+  const total = (k: 'skippedRecorded' | 'skippedNotFound' | 'unmatched') => all.reduce((n, p) => n + p[k], 0);
+  const counts = Object.fromEntries(PLAN_LISTS.map((l) => [l, all.reduce((n, p) => n + p.counts[l], 0)])) as Record<PlanList, number>;
   return {
-    counts: { ...plan.counts, skippedRecorded: plan.skippedRecorded, skippedNotFound: plan.skippedNotFound, unmatched: plan.unmatched },
+    counts: { ...counts, skippedRecorded: total('skippedRecorded'), skippedNotFound: total('skippedNotFound'), unmatched: total('unmatched') },
     toTrakt: pick('toTrakt'),
     toPlex: pick('toPlex'),
     fromTrakt: pick('fromTrakt'),

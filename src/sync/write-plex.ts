@@ -15,6 +15,7 @@ import type { Logger } from '../log/logger.js';
 import type { PlanItem } from './plan.js';
 import type { PlanSource } from './plan-store.js';
 import type { SyncPlex } from './ports.js';
+import { personOfScope } from './scope.js';
 
 export interface PlexWriteContext {
   db: Db;
@@ -29,9 +30,6 @@ export interface PlexWriteContext {
 
 /** How many plan items are read from SQLite at a time. */
 const PLEX_CHUNK = 500;
-
-/** The Plex account the sync writes as: the server owner (the token's user). */
-const OWNER = 1;
 
 export type PlexWriteKind = 'watched' | 'unwatched' | 'rating';
 
@@ -79,7 +77,8 @@ export async function writePlex(ctx: PlexWriteContext, items: PlanSource, what: 
       await recordIntents(ctx.db, [
         {
           target: 'plex',
-          accountId: OWNER,
+          // The Plex account written as: the token's user, whose scope this is (1 = the owner).
+          accountId: personOfScope(server),
           action: kind.action,
           mediaType: item.kind,
           itemKey: item.itemKey,

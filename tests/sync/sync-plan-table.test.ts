@@ -118,15 +118,17 @@ describe('plans in SQLite', () => {
     }
   });
 
-  it('are kept per person; the owner (1) unless said; pages and counts read one person', async () => {
+  it('are kept per person; the owner (1) unless said; counts read one person, pages one or all', async () => {
     ctx = await makeTestContext();
     const { sqlite, db } = ctx.deps;
     addPlanItems(sqlite, { runId: 7, person: 42 }, 'toPlex', [movie(1, 0), movie(2, 0)]);
     addPlanItems(sqlite, { runId: 7 }, 'toPlex', [movie(3, 0)]);
     expect(planCounts(sqlite, { runId: 7 }).toPlex).toBe(1);
     expect(planCounts(sqlite, { runId: 7, person: 42 }).toPlex).toBe(2);
-    expect((await planPage(db, 7, 'toPlex', 1, 10)).items.map((i) => i.itemKey)).toEqual(['movie:imdb:tt3']);
+    expect((await planPage(db, 7, 'toPlex', 1, 10, 1)).items.map((i) => i.itemKey)).toEqual(['movie:imdb:tt3']);
     expect((await planPage(db, 7, 'toPlex', 1, 10, 42)).total).toBe(2);
+    // A held run's page shows every person's plan, one person after another.
+    expect((await planPage(db, 7, 'toPlex', 1, 10)).items.map((i) => i.itemKey)).toEqual(['movie:imdb:tt3', 'movie:imdb:tt1', 'movie:imdb:tt2']);
   });
 
   it('a plan computed in SQL holds the same items the writers need; approval drops plays the ledger got meanwhile', async () => {
