@@ -13,7 +13,7 @@ import type { SyncPhase, SyncRunRow, SyncRunStatus, SyncTrigger } from '../db/ta
 import { settleIntents, settlePlexIntents } from '../ledger/settle-intents.js';
 import type { Logger } from '../log/logger.js';
 import { metrics } from '../metrics/registry.js';
-import { mirrorPlexLibrary } from './mirror-plex.js';
+import { readPlex } from './mirror-plex.js';
 import { mirrorTrakt, type Activities, type SettledMarks, type TraktMirrorResult } from './mirror-trakt.js';
 import { activitiesAfterRun } from './activities-after.js';
 import { remapEpisodeNumbering } from './numbering.js';
@@ -87,7 +87,6 @@ export interface StartedRun {
 }
 
 const FULL_WALK_EVERY_MS = 24 * 3600 * 1000;
-const INCREMENTAL_SLACK_MS = 5 * 60 * 1000;
 
 type Counts = RunCounts;
 
@@ -204,13 +203,9 @@ async function execute(
     const activityKey = `sync.traktActivities.${trakt.accountId}`;
     const settledKey = `sync.traktSettled.${trakt.accountId}`;
     await setPhase('plex', start.full ? 'reading the whole Plex library' : 'reading what changed in Plex');
-    const plexMarkerKey = `sync.plexMirror.${plex.machineIdentifier}`;
-    const marker = await getSetting<{ at: number }>(deps.db, plexMarkerKey);
-    const fullPlex = start.full || !marker;
-    const plexResult = await mirrorPlexLibrary(deps.sqlite, countedPlex, {
+    const plexResult = await readPlex(deps.db, deps.sqlite, countedPlex, {
       runId,
-      full: fullPlex,
-      sinceMs: marker ? marker.at - INCREMENTAL_SLACK_MS : undefined,
+      full: start.full,
       pageSize: opts.plexPageSize,
       shouldStop,
       onPage: (scanned, total) => {
@@ -219,9 +214,9 @@ async function execute(
         void flush();
       },
     });
-    // A walk cut short must not move the marker: the next run would skip what was not read.
+    // A walk cut short did not move the markers (readPlex): the next run reads what this one did not.
     if (shouldStop()) throw new UserFacingError(lost ? 'This run lost its lock to another process and stopped; the next run finishes the job.' : 'The service was shutting down, so this run stopped early; the next run finishes the job.');
-    await setSetting(deps.db, plexMarkerKey, { at: startedAt });
+    if (plexResult.walked.length) log.info({ walked: plexResult.walked }, `Plex: read whole: ${plexResult.walked.join('; ')}`);
     log.info({ scanned: plexResult.scanned, sections: plexResult.sections, requests: plexResult.requests }, `Plex: ${plexResult.scanned} items read from ${plexResult.sections} sections`);
 
     await setPhase('trakt', 'reading Trakt watched history and ratings');
@@ -332,6 +327,7 @@ async function execute(
       // What the next run's guard compares with: both sides as this run leaves them.
       const left = watchedCounts(deps.sqlite, trakt.accountId, plex.machineIdentifier);
       await updateRun(deps.db, runId, { plex_watched: left.plex, trakt_watched: left.trakt });
+      if (plan.toPlex.length + plan.unwatchInPlex.length + plan.ratingsToPlex.length > 0) await readPlexAfterWrites(deps, countedPlex, runId, opts.plexPageSize, log);
       if (heldSince !== undefined) dropPlan(deps.sqlite, runId);
       await supersedeHeldRuns(deps.db, runId, true);
     }
@@ -368,6 +364,22 @@ async function execute(
 }
 
 export class UserFacingError extends Error {}
+
+/**
+ * Plex stamps each mark with its own "now", so the marks a run made are after its read's
+ * markers: read them here, once, so the next run starts after them and is quiet. They cannot
+ * be skipped unread: someone may have watched or un-watched something else in the same
+ * seconds. After the watch baseline, so a change made by hand meanwhile is still a change.
+ */
+async function readPlexAfterWrites(deps: RunnerDeps, plex: SyncPlex, runId: number, pageSize: number | undefined, log: Logger): Promise<void> {
+  try {
+    const again = await readPlex(deps.db, deps.sqlite, plex, { runId, full: false, pageSize });
+    log.info({ scanned: again.scanned, requests: again.requests, walked: again.walked }, `Plex read again after this run's writes: ${again.scanned} items`);
+  } catch (err) {
+    // The writes stand; the next run reads from the markers of this run's first read.
+    log.warn({ err: err instanceof Error ? err.message : String(err) }, 'Plex could not be read again after the writes; the next run reads what changed');
+  }
+}
 
 function partialSentence(counts: Pick<Counts, 'errors' | 'not_found'>): string {
   const parts: string[] = [];
