@@ -35,7 +35,12 @@ export interface PlexMirrorResult {
   markers: PlexMarkers;
   /** The listings walked whole, and why (a full walk, a first read, totals that differed). */
   walked: string[];
+  /** Rows whose content changed or that were forgotten (a listing walked whole counts every row it read). */
+  changed: number;
 }
+
+/** What a plan reads of a row (not `trakt_season`/`trakt_number`: numbering sets those after each read). */
+const PLANNED = ['section_id', 'type', 'show_rating_key', 'season', 'number', 'imdb', 'tmdb', 'tvdb', 'show_imdb', 'show_tmdb', 'show_tvdb', 'item_key', 'ids_hash', 'unmatched_reason', 'view_count', 'last_viewed_at', 'user_rating'] as const;
 
 const COLUMNS = [
   'server_id', 'rating_key', 'section_id', 'type', 'title', 'year', 'show_rating_key', 'show_title', 'season', 'number',
@@ -121,7 +126,13 @@ export async function mirrorPlexLibrary(sqlite: BetterSqlite3.Database, plex: Sy
   const showIds = loadShowIds(sqlite, serverId);
   const sections = await plex.sections();
   rememberSectionTitles(sqlite, serverId, sections, now());
-  const result: PlexMirrorResult = { sections: sections.length, scanned: 0, requests: 1, unmatched: 0, markers: { version: 2, sections: {} }, walked: [] };
+  const result: PlexMirrorResult = { sections: sections.length, scanned: 0, requests: 1, unmatched: 0, markers: { version: 2, sections: {} }, walked: [], changed: 0 };
+  const stored = sqlite.prepare(`SELECT ${PLANNED.join(', ')} FROM plex_items WHERE server_id = ? AND rating_key = ?`);
+  /** Whether a row read from a listing of changes differs from what the mirror has (whole walks are not compared). */
+  const differs = (row: Row) => {
+    const old = stored.get(serverId, row.rating_key) as Record<string, unknown> | undefined;
+    return !old || PLANNED.some((c) => (old[c] ?? null) !== (row[c] ?? null));
+  };
   const stopped = () => !!opts.shouldStop?.();
   let total = 0;
 
@@ -134,6 +145,7 @@ export async function mirrorPlexLibrary(sqlite: BetterSqlite3.Database, plex: Sy
       const row = toRow(serverId, section, meta, meta.grandparentRatingKey ? showIds.get(meta.grandparentRatingKey) : undefined, opts.runId, t);
       if (row.type === 'show') showIds.set(String(row.rating_key), { imdb: row.imdb as string | null, tmdb: row.tmdb as number | null, tvdb: row.tvdb as number | null });
       if (row.unmatched_reason) result.unmatched++;
+      if (!filters || differs(row)) result.changed++;
       return row;
     });
     writePage(rows);
@@ -230,7 +242,7 @@ export async function mirrorPlexLibrary(sqlite: BetterSqlite3.Database, plex: Sy
   if (!stopped()) {
     // Sections that are no longer selected are no longer synced.
     const ids = sections.map((s) => s.id);
-    sqlite.prepare(`DELETE FROM plex_items WHERE server_id = ? AND section_id NOT IN (${ids.map(() => '?').join(',') || "''"})`).run(serverId, ...ids);
+    result.changed += sqlite.prepare(`DELETE FROM plex_items WHERE server_id = ? AND section_id NOT IN (${ids.map(() => '?').join(',') || "''"})`).run(serverId, ...ids).changes;
   }
   return result;
 }

@@ -17,7 +17,8 @@ import { readPlex } from './mirror-plex.js';
 import { mirrorTrakt, type Activities, type SettledMarks, type TraktMirrorResult } from './mirror-trakt.js';
 import { activitiesAfterRun } from './activities-after.js';
 import { remapEpisodeNumbering } from './numbering.js';
-import { computePlan, planSummary, type Plan } from './plan.js';
+import { computePlan, planSummary, type Plan, type PlanExtras } from './plan.js';
+import { noteQuietEnd, planUnlessQuiet, takeQuietNote, type QuietContext } from './quiet-plan.js';
 import { countUnmatched } from '../db/repos/sync-unmatched.js';
 import { guardReasons, lastWrittenCounts, watchedCounts, type GuardLimits } from './guard.js';
 import { dropPlan, loadPlan, savePlan } from './plan-store.js';
@@ -202,6 +203,8 @@ async function execute(
     const { plex, trakt, counted, countedPlex, settings } = sides!;
     const activityKey = `sync.traktActivities.${trakt.accountId}`;
     const settledKey = `sync.traktSettled.${trakt.accountId}`;
+    // Taken before reading: a run that stops half-way leaves no note, and the next one plans.
+    const quietNote = await takeQuietNote(deps.db, plex.machineIdentifier, trakt.accountId);
     await setPhase('plex', start.full ? 'reading the whole Plex library' : 'reading what changed in Plex');
     const plexResult = await readPlex(deps.db, deps.sqlite, countedPlex, {
       runId,
@@ -233,8 +236,9 @@ async function execute(
       }
     }
     await setPhase('planning', 'planning');
-    remapEpisodeNumbering(deps.sqlite, plex.machineIdentifier, trakt.accountId);
-    const plan = computePlan(deps.sqlite, trakt.accountId, plex.machineIdentifier, settings, { resetShows: traktResult.resetShows, full: start.full });
+    const unchanged = !start.full && plexResult.changed === 0 && traktResult.fetched.length === 0 && traktResult.resetShows.length === 0;
+    const { plan, skipped } = planUnlessQuiet(quiet!, quietNote, unchanged, () => planNow({ resetShows: traktResult.resetShows, full: start.full }));
+    if (skipped) log.info('nothing changed since the last plan, which was empty: not planned again');
     counts.planned_writes = plannedWrites(plan);
     const seen = watchedCounts(deps.sqlite, trakt.accountId, plex.machineIdentifier);
     await updateRun(deps.db, runId, { plan: JSON.stringify(planSummary(plan)), plex_watched: seen.plex, trakt_watched: seen.trakt });
@@ -259,6 +263,11 @@ async function execute(
     return { plan, mirrored: traktResult, settled };
   };
   let held: string[] | undefined;
+  let quiet: QuietContext | undefined;
+  const planNow = (extras: PlanExtras = {}) => {
+    remapEpisodeNumbering(deps.sqlite, quiet!.serverId, quiet!.accountId);
+    return computePlan(deps.sqlite, quiet!.accountId, quiet!.serverId, quiet!.settings, extras);
+  };
   let sides: { plex: SyncPlex; trakt: SyncTrakt; counted: SyncTrakt; countedPlex: SyncPlex; settings: Awaited<ReturnType<typeof getSyncSettings>> } | undefined;
 
   let status: SyncRunStatus = 'succeeded';
@@ -273,6 +282,7 @@ async function execute(
     const counted = countingTrakt(trakt, counts);
     const countedPlex = countingPlex(plex, counts);
     sides = { plex, trakt, counted, countedPlex, settings };
+    quiet = { sqlite: deps.sqlite, accountId: trakt.accountId, serverId: plex.machineIdentifier, settings };
 
     if (!start.dryRun) {
       await setPhase('settling', 'settling writes an earlier run left unfinished');
@@ -336,6 +346,7 @@ async function execute(
       const after = await activitiesAfterRun(counted, mirrored, written, opts.refreshHistory, log, settledMarks);
       await setSetting(deps.db, activityKey, after.activities);
       await setSetting(deps.db, settledKey, after.settled);
+      if (status === 'succeeded' && (await noteQuietEnd(deps.db, quiet, plan, !start.dryRun && plannedWrites(plan) > 0, () => planNow()))) log.info('nothing left to do: the next run plans only if something changes');
     }
     // The same number the Unmatched page shows, counted after this run's own not_found answers.
     counts.unmatched = await countUnmatched(deps.db);

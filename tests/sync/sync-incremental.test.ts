@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncRunRow } from '../../src/db/tables/sync.js';
 import { startSyncRun } from '../../src/sync/run.js';
 import { createSyncPorts } from '../../src/sync/wiring.js';
+import { getSyncSettings, saveSyncSettings } from '../../src/sync/settings.js';
 import { startPlexFakes, type PlexFakes } from '../fakes/plex/index.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedTraktFromLibrary, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
@@ -156,5 +157,48 @@ describe('quiet runs read Plex incrementally and miss nothing', () => {
     const quiet = await run();
     expect(quiet).toMatchObject({ status: 'succeeded', planned_writes: 0 });
     expect(quiet.scanned).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('a quiet run does not plan again an empty plan, unless something it reads changed', () => {
+  const note = () => ctx.deps.sqlite.prepare(`SELECT value FROM settings WHERE key LIKE 'sync.quietPlan.%'`).get() as { value: string } | undefined;
+
+  it('a run that wrote plans again at its end and leaves the note; a quiet run keeps it', async () => {
+    expect(note()).toBeDefined();
+    await run();
+    expect(note()).toBeDefined();
+  });
+
+  it('a play added on trakt.tv is marked in Plex (Trakt\'s list was read: planned)', async () => {
+    const m = lib.movies[36]!;
+    trakt.addPlay(lib.owner.traktUsername, { type: 'movie', trakt: m.traktId! }, iso(T1 + 99_000));
+    trakt.world.user(lib.owner.traktUsername).activities.touch('movies', 'watched_at', Date.now() - 2000); // a past second: the next read is unambiguous
+    const r = await run();
+    expect(r).toMatchObject({ status: 'succeeded', marked_in_plex: 1 });
+    expect(plex.pms.stateOf(m.key).viewCount).toBeGreaterThan(0);
+  });
+
+  it('a setting changed with nothing else: planned again (the settings are in the fingerprint)', async () => {
+    const m = lib.movies[37]!;
+    await saveSyncSettings(ctx.deps.db, { ...(await getSyncSettings(ctx.deps.db)), toPlex: false });
+    trakt.addPlay(lib.owner.traktUsername, { type: 'movie', trakt: m.traktId! }, iso(T1 + 99_000));
+    trakt.world.user(lib.owner.traktUsername).activities.touch('movies', 'watched_at', Date.now() - 1500);
+    expect(await run()).toMatchObject({ status: 'succeeded', planned_writes: 0 }); // read, not marked: toPlex is off
+    // Trakt's times are whole seconds: a read in a later second settles the list (tests/sync: sync-lost-answers).
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await run()).toMatchObject({ status: 'succeeded', planned_writes: 0 });
+    expect(await run()).toMatchObject({ status: 'succeeded', planned_writes: 0, trakt_gets: 1 }); // quiet: the empty plan stands
+    await saveSyncSettings(ctx.deps.db, { ...(await getSyncSettings(ctx.deps.db)), toPlex: true });
+    const r = await run();
+    expect(r).toMatchObject({ status: 'succeeded', marked_in_plex: 1 });
+  });
+
+  it('a run that stops half-way leaves no note', async () => {
+    const stopped = await startSyncRun(ctx.deps, createSyncPorts(ctx.deps), { trigger: 'manual' }, { heartbeatMs: 200, writeGapMs: 0, plexPageSize: 5 });
+    stopped.stop();
+    expect((await stopped.done).status).toBe('failed');
+    expect(note()).toBeUndefined();
+    expect(await run()).toMatchObject({ status: 'succeeded', planned_writes: 0 });
+    expect(note()).toBeDefined();
   });
 });
