@@ -18,6 +18,7 @@ import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../trakt/i
 import { connectTraktAccount, preconnectTrakt } from '../../helpers/trakt-connected.js';
 import { upsertPlexAccount } from '../../../src/db/repos/plex.js';
 import { startViewer, type Viewer, type ViewerSends } from './viewer.js';
+import { seedHousehold, type PersonSeed } from './household.js';
 import { startNotifyReceiver, type NotifyReceiver } from '../notify/receiver.js';
 import { plexPresetEnv, plexTvEnv, tmdbEnv, traktEnv } from '../../helpers/emulator-env.js';
 
@@ -55,6 +56,8 @@ export interface Demo {
   /** Plays ntfy, Discord and a JSON webhook: what the service notifies shows up on its page. */
   notify: NotifyReceiver;
   viewer?: Viewer;
+  /** What the kid and the friend watched in Plex and have on their own Trakt accounts before any sync. */
+  householdSeed: PersonSeed[];
   stop(): Promise<void>;
 }
 
@@ -88,6 +91,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     ],
   });
   seedTraktFromLibrary(trakt, library);
+  seedHouseholdHistory(trakt, library, now * 1000);
   const plex = await startPlexFakes({ library, tokenSeed: 'demo' });
   // The household: a Plex Home user with a PIN and a friend the server is shared with.
   plex.accounts.upsert({ id: DEMO_HOUSEHOLD.kid.plexAccountId, username: DEMO_HOUSEHOLD.kid.plexUsername, kind: 'home', pin: DEMO_HOUSEHOLD.kid.pin });
@@ -138,6 +142,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   }
 
   await setUpHousehold(service, plex, trakt);
+  // Each person's own watched state (Plex per account, their own Trakt account): a sync fills each.
+  const householdSeed = seedHousehold(library, plex, trakt, [DEMO_HOUSEHOLD.kid, DEMO_HOUSEHOLD.friend]);
   const webhookUrl = `${service.url}/webhooks/plex/${service.deps.secrets.webhookSecret()}`;
   // The emulated server posts its webhooks to the service, as a real Plex server would.
   plex.pms.webhookUrls.push(webhookUrl);
@@ -165,6 +171,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     tmdb,
     notify,
     viewer,
+    householdSeed,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -192,6 +199,30 @@ async function setUpHousehold(service: ServiceHandle, plex: PlexFakes, trakt: Tr
   await people.refresh({ force: true });
   const friend = await connectTraktAccount(service.deps, trakt, DEMO_HOUSEHOLD.friend.traktUsername, 'Friend');
   await people.assignTrakt(DEMO_HOUSEHOLD.friend.plexAccountId, friend.id, null);
+}
+
+/**
+ * Some history on the kid's and the friend's Trakt accounts, so the History page's person
+ * picker shows something for each (the kid's once their Trakt account is connected from their
+ * row): episodes of shows the owner watches too, a few rewatched. Episodes only: the household's
+ * movies are left to what a sync and the tests put there (they count each person's movies).
+ */
+function seedHouseholdHistory(trakt: TraktFake, library: Library, nowMs: number): void {
+  const DAY = 86_400_000;
+  const episodes = library.shows.flatMap((s) => s.episodes).filter((e) => e.traktId !== null && e.trakt.plays.length > 0);
+  if (episodes.length === 0) return;
+  const plan: Array<[string, number, number]> = [
+    [DEMO_HOUSEHOLD.kid.traktUsername, 1, 24],
+    [DEMO_HOUSEHOLD.friend.traktUsername, 2, 40],
+  ];
+  for (const [username, offset, count] of plan) {
+    for (let n = 0; n < count; n++) {
+      const episode = episodes[(n * 3 + offset) % episodes.length]!;
+      // Evenings over the last year, newest first, at other hours than the owner's.
+      const at = new Date(nowMs - (n * 9 + offset) * DAY - (n % 4) * 3_600_000 - 2 * 3_600_000).toISOString();
+      trakt.addPlay(username, { type: 'episode', trakt: episode.traktId! }, at, n % 2 ? 'scrobble' : 'watch');
+    }
+  }
 }
 
 /** One paragraph about the generated library, for the banner. */
