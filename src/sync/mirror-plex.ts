@@ -9,6 +9,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import { getSetting, setSetting } from '../db/repos/settings.js';
 import type { ExternalIds } from '../ledger/item-key.js';
+import { PlexHttpError, PlexResponseError } from '../plex/errors.js';
 import { matchPlexItem } from './match.js';
 import { changedSince, FIELDS_OF, mirrorTotals, plexTotals, ROW_TYPE, totalsDiffer, type FieldMarks, type ListingType, type PlexMarkers } from './plex-changes.js';
 import type { PlexMeta, PlexSectionRef, SyncPlex } from './ports.js';
@@ -215,17 +216,25 @@ export async function mirrorPlexLibrary(sqlite: BetterSqlite3.Database, plex: Sy
       await walkWhole(section, type, opts.full ? 'full walk' : 'first read');
       return marks;
     }
-    const before = await plexTotals(plex, section.id, type);
-    result.requests += before.requests;
-    await Promise.all(
-      FIELDS_OF[type].map(async (field) => {
-        const newest = await walk(section, type, changedSince(field, prev[field]));
-        const at = newest?.[field];
-        if (typeof at === 'number') marks[field] = Math.max(marks[field] ?? 0, at);
-      }),
-    );
-    if (stopped()) return marks;
-    const differ = totalsDiffer(before.totals, mirrorTotals(sqlite, serverId, section.id, type));
+    let differ: string | undefined;
+    try {
+      const before = await plexTotals(plex, section.id, type);
+      result.requests += before.requests;
+      await Promise.all(
+        FIELDS_OF[type].map(async (field) => {
+          const newest = await walk(section, type, changedSince(field, prev[field]));
+          const at = newest?.[field];
+          if (typeof at === 'number') marks[field] = Math.max(marks[field] ?? 0, at);
+        }),
+      );
+      if (stopped()) return marks;
+      differ = totalsDiffer(before.totals, mirrorTotals(sqlite, serverId, section.id, type));
+    } catch (err) {
+      // A server that refuses a filter or sort it does not know (a 4xx other than 401, or an
+      // answer it cannot shape) still has its whole listing: read that instead of failing the run.
+      if (!refusedFilter(err)) throw err;
+      differ = `Plex refused the filtered listing (${err instanceof PlexHttpError ? err.status : 'not a listing'})`;
+    }
     if (differ) await walkWhole(section, type, differ);
     return marks;
   };
@@ -245,6 +254,11 @@ export async function mirrorPlexLibrary(sqlite: BetterSqlite3.Database, plex: Sy
     result.changed += sqlite.prepare(`DELETE FROM plex_items WHERE server_id = ? AND section_id NOT IN (${ids.map(() => '?').join(',') || "''"})`).run(serverId, ...ids).changes;
   }
   return result;
+}
+
+function refusedFilter(err: unknown): boolean {
+  if (err instanceof PlexHttpError) return err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 404;
+  return err instanceof PlexResponseError;
 }
 
 /**

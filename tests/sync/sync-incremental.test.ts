@@ -201,4 +201,18 @@ describe('a quiet run does not plan again an empty plan, unless something it rea
     expect(await run()).toMatchObject({ status: 'succeeded', planned_writes: 0 });
     expect(note()).toBeDefined();
   });
+
+  it('a server that refuses a filter it does not know (400) has that listing read whole: a rating by hand is still found', async () => {
+    const m = lib.movies[20]!;
+    plex.pms.setRating(m.key, 9);
+    plex.pms.server.inject('/library/sections/', { kind: 'status', status: 400, body: 'Bad Request' }, 1_000, (req) => !!req.query?.includes('lastRatedAt'));
+    try {
+      const r = await run();
+      expect(r).toMatchObject({ status: 'succeeded', ratings_to_trakt: 1 });
+      expect(mirrored(m.key).user_rating).toBe(9);
+      expect(plex.pms.server.requests.slice(requestsBefore.plex).some((q) => q.status === 400)).toBe(true);
+    } finally {
+      plex.pms.server.clearFaults();
+    }
+  });
 });
