@@ -19,6 +19,7 @@ import * as m0014 from './0014_plex_section_titles.js';
 import * as m0016 from './0016_people.js';
 import * as m0017 from './0017_plan_rows.js';
 import * as m0018 from './0018_run_people.js';
+import * as m0020 from './0020_plex_totals_index.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0016_people': m0016,
   '0017_plan_rows': m0017,
   '0018_run_people': m0018,
+  '0020_plex_totals_index': m0020,
 };
