@@ -101,7 +101,8 @@ describe('issue 19 in a browser: runs, unmatched, ledger', () => {
     expect(await failedRows.first().getAttribute('class')).toContain('bg-rose-50');
     await page.click('#ledger-failed-filter');
     await page.waitForURL(/ledger=failed/);
-    expect(await page.locator('#run-ledger tr[data-ledger-status]').count()).toBe(2);
+    // The address can change before htmx has swapped the table in: wait for the rows.
+    await expect.poll(() => page.locator('#run-ledger tr[data-ledger-status]').count(), { timeout: 5000 }).toBe(2);
     expect(await page.locator('#run-ledger tr[data-ledger-status=sent]').count()).toBe(0);
 
     // The same title twice (two libraries), told apart by year and library.
