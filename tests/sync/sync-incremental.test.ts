@@ -79,7 +79,9 @@ describe('quiet runs read Plex incrementally and miss nothing', () => {
   it('the run right after reads a handful of items, not the 24 marks, and asks Trakt once', async () => {
     const quiet = await run();
     expect(quiet).toMatchObject({ status: 'succeeded', planned_writes: 0, trakt_writes: 0 });
-    expect(quiet.trakt_gets).toBeLessThanOrEqual(2);
+    // last_activities, plus a count for each list whose time fell in the same second as the last
+    // run's read (Trakt's times have whole seconds: plays and ratings both, on a slow machine).
+    expect(quiet.trakt_gets).toBeLessThanOrEqual(3);
     // Only the items in the newest second of each time (the last mark, the last rating, the newest metadata).
     expect(quiet.scanned).toBeLessThanOrEqual(6);
     const pages = plex.pms.server.requests.slice(requestsBefore.plex).filter((r) => /\/all$/.test(r.path));
