@@ -26,6 +26,11 @@ async function bundle(): Promise<void> {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
+  // Each project of vitest.config.ts runs its global set-up in this same process: bundle once.
+  if (process.env[BUNDLE_DIR_ENV] === DIR) {
+    project.onTestsRerun(bundle);
+    return () => undefined;
+  }
   await bundle();
   // Forked test workers inherit this environment.
   process.env[BUNDLE_DIR_ENV] = DIR;
