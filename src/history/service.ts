@@ -1,17 +1,22 @@
 /**
- * The history mirror as the service runs it: one HistoryService per process. Refreshes
- * are debounced (a burst of scrobbles is one refresh), serialized per account, and held
- * under a database lease so two processes never walk the same history at once. The
- * background refresher fills the mirror on start, checks Trakt's last activities every
- * 15 minutes, forces a count check daily, and refreshes after each finished sync run and
- * each webhook play (the bus event `trakt.play`, announced by the event worker). It announces
- * its progress and changes on the bus (`history.progress`, `history.changed`); src/web renders them.
+ * The history mirror as the service runs it: one HistoryService per process, one mirror per
+ * connected Trakt account (the owner's and each household member's), each refreshed through
+ * that account's own client (its own budgets), so one account's failure or 429 never holds
+ * up another's. Refreshes are debounced (a burst of scrobbles is one refresh), serialized per
+ * account, and held under a database lease so two processes never walk the same history at
+ * once. The background refresher fills each mirror on start and as soon as an account is
+ * connected (here or by the CLI), checks Trakt's last activities every 15 minutes, forces a
+ * count check daily, and refreshes after each finished sync run and each webhook play (the bus
+ * event `trakt.play`, announced by the event worker). An account that is no longer connected
+ * is not refreshed; its rows are kept (see `run`). It announces its progress and changes on
+ * the bus (`history.progress`, `history.changed`); src/web renders them.
  */
 import crypto from 'node:crypto';
 import { tryAcquireLease } from '../db/repos/locks.js';
 import { newestPlay } from '../db/repos/history-plays.js';
 import { lastRuns } from '../db/repos/sync-runs.js';
-import { listTraktAccounts } from '../db/repos/trakt-accounts.js';
+import { getTraktAccount, listTraktAccounts } from '../db/repos/trakt-accounts.js';
+import { accountsWithoutMirror } from '../db/repos/history-state.js';
 import { metrics } from '../metrics/registry.js';
 import type { Core } from '../core.js';
 import type { TraktClientRegistry } from '../trakt/registry.js';
@@ -100,6 +105,13 @@ export class HistoryService {
   private async run(accountId: number, mode: RefreshMode): Promise<RefreshResult> {
     const { deps } = this;
     if (this.stopped) throw new HistorySkippedError('The service is stopping.');
+    // A disconnected account (or one whose sign-in Trakt refused) is not read: its mirror stops
+    // where it was. Its rows stay: they are that Trakt account's own history, nobody's page shows
+    // them while it is unlinked, and connecting the same Trakt user again (the same account row)
+    // goes on from them with an incremental refresh instead of a whole new fill. No retry here:
+    // connecting again starts the refresher again.
+    const account = await getTraktAccount(deps.db, accountId);
+    if (account?.status !== 'connected') throw new HistorySkippedError(`Trakt account ${accountId} is not connected; its history is not refreshed.`);
     const lease = await tryAcquireLease(deps.db, `history:${accountId}`, this.owner, LEASE_TTL_MS);
     if (!lease) {
       // Another process is refreshing this history: look again later.
@@ -155,9 +167,27 @@ export class HistoryService {
       if (forced) this.lastForcedAt = Date.now();
       this.request(undefined, forced ? 'check' : 'auto', 0);
     });
-    every(o.runPollMs ?? 20_000, () => void this.checkRuns());
+    every(o.runPollMs ?? 20_000, () => {
+      void this.checkRuns();
+      void this.fillNewAccounts();
+    });
     void this.checkRuns();
     this.unsubscribe = this.deps.bus.on('trakt.play', ({ traktAccountId }) => this.request(traktAccountId));
+  }
+
+  /**
+   * An account connected since (a person's device login on the settings page, `login trakt
+   * --person` in another process) has no mirror yet: its first fill starts in the background.
+   * The web layer also asks at once after a login; this catches every other way in.
+   */
+  private async fillNewAccounts(): Promise<void> {
+    try {
+      for (const id of await accountsWithoutMirror(this.deps.db)) {
+        if (!this.chains.has(id) && !this.pending.has(id)) this.request(id, 'auto', 0);
+      }
+    } catch (err) {
+      this.deps.log.debug({ component: 'history', err: String(err) }, 'new account check failed');
+    }
   }
 
   /** A sync run that finished since we last looked (here or in another process) may have added plays. */

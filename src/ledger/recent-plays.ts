@@ -15,6 +15,8 @@ export interface RecentPlay {
   answeredAt: number;
   account: string | null;
   player: string | null;
+  /** The Trakt account the play went to. */
+  traktAccountId: number | null;
   /** The event's stored Trakt answer (JSON text) and the request body of this write. */
   answer: string | null;
   request: string | null;
@@ -33,6 +35,7 @@ export async function recentWebhookPlays(db: Db, limit = 6): Promise<RecentPlay[
       'l.updated_at as answeredAt',
       'e.account_title as account',
       'e.player_title as player',
+      'l.account_id as traktAccountId',
       'e.trakt_answer as answer',
       'l.request as request',
     ])

@@ -7,6 +7,7 @@ import { countWebhookEvents } from '../db/repos/webhook-events.js';
 import { listTraktAccounts } from '../db/repos/trakt-accounts.js';
 import { lastRuns } from '../db/repos/sync-runs.js';
 import { recentWebhookPlays } from '../ledger/recent-plays.js';
+import { peopleWithTrakt, personOfAccount } from '../people/trakt-of.js';
 import type { NowPlayingSnapshot } from '../now-playing/service.js';
 import { answerInWords, tmdbOfAnswer } from '../scrobble/answer-words.js';
 import type { PosterWanted } from '../tmdb/posters.js';
@@ -98,6 +99,12 @@ export async function recentPlaysView(deps: AppDeps, limit = 6): Promise<RecentP
   const rows = await recentWebhookPlays(deps.db, limit);
   const wanted = rows.map((r) => tmdbOfAnswer(r.answer) ?? tmdbOfRequest(r.request));
   const posters = await deps.posters.states(wanted, await tmdbEnabled(deps));
+  // In a household, whose Trakt account each play landed on (one account: it goes without saying).
+  const people = rows.length ? await peopleWithTrakt(deps.db) : [];
+  const whose = (id: number | null) => {
+    const p = people.length > 1 && id !== null ? personOfAccount(people, id) : undefined;
+    return p ? { name: p.name, traktUsername: p.traktUsername } : undefined;
+  };
   return rows.map((r, i) => ({
     eventId: r.eventId,
     title: r.title ?? 'Untitled',
@@ -105,6 +112,7 @@ export async function recentPlaysView(deps: AppDeps, limit = 6): Promise<RecentP
     latencyMs: r.answeredAt - r.receivedAt,
     account: r.account,
     player: r.player,
+    to: whose(r.traktAccountId),
     words: answerInWords(r.answer),
     poster: posters[i]!,
   }));

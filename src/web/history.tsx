@@ -3,21 +3,24 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { HistoryType } from '../db/tables/history.js';
 import { parseCursor } from '../history/map.js';
-import { chartView, historyAccount, resultsView, statusView, tmdbEnabled } from './history-read.js';
+import { chartView, historyAccount, historyPick, historyTopic, resultsView, statusView, tmdbEnabled } from './history-read.js';
 import { countPlays, type PlayFilter } from '../db/repos/history-plays.js';
 import { PlayRows } from '../../views/history/play-row.js';
 import { Poster } from '../../views/history/poster.js';
 import { HistoryStatus } from '../../views/history/status.js';
 import { HISTORY_CLIENT_JS } from '../../views/history/client-script.js';
-import { HistoryPage, HistoryResults, MoreSentinel } from '../../views/pages/history.js';
+import { HistoryPage, HistoryResults, HistoryUnknownPerson, MoreSentinel } from '../../views/pages/history.js';
+import type { HistoryPick } from './history-read.js';
+import { readForm } from './form.js';
 import type { AppEnv } from './env.js';
 import { statusParts } from './status.js';
 import { historyExport } from '../history/export.js';
 
-function parseFilter(c: Context<AppEnv>): PlayFilter {
+/** The filters, and the person they apply to (kept in every link the list makes). */
+function parseFilter(c: Context<AppEnv>, pick: HistoryPick): PlayFilter & { person?: number } {
   const type = c.req.query('type');
   const q = (c.req.query('q') ?? '').trim().slice(0, 200);
-  return { type: type === 'movie' || type === 'episode' ? (type as HistoryType) : undefined, q: q || undefined };
+  return { type: type === 'movie' || type === 'episode' ? (type as HistoryType) : undefined, q: q || undefined, person: pick.linkPerson };
 }
 
 export function historyRoutes() {
@@ -25,20 +28,29 @@ export function historyRoutes() {
 
   app.get('/history', async (c) => {
     const { deps } = c.var;
-    const account = await historyAccount(deps);
-    const filter = parseFilter(c);
+    const pick = await historyPick(deps, c.req.query('person'));
+    const { account, person } = pick;
+    const filter = parseFilter(c, pick);
     const total = account ? countPlays(deps.sqlite, account.id) : 0;
-    // The filter form asks for the results only.
-    if (c.req.header('hx-request') && (c.req.header('hx-target') ?? '').includes('history-results')) {
-      return c.html(<HistoryResults view={await resultsView(deps, account?.id, filter)} total={total} />);
+    const fragment = c.req.header('hx-request') && (c.req.header('hx-target') ?? '').includes('history-results');
+    if (pick.problem) {
+      if (fragment) return c.text(pick.problem, 404);
+      c.status(404);
+      return c.render(<HistoryUnknownPerson problem={pick.problem} people={pick.people} />, { title: 'Trakt history', nav: 'history' });
     }
+    // The filter form asks for the results only.
+    if (fragment) return c.html(<HistoryResults view={await resultsView(deps, account?.id, filter)} total={total} />);
     const enabled = await tmdbEnabled(deps);
     const view = {
-      status: await statusView(deps, account),
+      status: await statusView(deps, account, person, pick.linkPerson),
       total,
       chart: chartView(deps, account?.id),
       results: await resultsView(deps, account?.id, filter, undefined, enabled),
       tmdbEnabled: enabled,
+      people: pick.people,
+      person,
+      linkPerson: pick.linkPerson,
+      topic: account ? historyTopic(account.id) : undefined,
     };
     return c.render(<HistoryPage view={view} csrf={c.var.csrf} />, { title: 'Trakt history', nav: 'history' });
   });
@@ -47,8 +59,10 @@ export function historyRoutes() {
     const before = parseCursor(c.req.query('before'));
     if (!before) return c.text('Which plays? "before" must be a cursor from the list; reload the page.', 400);
     const { deps } = c.var;
-    const account = await historyAccount(deps);
-    const filter = parseFilter(c);
+    const pick = await historyPick(deps, c.req.query('person'));
+    if (pick.problem) return c.text(pick.problem, 404);
+    const { account } = pick;
+    const filter = parseFilter(c, pick);
     const v = await resultsView(deps, account?.id, filter, before);
     return c.html(
       <>
@@ -69,13 +83,16 @@ export function historyRoutes() {
 
   app.post('/history/refresh', async (c) => {
     const { deps } = c.var;
-    const account = await historyAccount(deps);
+    const form = await readForm(c);
+    const pick = await historyPick(deps, form.person);
+    if (pick.problem) return c.text(pick.problem, 404);
+    const { account, person } = pick;
     if (account) {
       deps.history.request(account.id, 'full', 0);
-      deps.log.info({ component: 'history', accountId: account.id }, 'full history refresh requested');
+      deps.log.info({ component: 'history', accountId: account.id, plexAccountId: person?.plexAccountId }, 'full history refresh requested');
     }
-    if (!c.req.header('hx-request')) return c.redirect('/history', 303);
-    const status = await statusView(deps, account);
+    if (!c.req.header('hx-request')) return c.redirect(person ? `/history?person=${person.plexAccountId}` : '/history', 303);
+    const status = await statusView(deps, account, person, pick.linkPerson);
     // Shown as started at once; the live stream carries its progress.
     if (account && !status.running) status.running = { kind: 'full', pagesDone: 0, itemsDone: 0 };
     return c.html(<HistoryStatus view={status} csrf={c.var.csrf} />);
@@ -84,7 +101,9 @@ export function historyRoutes() {
   // The whole mirror for the user's records, streamed page by page (see src/history/export.ts).
   const exportAs = (format: 'csv' | 'json') => async (c: Context<AppEnv>) => {
     const { deps } = c.var;
-    const account = await historyAccount(deps);
+    const pick = await historyPick(deps, c.req.query('person'));
+    if (pick.problem) return c.text(pick.problem, 404);
+    const { account } = pick;
     if (!account) return c.text('Connect Trakt in Settings first: there is no history to export yet.', 404);
     const chunks = historyExport(deps.sqlite, account.id, format);
     const encoder = new TextEncoder();

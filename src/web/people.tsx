@@ -119,6 +119,8 @@ export function peopleRoutes() {
     if (poll.state !== 'approved') return fail(DEVICE_STATE_SENTENCES[poll.state]);
     try {
       const account = await finishPersonLogin(deps, id, flow.app.clientId, poll.tokens);
+      // Their history is copied in the background from now on (their own client and budgets).
+      deps.history.request(account.id, 'auto', 0);
       return answer(c, { message: { plexAccountId: id, kind: 'ok', text: `Connected to Trakt as ${account.username}.` } });
     } catch (err) {
       return fail(sentence(err));

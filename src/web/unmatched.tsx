@@ -4,6 +4,24 @@ import { listUnmatched } from '../db/repos/sync-unmatched.js';
 import { itemLabel, UnmatchedPage } from '../../views/pages/unmatched.js';
 import type { AppEnv } from './env.js';
 import { csvCell } from '../history/export.js';
+import { notFoundAccountsOf } from '../db/repos/not-found-accounts.js';
+import { listTraktAccounts } from '../db/repos/trakt-accounts.js';
+import { peopleWithTrakt } from '../people/trakt-of.js';
+import type { Db } from '../db/database.js';
+import type { UnmatchedItem } from '../db/repos/sync-unmatched.js';
+
+/**
+ * In a household (more than one Trakt account), whose Trakt account each not_found was for:
+ * the person's name, else the Trakt username of an account nobody has now. One account: nothing.
+ */
+async function whoseNotFound(db: Db, rows: UnmatchedItem[]): Promise<Map<string, string[]>> {
+  const accounts = await listTraktAccounts(db, { includeDisconnected: true });
+  if (accounts.filter((a) => a.status !== 'disconnected').length < 2) return new Map();
+  const people = await peopleWithTrakt(db);
+  const label = (id: number) => people.find((p) => p.traktAccountId === id)?.name ?? `Trakt ${accounts.find((a) => a.id === id)?.username ?? `#${id}`}`;
+  const byItem = await notFoundAccountsOf(db, rows);
+  return new Map([...byItem].map(([k, ids]) => [k, ids.map(label)]));
+}
 
 const PER_PAGE = 100;
 const CSV_MAX = 100_000;
@@ -14,7 +32,8 @@ export function unmatchedRoutes() {
   app.get('/unmatched', async (c) => {
     const page = Math.max(1, Math.min(1_000_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     const { rows, total } = await listUnmatched(c.var.deps.db, { limit: PER_PAGE, offset: (page - 1) * PER_PAGE });
-    return c.render(<UnmatchedPage view={{ rows, total, page, pages: Math.max(1, Math.ceil(total / PER_PAGE)) }} />, { title: 'Unmatched', nav: 'runs' });
+    const whose = await whoseNotFound(c.var.deps.db, rows);
+    return c.render(<UnmatchedPage view={{ rows, total, page, pages: Math.max(1, Math.ceil(total / PER_PAGE)), whose }} />, { title: 'Unmatched', nav: 'runs' });
   });
   app.get('/unmatched.csv', async (c) => {
     const { rows } = await listUnmatched(c.var.deps.db, { limit: CSV_MAX, offset: 0 });

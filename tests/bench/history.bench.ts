@@ -21,7 +21,7 @@ const SHOWS = 400;
 const MOVIES = 6000;
 const SPAN_MS = 12 * 365 * 86_400_000;
 
-function row(accountId: number, i: number, at: number): HistoryRow {
+export function row(accountId: number, i: number, at: number): HistoryRow {
   const movie = i % 10 < 3;
   const show = i % SHOWS;
   const m = i % MOVIES;
@@ -50,13 +50,13 @@ function row(accountId: number, i: number, at: number): HistoryRow {
   };
 }
 
-function stats(ms: number[]): string {
+export function stats(ms: number[]): string {
   const s = [...ms].sort((a, b) => a - b);
   const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
   return `median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${s.at(-1)!.toFixed(1)} ms (${s.length} runs)`;
 }
 
-async function time(client: FormClient, url: string, runs = 30, before?: () => void): Promise<number[]> {
+export async function time(client: FormClient, url: string, runs = 30, before?: () => void): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < runs + 3; i++) {
     before?.();

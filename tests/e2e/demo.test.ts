@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import type { EventWorker } from '../../src/scrobble/worker.js';
+import { defaultTraktAccount } from '../../src/db/repos/trakt-accounts.js';
 import { NAV } from '../../views/layout.js';
 import { startDemo, type Demo } from '../fakes/demo/start.js';
 import { startViewer, viewingOrder } from '../fakes/demo/viewer.js';
@@ -113,7 +114,8 @@ describe('the demo in a browser', () => {
     await page.goto(`${url}/history`);
     await expect.poll(() => page.locator('#history-list li.play').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await page.locator('#history-total').textContent()).toMatch(/^\d[\d,]* plays$/);
-    await expect.poll(() => demo.service.deps.bus.hasSubscribers('history'), { timeout: 5000 }).toBe(true);
+    const ownersTrakt = (await defaultTraktAccount(demo.service.deps.db))!.id;
+    await expect.poll(() => demo.service.deps.bus.hasSubscribers(`history:${ownersTrakt}`), { timeout: 5000 }).toBe(true);
     await page.evaluate(() => ((globalThis as any).__sameDocument = true));
     const first = viewingOrder(library)[0]!;
     const movie = library.movies.find((m) => m.key === first.key)!;

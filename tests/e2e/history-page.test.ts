@@ -73,7 +73,7 @@ describe('the History page in a browser', () => {
 
     const traktRequests = fake.server.requests.length;
     await page.goto(`${service.url}/history`);
-    await expect.poll(() => service.deps.bus.hasSubscribers('history'), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => service.deps.bus.hasSubscribers(`history:${accountId}`), { timeout: 5000 }).toBe(true);
     const expected = fake.plays('alice').map((p) => `play-${p.id}`);
     const shownIds = () => page.locator('#history-list li.play').evaluateAll((els) => els.map((e) => e.id));
     expect(await shownIds()).toEqual(expected.slice(0, 50));

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     demo.viewer
       ? `  Viewer    the household takes turns playing an unwatched movie or episode every so often (${demo.viewerSends === 'live' ? 'webhooks off: the live listener alone' : demo.viewerSends === 'both' ? 'webhooks and the live listener: one play each' : 'webhooks only'})`
       : '  Viewer    off',
+    `  History   each Trakt account has its own history: pick whose on Trakt history → Whose history (${demo.url}/history)`,
     `  Data      ${demo.dataDir} (${values.keep ? 'kept' : 'removed'} on exit)`,
     '',
     demoTryLine(),

@@ -82,7 +82,7 @@ describe('the History page', () => {
     expect(html).toMatch(/id="history-chart"/);
     expect([...html.matchAll(/class="chart-month"/g)]).toHaveLength(24);
     expect(html).toMatch(/hx-get="\/history\/page\?before=\d+\.\d+"[^>]*hx-trigger="revealed"/);
-    expect(html).toContain('hx-sse:connect="/live?topics=history"');
+    expect(html).toContain(`hx-sse:connect="/live?topics=history:${accountId}"`);
     expect(html).toContain('<script src="/history/client.js"');
     // No TMDB key: initials and a hint that links to Settings, no poster requests.
     expect(html).toContain('id="history-tmdb-hint"');

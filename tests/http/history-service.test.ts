@@ -45,7 +45,7 @@ describe('the history refresher', () => {
     await expect.poll(() => countPlays(w.ctx.deps.sqlite, w.accountId), { timeout: 5000 }).toBe(300);
     await expect.poll(() => w.ctx.deps.history.running.size).toBe(0);
     const messages: string[] = [];
-    const unsubscribe = w.ctx.deps.bus.subscribe(['history'], (m) => messages.push(m.html), () => undefined);
+    const unsubscribe = w.ctx.deps.bus.subscribe([`history:${w.accountId}`], (m) => messages.push(m.html), () => undefined);
     const gets = activityGets();
     const id = addOnTrakt(105);
     for (let i = 0; i < 5; i++) w.ctx.deps.history.request(w.accountId);

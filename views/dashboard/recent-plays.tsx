@@ -11,6 +11,8 @@ export interface RecentPlayView {
   latencyMs: number;
   account: string | null;
   player: string | null;
+  /** In a household: the person whose Trakt account it landed on. */
+  to?: { name: string; traktUsername: string };
   words: string | null;
   poster: PosterState;
 }
@@ -56,6 +58,7 @@ export function RecentPlaysBody(props: { plays: RecentPlayView[] }) {
                 </time>
                 {p.account && ` · ${p.account}`}
                 {p.player && ` on ${p.player}`}
+                {p.to && <span class="recent-play-to">{` · to ${p.to.name}'s Trakt (${p.to.traktUsername})`}</span>}
               </p>
             </div>
           </li>

@@ -2,7 +2,8 @@
  * The History page's small script (served at /history/client.js; no inline scripts under
  * the CSP): day headings in the VIEWER's time zone, which the server cannot know, and
  * dropping a row that arrives twice (live and by scroll). It only changes the DOM where the
- * headings are wrong, so observing its own changes settles at once.
+ * headings are wrong, so observing its own changes settles at once. Choosing another person in
+ * the picker opens their history (the form is a plain GET; its button does it without scripts).
  */
 export const HISTORY_CLIENT_JS = `(function () {
   'use strict';
@@ -58,6 +59,8 @@ export const HISTORY_CLIENT_JS = `(function () {
   }
   function start() {
     regroup();
+    var picker = document.getElementById('history-person-select');
+    if (picker) picker.addEventListener('change', function () { picker.form.submit(); });
     new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true });
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

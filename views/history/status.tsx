@@ -4,6 +4,10 @@ import { CsrfField, secondaryButtonClass } from '../components.js';
 
 export interface HistoryStatusView {
   account?: { id: number; username: string };
+  /** Whose history this is (the refresh form names them; a refused sign-in says so). */
+  person?: { plexAccountId: number; name: string; kind: 'owner' | 'home' | 'friend'; traktStatus: 'connected' | 'needs_login' | 'disconnected' };
+  /** The person the refresh form names (set when the page was asked for one). */
+  linkPerson?: number;
   phase: 'empty' | 'filling' | 'ready';
   running?: MirrorProgress;
   fill?: { pagesDone: number; pageCount: number | null; itemsDone: number; itemCount: number | null };
@@ -35,17 +39,21 @@ export function HistoryStatus(props: { view: HistoryStatusView; csrf: string }) 
   }
   const r = v.running;
   const filling = v.phase !== 'ready';
+  // The owner's page says "your"; a household member's names them.
+  const whose = v.person && v.person.kind !== 'owner' ? `${v.person.name}'s` : 'your';
   let line: string;
   let bar: { done: number; of: number | null | undefined } | undefined;
   if (r && (r.kind === 'fill' || r.kind === 'full')) {
-    const what = r.kind === 'fill' ? 'Copying your Trakt history' : 'Full refresh from Trakt';
+    const what = r.kind === 'fill' ? `Copying ${whose} Trakt history` : 'Full refresh from Trakt';
     line = `${what}: ${n(r.itemsDone)}${r.itemCount !== undefined ? ` of ${n(r.itemCount)}` : ''} plays (page ${r.pagesDone}${r.pageCount !== undefined ? ` of ${r.pageCount}` : ''}).`;
     bar = r.itemCount !== undefined ? { done: r.itemsDone, of: r.itemCount } : { done: r.pagesDone, of: r.pageCount };
   } else if (r) {
     line = 'Checking Trakt for new plays…';
+  } else if (v.person?.traktStatus === 'needs_login') {
+    line = `Trakt stopped accepting ${v.person.name}'s sign-in, so this history is not kept current: connect their Trakt account again in Settings → People. What is here is kept.`;
   } else if (filling) {
     const f = v.fill;
-    line = f && f.itemsDone > 0 ? `Copying your Trakt history: ${n(f.itemsDone)}${f.itemCount !== null ? ` of ${n(f.itemCount)}` : ''} plays so far; it continues in the background.` : 'Your Trakt history is copied here in the background; the first plays appear in a moment.';
+    line = f && f.itemsDone > 0 ? `Copying ${whose} Trakt history: ${n(f.itemsDone)}${f.itemCount !== null ? ` of ${n(f.itemCount)}` : ''} plays so far; it continues in the background.` : `${whose === 'your' ? 'Your' : whose} Trakt history is copied here in the background; the first plays appear in a moment.`;
     if (f && f.itemCount) bar = { done: f.itemsDone, of: f.itemCount };
   } else {
     line = 'In step with Trakt.';
@@ -68,7 +76,8 @@ export function HistoryStatus(props: { view: HistoryStatusView; csrf: string }) 
         </p>
         <form method="post" action="/history/refresh" hx-post="/history/refresh" hx-target="#history-status" hx-swap="outerHTML">
           <CsrfField token={props.csrf} />
-          <button type="submit" id="history-full-refresh" class={secondaryButtonClass} disabled={!!r} title="Reads your whole Trakt history again; also picks up plays removed on Trakt.">
+          {v.linkPerson !== undefined && <input type="hidden" name="person" value={String(v.linkPerson)} />}
+          <button type="submit" id="history-full-refresh" class={secondaryButtonClass} disabled={!!r || (!!v.person && v.person.traktStatus !== 'connected')} title="Reads your whole Trakt history again; also picks up plays removed on Trakt.">
             Full refresh
           </button>
         </form>

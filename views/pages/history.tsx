@@ -5,10 +5,14 @@ import { inputClass, PageHeader } from '../components.js';
 import { PlaysChart } from '../history/chart.js';
 import { PlayRows, type PlayView } from '../history/play-row.js';
 import { HistoryStatus, HistoryTotal, type HistoryStatusView } from '../history/status.js';
+import { PersonPicker } from '../history/person-picker.js';
+import type { PersonWithTrakt } from '../../src/people/trakt-of.js';
 
 export interface HistoryFilterView {
   type?: HistoryType;
   q?: string;
+  /** The person shown (their Plex account id), carried by every link and request the list makes. */
+  person?: number;
 }
 
 export interface ResultsView {
@@ -25,10 +29,18 @@ export interface HistoryPageView {
   chart: MonthBucket[];
   results: ResultsView;
   tmdbEnabled: boolean;
+  /** Everyone with a Trakt account, for the picker; the person shown. */
+  people: PersonWithTrakt[];
+  person?: PersonWithTrakt;
+  /** The person links carry (set when the request named one). */
+  linkPerson?: number;
+  /** The live topic of the shown account (none without one). */
+  topic?: string;
 }
 
 export function filterQuery(f: HistoryFilterView): string {
   const p = new URLSearchParams();
+  if (f.person !== undefined) p.set('person', String(f.person));
   if (f.type) p.set('type', f.type);
   if (f.q) p.set('q', f.q);
   return p.toString();
@@ -86,22 +98,40 @@ function TypeChoice(props: { value: '' | HistoryType; label: string; current?: H
   );
 }
 
+const SUBTITLE = 'The whole watch history on Trakt, newest first, grouped by day.';
+
+/** `?person=` named nobody with a Trakt account: the sentence, and the picker to choose someone who has one. */
+export function HistoryUnknownPerson(props: { problem: string; people: PersonWithTrakt[] }) {
+  return (
+    <>
+      <PageHeader title="Trakt history" subtitle={SUBTITLE} />
+      <p id="history-person-problem" role="alert" class="mb-4 rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+        {props.problem}
+      </p>
+      {props.people.length > 0 && <PersonPicker people={props.people} />}
+    </>
+  );
+}
+
 export function HistoryPage(props: { view: HistoryPageView; csrf: string }) {
   const v = props.view;
   const f = v.results.filter;
+  const pq = v.linkPerson !== undefined ? `?person=${v.linkPerson}` : '';
   return (
     <>
-      <PageHeader title="Trakt history" subtitle="Your whole watch history on Trakt, newest first, grouped by day.">
+      <PageHeader title="Trakt history" subtitle={SUBTITLE}>
         <p class="text-sm text-slate-600 dark:text-slate-400">
           <HistoryTotal total={v.total} />
           <span class="ml-3" id="history-export">
             {'Export: '}
-            <a class="underline" href="/history/export.csv" download>CSV</a>
+            <a class="underline" href={`/history/export.csv${pq}`} download>CSV</a>
             {' · '}
-            <a class="underline" href="/history/export.json" download>JSON</a>
+            <a class="underline" href={`/history/export.json${pq}`} download>JSON</a>
           </span>
         </p>
       </PageHeader>
+      {/* One person: no choice to make, unless the one shown is not you (then the picker says whose it is). */}
+      {(v.people.length > 1 || (v.person && v.person.kind !== 'owner')) && <PersonPicker people={v.people} current={v.person} />}
       <HistoryStatus view={v.status} csrf={props.csrf} />
       {!v.tmdbEnabled && (
         <p id="history-tmdb-hint" class="mb-4 text-sm text-slate-600 dark:text-slate-400">
@@ -123,6 +153,7 @@ export function HistoryPage(props: { view: HistoryPageView; csrf: string }) {
         hx-trigger="submit, change, input changed delay:300ms"
         hx-replace-url="true"
       >
+        {v.linkPerson !== undefined && <input type="hidden" name="person" value={String(v.linkPerson)} />}
         <fieldset class="flex gap-1 rounded-lg border border-slate-200 p-1 dark:border-slate-800">
           <legend class="sr-only">Show</legend>
           <TypeChoice value="" label="All" current={f.type} />
@@ -135,7 +166,7 @@ export function HistoryPage(props: { view: HistoryPageView; csrf: string }) {
         </label>
       </form>
       <HistoryResults view={v.results} total={v.total} />
-      <div hx-sse:connect="/live?topics=history" hx-swap="none" class="hidden"></div>
+      {v.topic && <div hx-sse:connect={`/live?topics=${v.topic}`} hx-swap="none" class="hidden"></div>}
       <script src="/history/client.js" defer></script>
     </>
   );

@@ -7,12 +7,22 @@ export interface UnmatchedView {
   page: number;
   pages: number;
   total: number;
+  /** `server_id:rating_key` → whose Trakt account said not_found (only in a household). */
+  whose?: Map<string, string[]>;
 }
+
+const names = (n: string[]) => (n.length <= 1 ? n.join('') : `${n.slice(0, -1).join(', ')} and ${n.at(-1)}`);
 
 export const itemLabel = (r: Pick<UnmatchedItem, 'type' | 'title' | 'show_title' | 'season' | 'number' | 'year'>) =>
   r.type === 'episode'
     ? `${r.show_title ?? '?'} · S${String(r.season ?? 0).padStart(2, '0')}E${String(r.number ?? 0).padStart(2, '0')}${r.title ? ` · ${r.title}` : ''}`
     : `${r.title}${r.year ? ` (${r.year})` : ''}`;
+
+/** In a household: whose Trakt account answered not_found for the item. */
+function Whose(props: { names?: string[] }) {
+  if (!props.names?.length) return null;
+  return <span class="unmatched-whose mt-1 block text-xs text-slate-600 dark:text-slate-400">{`Trakt said so for ${names(props.names)}.`}</span>;
+}
 
 export function UnmatchedPage(props: { view: UnmatchedView }) {
   const v = props.view;
@@ -42,7 +52,10 @@ export function UnmatchedPage(props: { view: UnmatchedView }) {
                     <td class="py-2 pr-3">{itemLabel(r)}</td>
                     <td class="py-2 pr-3">{r.type}</td>
                     <td class="py-2 pr-3 break-all font-mono text-xs text-slate-600 dark:text-slate-400">{r.guid ?? ''}</td>
-                    <td class="py-2">{r.reason}</td>
+                    <td class="py-2">
+                      {r.reason}
+                      <Whose names={v.whose?.get(`${r.server_id}:${r.rating_key}`)} />
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -16,6 +16,19 @@ export async function saveHistoryState(db: Db, accountId: number, patch: History
     .execute();
 }
 
+/** Connected Trakt accounts whose mirror was never started (no state row yet): each needs its first fill. */
+export async function accountsWithoutMirror(db: Db): Promise<number[]> {
+  const rows = await db
+    .selectFrom('trakt_accounts as a')
+    .leftJoin('trakt_history_state as s', 's.account_id', 'a.id')
+    .select('a.id')
+    .where('a.status', '=', 'connected')
+    .where('s.account_id', 'is', null)
+    .orderBy('a.id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** The watched_at activity times the mirror last agreed with. */
 export interface ActivityMarks {
   movies: string | null;

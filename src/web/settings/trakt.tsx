@@ -124,6 +124,7 @@ export function traktSettingsRoutes() {
     if (poll.state !== 'approved') return restart(DEVICE_STATE_SENTENCES[poll.state], 'error');
     try {
       const account = await completeDeviceLogin(deps, flow.app.clientId, poll.tokens);
+      deps.history.request(account.id, 'auto', 0);
       return answerSection(c, 'trakt', await renderTraktSection(c, { message: { kind: 'ok', text: `Trakt is connected as ${account.username}.` } }));
     } catch (err) {
       return restart(sentence(err), 'error');

@@ -88,6 +88,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     ],
   });
   seedTraktFromLibrary(trakt, library);
+  seedHouseholdHistory(trakt, library, now * 1000);
   const plex = await startPlexFakes({ library, tokenSeed: 'demo' });
   // The household: a Plex Home user with a PIN and a friend the server is shared with.
   plex.accounts.upsert({ id: DEMO_HOUSEHOLD.kid.plexAccountId, username: DEMO_HOUSEHOLD.kid.plexUsername, kind: 'home', pin: DEMO_HOUSEHOLD.kid.pin });
@@ -192,6 +193,30 @@ async function setUpHousehold(service: ServiceHandle, plex: PlexFakes, trakt: Tr
   await people.refresh({ force: true });
   const friend = await connectTraktAccount(service.deps, trakt, DEMO_HOUSEHOLD.friend.traktUsername, 'Friend');
   await people.assignTrakt(DEMO_HOUSEHOLD.friend.plexAccountId, friend.id, null);
+}
+
+/**
+ * Some history on the kid's and the friend's Trakt accounts, so the History page's person
+ * picker shows something for each (the kid's once their Trakt account is connected from their
+ * row): episodes of shows the owner watches too, a few rewatched. Episodes only: the household's
+ * movies are left to what a sync and the tests put there (they count each person's movies).
+ */
+function seedHouseholdHistory(trakt: TraktFake, library: Library, nowMs: number): void {
+  const DAY = 86_400_000;
+  const episodes = library.shows.flatMap((s) => s.episodes).filter((e) => e.traktId !== null && e.trakt.plays.length > 0);
+  if (episodes.length === 0) return;
+  const plan: Array<[string, number, number]> = [
+    [DEMO_HOUSEHOLD.kid.traktUsername, 1, 24],
+    [DEMO_HOUSEHOLD.friend.traktUsername, 2, 40],
+  ];
+  for (const [username, offset, count] of plan) {
+    for (let n = 0; n < count; n++) {
+      const episode = episodes[(n * 3 + offset) % episodes.length]!;
+      // Evenings over the last year, newest first, at other hours than the owner's.
+      const at = new Date(nowMs - (n * 9 + offset) * DAY - (n % 4) * 3_600_000 - 2 * 3_600_000).toISOString();
+      trakt.addPlay(username, { type: 'episode', trakt: episode.traktId! }, at, n % 2 ? 'scrobble' : 'watch');
+    }
+  }
 }
 
 /** One paragraph about the generated library, for the banner. */
