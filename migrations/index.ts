@@ -17,6 +17,7 @@ import * as m0012 from './0012_guard_undo.js';
 import * as m0013 from './0013_event_source.js';
 import * as m0014 from './0014_plex_section_titles.js';
 import * as m0016 from './0016_people.js';
+import * as m0018 from './0018_run_people.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013_event_source': m0013,
   '0014_plex_section_titles': m0014,
   '0016_people': m0016,
+  '0018_run_people': m0018,
 };

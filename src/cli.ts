@@ -20,8 +20,8 @@ const USAGE = `Usage: plex-trakt-sync <command>
 Commands:
   serve     run the service and its dashboard (what npm start runs)
   status    print connections, queue depth and recent runs as JSON
-  sync [--dry-run] [--full] [--yes]   one reconciliation run (progress on stderr, JSON summary on stdout);
-            --yes approves a run the guard would hold (exit 3 when held)
+  sync [--dry-run] [--full] [--yes] [--person NAME|ID]   one reconciliation run (progress on stderr, JSON summary on stdout);
+            --yes approves a run the guard would hold (exit 3 when held); --person: only that person of the household
   undo <runId>    undo a run: its plays removed from Trakt, its marks and ratings taken back (JSON like sync)
   backup [FILE]   an online copy of the database (default: DATA_DIR/backups); secret.key is not in it
   restore FILE    replace the database with a backup (stop the server first; the copy is checked first)

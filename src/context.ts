@@ -168,7 +168,8 @@ export function buildServices(core: Core, tune: ServiceTuning = {}): Services {
     wanted: () => bus.hasSubscribers(DASHBOARD_TOPIC),
   });
   const scrobblePorts = createScrobblePorts({ db, plex, traktClients });
-  const syncPorts = (tune.sync?.ports ?? createSyncPorts)({ db, plex, traktClients });
+  const people = new PeopleService({ config, db, cipher, secretRegistry, log, plex });
+  const syncPorts = (tune.sync?.ports ?? createSyncPorts)({ db, plex, traktClients, cipher, people });
   const runner: RunnerOptions = {
     ...(tune.sync?.runner ?? {
       refreshHistory: (accountId) =>
@@ -182,7 +183,6 @@ export function buildServices(core: Core, tune: ServiceTuning = {}): Services {
   const jobs = new JobRegistry();
   registerSyncJob(jobs, sync, { db, log });
   const plexLive = createPlexLive({ config, db, sqlite, log, bus, plex, sync }, tune.live);
-  const people = new PeopleService({ config, db, cipher, secretRegistry, log, plex });
   return { ...core, notify, plex, traktClients, posters, history, scrobblePorts, sync, jobs, nowPlaying, plexWatch, plexLive, people };
 }
 

@@ -1,5 +1,5 @@
 /**
- * `plex-trakt-sync sync [--dry-run] [--full]`: one run, progress on stderr, exactly one
+ * `plex-trakt-sync sync [--dry-run] [--full] [--yes] [--person NAME|ID]`: one run (`--person`: only that person), progress on stderr, exactly one
  * JSON line on stdout whatever happens, exit 0 when it succeeded, 2 when it was partly
  * written, 1 otherwise. The line is the run's summary (status succeeded/partial/failed),
  * or `{"status":"busy"|"error"|"timeout","error":…}` when no run could be started or
@@ -11,7 +11,7 @@ import type { Config } from '../config/env.js';
 import { createContext } from '../context.js';
 import type { SyncRunRow } from '../db/tables/sync.js';
 import { runJson } from '../sync/run-json.js';
-import { SyncBusyError } from '../sync/run.js';
+import { SyncBusyError, UnknownPersonError } from '../sync/run.js';
 import { liveServer } from '../sync/server-beacon.js';
 import type { SyncPorts } from '../sync/ports.js';
 import type { SyncPortDeps } from '../sync/wiring.js';
@@ -54,7 +54,9 @@ export function finished(io: CliIo, summary: Summary): number {
 
 function progressLine(r: Summary): string {
   const p = r.progress;
-  return `sync ${r.id}: ${r.phase} · scanned ${p.scanned}/${Math.max(p.scanTotal, p.scanned)} · writes ${p.writesDone}/${p.writesPlanned}`;
+  // A run over the household goes person by person: say whose part is going.
+  const who = r.people?.find((x) => x.status === 'running');
+  return `sync ${r.id}: ${who ? `${who.name} · ` : ''}${r.phase} · scanned ${p.scanned}/${Math.max(p.scanTotal, p.scanned)} · writes ${p.writesDone}/${p.writesPlanned}`;
 }
 
 /** Prints a progress line when something visible changed, at most every `everyMs`. */
@@ -83,8 +85,18 @@ export interface SyncCommandOptions {
 }
 
 export async function syncCommand(config: Config, args: string[], io: CliIo = stdio, opts: SyncCommandOptions = {}): Promise<number> {
-  const unknown = args.filter((a) => a !== '--dry-run' && a !== '--full' && a !== '--yes');
-  if (unknown.length) return outcome(io, { status: 'error', error: `Unknown option ${unknown[0]}. Usage: plex-trakt-sync sync [--dry-run] [--full] [--yes]` });
+  const usage = 'Usage: plex-trakt-sync sync [--dry-run] [--full] [--yes] [--person NAME|ID]';
+  let person: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--person' || a.startsWith('--person=')) {
+      person = a === '--person' ? args[++i] : a.slice('--person='.length);
+      if (!person) return outcome(io, { status: 'error', error: `--person needs a Plex account name or id. ${usage}` });
+    } else rest.push(a);
+  }
+  const unknown = rest.filter((a) => a !== '--dry-run' && a !== '--full' && a !== '--yes');
+  if (unknown.length) return outcome(io, { status: 'error', error: `Unknown option ${unknown[0]}. ${usage}` });
   const dryRun = args.includes('--dry-run');
   const full = args.includes('--full');
   const approve = args.includes('--yes');
@@ -92,14 +104,15 @@ export async function syncCommand(config: Config, args: string[], io: CliIo = st
   try {
     // Ports given by a test replace the run options too (no history refresh before planning).
     ctx = await createContext(config, { logFd: 2, tune: opts.ports ? { sync: { ports: opts.ports, runner: {} } } : undefined });
-    const viaServer = await askRunningServer(ctx, '/api/v1/sync', { dryRun, full, approve, trigger: 'cli' }, io, opts, 'running the sync');
+    const viaServer = await askRunningServer(ctx, '/api/v1/sync', { dryRun, full, approve, trigger: 'cli', ...(person !== undefined ? { person } : {}) }, io, opts, 'running the sync');
     if (viaServer !== undefined) return viaServer;
     const print = progressPrinter(io);
     let started;
     try {
-      started = await ctx.deps.sync.start({ trigger: 'cli', dryRun, full, approve });
+      started = await ctx.deps.sync.start({ trigger: 'cli', dryRun, full, approve, person });
     } catch (err) {
       if (err instanceof SyncBusyError) return outcome(io, { status: 'busy', error: err.message });
+      if (err instanceof UnknownPersonError) return outcome(io, { status: 'error', error: err.message });
       throw err;
     }
     const db = ctx.deps.db;

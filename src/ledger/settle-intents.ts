@@ -146,8 +146,9 @@ function plexWriteLanded(row: LedgerRow, s: PlexItemState): boolean {
  * reading as after a lost answer); what did not land is planned again by the next run.
  * Only rows of runs no longer running.
  */
-export async function settlePlexIntents(db: Db, read: PlexItemReader | undefined, exceptRunId?: number): Promise<{ found: number; interrupted: number; skipped: number }> {
-  const rows = await unsettledIntents(db, 'plex', { source: 'sync', finishedRunsOnly: true, exceptRunId });
+export async function settlePlexIntents(db: Db, read: PlexItemReader | undefined, exceptRunId?: number, plexAccountId?: number): Promise<{ found: number; interrupted: number; skipped: number }> {
+  // `plexAccountId`: only that person's marks (their token reads their state; another's would be misread).
+  const rows = await unsettledIntents(db, 'plex', { source: 'sync', finishedRunsOnly: true, exceptRunId, accountId: plexAccountId });
   if (rows.length === 0) return { found: 0, interrupted: 0, skipped: 0 };
   if (read) {
     const r = await settlePlexRows(db, read, rows, 'restart');

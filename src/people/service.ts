@@ -219,6 +219,37 @@ export class PeopleService {
   }
 
   /**
+   * A Home user's token for the connected server, for the per-person sync when none is stored
+   * (an unprotected Home user never gave a PIN): plex.tv's switch (with their stored PIN when
+   * protected), then their resources; kept sealed for the next run. A sentence when it cannot be had.
+   */
+  async homeToken(plexAccountId: number): Promise<string | { problem: string }> {
+    const row = await getPerson(this.deps.db, plexAccountId);
+    if (!row || row.kind !== 'home') return { problem: `Only a Plex Home user's token can be had by plex.tv's switch.` };
+    const owner = await this.ownerToken();
+    if (!owner) return { problem: `Sign in with Plex in Settings so ${row.name}'s watched state can be read (plex.tv's switch needs your account).` };
+    const tv = await this.deps.plex.tv();
+    const pin = row.pin ? this.deps.cipher.decrypt(row.pin) : undefined;
+    let answer;
+    try {
+      answer = await switchHomeUser(tv, owner, row.uuid ?? row.plex_tv_id ?? row.plex_account_id, pin);
+    } catch (err) {
+      return { problem: `plex.tv could not switch to ${row.name} (${message(err)}); the next run tries again.` };
+    }
+    if (answer === 'wrong_pin') {
+      await updatePerson(this.deps.db, plexAccountId, { plexAccess: 'pin_needed', plexAccessNote: `${row.name} is a protected Plex Home user: enter their Plex Home PIN so the service can read their watched state.` });
+      return { problem: `${row.name} is a protected Plex Home user: enter their Plex Home PIN in Settings → People so their watched state can be read.` };
+    }
+    this.deps.secretRegistry.add(answer.authToken);
+    const machineId = await this.deps.plex.machineIdentifier().catch(() => null);
+    const server = machineId ? (await tv.servers(answer.authToken).catch(() => [])).find((r) => r.clientIdentifier === machineId) : undefined;
+    if (!server?.accessToken) return { problem: `plex.tv listed no token of ${row.name}'s for the connected server; the next run tries again.` };
+    this.deps.secretRegistry.add(server.accessToken);
+    await updatePerson(this.deps.db, plexAccountId, { sealedPlexToken: this.deps.cipher.encrypt(server.accessToken) });
+    return server.accessToken;
+  }
+
+  /**
    * Gives a person the Trakt account just connected for them. Refuses (with a sentence) an
    * account that already carries someone else's plays, so two people never share one history.
    */

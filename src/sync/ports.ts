@@ -75,8 +75,33 @@ export interface SyncPlex {
 }
 
 export interface SyncPorts {
-  /** The connected Plex server, or null with why not. */
+  /** The connected Plex server (read with the owner's token), or null with why not. */
   plex(): Promise<SyncPlex | null>;
   /** The connected Trakt account's client, or null. */
   trakt(): Promise<SyncTrakt | null>;
+  /**
+   * Everyone a run covers, the owner first (src/sync/household.ts); the owner's sides come
+   * from `owner` (the run passes these very ports, so a port replaced in a copy counts) unless
+   * they have a Trakt account of their own. Without it a run covers the owner alone.
+   */
+  household?(owner: Pick<SyncPorts, 'plex' | 'trakt'>): Promise<SyncPerson[]>;
+  /** Any connected Trakt account's client (an undo takes a person's plays back through their own account); null when not connected. */
+  traktFor?(accountId: number): Promise<SyncTrakt | null>;
+}
+
+/** One person's two sides: the Plex server read with their own token (their scope), their own Trakt account's client. */
+export interface PersonSides {
+  plex: SyncPlex;
+  trakt: SyncTrakt;
+}
+
+/** A person of the household as a run sees them. */
+export interface SyncPerson {
+  /** Account.id as webhooks carry it (1 = the server owner). */
+  plexAccountId: number;
+  name: string;
+  /** Why a run leaves them out, as a sentence (no Trakt account, no Plex token, sync off); null when they are synced. */
+  skipped: string | null;
+  /** Their sides, or a sentence saying why they cannot be opened now. */
+  open(): Promise<PersonSides | string>;
 }

@@ -1,6 +1,7 @@
 /** A run as the API, the status and the CLI print it (ISO times, grouped counts). */
 import type { SyncRunRow } from '../db/tables/sync.js';
 import { guardReasonsOf } from './guard.js';
+import { peopleOf, personRunJson } from './run-people.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -32,5 +33,7 @@ export function runJson(r: SyncRunRow) {
     ...(r.undo_of !== null ? { undoOf: r.undo_of } : {}),
     ...(r.undo_event !== null ? { undoEvent: r.undo_event } : {}),
     error: r.error,
+    // Each person the run covered (households): their outcome, the reason they were skipped, their counts.
+    ...(r.people !== null ? { people: peopleOf(r).map(personRunJson) } : {}),
   };
 }

@@ -1,31 +1,28 @@
 /**
- * One reconciliation run: settle what a crash left, mirror Plex, mirror Trakt, plan in
- * SQL, write the plan (or only show it: dry run). One run at a time across every process
- * on the database: a lease with a heartbeat, so a killed run frees it within a minute.
+ * One reconciliation run, person by person (src/sync/household.ts says who): for each, settle
+ * what a crash left, mirror their Plex state, mirror their Trakt account, plan in SQL, write
+ * the plan or only show it (dry run) (src/sync/person-run.ts). One person's failure does not
+ * stop the others; the run's record keeps each person's outcome (src/sync/run-people.ts). One
+ * run at a time across every process on the database: a lease with a heartbeat, so a killed
+ * run frees it within a minute.
  */
 import os from 'node:os';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import { tryAcquireLease, type Lease } from '../db/repos/locks.js';
-import { getSetting, setSetting } from '../db/repos/settings.js';
 import { createRun, getRun, lastFullWalkAt, markInterruptedRuns, pruneRuns, supersedeHeldRuns, takeHeldRun, updateRun } from '../db/repos/sync-runs.js';
 import type { SyncPhase, SyncRunRow, SyncRunStatus, SyncTrigger } from '../db/tables/sync.js';
-import { settleIntents, settlePlexIntents } from '../ledger/settle-intents.js';
 import type { Logger } from '../log/logger.js';
 import { metrics } from '../metrics/registry.js';
-import { mirrorPlexLibrary } from './mirror-plex.js';
-import { mirrorTrakt, type Activities, type SettledMarks, type TraktMirrorResult } from './mirror-trakt.js';
-import { activitiesAfterRun } from './activities-after.js';
-import { remapEpisodeNumbering } from './numbering.js';
-import { computePlan, planSummary, type Plan } from './plan.js';
+import { PlexUnauthorizedError } from '../plex/errors.js';
+import { planSummary, type Plan } from './plan.js';
 import { countUnmatched } from '../db/repos/sync-unmatched.js';
-import { guardReasons, lastWrittenCounts, watchedCounts, type GuardLimits } from './guard.js';
-import { dropPlan, loadPlan, savePlan } from './plan-store.js';
-import type { SyncPlex, SyncPorts, SyncTrakt } from './ports.js';
-import { getSyncSettings } from './settings.js';
-import { updateWatchBaseline } from './watch-baseline.js';
-import { plannedWrites, withoutRecordedPlays, writePlan, zeroCounts, type RunCounts, type Written } from './write-plan.js';
-import type { TraktWriteResult } from './write-trakt.js';
+import type { GuardLimits } from './guard.js';
+import { dropPlan } from './plan-store.js';
+import type { SyncPerson, SyncPorts } from './ports.js';
+import { choosePeople, householdFor } from './household.js';
+import { LOST_LOCK, runPerson, SHUTTING_DOWN, shortfall, UserFacingError } from './person-run.js';
+import { heldEntries, mergedPlan, newPersonRun, runOutcome, sum, totalCounts, type PersonRun } from './run-people.js';
 import type { Notifier } from '../notify/notifier.js';
 import { raiseRunOutcome } from '../notify/run-outcome.js';
 import type { SyncPinger } from '../notify/sync-ping.js';
@@ -71,6 +68,8 @@ export interface StartOptions {
   full?: boolean;
   /** Let the run past the guard (`sync --yes`, `approve: true`). */
   approve?: boolean;
+  /** Only this person (Plex account id or name, `sync --person`); default: everyone with sync on. */
+  person?: string;
 }
 
 export class SyncBusyError extends Error {
@@ -87,11 +86,9 @@ export interface StartedRun {
 }
 
 const FULL_WALK_EVERY_MS = 24 * 3600 * 1000;
-const INCREMENTAL_SLACK_MS = 5 * 60 * 1000;
-
-type Counts = RunCounts;
 
 export async function startSyncRun(deps: RunnerDeps, ports: SyncPorts, start: StartOptions, opts: RunnerOptions = {}): Promise<StartedRun> {
+  const people = await choosePeople(ports, start.person);
   const leaseTtl = opts.leaseTtlMs ?? 60_000;
   const owner = `${os.hostname()}:${process.pid}:${Date.now()}`;
   const lease = await tryAcquireLease(deps.db, SYNC_LEASE, owner, leaseTtl);
@@ -104,7 +101,7 @@ export async function startSyncRun(deps: RunnerDeps, ports: SyncPorts, start: St
     runId = await createRun(deps.db, start.trigger, !!start.dryRun, fullWalk);
     if (start.trigger === 'schedule') opts.ping?.started(runId);
     const stopper = { stopped: false };
-    const done = execute(deps, ports, lease, runId, { ...start, full: fullWalk }, opts, stopper);
+    const done = execute(deps, lease, runId, people, { ...start, full: fullWalk }, opts, stopper);
     return { runId, done, stop: () => void (stopper.stopped = true) };
   } catch (err) {
     await lease.release();
@@ -126,10 +123,11 @@ export async function approveHeldRun(deps: RunnerDeps, ports: SyncPorts, runId: 
   if (!lease) throw new SyncBusyError();
   try {
     await markInterruptedRuns(deps.db);
+    const people = await householdFor(ports);
     const run = await takeHeldRun(deps.db, runId);
     if (!run) throw new NotHeldError(`Sync run ${runId} is not waiting for approval (only a run the guard held can be approved).`);
     const stopper = { stopped: false };
-    const done = execute(deps, ports, lease, runId, { trigger: run.trigger, full: !!run.full_walk, approve: true }, opts, stopper, run.started_at);
+    const done = execute(deps, lease, runId, people, { trigger: run.trigger, full: !!run.full_walk, approve: true }, opts, stopper, run.started_at);
     return { runId, done, stop: () => void (stopper.stopped = true) };
   } catch (err) {
     await lease.release();
@@ -144,26 +142,26 @@ async function needsFullWalk(db: Db): Promise<boolean> {
 
 async function execute(
   deps: RunnerDeps,
-  ports: SyncPorts,
   lease: Lease,
   runId: number,
+  people: SyncPerson[],
   start: StartOptions & { full: boolean },
   opts: RunnerOptions,
   stopper: { stopped: boolean },
-  /** Set when this is a held run being approved: its plan is read back, not made again. */
+  /** Set when this is a held run being approved: the held people's plans are read back, not made again. */
   heldSince?: number,
 ): Promise<SyncRunRow> {
   const log = deps.log.child({ component: 'sync', runId });
   const startedAt = Date.now();
-  const counts: Counts = zeroCounts();
-  if (heldSince !== undefined) {
-    // The counts of the read and plan it did before it was held carry on.
-    const before = await getRun(deps.db, runId);
-    if (before) for (const k of Object.keys(counts) as Array<keyof Counts>) counts[k] = before[k];
-  }
+  const before = heldSince !== undefined ? await getRun(deps.db, runId) : undefined;
+  // Approving: each person's record (and counts) carries on from the read and plan done before the hold.
+  const entries: PersonRun[] = before ? heldEntries(before) : people.map((p) => newPersonRun(p.plexAccountId, p.name, p.skipped));
+  let unmatched = before?.unmatched ?? 0;
   let phase: SyncPhase = 'starting';
   let lost = false;
-  const shouldStop = () => lost || stopper.stopped;
+  const stopped = (): 'lost' | 'shutdown' | null => (lost ? 'lost' : stopper.stopped ? 'shutdown' : null);
+  const plans: Plan[] = [];
+  const heldReasons: string[] = [];
 
   let lastFlush = 0;
   let flushing: Promise<void> = Promise.resolve();
@@ -173,7 +171,7 @@ async function execute(
     lastFlush = now;
     flushing = flushing
       .then(async () => {
-        await updateRun(deps.db, runId, { ...counts, phase, heartbeat_at: Date.now() });
+        await updateRun(deps.db, runId, { ...totalCounts(entries), unmatched, phase, heartbeat_at: Date.now(), people: JSON.stringify(entries) });
         const row = await getRun(deps.db, runId);
         if (row) opts.onProgress?.(row);
       })
@@ -197,153 +195,91 @@ async function execute(
   }, opts.heartbeatMs ?? 15_000);
   heartbeat.unref();
 
-
-  // Read both sides and plan; undefined when the guard held the run (its plan is kept).
-  const readAndPlan = async (): Promise<{ plan: Plan; mirrored: TraktMirrorResult; settled?: SettledMarks } | undefined> => {
-    const { plex, trakt, counted, countedPlex, settings } = sides!;
-    const activityKey = `sync.traktActivities.${trakt.accountId}`;
-    const settledKey = `sync.traktSettled.${trakt.accountId}`;
-    await setPhase('plex', start.full ? 'reading the whole Plex library' : 'reading what changed in Plex');
-    const plexMarkerKey = `sync.plexMirror.${plex.machineIdentifier}`;
-    const marker = await getSetting<{ at: number }>(deps.db, plexMarkerKey);
-    const fullPlex = start.full || !marker;
-    const plexResult = await mirrorPlexLibrary(deps.sqlite, countedPlex, {
-      runId,
-      full: fullPlex,
-      sinceMs: marker ? marker.at - INCREMENTAL_SLACK_MS : undefined,
-      pageSize: opts.plexPageSize,
-      shouldStop,
-      onPage: (scanned, total) => {
-        counts.scanned = scanned;
-        counts.scan_total = total;
-        void flush();
-      },
-    });
-    // A walk cut short must not move the marker: the next run would skip what was not read.
-    if (shouldStop()) throw new UserFacingError(lost ? 'This run lost its lock to another process and stopped; the next run finishes the job.' : 'The service was shutting down, so this run stopped early; the next run finishes the job.');
-    await setSetting(deps.db, plexMarkerKey, { at: startedAt });
-    log.info({ scanned: plexResult.scanned, sections: plexResult.sections, requests: plexResult.requests }, `Plex: ${plexResult.scanned} items read from ${plexResult.sections} sections`);
-
-    await setPhase('trakt', 'reading Trakt watched history and ratings');
-    const previous = await getSetting<Activities>(deps.db, activityKey);
-    const settled = await getSetting<SettledMarks>(deps.db, settledKey);
-    const traktResult = await mirrorTrakt(deps.sqlite, counted, { full: start.full, previous, settled });
-    log.info({ fetched: traktResult.fetched, skipped: traktResult.skipped }, `Trakt: ${traktResult.watchedRows} watched and ${traktResult.ratingRows} rated items read; unchanged lists skipped: ${traktResult.skipped.join(', ') || 'none'}`);
-
-    if (opts.refreshHistory) {
-      try {
-        await opts.refreshHistory(trakt.accountId);
-      } catch (err) {
-        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'the Trakt history mirror could not be refreshed; episodes are matched with what it has');
-      }
-    }
-    await setPhase('planning', 'planning');
-    remapEpisodeNumbering(deps.sqlite, plex.machineIdentifier, trakt.accountId);
-    const plan = computePlan(deps.sqlite, trakt.accountId, plex.machineIdentifier, settings, { resetShows: traktResult.resetShows, full: start.full });
-    counts.planned_writes = plannedWrites(plan);
-    const seen = watchedCounts(deps.sqlite, trakt.accountId, plex.machineIdentifier);
-    await updateRun(deps.db, runId, { plan: JSON.stringify(planSummary(plan)), plex_watched: seen.plex, trakt_watched: seen.trakt });
-    log.info(
-      { toTrakt: plan.toTrakt.length, toPlex: plan.toPlex.length, fromTrakt: plan.fromTrakt.length, unwatchInPlex: plan.unwatchInPlex.length, ratingsToTrakt: plan.ratingsToTrakt.length, ratingsToPlex: plan.ratingsToPlex.length, alreadySent: plan.skippedRecorded, notFoundBefore: plan.skippedNotFound, unmatched: plan.unmatched },
-      `plan: ${plan.toTrakt.length} plays to Trakt, ${plan.toPlex.length} to mark watched in Plex, ${plan.ratingsToTrakt.length + plan.ratingsToPlex.length} ratings` +
-        (settings.mirrorUnwatch ? `, ${plan.fromTrakt.length} to remove from Trakt history, ${plan.unwatchInPlex.length} to mark unwatched in Plex` : ''),
-    );
-    if (!start.dryRun && !start.approve && opts.guard) {
-      const reasons = guardReasons(plan, seen, await lastWrittenCounts(deps.db, runId), opts.guard);
-      if (reasons.length) {
-        savePlan(deps.sqlite, runId, plan);
-        // Nothing was written, so Trakt's lists need no fresh read next time: keep what was read.
-        const after = await activitiesAfterRun(counted, traktResult, {}, undefined, log, settled);
-        await setSetting(deps.db, activityKey, after.activities);
-        await setSetting(deps.db, settledKey, after.settled);
-        await updateRun(deps.db, runId, { guard: JSON.stringify({ reasons, heldAt: Date.now() }) });
-        held = reasons;
-        return undefined;
-      }
-    }
-    return { plan, mirrored: traktResult, settled };
-  };
-  let held: string[] | undefined;
-  let sides: { plex: SyncPlex; trakt: SyncTrakt; counted: SyncTrakt; countedPlex: SyncPlex; settings: Awaited<ReturnType<typeof getSyncSettings>> } | undefined;
-
   let status: SyncRunStatus = 'succeeded';
   let error: string | null = null;
   try {
-    log.info({ trigger: start.trigger, dryRun: !!start.dryRun, fullWalk: start.full }, `sync run ${runId} started${start.dryRun ? ' (dry run: nothing is written)' : ''}`);
-    const settings = await getSyncSettings(deps.db);
-    const plex = await ports.plex();
-    if (!plex) throw new UserFacingError('Plex is not connected. Sign in with Plex in Settings, then run the sync again.');
-    const trakt = await ports.trakt();
-    if (!trakt) throw new UserFacingError('Trakt is not connected. Connect your Trakt account in Settings, then run the sync again.');
-    const counted = countingTrakt(trakt, counts);
-    const countedPlex = countingPlex(plex, counts);
-    sides = { plex, trakt, counted, countedPlex, settings };
-
-    if (!start.dryRun) {
-      await setPhase('settling', 'settling writes an earlier run left unfinished');
-      // Only what earlier runs left: the event worker's rows may be in flight right now (it
-      // settles its own), and this run has written nothing yet.
-      const settled = await settleIntents(deps.db, counted.probe, { accountId: trakt.accountId, source: 'sync', exceptRunId: runId });
-      if (settled.found + settled.absent + settled.other + settled.skipped > 0) log.info(settled, 'settled unfinished writes against Trakt history');
-      const plexSettled = await settlePlexIntents(deps.db, (k) => countedPlex.itemState(k), runId);
-      if (plexSettled.found + plexSettled.interrupted > 0) log.info(plexSettled, `Plex was read for ${plexSettled.found + plexSettled.interrupted} write(s) an earlier run left unanswered: ${plexSettled.found} had landed, ${plexSettled.interrupted} are planned again`);
+    log.info({ trigger: start.trigger, dryRun: !!start.dryRun, fullWalk: start.full, people: entries.map((e) => e.name) }, `sync run ${runId} started${start.dryRun ? ' (dry run: nothing is written)' : ''}`);
+    // The sync runs person by person: each with their own Plex token and their own Trakt account's client.
+    for (const entry of entries) {
+      if (entry.status === 'skipped') {
+        log.info({ person: entry.plexAccountId }, `${entry.name} is left out of this run: ${entry.reason}`);
+        continue;
+      }
+      if (before && entry.status !== 'awaiting_approval') continue;
+      const why = stopped();
+      if (why) {
+        entry.status = 'failed';
+        entry.reason = why === 'lost' ? LOST_LOCK : SHUTTING_DOWN;
+        continue;
+      }
+      const person = people.find((p) => p.plexAccountId === entry.plexAccountId);
+      const plog = log.child({ person: entry.plexAccountId });
+      entry.status = 'running';
+      entry.startedAt = Date.now();
+      entry.finishedAt = null;
+      const sides = person ? await person.open().catch((err: unknown) => `${entry.name}'s accounts could not be opened: ${(err instanceof Error ? err.message : String(err)).replace(/\.$/, '')}. The next run tries again.`) : `${entry.name} is no longer in the household, so their held plan is not written.`;
+      if (typeof sides === 'string') {
+        entry.status = 'failed';
+        entry.reason = sides;
+        entry.finishedAt = Date.now();
+        plog.error(`${entry.name}: ${sides}`);
+        await flush(true);
+        continue;
+      }
+      entry.traktAccountId = sides.trakt.accountId;
+      if (before) entry.counts = { ...entry.counts, writes_done: 0 };
+      try {
+        const out = await runPerson({
+          deps, opts, runId, start, startedAt, log: plog, entry, sides, approving: !!before, stopped, flush, setPhase,
+          onPlan: async (plan) => {
+            plans.push(plan);
+            await updateRun(deps.db, runId, { plan: JSON.stringify(planSummary(mergedPlan(plans))) });
+          },
+        });
+        if ('held' in out) {
+          entry.status = 'awaiting_approval';
+          entry.reason = out.held.join(' ');
+          heldReasons.push(...out.held.map((r) => (entries.filter((e) => e.status !== 'skipped').length > 1 ? `${entry.name}: ${r}` : r)));
+        } else {
+          const short = start.dryRun ? null : shortfall(entry.counts);
+          entry.status = short ? 'partial' : 'succeeded';
+          entry.reason = short;
+        }
+      } catch (err) {
+        entry.status = 'failed';
+        entry.reason =
+          err instanceof UserFacingError
+            ? err.message
+            : err instanceof PlexUnauthorizedError && entry.plexAccountId !== 1
+              ? // Their own token, not the owner's: signing in again would not help.
+                `The Plex server refused ${entry.name}'s token (401): their share may have ended or the token was revoked. Read the household again in Settings → People (a Home user's PIN may be needed); their webhooks still work.`
+              : `The sync stopped for ${entry.name}: ${(err instanceof Error ? err.message : String(err)).replace(/\.$/, '')}. The next run picks up where this one stopped.`;
+        plog.error({ err: err instanceof Error ? err.message : String(err) }, entry.reason);
+      }
+      entry.finishedAt = Date.now();
+      await flush(true);
     }
 
-    const activityKey = `sync.traktActivities.${trakt.accountId}`;
-    const settledKey = `sync.traktSettled.${trakt.accountId}`;
-    let mirrored: TraktMirrorResult;
-    let settledMarks: SettledMarks | undefined;
-    let plan: Plan;
-    if (heldSince !== undefined) {
-      plan = await withoutRecordedPlays(deps.db, trakt.accountId, loadPlan(deps.sqlite, runId));
-      // Approved later: Trakt is not read again; what the last read kept stands in for this run's read.
-      const kept = (await getSetting<Activities>(deps.db, activityKey)) ?? {};
-      mirrored = { gets: 0, fetched: ['approved plan'], skipped: [], watchedRows: 0, ratingRows: 0, activities: kept, resetShows: [], serverTime: Date.now() };
-      settledMarks = await getSetting<SettledMarks>(deps.db, settledKey);
-      counts.planned_writes = plannedWrites(plan);
-      log.info({ writes: counts.planned_writes }, `sync run ${runId} approved: writing the plan it was held with`);
-    } else {
-      const read = await readAndPlan();
-      plan = read?.plan as Plan;
-      mirrored = read?.mirrored as TraktMirrorResult;
-      settledMarks = read?.settled;
+    const outcome = runOutcome(entries);
+    status = outcome.status;
+    error = outcome.error;
+    const written = entries.filter((e) => e.status === 'succeeded' || e.status === 'partial');
+    // What the next run's guard compares with (the per-person figures are in `people`).
+    if (written.length && !start.dryRun) {
+      await updateRun(deps.db, runId, { plex_watched: sum(written, 'plexWatched'), trakt_watched: sum(written, 'traktWatched') });
+    } else if (!before && entries.some((e) => e.plexWatched !== null)) {
+      await updateRun(deps.db, runId, { plex_watched: sum(entries, 'plexWatched'), trakt_watched: sum(entries, 'traktWatched') });
     }
-    let written: Written = {};
-
-    if (held) {
-      status = 'awaiting_approval';
-      error = `The guard held this run before it wrote anything. ${held.join(' ')} Approve it to write its plan, or discard it.`;
+    if (status === 'awaiting_approval') {
+      await updateRun(deps.db, runId, { guard: JSON.stringify({ reasons: heldReasons, heldAt: Date.now() }) });
       await supersedeHeldRuns(deps.db, runId);
-      log.warn({ reasons: held }, `sync run ${runId} waits for approval: nothing was written`);
-    } else if (start.dryRun) {
-      await setPhase('done', 'dry run: the plan above was not written');
-    } else {
-      await setPhase('writing', 'writing');
-      written = await writePlan(
-        { db: deps.db, sqlite: deps.sqlite, log: deps.log, runId, trakt: counted, plex: countedPlex, counts, batchSize: opts.batchSize, writeGapMs: opts.writeGapMs, plexConcurrency: opts.plexConcurrency, shouldStop, onProgress: () => void flush() },
-        plan,
-      );
-      if (lost) throw new UserFacingError('This run lost its lock to another process and stopped; the next run finishes the job.');
-      if (stopper.stopped) throw new UserFacingError('The service was shutting down, so this run stopped early; the next run finishes the job.');
-      // Writes Trakt refused as unknown are writes that did not happen: the run says so.
-      if (counts.writes_done < counts.planned_writes || counts.errors > 0 || counts.not_found > 0) status = 'partial';
-      const plannedRemovals = [...plan.fromTrakt, ...plan.unwatchInPlex].map((i) => i.itemKey);
-      updateWatchBaseline(deps.sqlite, { serverId: plex.machineIdentifier, accountId: trakt.accountId, on: settings.mirrorUnwatch, runId, plannedRemovals });
-      // What the next run's guard compares with: both sides as this run leaves them.
-      const left = watchedCounts(deps.sqlite, trakt.accountId, plex.machineIdentifier);
-      await updateRun(deps.db, runId, { plex_watched: left.plex, trakt_watched: left.trakt });
-      if (heldSince !== undefined) dropPlan(deps.sqlite, runId);
+      log.warn({ reasons: error }, `sync run ${runId} waits for approval`);
+    } else if (!start.dryRun && written.length) {
+      if (before) dropPlan(deps.sqlite, runId);
       await supersedeHeldRuns(deps.db, runId, true);
     }
-
-    if (!held) {
-      const after = await activitiesAfterRun(counted, mirrored, written, opts.refreshHistory, log, settledMarks);
-      await setSetting(deps.db, activityKey, after.activities);
-      await setSetting(deps.db, settledKey, after.settled);
-    }
     // The same number the Unmatched page shows, counted after this run's own not_found answers.
-    counts.unmatched = await countUnmatched(deps.db);
-    if (status === 'partial') error = partialSentence(counts);
+    unmatched = await countUnmatched(deps.db);
     await setPhase('done', `sync run ${runId} ${status}`);
   } catch (err) {
     status = 'failed';
@@ -353,12 +289,13 @@ async function execute(
     clearInterval(heartbeat);
     await flushing;
     const finishedAt = Date.now();
-    await updateRun(deps.db, runId, { ...counts, phase: 'done', status, error, finished_at: finishedAt, heartbeat_at: finishedAt });
+    const counts = totalCounts(entries);
+    await updateRun(deps.db, runId, { ...counts, unmatched, phase: 'done', status, error, finished_at: finishedAt, heartbeat_at: finishedAt, people: JSON.stringify(entries) });
     await lease.release().catch(() => undefined);
     await pruneRuns(deps.db).catch(() => undefined);
     runsTotal.inc({ status });
     runSeconds.observe((finishedAt - startedAt) / 1000, { status });
-    log.info({ status, ...counts, ms: finishedAt - startedAt }, `sync run ${runId} finished: ${status}`);
+    log.info({ status, ...counts, unmatched, ms: finishedAt - startedAt }, `sync run ${runId} finished: ${status}`);
   }
   const row = (await getRun(deps.db, runId))!;
   raiseRunOutcome(opts.notifier, row);
@@ -367,38 +304,6 @@ async function execute(
   return row;
 }
 
-export class UserFacingError extends Error {}
+export { UserFacingError };
+export { UnknownPersonError, householdFor, choosePeople } from './household.js';
 
-function partialSentence(counts: Pick<Counts, 'errors' | 'not_found'>): string {
-  const parts: string[] = [];
-  if (counts.not_found) parts.push(`Trakt did not know ${counts.not_found} item(s): they are on the Unmatched page, and Trakt is asked again after a day or by a full sync`);
-  if (counts.errors) parts.push(`${counts.errors} item(s) could not be written; the next run tries them again`);
-  return parts.length ? `${parts.join('. ')}.` : 'Not every planned write was done; the next run tries again.';
-}
-
-function countingTrakt(trakt: SyncTrakt, counts: Counts): SyncTrakt {
-  return {
-    accountId: trakt.accountId,
-    get: async (path: string) => {
-      counts.trakt_gets++;
-      return trakt.get(path);
-    },
-    post: async (path: string, body: unknown) => {
-      counts.trakt_writes++;
-      return trakt.post(path, body);
-    },
-    probe: trakt.probe,
-  };
-}
-
-function countingPlex(plex: SyncPlex, counts: Counts): SyncPlex {
-  return {
-    machineIdentifier: plex.machineIdentifier,
-    sections: async () => (counts.plex_requests++, plex.sections()),
-    items: async (...a) => (counts.plex_requests++, plex.items(...a)),
-    markWatched: async (k) => (counts.plex_requests++, plex.markWatched(k)),
-    markUnwatched: async (k) => (counts.plex_requests++, plex.markUnwatched(k)),
-    rate: async (k, r) => (counts.plex_requests++, plex.rate(k, r)),
-    itemState: async (k) => (counts.plex_requests++, plex.itemState(k)),
-  };
-}

@@ -20,13 +20,16 @@ export interface BaselineUpdate {
 }
 
 /** Planned removals the run did not complete (its ledger rows say so, or it has none). */
-function unfinished(sqlite: BetterSqlite3.Database, runId: number, planned: string[]): string[] {
+function unfinished(sqlite: BetterSqlite3.Database, u: BaselineUpdate): string[] {
+  const planned = u.plannedRemovals;
+  // Only this person's rows: a run covers several people, and their items overlap.
   const rows = sqlite
     .prepare(
       `SELECT item_key, status, outcome FROM ledger
-       WHERE source = 'sync' AND source_id = ? AND action IN ('history.remove', 'plex.unwatched')`,
+       WHERE source = 'sync' AND source_id = @run AND action IN ('history.remove', 'plex.unwatched')
+         AND ((target = 'trakt' AND account_id = @account) OR (target = 'plex' AND substr(plex_key, 1, length(@server) + 1) = @server || ':'))`,
     )
-    .all(runId) as Array<{ item_key: string; status: string; outcome: string | null }>;
+    .all({ run: u.runId, account: u.accountId, server: u.serverId }) as Array<{ item_key: string; status: string; outcome: string | null }>;
   const done = new Set<string>();
   const failed = new Set<string>();
   for (const r of rows) {
@@ -43,7 +46,7 @@ export function updateWatchBaseline(sqlite: BetterSqlite3.Database, u: BaselineU
     sqlite.prepare('DELETE FROM sync_watch_baseline WHERE server_id = @server AND account_id = @account').run(params);
     return;
   }
-  const keep = JSON.stringify(unfinished(sqlite, u.runId, u.plannedRemovals));
+  const keep = JSON.stringify(unfinished(sqlite, u));
   sqlite.transaction(() => {
     sqlite
       .prepare('DELETE FROM sync_watch_baseline WHERE server_id = @server AND account_id = @account AND item_key NOT IN (SELECT value FROM json_each(@keep))')

@@ -4,7 +4,7 @@
  * PLEX_TOKEN, else the server chosen in Settings) with its selected sections; null when
  * nothing is connected, and a run says "connect Plex".
  */
-import { defaultTraktAccount } from '../db/repos/trakt-accounts.js';
+import { defaultTraktAccount, getTraktAccount } from '../db/repos/trakt-accounts.js';
 import type { TraktTransport } from '../trakt/client-core.js';
 import type { Db } from '../db/database.js';
 import type { TraktClientRegistry } from '../trakt/registry.js';
@@ -12,6 +12,9 @@ import { historyReader } from '../ledger/trakt-history-read.js';
 import type { PlexConnection } from '../plex-connection/connection.js';
 import { syncPlexPort } from '../plex-connection/ports.js';
 import type { SyncPlex, SyncPorts, SyncTrakt, TraktResponse } from './ports.js';
+import type { Cipher } from '../security/crypto.js';
+import type { PeopleService } from '../people/service.js';
+import { householdOf } from './household.js';
 
 export { plexPortFrom } from './plex-port.js';
 
@@ -41,15 +44,33 @@ export interface SyncPortOverrides {
   plex?: () => Promise<SyncPlex | null>;
 }
 
-export type SyncPortDeps = { db: Db; plex: PlexConnection; traktClients: TraktClientRegistry };
+export type SyncPortDeps = {
+  db: Db;
+  plex: PlexConnection;
+  traktClients: TraktClientRegistry;
+  /** With the cipher (which opens the people's stored tokens) a run covers the household; without it, the owner alone. */
+  cipher?: Pick<Cipher, 'decrypt'>;
+  /** Gets a Home user's server token by plex.tv's switch when none is stored. */
+  people?: Pick<PeopleService, 'homeToken'>;
+};
 
 export function createSyncPorts(deps: SyncPortDeps, overrides: SyncPortOverrides = {}): SyncPorts {
+  const plex = overrides.plex ?? syncPlexPort(deps.plex);
+  const traktFor = async (accountId: number) => traktPortFrom(await deps.traktClients.forAccount(accountId), accountId);
+  const { cipher, people } = deps;
   return {
-    plex: overrides.plex ?? syncPlexPort(deps.plex),
+    plex,
     trakt: async () => {
       const account = await defaultTraktAccount(deps.db);
       if (!account || account.status === 'disconnected') return null;
-      return traktPortFrom(await deps.traktClients.forAccount(account.id), account.id);
+      return traktFor(account.id);
     },
+    traktFor: async (accountId) => {
+      const account = await getTraktAccount(deps.db, accountId);
+      return account && account.status !== 'disconnected' ? traktFor(accountId) : null;
+    },
+    ...(cipher
+      ? { household: (owner: Pick<SyncPorts, 'plex' | 'trakt'>) => householdOf({ db: deps.db, cipher, plex: deps.plex, owner, trakt: traktFor, homeToken: people ? (id) => people.homeToken(id) : undefined }) }
+      : {}),
   };
 }

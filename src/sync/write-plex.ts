@@ -14,6 +14,7 @@ import { PlexError, PlexHttpError, PlexUnauthorizedError } from '../plex/errors.
 import type { Logger } from '../log/logger.js';
 import type { PlanItem } from './plan.js';
 import type { SyncPlex } from './ports.js';
+import { personOfScope } from './scope.js';
 
 export interface PlexWriteContext {
   db: Db;
@@ -26,8 +27,6 @@ export interface PlexWriteContext {
   shouldStop?: () => boolean;
 }
 
-/** The Plex account the sync writes as: the server owner (the token's user). */
-const OWNER = 1;
 
 export type PlexWriteKind = 'watched' | 'unwatched' | 'rating';
 
@@ -75,7 +74,8 @@ export async function writePlex(ctx: PlexWriteContext, items: PlanItem[], what: 
       await recordIntents(ctx.db, [
         {
           target: 'plex',
-          accountId: OWNER,
+          // The Plex account written as: the token's user, whose scope this is (1 = the owner).
+          accountId: personOfScope(server),
           action: kind.action,
           mediaType: item.kind,
           itemKey: item.itemKey,

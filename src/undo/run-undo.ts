@@ -13,7 +13,10 @@ import { tryAcquireLease } from '../db/repos/locks.js';
 import { getSetting, setSetting } from '../db/repos/settings.js';
 import { createRun, getRun, markInterruptedRuns, updateRun } from '../db/repos/sync-runs.js';
 import type { SyncRunRow, SyncRunStatus, SyncTrigger } from '../db/tables/sync.js';
-import type { SyncPorts } from '../sync/ports.js';
+import type { LedgerRow } from '../db/tables/ledger.js';
+import type { SyncPlex, SyncPorts, SyncTrakt } from '../sync/ports.js';
+import { scopeOfPlexKey } from '../sync/scope.js';
+import { undoSides } from './undo-sides.js';
 import { SyncBusyError, SYNC_LEASE, type RunnerDeps, type RunnerOptions, type StartedRun } from '../sync/run.js';
 import { describeUndo, planUndo, runRefusal, undoWrites, type UndoPlan, type UndoTarget } from './select.js';
 import { undoPlexMarks, undoPlexRatings, undoTraktPlays, undoTraktRatings, type UndoCounts } from './write-undo.js';
@@ -104,39 +107,44 @@ async function executeUndo(
   let error: string | null = null;
   try {
     log.info({ undoOf: plan.target }, `undo ${runId} started: ${describeUndo(plan)}`);
-    const needsTrakt = plan.plays.length + plan.traktRatings.length > 0;
-    const trakt = needsTrakt ? await ports.trakt() : null;
-    if (needsTrakt && !trakt) throw new UndoRefusedError('Trakt is not connected. Connect the Trakt account in Settings, then undo again.');
-    const needsPlex = plan.plexMarks.length + plan.plexRatings.length > 0;
-    const plex = needsPlex ? await ports.plex() : null;
-    if (needsPlex && !plex) throw new UndoRefusedError('Plex is not connected. Sign in with Plex in Settings, then undo again.');
-    const counted = trakt && {
+    // Each row through its own person's accounts (a run covers the household person by person).
+    const sides = await undoSides(ports, [...plan.plays, ...plan.traktRatings], [...plan.plexMarks, ...plan.plexRatings]);
+    if (typeof sides === 'string') throw new UndoRefusedError(sides);
+    const countedTrakt = (trakt: SyncTrakt): SyncTrakt => ({
       accountId: trakt.accountId,
       get: async (p: string) => (counts.trakt_gets++, trakt.get(p)),
       post: async (p: string, b: unknown) => (counts.trakt_writes++, trakt.post(p, b)),
       probe: trakt.probe,
-    };
-    const countedPlex = plex && {
+    });
+    const countedPlex = (plex: SyncPlex): SyncPlex => ({
       ...plex,
       markUnwatched: async (k: string) => (counts.plex_requests++, plex.markUnwatched(k)),
       rate: async (k: string, r: number | null) => (counts.plex_requests++, plex.rate(k, r)),
       itemState: async (k: string) => (counts.plex_requests++, plex.itemState(k)),
-    };
-    // Rows of another Trakt account (a household member's) wait for that account's undo.
-    const own = <T extends { account_id: number; target: string }>(rows: T[]) => (trakt ? rows.filter((r) => r.target !== 'trakt' || r.account_id === trakt.accountId) : rows);
-    const ctx = {
-      db: deps.db, sqlite: deps.sqlite, log, runId, trakt: counted!, plex: countedPlex, counts,
+    });
+    const base = {
+      db: deps.db, sqlite: deps.sqlite, log, runId, counts,
       batchSize: Math.min(250, Math.max(1, opts.batchSize ?? 250)), writeGapMs: opts.writeGapMs ?? 1000,
       shouldStop: () => stopper.stopped || stopper.lost, onProgress: () => void flush(),
     };
-    const { removedIds } = counted ? await undoTraktPlays(ctx, own(plan.plays)) : { removedIds: [] as number[] };
-    const unmarked = await undoPlexMarks(ctx, plan.plexMarks);
-    if (counted) await undoTraktRatings(ctx, own(plan.traktRatings));
-    await undoPlexRatings(ctx, plan.plexRatings);
-    keepMirrorsInStep(deps, plan, removedIds, unmarked, trakt?.accountId);
-    if (trakt && counts.removed_from_trakt + counts.ratings_to_trakt > 0) {
-      // The next sync reads Trakt's lists again: they changed under it.
-      const key = `sync.traktActivities.${trakt.accountId}`;
+    const ofAccount = (rows: LedgerRow[], id: number) => rows.filter((r) => r.account_id === id);
+    const ofScope = (rows: LedgerRow[], scope: string) => rows.filter((r) => r.plex_key && scopeOfPlexKey(r.plex_key) === scope);
+    const anyTrakt = [...sides.trakt.values()][0];
+    const unmarked: number[] = [];
+    // Plays first (per Trakt account), then marks (per person's Plex token), then ratings: the order of a single-account undo.
+    const removedByAccount = new Map<number, number[]>();
+    for (const [id, trakt] of sides.trakt) {
+      const { removedIds } = await undoTraktPlays({ ...base, trakt: countedTrakt(trakt), plex: null }, ofAccount(plan.plays, id));
+      removedByAccount.set(id, removedIds);
+    }
+    for (const [scope, plex] of sides.plex) unmarked.push(...(await undoPlexMarks({ ...base, trakt: anyTrakt!, plex: countedPlex(plex) }, ofScope(plan.plexMarks, scope))));
+    for (const [id, trakt] of sides.trakt) await undoTraktRatings({ ...base, trakt: countedTrakt(trakt), plex: null }, ofAccount(plan.traktRatings, id));
+    for (const [scope, plex] of sides.plex) await undoPlexRatings({ ...base, trakt: anyTrakt!, plex: countedPlex(plex) }, ofScope(plan.plexRatings, scope));
+    keepMirrorsInStep(deps, plan, removedByAccount, unmarked);
+    for (const [id, removed] of removedByAccount) {
+      if (removed.length === 0 && ofAccount(plan.traktRatings, id).length === 0) continue;
+      // The next sync reads this account's Trakt lists again: they changed under it.
+      const key = `sync.traktActivities.${id}`;
       const a = (await getSetting<Record<string, unknown>>(deps.db, key)) ?? {};
       await setSetting(deps.db, key, { ...a, 'movies.watched_at': null, 'episodes.watched_at': null, 'movies.rated_at': null, 'shows.rated_at': null, 'episodes.rated_at': null });
     }
@@ -168,14 +176,15 @@ async function executeUndo(
  * "Mirror un-watching" baseline forgets that these items were watched on the side the undo
  * changed, so the next run sees no un-watching to copy to the other side.
  */
-function keepMirrorsInStep(deps: RunnerDeps, plan: UndoPlan, removedIds: number[], unmarked: number[], accountId?: number): void {
+function keepMirrorsInStep(deps: RunnerDeps, plan: UndoPlan, removedByAccount: Map<number, number[]>, unmarked: number[]): void {
   const { sqlite } = deps;
   sqlite.transaction(() => {
-    if (accountId !== undefined && removedIds.length) {
+    for (const [accountId, removedIds] of removedByAccount) {
+      if (!removedIds.length) continue;
       const del = sqlite.prepare('DELETE FROM trakt_history WHERE account_id = ? AND history_id = ?');
       for (const id of removedIds) del.run(accountId, id);
       const base = sqlite.prepare('UPDATE sync_watch_baseline SET trakt_watched = 0 WHERE account_id = ? AND item_key = ?');
-      for (const r of plan.plays) base.run(accountId, r.item_key);
+      for (const r of plan.plays) if (r.account_id === accountId) base.run(accountId, r.item_key);
     }
     const marked = new Set(unmarked);
     const view = sqlite.prepare('UPDATE plex_items SET view_count = 0, last_viewed_at = NULL WHERE server_id = ? AND rating_key = ?');

@@ -1,7 +1,7 @@
 /** POST /api/v1/sync (start a run: 202 or 409) and GET /api/v1/runs/:id; the sync's part of the status. */
 import { Hono } from 'hono';
 import { getRun, lastRuns } from '../db/repos/sync-runs.js';
-import { SyncBusyError } from '../sync/run.js';
+import { SyncBusyError, UnknownPersonError } from '../sync/run.js';
 import { runJson } from '../sync/run-json.js';
 import { SYNC_JOB } from '../sync/service.js';
 import type { AppEnv } from './env.js';
@@ -26,11 +26,17 @@ export function syncApi() {
       }
     }
     const trigger = q.trigger === 'cli' || body.trigger === 'cli' ? 'cli' : 'api';
+    const rawPerson = body.person ?? q.person;
+    if (rawPerson !== undefined && rawPerson !== null && typeof rawPerson !== 'string' && typeof rawPerson !== 'number') {
+      return c.json({ error: 'bad_request', message: '"person" names one person of the household by Plex account name or id, e.g. {"person": "kid"}.' }, 400);
+    }
+    const person = rawPerson === undefined || rawPerson === null ? undefined : String(rawPerson);
     try {
-      const started = await c.var.deps.sync.start({ trigger, dryRun: flag(body.dryRun ?? q.dryRun), full: flag(body.full ?? q.full), approve: flag(body.approve ?? q.approve) });
+      const started = await c.var.deps.sync.start({ trigger, dryRun: flag(body.dryRun ?? q.dryRun), full: flag(body.full ?? q.full), approve: flag(body.approve ?? q.approve), person });
       return c.json({ runId: started.runId }, 202);
     } catch (err) {
       if (err instanceof SyncBusyError) return c.json({ error: 'conflict', message: err.message }, 409);
+      if (err instanceof UnknownPersonError) return c.json({ error: 'bad_request', message: err.message }, 400);
       throw err;
     }
   });

@@ -8,6 +8,7 @@ import type { SyncRunRow } from '../db/tables/sync.js';
 import { LogRows } from '../../views/logs/log-rows.js';
 import { RunProgress, RunRow } from '../../views/runs/run-parts.js';
 import { parsePlan, RunFacts, RunLedger, RunPlan } from '../../views/runs/run-detail-parts.js';
+import { RunPeople } from '../../views/runs/run-people.js';
 import { SyncCardBody, type SyncCardView } from '../../views/runs/sync-card.js';
 import type { Core } from '../core.js';
 
@@ -31,6 +32,7 @@ export class RunPublisher {
       parts.push((<hx-partial hx-target={`#run-progress-${run.id}`} hx-swap="outerHTML"><RunProgress run={run} /></hx-partial>).toString());
       // The run's page keeps up too: request counts and finish time, the plan once made, the writes once done.
       parts.push((<hx-partial hx-target={`#run-facts-${run.id}`} hx-swap="outerHTML"><RunFacts run={run} /></hx-partial>).toString());
+      if (run.people !== null) parts.push((<hx-partial hx-target={`#run-people-${run.id}`} hx-swap="outerHTML"><RunPeople run={run} /></hx-partial>).toString());
       const finished = run.status !== 'running';
       if (run.plan && (finished || !this.planShown.has(run.id))) {
         this.planShown.add(run.id);

@@ -73,7 +73,8 @@ async function main(): Promise<void> {
     `  Plex      ${demo.plex.pmsUrl} (plex.tv emulator at ${demo.plex.tvUrl})`,
     `  Notify    ntfy, Discord and JSON targets played at ${demo.notify.url}/ (open it to read what arrived)`,
     `  People    you, "${DEMO_HOUSEHOLD.kid.plexUsername}" (Plex Home, PIN ${DEMO_HOUSEHOLD.kid.pin}, no Trakt yet: connect "${DEMO_HOUSEHOLD.kid.traktUsername}" from Settings → People)`,
-    `            and "${DEMO_HOUSEHOLD.friend.plexUsername}" (a friend, Trakt "${DEMO_HOUSEHOLD.friend.traktUsername}")`,
+    `            and "${DEMO_HOUSEHOLD.friend.plexUsername}" (a friend, Trakt "${DEMO_HOUSEHOLD.friend.traktUsername}"); each watched other things:`,
+    `            a sync runs person by person and fills each one's own Trakt account (see the run's People card)`,
     demo.viewer
       ? `  Viewer    the household takes turns playing an unwatched movie or episode every so often (${demo.viewerSends === 'live' ? 'webhooks off: the live listener alone' : demo.viewerSends === 'both' ? 'webhooks and the live listener: one play each' : 'webhooks only'})`
       : '  Viewer    off',

@@ -113,8 +113,8 @@ describe('plex-trakt-sync sync', () => {
   it('refuses an unknown option with the usage (exit 1, one JSON line)', async () => {
     const io = capture();
     expect(await syncCommand(loadConfig(env), ['--everything'], io)).toBe(1);
-    expect(io.err_[0]).toBe('Unknown option --everything. Usage: plex-trakt-sync sync [--dry-run] [--full] [--yes]');
-    expect(io.out_.map((l) => JSON.parse(l))).toEqual([{ status: 'error', error: 'Unknown option --everything. Usage: plex-trakt-sync sync [--dry-run] [--full] [--yes]' }]);
+    expect(io.err_[0]).toBe('Unknown option --everything. Usage: plex-trakt-sync sync [--dry-run] [--full] [--yes] [--person NAME|ID]');
+    expect(io.out_.map((l) => JSON.parse(l))).toEqual([{ status: 'error', error: 'Unknown option --everything. Usage: plex-trakt-sync sync [--dry-run] [--full] [--yes] [--person NAME|ID]' }]);
   });
 });
 

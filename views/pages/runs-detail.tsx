@@ -4,6 +4,7 @@ import { Card, PageHeader } from '../components.js';
 import { LogRows, type LogLine } from '../logs/log-rows.js';
 import { RunFacts, RunLedger, RunPlan, type LedgerView, type PlanView } from '../runs/run-detail-parts.js';
 import { RunProgress } from '../runs/run-parts.js';
+import { RunPeople } from '../runs/run-people.js';
 import { HeldPlan, type HeldPlanView } from '../runs/held-plan.js';
 import type { Child } from 'hono/jsx';
 
@@ -35,6 +36,11 @@ export function RunDetailPage(props: { view: RunDetailView }) {
           <RunProgress run={run} />
           <RunFacts run={run} />
         </Card>
+        {run.people !== null && (
+          <Card title="People" id="run-people">
+            <RunPeople run={run} />
+          </Card>
+        )}
         {held && <HeldPlan view={held} />}
         {extra}
         <Card title="Plan" id="run-plan">

@@ -25,8 +25,11 @@ export interface UnmatchedItem {
 const where = (now: number) => {
   const holds = sql.raw(notFoundHolds('n', notFoundCutoff(now)));
   // The IN list is built once (and meets plex_items' item_key index); the EXISTS then checks the ids of those few rows.
+  // Another person's copy of an item (scope `<server>~<plexAccountId>`, src/sync/scope.ts) is the same
+  // library item: listed once, as the owner's row, when the owner's mirror has it.
   return sql`(p.unmatched_reason IS NOT NULL OR (p.item_key IN (SELECT n.item_key FROM trakt_not_found n WHERE ${holds})
-    AND EXISTS (SELECT 1 FROM trakt_not_found n WHERE n.item_key = p.item_key AND n.ids_hash = p.ids_hash AND ${holds})))`;
+    AND EXISTS (SELECT 1 FROM trakt_not_found n WHERE n.item_key = p.item_key AND n.ids_hash = p.ids_hash AND ${holds})))
+    AND (instr(p.server_id, '~') = 0 OR NOT EXISTS (SELECT 1 FROM plex_items o WHERE o.server_id = substr(p.server_id, 1, instr(p.server_id, '~') - 1) AND o.rating_key = p.rating_key))`;
 };
 
 export async function countUnmatched(db: Db, now = Date.now()): Promise<number> {

@@ -52,6 +52,8 @@ export interface SyncRunsTable {
   /** An undo run: the run (or webhook event) it undoes. */
   undo_of: number | null;
   undo_event: number | null;
+  /** JSON: each person the run covered (src/sync/run-people.ts): outcome, reason, counts. Null before households. */
+  people: string | null;
 }
 
 /** The whole plan of a run, one row per item (`list`: toTrakt, fromTrakt, …): paged on a held run's page, written on approval. */

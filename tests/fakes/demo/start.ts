@@ -18,6 +18,7 @@ import { seedTraktFromLibrary, startTraktFake, type TraktFake } from '../trakt/i
 import { connectTraktAccount, preconnectTrakt } from '../../helpers/trakt-connected.js';
 import { upsertPlexAccount } from '../../../src/db/repos/plex.js';
 import { startViewer, type Viewer, type ViewerSends } from './viewer.js';
+import { seedHousehold, type PersonSeed } from './household.js';
 import { startNotifyReceiver, type NotifyReceiver } from '../notify/receiver.js';
 import { plexPresetEnv, plexTvEnv, tmdbEnv, traktEnv } from '../../helpers/emulator-env.js';
 
@@ -55,6 +56,8 @@ export interface Demo {
   /** Plays ntfy, Discord and a JSON webhook: what the service notifies shows up on its page. */
   notify: NotifyReceiver;
   viewer?: Viewer;
+  /** What the kid and the friend watched in Plex and have on their own Trakt accounts before any sync. */
+  householdSeed: PersonSeed[];
   stop(): Promise<void>;
 }
 
@@ -139,6 +142,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   }
 
   await setUpHousehold(service, plex, trakt);
+  // Each person's own watched state (Plex per account, their own Trakt account): a sync fills each.
+  const householdSeed = seedHousehold(library, plex, trakt, [DEMO_HOUSEHOLD.kid, DEMO_HOUSEHOLD.friend]);
   const webhookUrl = `${service.url}/webhooks/plex/${service.deps.secrets.webhookSecret()}`;
   // The emulated server posts its webhooks to the service, as a real Plex server would.
   plex.pms.webhookUrls.push(webhookUrl);
@@ -166,6 +171,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     tmdb,
     notify,
     viewer,
+    householdSeed,
     async stop() {
       if (stopped) return;
       stopped = true;

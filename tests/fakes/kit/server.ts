@@ -47,6 +47,8 @@ interface FaultRule {
   match: string | RegExp; // path prefix or regexp on the path
   fault: Fault;
   remaining: number;
+  /** Only requests this says yes to (e.g. one user's token); others pass untouched. */
+  when?: (req: { method: string; path: string; headers: http.IncomingHttpHeaders }) => boolean;
 }
 
 export interface LoggedRequest {
@@ -113,9 +115,9 @@ export class FakeServer {
     });
   }
 
-  /** Answer the next `times` requests whose path starts with (or matches) `match` with `fault`. */
-  inject(match: string | RegExp, fault: Fault, times = 1): void {
-    this.faults.push({ match, fault, remaining: times });
+  /** Answer the next `times` requests whose path starts with (or matches) `match` (and that `when` accepts) with `fault`. */
+  inject(match: string | RegExp, fault: Fault, times = 1, when?: FaultRule['when']): void {
+    this.faults.push({ match, fault, remaining: times, when });
   }
 
   clearFaults(): void {
@@ -131,9 +133,9 @@ export class FakeServer {
     return this.requests.filter((r) => r.path.startsWith(prefix) && (!method || r.method === method));
   }
 
-  private takeFault(path: string): Fault | undefined {
-    const rule = this.faults.find((f) =>
-      typeof f.match === 'string' ? path.startsWith(f.match) : f.match.test(path),
+  private takeFault(path: string, req?: { method: string; path: string; headers: http.IncomingHttpHeaders }): Fault | undefined {
+    const rule = this.faults.find(
+      (f) => (typeof f.match === 'string' ? path.startsWith(f.match) : f.match.test(path)) && (!f.when || (req !== undefined && f.when(req))),
     );
     if (!rule) return undefined;
     rule.remaining -= 1;
@@ -163,7 +165,7 @@ export class FakeServer {
     this.requests.push(entry);
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
 
-    const fault = this.takeFault(url.pathname);
+    const fault = this.takeFault(url.pathname, entry);
     if (fault?.kind === 'drop') {
       entry.status = -1;
       req.socket.destroy();

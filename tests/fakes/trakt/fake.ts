@@ -69,6 +69,13 @@ export class TraktFake extends TraktInspector {
     return this.world.auth.issue(username, clientId);
   }
 
+  /** The user a request's bearer token belongs to (undefined: none or not valid); for faults aimed at one account. */
+  usernameOf(headers: { authorization?: string | string[] }): string | undefined {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(String(headers.authorization ?? ''))?.[1];
+    const rec = bearer ? this.world.auth.authenticate(bearer) : undefined;
+    return rec && typeof rec === 'object' ? rec.username : undefined;
+  }
+
   /** Approves a pending device code (the newest one when none is named) for a user (default: the first). */
   approveDevice(userCode?: string, username = this.world.defaultUsername()): boolean {
     this.world.user(username); // throws for an unknown account rather than minting a dead token

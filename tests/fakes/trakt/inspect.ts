@@ -86,7 +86,10 @@ export class TraktInspector {
     const item = this.item(ref);
     const at = ratedAt === undefined ? this.world.now() : parseTime(ratedAt);
     if (at === undefined) throw new Error(`bad ratedAt ${ratedAt}`);
-    this.world.user(username).ratings.set(item, { item, rating, ratedAt: truncateToSecond(at) });
+    const user = this.world.user(username);
+    user.ratings.set(item, { item, rating, ratedAt: truncateToSecond(at) });
+    const level = ({ movie: 'movies', show: 'shows', season: 'seasons', episode: 'episodes' } as const)[item.kind as 'movie' | 'show' | 'season' | 'episode'];
+    if (level) user.activities.touch(level, 'rated_at', this.world.now()); // as a rating given on trakt.tv does
   }
 
   playback(username: string): PlaybackRecord[] {
