@@ -55,14 +55,17 @@ describe('live sync progress in the browser', () => {
     expect(await page.locator('#card-sync [data-status]').getAttribute('data-status')).toBe('succeeded');
     expect(await page.locator('#card-sync').textContent()).toContain('6 added to Trakt');
 
-    // The run page of a second run streams its log lines and progress.
+    // The run page of a second run streams its log lines and progress. Plex answers slowly enough
+    // that the run is surely still going when its page has loaded (on a loaded machine it was not).
+    w.plex.server.latencyMs = 700;
     await page.click('#run-sync-now');
     await page.waitForSelector('#card-sync a[href^="/runs/"]');
     const href = await page.locator('#card-sync a[href^="/runs/"]').first().getAttribute('href');
     await page.goto(`${url}${href}`);
     const id = href!.split('/').pop();
     const before = await page.locator(`#run-log-${id} tr`).count();
-    await page.waitForFunction((i) => (globalThis as any).document.querySelector(`#run-progress-${i}`)?.getAttribute('data-phase') === 'done', id, { timeout: 15_000 });
+    expect(await page.locator(`#run-progress-${id}`).getAttribute('data-phase')).not.toBe('done');
+    await page.waitForFunction((i) => (globalThis as any).document.querySelector(`#run-progress-${i}`)?.getAttribute('data-phase') === 'done', id, { timeout: 25_000 });
     // The last lines reach the page after the log store's next batch.
     await page.waitForFunction((i) => (globalThis as any).document.querySelector(`#run-log-${i}`)?.textContent?.includes('finished: succeeded'), id, { timeout: 5_000 });
     expect(await page.locator(`#run-log-${id} tr`).count()).toBeGreaterThan(before);
