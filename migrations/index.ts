@@ -18,6 +18,7 @@ import * as m0013 from './0013_event_source.js';
 import * as m0014 from './0014_plex_section_titles.js';
 import * as m0016 from './0016_people.js';
 import * as m0018 from './0018_run_people.js';
+import * as m0020 from './0020_plex_totals_index.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0014_plex_section_titles': m0014,
   '0016_people': m0016,
   '0018_run_people': m0018,
+  '0020_plex_totals_index': m0020,
 };

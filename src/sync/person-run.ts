@@ -10,10 +10,11 @@ import { settleIntents, settlePlexIntents } from '../ledger/settle-intents.js';
 import type { Logger } from '../log/logger.js';
 import { activitiesAfterRun } from './activities-after.js';
 import { guardReasons, watchedCounts } from './guard.js';
-import { mirrorPlexLibrary } from './mirror-plex.js';
+import { readPlex } from './mirror-plex.js';
 import { mirrorTrakt, type Activities, type SettledMarks, type TraktMirrorResult } from './mirror-trakt.js';
 import { remapEpisodeNumbering } from './numbering.js';
-import { computePlan, type Plan } from './plan.js';
+import { computePlan, type Plan, type PlanExtras } from './plan.js';
+import { noteQuietEnd, planUnlessQuiet, takeQuietNote, type QuietContext } from './quiet-plan.js';
 import { loadPlan, savePlan } from './plan-store.js';
 import type { PersonSides, SyncPlex, SyncTrakt } from './ports.js';
 import { lastWrittenCountsOf, type PersonRun } from './run-people.js';
@@ -21,8 +22,6 @@ import type { RunnerDeps, RunnerOptions, StartOptions } from './run.js';
 import { getSyncSettings } from './settings.js';
 import { updateWatchBaseline } from './watch-baseline.js';
 import { plannedWrites, withoutRecordedPlays, writePlan, type RunCounts, type Written } from './write-plan.js';
-
-const INCREMENTAL_SLACK_MS = 5 * 60 * 1000;
 
 /** A sentence for the user; the run says it as it is. */
 export class UserFacingError extends Error {}
@@ -35,7 +34,7 @@ export interface PersonRunContext {
   opts: RunnerOptions;
   runId: number;
   start: StartOptions & { full: boolean };
-  /** When the run started (the Plex marker moves to it). */
+  /** When the run started. */
   startedAt: number;
   log: Logger;
   /** This person's record in the run; its counts move as the work goes. */
@@ -63,6 +62,16 @@ export async function runPerson(ctx: PersonRunContext): Promise<PersonOutcome> {
   const activityKey = `sync.traktActivities.${trakt.accountId}`;
   const settledKey = `sync.traktSettled.${trakt.accountId}`;
   const shouldStop = () => ctx.stopped() !== null;
+  const quiet: QuietContext = { sqlite: deps.sqlite, accountId: trakt.accountId, serverId: plex.machineIdentifier, settings };
+  const planNow = (extras: PlanExtras = {}) => {
+    remapEpisodeNumbering(deps.sqlite, quiet.serverId, quiet.accountId);
+    return computePlan(deps.sqlite, quiet.accountId, quiet.serverId, settings, extras);
+  };
+  /** An empty plan (after the writes, planned again) lets the next run skip planning when nothing changed. */
+  const noteIfQuiet = async (wrote: boolean) => {
+    if (shortfall(counts) !== null) return;
+    if (await noteQuietEnd(deps.db, quiet, plan, wrote, () => planNow())) log.info(`nothing left to do for ${entry.name}: the next run plans only if something changes`);
+  };
   const stopIfAsked = () => {
     const why = ctx.stopped();
     if (why) throw new UserFacingError(why === 'lost' ? LOST_LOCK : SHUTTING_DOWN);
@@ -90,12 +99,11 @@ export async function runPerson(ctx: PersonRunContext): Promise<PersonOutcome> {
     log.info({ writes: counts.planned_writes }, `sync run ${runId} approved: writing the plan ${entry.name}'s part was held with`);
   } else {
     await ctx.setPhase('plex', start.full ? `reading ${entry.name}'s whole Plex library` : `reading what changed in ${entry.name}'s Plex library`);
-    const plexMarkerKey = `sync.plexMirror.${plex.machineIdentifier}`;
-    const marker = await getSetting<{ at: number }>(deps.db, plexMarkerKey);
-    const plexResult = await mirrorPlexLibrary(deps.sqlite, plex, {
+    // Taken before reading: a part that stops half-way leaves no note, and the next run plans.
+    const quietNote = await takeQuietNote(deps.db, quiet.serverId, quiet.accountId);
+    const plexResult = await readPlex(deps.db, deps.sqlite, plex, {
       runId,
-      full: start.full || !marker,
-      sinceMs: marker ? marker.at - INCREMENTAL_SLACK_MS : undefined,
+      full: start.full,
       pageSize: ctx.opts.plexPageSize,
       shouldStop,
       onPage: (scanned, total) => {
@@ -104,9 +112,9 @@ export async function runPerson(ctx: PersonRunContext): Promise<PersonOutcome> {
         void ctx.flush();
       },
     });
-    // A walk cut short must not move the marker: the next run would skip what was not read.
+    // A read cut short did not move the markers (readPlex): the next run reads what this one did not.
     stopIfAsked();
-    await setSetting(deps.db, plexMarkerKey, { at: ctx.startedAt });
+    if (plexResult.walked.length) log.info({ walked: plexResult.walked }, `Plex: read whole: ${plexResult.walked.join('; ')}`);
     log.info({ scanned: plexResult.scanned, sections: plexResult.sections, requests: plexResult.requests }, `Plex: ${plexResult.scanned} items read from ${plexResult.sections} sections`);
 
     await ctx.setPhase('trakt', `reading ${entry.name}'s Trakt watched history and ratings`);
@@ -123,8 +131,10 @@ export async function runPerson(ctx: PersonRunContext): Promise<PersonOutcome> {
     }
 
     await ctx.setPhase('planning', `planning for ${entry.name}`);
-    remapEpisodeNumbering(deps.sqlite, plex.machineIdentifier, trakt.accountId);
-    plan = computePlan(deps.sqlite, trakt.accountId, plex.machineIdentifier, settings, { resetShows: mirrored.resetShows, full: start.full });
+    const unchanged = !start.full && plexResult.changed === 0 && mirrored.fetched.length === 0 && mirrored.resetShows.length === 0;
+    const decided = planUnlessQuiet(quiet, quietNote, unchanged, () => planNow({ resetShows: mirrored.resetShows, full: start.full }));
+    plan = decided.plan;
+    if (decided.skipped) log.info(`nothing changed for ${entry.name} since the last plan, which was empty: not planned again`);
     counts.planned_writes = plannedWrites(plan);
     const seen = watchedCounts(deps.sqlite, trakt.accountId, plex.machineIdentifier);
     entry.plexWatched = seen.plex;
@@ -151,6 +161,7 @@ export async function runPerson(ctx: PersonRunContext): Promise<PersonOutcome> {
       const after = await activitiesAfterRun(trakt, mirrored, {}, ctx.opts.refreshHistory, log, settledMarks);
       await setSetting(deps.db, activityKey, after.activities);
       await setSetting(deps.db, settledKey, after.settled);
+      await noteIfQuiet(false);
       return { written: true };
     }
   }
@@ -167,10 +178,28 @@ export async function runPerson(ctx: PersonRunContext): Promise<PersonOutcome> {
   const left = watchedCounts(deps.sqlite, trakt.accountId, plex.machineIdentifier);
   entry.plexWatched = left.plex;
   entry.traktWatched = left.trakt;
+  if (plan.toPlex.length + plan.unwatchInPlex.length + plan.ratingsToPlex.length > 0) await readPlexAfterWrites(ctx, plex);
   const after = await activitiesAfterRun(trakt, mirrored, written, ctx.opts.refreshHistory, log, settledMarks);
   await setSetting(deps.db, activityKey, after.activities);
   await setSetting(deps.db, settledKey, after.settled);
+  await noteIfQuiet(plannedWrites(plan) > 0);
   return { written: true };
+}
+
+/**
+ * Plex stamps each mark with its own "now", so the marks a run made are after its read's
+ * markers: read them here, once, so the next run starts after them and is quiet. They cannot
+ * be skipped unread: someone may have watched or un-watched something else in the same
+ * seconds. After the watch baseline, so a change made by hand meanwhile is still a change.
+ */
+async function readPlexAfterWrites(ctx: PersonRunContext, plex: SyncPlex): Promise<void> {
+  try {
+    const again = await readPlex(ctx.deps.db, ctx.deps.sqlite, plex, { runId: ctx.runId, full: false, pageSize: ctx.opts.plexPageSize });
+    ctx.log.info({ scanned: again.scanned, requests: again.requests, walked: again.walked }, `Plex read again after the writes for ${ctx.entry.name}: ${again.scanned} items`);
+  } catch (err) {
+    // The writes stand; the next run reads from the markers of this run's first read.
+    ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'Plex could not be read again after the writes; the next run reads what changed');
+  }
 }
 
 /** Whether a person's written part missed something (what did not happen, as a sentence), or null. */

@@ -44,6 +44,9 @@ export interface PlexMeta {
   viewCount?: number;
   lastViewedAt?: number;
   userRating?: number;
+  /** When the rating was set (epoch s). */
+  lastRatedAt?: number;
+  /** When the metadata last changed (epoch s); watching or rating does not move it. */
   updatedAt?: number;
 }
 
@@ -62,7 +65,7 @@ export interface SyncPlex {
   machineIdentifier: string;
   /** The selected movie and show sections. */
   sections(): Promise<PlexSectionRef[]>;
-  /** One page of `/library/sections/{id}/all?type=&includeGuids=1` plus media-query filters (e.g. `updatedAt>>`). */
+  /** One page of `/library/sections/{id}/all?type=&includeGuids=1` plus media-query filters and `sort` (e.g. `lastViewedAt>>`, `sort: 'lastViewedAt:desc'`); size 0 asks for the total only. */
   items(sectionId: string, type: 1 | 2 | 4, page: { start: number; size: number; filters?: Record<string, string> }): Promise<PlexPage>;
   /** Marks an item watched (`/:/scrobble`). */
   markWatched(ratingKey: string): Promise<void>;

@@ -11,6 +11,7 @@
  * answer: 250 plays removed on trakt.tv, the batch that puts them back carried out by Trakt but
  * answered 502: the extra GETs that reading it back costs, and that nothing was sent twice.
  * Takes about four minutes: ~220 batches at Trakt's one write a second.
+ * SYNC_BENCH_CPU_PROF=<dir> writes a CPU profile of each run's process there.
  * SYNC_BENCH_SCALE (default 1) shrinks the library for a quick check, e.g. 0.02.
  * SYNC_BENCH_LIBRARY=large: instead, the library of issue 18 (20,806 movies and 57,421 episodes in
  * 1,700 shows; about 16,500 plays to add to Trakt, 14,500 items to mark in Plex, 805 ratings each way).
@@ -111,7 +112,9 @@ async function bundleChild(): Promise<void> {
 function runChild(env: Record<string, string>): Promise<ChildResult> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, FROM_SOURCE ? ['--import', 'tsx', 'tests/sync/sync-child-run.ts'] : [BUNDLE], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // SYNC_BENCH_CPU_PROF=<dir>: a CPU profile of each run's process (open it in Chrome's DevTools).
+    const prof = process.env.SYNC_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYNC_BENCH_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, [...prof, ...(FROM_SOURCE ? ['--import', 'tsx', 'tests/sync/sync-child-run.ts'] : [BUNDLE])], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));

@@ -101,9 +101,7 @@ describe('a first sync', () => {
     const m4 = w.lib.movies[3]!;
     w.trakt.setRating('alice', { type: 'movie', trakt: m4.traktId! }, 9);
     w.trakt.world.user('alice').activities.touch('movies', 'rated_at', Date.now() + 1000); // as a rating on trakt.tv does (a second later: Trakt's times are whole seconds)
-    const key = w.plex.byLibKey.get(m4.key)![0]!;
-    w.plex.items.get(key)!.state.userRating = 4;
-    w.plex.items.get(key)!.updatedAt = Math.floor(Date.now() / 1000);
+    w.plex.rate(m4.key, 4);
     await saveSyncSettings(w.ctx.deps.db, { ...(await getSyncSettings(w.ctx.deps.db)), ratingPriority: 'trakt' });
     const run = await w.run();
     expect(run).toMatchObject({ status: 'succeeded', ratings_to_plex: 1, ratings_to_trakt: 0 });

@@ -1,8 +1,11 @@
 /**
  * A small Plex Media Server stand-in for the sync tests, seeded from the shared library
  * model (tests/fakes/library/model.ts): sections, paged `/library/sections/{id}/all` with
- * `includeGuids`, the `updatedAt>>`/`lastViewedAt>>` media queries, `/:/scrobble`,
- * `/:/unscrobble` and `/:/rate`. It serves only what the sync reads; engineer B's full Plex emulator
+ * `includeGuids`, the media queries the sync asks (`updatedAt>>`, `lastViewedAt>>`,
+ * `lastRatedAt>>`, `userRating>>`, `unwatched`, `sort=field:desc`, size 0 for a total),
+ * `/:/scrobble`, `/:/unscrobble` and `/:/rate`. As a real server: watching and rating move
+ * `lastViewedAt`/`lastRatedAt`, never `updatedAt` (the metadata's time), and an un-watch
+ * leaves no time at all. It serves only what the sync reads; engineer B's full Plex emulator
  * (tests/fakes/plex/) replaces it when it lands.
  */
 import { FakeServer, type FakeRequest, type FakeResponse } from '../fakes/kit/server.js';
@@ -14,6 +17,7 @@ interface Item {
   sectionId: number;
   state: PlexState;
   updatedAt: number;
+  lastRatedAt?: number;
 }
 
 const hex = (n: number) => n.toString(16).padStart(24, '0');
@@ -117,14 +121,27 @@ export class PlexStandIn {
     }
   }
 
-  /** Marks unwatched "by hand" in Plex, as a user would (Plex moves updatedAt). */
-  unwatch(libKey: string, atSec = Math.floor(this.now() / 1000)): void {
+  /** Marks unwatched "by hand" in Plex, as a user would: no time is left behind. */
+  unwatch(libKey: string): void {
     for (const k of this.byLibKey.get(libKey) ?? []) {
       const it = this.items.get(k)!;
       it.state.viewCount = 0;
       it.state.lastViewedAt = null;
-      it.updatedAt = atSec;
     }
+  }
+
+  /** Rates "by hand" in Plex (null clears), as a user would: `lastRatedAt` moves. */
+  rate(libKey: string, rating: number | null, atSec = Math.floor(this.now() / 1000)): void {
+    for (const k of this.byLibKey.get(libKey) ?? []) {
+      const it = this.items.get(k)!;
+      it.state.userRating = rating ?? undefined;
+      it.lastRatedAt = rating === null ? undefined : atSec;
+    }
+  }
+
+  /** The metadata changed (a refresh, a new match): `updatedAt` moves. */
+  refreshMetadata(libKey: string, atSec = Math.floor(this.now() / 1000)): void {
+    for (const k of this.byLibKey.get(libKey) ?? []) this.items.get(k)!.updatedAt = atSec;
   }
 
   /** Takes an item out of the library (a library emptied or rebuilt). */
@@ -140,8 +157,30 @@ export class PlexStandIn {
       ...(s.viewCount > 0 ? { viewCount: s.viewCount } : {}),
       ...(s.lastViewedAt ? { lastViewedAt: s.lastViewedAt } : {}),
       ...(s.userRating !== undefined ? { userRating: s.userRating } : {}),
+      ...(item.lastRatedAt !== undefined ? { lastRatedAt: item.lastRatedAt } : {}),
       updatedAt: item.updatedAt,
     };
+  }
+
+  private valueOf(i: Item, field: string): number | undefined {
+    const v = { updatedAt: i.updatedAt, lastViewedAt: i.state.lastViewedAt ?? undefined, lastRatedAt: i.lastRatedAt, userRating: i.state.userRating, viewCount: i.state.viewCount }[field];
+    if (v === undefined && !['updatedAt', 'lastViewedAt', 'lastRatedAt', 'userRating', 'viewCount'].includes(field)) throw new Error(`the stand-in has no field ${field}`);
+    return v;
+  }
+
+  /** `field>>=n` (after), `field<<=n` (before), `unwatched=0|1`; a missing value passes no comparison. */
+  private passes(i: Item, query: URLSearchParams): boolean {
+    for (const [key, value] of query) {
+      if (key === 'unwatched') {
+        if ((i.state.viewCount > 0 ? '0' : '1') !== value) return false;
+        continue;
+      }
+      const m = /^(\w+)(>>|<<)$/.exec(key);
+      if (!m) continue;
+      const v = this.valueOf(i, m[1]!);
+      if (v === undefined || (m[2] === '>>' ? !(v > Number(value)) : !(v < Number(value)))) return false;
+    }
+    return true;
   }
 
   private handle(req: FakeRequest): FakeResponse {
@@ -156,14 +195,9 @@ export class PlexStandIn {
     const all = /^\/library\/sections\/(\d+)\/all$/.exec(req.path);
     if (all) {
       const type = { 1: 'movie', 2: 'show', 4: 'episode' }[Number(req.query.get('type'))];
-      const updatedSince = req.query.get('updatedAt>>');
-      const viewedSince = req.query.get('lastViewedAt>>');
-      const list = [...this.items.values()].filter(
-        (i) =>
-          i.sectionId === Number(all[1]) && i.meta.type === type &&
-          (updatedSince === null || i.updatedAt > Number(updatedSince)) &&
-          (viewedSince === null || (i.state.lastViewedAt ?? 0) > Number(viewedSince)),
-      );
+      const list = [...this.items.values()].filter((i) => i.sectionId === Number(all[1]) && i.meta.type === type && this.passes(i, req.query));
+      const sort = /^(\w+):desc$/.exec(req.query.get('sort') ?? '');
+      if (sort) list.sort((a, b) => (this.valueOf(b, sort[1]!) ?? -Infinity) - (this.valueOf(a, sort[1]!) ?? -Infinity));
       const start = Number(req.query.get('X-Plex-Container-Start') ?? req.headers['x-plex-container-start'] ?? 0);
       const size = Number(req.query.get('X-Plex-Container-Size') ?? req.headers['x-plex-container-size'] ?? 50);
       const page = list.slice(start, start + size);
@@ -191,14 +225,13 @@ export class PlexStandIn {
       if (!item) return { status: 404, body: '' };
       item.state.viewCount = 0;
       item.state.lastViewedAt = null;
-      item.updatedAt = Math.floor(this.now() / 1000);
       return { status: 200, body: '' };
     }
     if (req.path === '/:/rate') {
       if (!item) return { status: 404, body: '' };
       const r = Number(req.query.get('rating'));
       item.state.userRating = r < 0 ? undefined : r;
-      item.updatedAt = Math.floor(this.now() / 1000);
+      item.lastRatedAt = r < 0 ? undefined : Math.floor(this.now() / 1000);
       return { status: 200, body: '' };
     }
     return { status: 404, body: '' };

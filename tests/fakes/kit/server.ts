@@ -48,7 +48,7 @@ interface FaultRule {
   fault: Fault;
   remaining: number;
   /** Only requests this says yes to (e.g. one user's token); others pass untouched. */
-  when?: (req: { method: string; path: string; headers: http.IncomingHttpHeaders }) => boolean;
+  when?: (req: { method: string; path: string; query?: string; headers: http.IncomingHttpHeaders }) => boolean;
 }
 
 export interface LoggedRequest {
@@ -133,7 +133,7 @@ export class FakeServer {
     return this.requests.filter((r) => r.path.startsWith(prefix) && (!method || r.method === method));
   }
 
-  private takeFault(path: string, req?: { method: string; path: string; headers: http.IncomingHttpHeaders }): Fault | undefined {
+  private takeFault(path: string, req?: { method: string; path: string; query?: string; headers: http.IncomingHttpHeaders }): Fault | undefined {
     const rule = this.faults.find(
       (f) => (typeof f.match === 'string' ? path.startsWith(f.match) : f.match.test(path)) && (!f.when || (req !== undefined && f.when(req))),
     );

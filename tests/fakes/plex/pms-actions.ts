@@ -45,7 +45,12 @@ function target(req: FakeRequest, store: PlexStore): PlexItem | FakeResponse {
   return store.get(key) ?? pmsNotFound();
 }
 
-/** Moves `updatedAt` of the item and what it contains (and its show), as a state change does. */
+/**
+ * Moves `updatedAt` of the item and what it contains (and its show), as a metadata change
+ * does (a refresh, an edit, a new match). Watching and rating do not: `updatedAt` is the
+ * metadata's time (API.md B.4 "`updatedAt>>=` for metadata changes"); a play moves
+ * `lastViewedAt`, a rating `lastRatedAt`, and an un-watch leaves no time at all.
+ */
 export function touch(item: PlexItem, atSec: number): void {
   const leaves = item.type === 'show' ? (item.leaves ?? []) : item.type === 'season' ? (item.children ?? []) : [];
   for (const it of [item, ...leaves, ...(item.parent ? [item.parent] : []), ...(item.show && item.show !== item.parent ? [item.show] : [])]) {
@@ -61,7 +66,6 @@ export function watchAction(req: FakeRequest, ctx: ActionContext, accountId: num
   const atSec = Math.floor(now / 1000);
   if (action === 'scrobble') ctx.states.markWatched(accountId, item, atSec);
   else ctx.states.markUnwatched(accountId, item);
-  touch(item, atSec);
   ctx.store.version += 1;
   ctx.calls.push({ action, method: req.method, ratingKey: item.ratingKey, accountId, at: now });
   return { status: 200, body: '' };
@@ -78,7 +82,6 @@ export function rateAction(req: FakeRequest, ctx: ActionContext, accountId: numb
   const ratedAt = req.query.get('ratedAt');
   const atSec = ratedAt && /^\d+$/.test(ratedAt) ? Number(ratedAt) : Math.floor(now / 1000);
   ctx.states.rate(accountId, item, rating === -1 ? null : rating, atSec);
-  touch(item, Math.floor(now / 1000));
   ctx.store.version += 1;
   ctx.calls.push({ action: 'rate', method: req.method, ratingKey: item.ratingKey, accountId, rating: rating === -1 ? null : rating, at: now });
   return { status: 200, body: '' };

@@ -59,13 +59,30 @@ describe('media queries on section listings (API.md B.4)', () => {
     }
   });
 
-  it('updatedAt>>= finds what changed since, including state changes made over the API', async () => {
+  it('updatedAt>>= finds metadata changes only; lastViewedAt>>= and lastRatedAt>>= find plays and ratings made over the API', async () => {
     const since = Math.floor(h.clock.now() / 1000);
     expect(await keys(`/library/sections/1/all?type=1&updatedAt>>=${since}`)).toEqual([]);
     h.clock.advance(10_000);
     const put = await h.pms(`/:/scrobble?key=${rk('movie-5')}&identifier=com.plexapp.plugins.library`, { method: 'PUT' });
     expect(put.status).toBe(200);
-    expect(await keys(`/library/sections/1/all?type=1&updatedAt>>=${since}`)).toEqual([rk('movie-5')]);
+    expect((await h.pms(`/:/rate?key=${rk('movie-6')}&identifier=com.plexapp.plugins.library&rating=4`, { method: 'PUT' })).status).toBe(200);
+    expect(await keys(`/library/sections/1/all?type=1&updatedAt>>=${since}`)).toEqual([]);
+    expect(await keys(`/library/sections/1/all?type=1&lastViewedAt>>=${since}`)).toEqual([rk('movie-5')]);
+    expect(await keys(`/library/sections/1/all?type=1&lastRatedAt>>=${since}`)).toEqual([rk('movie-6')]);
+    h.fakes.pms.refreshMetadata('movie-1');
+    expect(await keys(`/library/sections/1/all?type=1&updatedAt>>=${since}`)).toEqual([rk('movie-1')]);
+  });
+
+  it('an un-watch leaves no time behind: only the watched total (size 0) shows it', async () => {
+    const total = async (q: string) => (await (await h.pms(`/library/sections/1/all?type=1${q}`, { headers: { 'X-Plex-Container-Start': '0', 'X-Plex-Container-Size': '0' } })).json()).MediaContainer;
+    const before = await total('&unwatched=0');
+    expect(before.size).toBe(0);
+    h.clock.advance(10_000);
+    const since = Math.floor(h.clock.now() / 1000) - 1;
+    expect((await h.pms(`/:/unscrobble?key=${rk('movie-5')}&identifier=com.plexapp.plugins.library`, { method: 'PUT' })).status).toBe(200);
+    expect(await keys(`/library/sections/1/all?type=1&updatedAt>>=${since}`)).toEqual([]);
+    expect(await keys(`/library/sections/1/all?type=1&lastViewedAt>>=${since}`)).toEqual([]);
+    expect((await total('&unwatched=0')).totalSize).toBe(before.totalSize - 1);
   });
 
   it('addedAt>>= and combined filters', async () => {

@@ -180,8 +180,14 @@ export class PlexServerFake {
     this.sessions.clear(sessionKey);
   }
 
-  private changed(item: PlexItem): void {
-    touch(item, sec(this.now()));
+  /** Watch state or a rating changed: listings are answered afresh (updatedAt stays: it is the metadata's). */
+  private changed(_item: PlexItem): void {
+    this.store.version += 1;
+  }
+
+  /** The item's metadata changed (a refresh, an edit): its `updatedAt` moves to now. */
+  refreshMetadata(ref: string): void {
+    touch(this.resolve(ref), sec(this.now()));
     this.store.version += 1;
   }
 
