@@ -17,6 +17,7 @@ import * as m0012 from './0012_guard_undo.js';
 import * as m0013 from './0013_event_source.js';
 import * as m0014 from './0014_plex_section_titles.js';
 import * as m0016 from './0016_people.js';
+import * as m0017 from './0017_plan_rows.js';
 import * as m0018 from './0018_run_people.js';
 import * as m0020 from './0020_plex_totals_index.js';
 
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '0013_event_source': m0013,
   '0014_plex_section_titles': m0014,
   '0016_people': m0016,
+  '0017_plan_rows': m0017,
   '0018_run_people': m0018,
   '0020_plex_totals_index': m0020,
 };

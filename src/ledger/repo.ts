@@ -161,6 +161,15 @@ export async function playRecorded(db: Db, accountId: number, itemKey: string): 
   return !!row;
 }
 
+/**
+ * SQL: "the ledger has a recorded play of this item for @account" (the reading
+ * keysWithRecordedPlays makes), for a query over many items at once.
+ */
+export const recordedPlaySql = (itemKey: string) =>
+  `EXISTS (SELECT 1 FROM ledger l WHERE l.target = 'trakt' AND l.account_id = @account AND l.item_key = ${itemKey}
+    AND l.action IN (${PLAY_ACTIONS.map((a) => `'${a}'`).join(', ')})
+    AND (l.status = 'intent' OR (l.status = 'sent' AND (l.action = 'history.add' OR l.outcome = 'scrobble'))))`;
+
 /** Item keys (of `keys`) that already have a recorded play, in one query per 500 keys. */
 export async function keysWithRecordedPlays(db: Db, accountId: number, keys: string[]): Promise<Set<string>> {
   const found = new Set<string>();

@@ -51,17 +51,19 @@ export async function lastWrittenCounts(db: Db, exceptRunId: number): Promise<Wa
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** Why the guard holds this plan (sentences); empty when it may go ahead. */
-export function guardReasons(plan: Plan, now: WatchedCounts, before: WatchedCounts | undefined, limits: GuardLimits): string[] {
+export function guardReasons(plan: Pick<Plan, 'counts'>, now: WatchedCounts, before: WatchedCounts | undefined, limits: GuardLimits): string[] {
   const reasons: string[] = [];
-  const removals = plan.fromTrakt.length + plan.unwatchInPlex.length;
+  // Counted in SQL (plan-store.ts planCounts): the plan itself stays in its table.
+  const n = plan.counts;
+  const removals = n.fromTrakt + n.unwatchInPlex;
   if (removals > limits.removals) {
     reasons.push(
-      `The plan removes ${plural(plan.fromTrakt.length, 'play')} from Trakt and marks ${plural(plan.unwatchInPlex.length, 'item')} unwatched in Plex: more than the ${limits.removals} removals SYNC_GUARD_REMOVALS allows without approval.`,
+      `The plan removes ${plural(n.fromTrakt, 'play')} from Trakt and marks ${plural(n.unwatchInPlex, 'item')} unwatched in Plex: more than the ${limits.removals} removals SYNC_GUARD_REMOVALS allows without approval.`,
     );
   }
   if (limits.changes !== undefined) {
-    if (plan.toTrakt.length > limits.changes) reasons.push(`The plan adds ${plural(plan.toTrakt.length, 'play')} to Trakt: more than the ${limits.changes} SYNC_GUARD_CHANGES allows without approval.`);
-    if (plan.toPlex.length > limits.changes) reasons.push(`The plan marks ${plural(plan.toPlex.length, 'item')} watched in Plex: more than the ${limits.changes} SYNC_GUARD_CHANGES allows without approval.`);
+    if (n.toTrakt > limits.changes) reasons.push(`The plan adds ${plural(n.toTrakt, 'play')} to Trakt: more than the ${limits.changes} SYNC_GUARD_CHANGES allows without approval.`);
+    if (n.toPlex > limits.changes) reasons.push(`The plan marks ${plural(n.toPlex, 'item')} watched in Plex: more than the ${limits.changes} SYNC_GUARD_CHANGES allows without approval.`);
   }
   if (before) {
     for (const [side, was, is] of [['Plex', before.plex, now.plex], ['Trakt', before.trakt, now.trakt]] as const) {

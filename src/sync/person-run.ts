@@ -13,15 +13,15 @@ import { guardReasons, watchedCounts } from './guard.js';
 import { readPlex } from './mirror-plex.js';
 import { mirrorTrakt, type Activities, type SettledMarks, type TraktMirrorResult } from './mirror-trakt.js';
 import { remapEpisodeNumbering } from './numbering.js';
-import { computePlan, type Plan, type PlanExtras } from './plan.js';
+import { computePlan, plannedWrites, type Plan, type PlanExtras } from './plan.js';
 import { noteQuietEnd, planUnlessQuiet, takeQuietNote, type QuietContext } from './quiet-plan.js';
-import { loadPlan, savePlan } from './plan-store.js';
+import { dropPlan, planKeys } from './plan-store.js';
 import type { PersonSides, SyncPlex, SyncTrakt } from './ports.js';
 import { lastWrittenCountsOf, type PersonRun } from './run-people.js';
 import type { RunnerDeps, RunnerOptions, StartOptions } from './run.js';
 import { getSyncSettings } from './settings.js';
 import { updateWatchBaseline } from './watch-baseline.js';
-import { plannedWrites, withoutRecordedPlays, writePlan, type RunCounts, type Written } from './write-plan.js';
+import { withoutRecordedPlays, writePlan, type RunCounts, type Written } from './write-plan.js';
 
 /** A sentence for the user; the run says it as it is. */
 export class UserFacingError extends Error {}
@@ -62,10 +62,12 @@ export async function runPerson(ctx: PersonRunContext): Promise<PersonOutcome> {
   const activityKey = `sync.traktActivities.${trakt.accountId}`;
   const settledKey = `sync.traktSettled.${trakt.accountId}`;
   const shouldStop = () => ctx.stopped() !== null;
-  const quiet: QuietContext = { sqlite: deps.sqlite, accountId: trakt.accountId, serverId: plex.machineIdentifier, settings };
+  const quiet: QuietContext = { sqlite: deps.sqlite, accountId: trakt.accountId, serverId: plex.machineIdentifier, settings, ref: { runId, person } };
+  // The plan goes into this person's rows of the plan table as it is computed (plan-store.ts);
+  // planning again replaces them. What comes back is its size.
   const planNow = (extras: PlanExtras = {}) => {
     remapEpisodeNumbering(deps.sqlite, quiet.serverId, quiet.accountId);
-    return computePlan(deps.sqlite, quiet.accountId, quiet.serverId, settings, extras);
+    return computePlan(deps.sqlite, quiet.ref, quiet.accountId, quiet.serverId, settings, extras);
   };
   /** An empty plan (after the writes, planned again) lets the next run skip planning when nothing changed. */
   const noteIfQuiet = async (wrote: boolean) => {
@@ -90,7 +92,9 @@ export async function runPerson(ctx: PersonRunContext): Promise<PersonOutcome> {
   let mirrored: TraktMirrorResult;
   let settledMarks: SettledMarks | undefined;
   if (ctx.approving) {
-    plan = await withoutRecordedPlays(deps.db, trakt.accountId, loadPlan(deps.sqlite, runId, person));
+    // The held plan is this person's rows of the plan table; plays the ledger got meanwhile are dropped in SQL.
+    const ref = { runId, person };
+    plan = { ...ref, counts: withoutRecordedPlays(deps.sqlite, trakt.accountId, ref), skippedRecorded: 0, skippedNotFound: 0, unmatched: 0 };
     // Approved later: Trakt is not read again; what the last read kept stands in for this run's read.
     const kept = (await getSetting<Activities>(deps.db, activityKey)) ?? {};
     mirrored = { gets: 0, fetched: ['approved plan'], skipped: [], watchedRows: 0, ratingRows: 0, activities: kept, resetShows: [], serverTime: Date.now() };
@@ -135,20 +139,21 @@ export async function runPerson(ctx: PersonRunContext): Promise<PersonOutcome> {
     const decided = planUnlessQuiet(quiet, quietNote, unchanged, () => planNow({ resetShows: mirrored.resetShows, full: start.full }));
     plan = decided.plan;
     if (decided.skipped) log.info(`nothing changed for ${entry.name} since the last plan, which was empty: not planned again`);
+    const n = plan.counts;
     counts.planned_writes = plannedWrites(plan);
     const seen = watchedCounts(deps.sqlite, trakt.accountId, plex.machineIdentifier);
     entry.plexWatched = seen.plex;
     entry.traktWatched = seen.trakt;
     await ctx.onPlan(plan);
     log.info(
-      { toTrakt: plan.toTrakt.length, toPlex: plan.toPlex.length, fromTrakt: plan.fromTrakt.length, unwatchInPlex: plan.unwatchInPlex.length, ratingsToTrakt: plan.ratingsToTrakt.length, ratingsToPlex: plan.ratingsToPlex.length, alreadySent: plan.skippedRecorded, notFoundBefore: plan.skippedNotFound, unmatched: plan.unmatched },
-      `plan for ${entry.name}: ${plan.toTrakt.length} plays to Trakt, ${plan.toPlex.length} to mark watched in Plex, ${plan.ratingsToTrakt.length + plan.ratingsToPlex.length} ratings` +
-        (settings.mirrorUnwatch ? `, ${plan.fromTrakt.length} to remove from Trakt history, ${plan.unwatchInPlex.length} to mark unwatched in Plex` : ''),
+      { ...n, alreadySent: plan.skippedRecorded, notFoundBefore: plan.skippedNotFound, unmatched: plan.unmatched },
+      `plan for ${entry.name}: ${n.toTrakt} plays to Trakt, ${n.toPlex} to mark watched in Plex, ${n.ratingsToTrakt + n.ratingsToPlex} ratings` +
+        (settings.mirrorUnwatch ? `, ${n.fromTrakt} to remove from Trakt history, ${n.unwatchInPlex} to mark unwatched in Plex` : ''),
     );
     if (!start.dryRun && !start.approve && ctx.opts.guard) {
       const reasons = guardReasons(plan, seen, await lastWrittenCountsOf(deps.db, runId, person), ctx.opts.guard);
       if (reasons.length) {
-        savePlan(deps.sqlite, runId, plan, person);
+        // The plan stays in its table: the run's page shows it, and approval writes it.
         // Nothing was written, so Trakt's lists need no fresh read next time: keep what was read.
         const after = await activitiesAfterRun(trakt, mirrored, {}, undefined, log, settledMarks);
         await setSetting(deps.db, activityKey, after.activities);
@@ -158,6 +163,7 @@ export async function runPerson(ctx: PersonRunContext): Promise<PersonOutcome> {
     }
     if (start.dryRun) {
       log.info(`dry run: the plan for ${entry.name} was not written`);
+      dropPlan(deps.sqlite, runId, person);
       const after = await activitiesAfterRun(trakt, mirrored, {}, ctx.opts.refreshHistory, log, settledMarks);
       await setSetting(deps.db, activityKey, after.activities);
       await setSetting(deps.db, settledKey, after.settled);
@@ -172,17 +178,21 @@ export async function runPerson(ctx: PersonRunContext): Promise<PersonOutcome> {
     plan,
   );
   stopIfAsked();
-  const plannedRemovals = [...plan.fromTrakt, ...plan.unwatchInPlex].map((i) => i.itemKey);
+  const plannedRemovals = planKeys(deps.sqlite, plan, ['fromTrakt', 'unwatchInPlex']);
+  // Written: this person's plan is done with (a held run's page shows only what waits).
+  dropPlan(deps.sqlite, runId, person);
   updateWatchBaseline(deps.sqlite, { serverId: plex.machineIdentifier, accountId: trakt.accountId, on: settings.mirrorUnwatch, runId, plannedRemovals });
   // What this person's next guard compares with: both sides as this run leaves them.
   const left = watchedCounts(deps.sqlite, trakt.accountId, plex.machineIdentifier);
   entry.plexWatched = left.plex;
   entry.traktWatched = left.trakt;
-  if (plan.toPlex.length + plan.unwatchInPlex.length + plan.ratingsToPlex.length > 0) await readPlexAfterWrites(ctx, plex);
+  if (plan.counts.toPlex + plan.counts.unwatchInPlex + plan.counts.ratingsToPlex > 0) await readPlexAfterWrites(ctx, plex);
   const after = await activitiesAfterRun(trakt, mirrored, written, ctx.opts.refreshHistory, log, settledMarks);
   await setSetting(deps.db, activityKey, after.activities);
   await setSetting(deps.db, settledKey, after.settled);
   await noteIfQuiet(plannedWrites(plan) > 0);
+  // Planned again to see what is left: done with too.
+  dropPlan(deps.sqlite, runId, person);
   return { written: true };
 }
 

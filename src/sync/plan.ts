@@ -8,21 +8,25 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { COLS, onTrakt, toItem, type PlanItem, type Row } from './plan-sql.js';
+import { addPlanItems, dropPlan, insertPlanRows, OWNER, PLAN_LISTS, planCounts, planSample, takeCount, type PlanList, type PlanRef } from './plan-store.js';
 import { planUnwatch, type ShowIds } from './plan-unwatch.js';
 import type { SyncSettings } from './settings.js';
 import { notFoundCutoff, notFoundHolds } from '../ledger/not-found.js';
 
 export type { PlanItem } from './plan-sql.js';
+export type { PlanList, PlanRef } from './plan-store.js';
 
+/**
+ * The plan's size; its items are rows of `sync_plan_items` (plan-store.ts), read back by the
+ * writers a chunk at a time. Lists: toTrakt, toPlex, ratingsToTrakt, ratingsToPlex, and with
+ * "Mirror un-watching" fromTrakt (remove from Trakt history: unwatched in Plex since the last run)
+ * and unwatchInPlex (mark unwatched in Plex: gone from Trakt since the last run).
+ */
 export interface Plan {
-  toTrakt: PlanItem[];
-  toPlex: PlanItem[];
-  /** "Mirror un-watching": remove from Trakt history (unwatched in Plex since the last run). */
-  fromTrakt: PlanItem[];
-  /** "Mirror un-watching": mark unwatched in Plex (gone from Trakt since the last run). */
-  unwatchInPlex: PlanItem[];
-  ratingsToTrakt: PlanItem[];
-  ratingsToPlex: PlanItem[];
+  runId: number;
+  /** Whose plan (the Plex account id; 1 = the server owner). */
+  person: number;
+  counts: Record<PlanList, number>;
   /** Skipped because the ledger already has a play / Trakt said not_found. */
   skippedRecorded: number;
   skippedNotFound: number;
@@ -81,51 +85,62 @@ export interface PlanExtras {
   now?: number;
 }
 
-export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, serverId: string, settings: SyncSettings, extras: PlanExtras = {}): Plan {
+/** Where plays set aside land for a moment, to be counted (never a list the writers or pages read). */
+const SKIPPED_RECORDED = '-recorded';
+const SKIPPED_NOT_FOUND = '-notFound';
+
+/**
+ * Plans a run into `sync_plan_items` (for `ref`'s person, the owner unless said; what that person's
+ * plan held before is replaced) and returns its counts. The big lists are INSERT … SELECT in SQL; only rated items pass through JS.
+ */
+export function computePlan(sqlite: BetterSqlite3.Database, ref: PlanRef, accountId: number, serverId: string, settings: SyncSettings, extras: PlanExtras = {}): Plan {
+  const plan: PlanRef = { runId: ref.runId, person: ref.person ?? OWNER };
+  // Planning again (e.g. after the writes, to see what is left) replaces the plan; it never adds to it.
+  dropPlan(sqlite, plan.runId, plan.person);
   const params = { account: accountId, server: serverId };
   const notFound = NOT_FOUND(notFoundCutoff(extras.now ?? Date.now(), extras.full));
-  const plan: Plan = { toTrakt: [], toPlex: [], fromTrakt: [], unwatchInPlex: [], ratingsToTrakt: [], ratingsToPlex: [], skippedRecorded: 0, skippedNotFound: 0, unmatched: 0 };
-  if (settings.mirrorUnwatch) Object.assign(plan, planUnwatch(sqlite, accountId, serverId, settings, extras.resetShows ?? []));
+  if (settings.mirrorUnwatch) planUnwatch(sqlite, plan, accountId, serverId, settings, extras.resetShows ?? []);
   // What a removal touches this run is not added back on the other side.
-  const unwatching = new Set([...plan.fromTrakt, ...plan.unwatchInPlex].map((i) => i.itemKey));
-  plan.unmatched = (sqlite.prepare(`SELECT COUNT(*) AS n FROM plex_items WHERE server_id = @server AND unmatched_reason IS NOT NULL AND type <> 'show'`).get(params) as { n: number }).n;
+  const notUnwatching = `item_key NOT IN (SELECT u.item_key FROM sync_plan_items u WHERE u.run_id = @run AND u.person = @person AND u.list IN ('fromTrakt', 'unwatchInPlex') AND u.item_key IS NOT NULL)`;
+  const unmatched = (sqlite.prepare(`SELECT COUNT(*) AS n FROM plex_items WHERE server_id = @server AND unmatched_reason IS NOT NULL AND type <> 'show'`).get(params) as { n: number }).n;
 
   for (const type of ['movie', 'episode'] as const) {
     if (settings.toTrakt) {
       // One play per identity: the same movie in two libraries or editions is one item, at its latest view.
-      // Iterated, not loaded whole: a first sync can plan tens of thousands of plays.
-      const rows = sqlite
-        .prepare(
-          `SELECT ${COLS}, MAX(p.last_viewed_at) AS last_viewed_at, ${RECORDED} AS recorded, ${notFound} AS not_found
+      // Plays the ledger already has, or Trakt said not_found for, land in lists of their own to be counted.
+      insertPlanRows(
+        sqlite,
+        plan,
+        `SELECT CASE WHEN recorded THEN '${SKIPPED_RECORDED}' WHEN not_found THEN '${SKIPPED_NOT_FOUND}' ELSE 'toTrakt' END AS list, COALESCE(last_viewed_at, 0) AS sort_at, * FROM (
+           SELECT ${COLS}, MAX(p.last_viewed_at) AS last_viewed_at, ${RECORDED} AS recorded, ${notFound} AS not_found
            FROM plex_items p
            WHERE p.server_id = @server AND p.type = '${type}' AND p.item_key IS NOT NULL AND p.view_count > 0
              AND NOT ${onTrakt('trakt_watched', type)}
-           GROUP BY p.item_key ORDER BY p.item_key`,
-        )
-        .iterate(params) as IterableIterator<Row>;
-      for (const r of rows) {
-        if (unwatching.has(r.item_key)) continue;
-        if (r.recorded) plan.skippedRecorded++;
-        else if (r.not_found) plan.skippedNotFound++;
-        else plan.toTrakt.push({ ...toItem(r), watchedAt: r.last_viewed_at });
-      }
+           GROUP BY p.item_key)
+         WHERE ${notUnwatching}`,
+        params,
+        'item_key',
+      );
     }
     if (settings.toPlex) {
-      const rows = sqlite
-        .prepare(
-          `SELECT ${COLS}, p.last_viewed_at FROM plex_items p
-           WHERE p.server_id = @server AND p.type = '${type}' AND p.item_key IS NOT NULL AND p.view_count = 0
-             AND ${onTrakt('trakt_watched', type)} AND NOT ${MARKED}
-           ORDER BY p.item_key, p.rating_key`,
-        )
-        .all(params) as Row[];
-      plan.toPlex.push(...rows.filter((r) => !unwatching.has(r.item_key)).map(toItem));
+      insertPlanRows(
+        sqlite,
+        plan,
+        `SELECT 'toPlex' AS list, 0 AS sort_at, ${COLS}, p.last_viewed_at FROM plex_items p
+         WHERE p.server_id = @server AND p.type = '${type}' AND p.item_key IS NOT NULL AND p.view_count = 0
+           AND ${onTrakt('trakt_watched', type)} AND NOT ${MARKED} AND p.${notUnwatching}`,
+        params,
+        'item_key, rating_key',
+      );
     }
   }
+  const skippedRecorded = takeCount(sqlite, plan, SKIPPED_RECORDED);
+  const skippedNotFound = takeCount(sqlite, plan, SKIPPED_NOT_FOUND);
 
   if (settings.ratings) {
     const undone = undoneRatings(sqlite, accountId);
     for (const type of ['movie', 'show', 'episode'] as const) {
+      // Only rated items come back: few, even in a large library.
       const rows = sqlite
         .prepare(
           `SELECT * FROM (SELECT ${COLS}, p.last_viewed_at, ${traktRating(type)} AS trakt_rating FROM plex_items p
@@ -135,6 +150,8 @@ export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, s
         )
         .all(params) as Row[];
       const sentToTrakt = new Set<string>();
+      const toTrakt: PlanItem[] = [];
+      const toPlex: PlanItem[] = [];
       for (const r of rows) {
         const plex = r.user_rating && r.user_rating > 0 ? plexToTraktRating(r.user_rating) : null;
         const trakt = r.trakt_rating ?? null;
@@ -144,37 +161,39 @@ export function computePlan(sqlite: BetterSqlite3.Database, accountId: number, s
         if (plex !== null && trakt !== null && plex === trakt) continue;
         const plexWins = trakt === null || (plex !== null && settings.ratingPriority === 'plex');
         if (plex !== null && plexWins) {
-          if (!sentToTrakt.has(r.item_key)) plan.ratingsToTrakt.push({ ...toItem(r), rating: plex, previousRating: trakt ?? 0 });
+          if (!sentToTrakt.has(r.item_key)) toTrakt.push({ ...toItem(r), rating: plex, previousRating: trakt ?? 0 });
           sentToTrakt.add(r.item_key);
         } else if (trakt !== null) {
-          plan.ratingsToPlex.push({ ...toItem(r), rating: trakt, previousRating: r.user_rating && r.user_rating > 0 ? r.user_rating : 0 });
+          toPlex.push({ ...toItem(r), rating: trakt, previousRating: r.user_rating && r.user_rating > 0 ? r.user_rating : 0 });
         }
       }
+      addPlanItems(sqlite, plan, 'ratingsToTrakt', toTrakt);
+      addPlanItems(sqlite, plan, 'ratingsToPlex', toPlex);
     }
   }
-  return plan;
+  return { runId: plan.runId, person: plan.person!, counts: planCounts(sqlite, plan), skippedRecorded, skippedNotFound, unmatched };
 }
 
-/** What a run's detail page shows of its plan: counts, and the first items of each kind. */
-export function planSummary(plan: Plan, sample = 50) {
-  const pick = (items: PlanItem[]) => items.slice(0, sample).map((i) => ({ title: i.title, key: i.itemKey, watchedAt: i.watchedAt ?? null, rating: i.rating ?? null }));
+/** Every planned write. */
+export const plannedWrites = (plan: Pick<Plan, 'counts'>) => PLAN_LISTS.reduce((n, list) => n + plan.counts[list], 0);
+
+/** What a run's detail page shows of its plan (every person's as one): counts, and the first items of each kind. */
+export function planSummary(sqlite: BetterSqlite3.Database, plans: Plan | Plan[], sample = 50) {
+  const all = Array.isArray(plans) ? plans : [plans];
+  const pick = (list: PlanList) => {
+    const items: PlanItem[] = [];
+    for (const p of all) if (items.length < sample) items.push(...planSample(sqlite, p, list, sample - items.length));
+    return items.map((i) => ({ title: i.title, key: i.itemKey, watchedAt: i.watchedAt ?? null, rating: i.rating ?? null }));
+  };
+  const total = (k: 'skippedRecorded' | 'skippedNotFound' | 'unmatched') => all.reduce((n, p) => n + p[k], 0);
+  const counts = Object.fromEntries(PLAN_LISTS.map((l) => [l, all.reduce((n, p) => n + p.counts[l], 0)])) as Record<PlanList, number>;
   return {
-    counts: {
-      toTrakt: plan.toTrakt.length,
-      toPlex: plan.toPlex.length,
-      fromTrakt: plan.fromTrakt.length,
-      unwatchInPlex: plan.unwatchInPlex.length,
-      ratingsToTrakt: plan.ratingsToTrakt.length,
-      ratingsToPlex: plan.ratingsToPlex.length,
-      skippedRecorded: plan.skippedRecorded,
-      skippedNotFound: plan.skippedNotFound,
-      unmatched: plan.unmatched,
-    },
-    toTrakt: pick(plan.toTrakt),
-    toPlex: pick(plan.toPlex),
-    fromTrakt: pick(plan.fromTrakt),
-    unwatchInPlex: pick(plan.unwatchInPlex),
-    ratingsToTrakt: pick(plan.ratingsToTrakt),
-    ratingsToPlex: pick(plan.ratingsToPlex),
+    counts: { ...counts, skippedRecorded: total('skippedRecorded'), skippedNotFound: total('skippedNotFound'), unmatched: total('unmatched') },
+    toTrakt: pick('toTrakt'),
+    toPlex: pick('toPlex'),
+    fromTrakt: pick('fromTrakt'),
+    unwatchInPlex: pick('unwatchInPlex'),
+    ratingsToTrakt: pick('ratingsToTrakt'),
+    ratingsToPlex: pick('ratingsToPlex'),
   };
 }

@@ -15,7 +15,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import { deleteSetting, getSetting, setSetting } from '../db/repos/settings.js';
 import { notFoundCutoff, notFoundHolds } from '../ledger/not-found.js';
-import type { Plan } from './plan.js';
+import { plannedWrites, type Plan } from './plan.js';
+import { PLAN_LISTS, type PlanList } from './plan-store.js';
 import type { SyncSettings } from './settings.js';
 
 export interface QuietNote {
@@ -55,17 +56,20 @@ export async function leaveQuietNote(db: Db, serverId: string, accountId: number
 }
 
 /** The plan a quiet run did not compute: empty, with the counts the last one had. */
-export function emptyPlan(note: QuietNote): Plan {
-  return { toTrakt: [], toPlex: [], fromTrakt: [], unwatchInPlex: [], ratingsToTrakt: [], ratingsToPlex: [], skippedRecorded: note.skippedRecorded, skippedNotFound: note.skippedNotFound, unmatched: note.unmatched };
+export function emptyPlan(note: QuietNote, ref: QuietContext['ref']): Plan {
+  const counts = Object.fromEntries(PLAN_LISTS.map((l) => [l, 0])) as Record<PlanList, number>;
+  return { ...ref, counts, skippedRecorded: note.skippedRecorded, skippedNotFound: note.skippedNotFound, unmatched: note.unmatched };
 }
 
-const writesIn = (p: Plan) => p.toTrakt.length + p.toPlex.length + p.fromTrakt.length + p.unwatchInPlex.length + p.ratingsToTrakt.length + p.ratingsToPlex.length;
+const writesIn = plannedWrites;
 
 export interface QuietContext {
   sqlite: BetterSqlite3.Database;
   accountId: number;
   serverId: string;
   settings: SyncSettings;
+  /** Whose plan in the plan table (the run, the person). */
+  ref: { runId: number; person: number };
 }
 
 /**
@@ -73,7 +77,7 @@ export interface QuietContext {
  * (`unchanged`: no Plex row, no Trakt list, no full walk) and the fingerprint is the note's.
  */
 export function planUnlessQuiet(q: QuietContext, note: QuietNote | undefined, unchanged: boolean, compute: () => Plan): { plan: Plan; skipped: boolean } {
-  if (note && unchanged && note.inputs === planInputs(q.sqlite, q.accountId, q.serverId, q.settings)) return { plan: emptyPlan(note), skipped: true };
+  if (note && unchanged && note.inputs === planInputs(q.sqlite, q.accountId, q.serverId, q.settings)) return { plan: emptyPlan(note, q.ref), skipped: true };
   return { plan: compute(), skipped: false };
 }
 

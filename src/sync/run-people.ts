@@ -7,7 +7,6 @@ import type { Db } from '../db/database.js';
 import { OWNER_ACCOUNT_ID } from '../db/repos/people.js';
 import type { SyncRunRow, SyncRunStatus } from '../db/tables/sync.js';
 import type { WatchedCounts } from './guard.js';
-import type { Plan } from './plan.js';
 import { zeroCounts, type RunCounts } from './write-plan.js';
 
 export type PersonRunStatus = 'pending' | 'running' | 'succeeded' | 'partial' | 'failed' | 'skipped' | 'awaiting_approval';
@@ -74,18 +73,6 @@ export async function lastWrittenCountsOf(db: Db, exceptRunId: number, plexAccou
     if (p && (p.status === 'succeeded' || p.status === 'partial') && p.plexWatched !== null && p.traktWatched !== null) return { plex: p.plexWatched, trakt: p.traktWatched };
   }
   return undefined;
-}
-
-/** Several people's plans as one, for the run's plan summary. */
-export function mergedPlan(plans: Plan[]): Plan {
-  const out: Plan = { toTrakt: [], toPlex: [], fromTrakt: [], unwatchInPlex: [], ratingsToTrakt: [], ratingsToPlex: [], skippedRecorded: 0, skippedNotFound: 0, unmatched: 0 };
-  for (const p of plans) {
-    for (const k of ['toTrakt', 'toPlex', 'fromTrakt', 'unwatchInPlex', 'ratingsToTrakt', 'ratingsToPlex'] as const) out[k].push(...p[k]);
-    out.skippedRecorded += p.skippedRecorded;
-    out.skippedNotFound += p.skippedNotFound;
-    out.unmatched += p.unmatched;
-  }
-  return out;
 }
 
 /** A person as the API shows them inside a run (`GET /api/v1/runs/:id` → `people`). */

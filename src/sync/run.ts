@@ -18,11 +18,11 @@ import { PlexUnauthorizedError } from '../plex/errors.js';
 import { planSummary, type Plan } from './plan.js';
 import { countUnmatched } from '../db/repos/sync-unmatched.js';
 import type { GuardLimits } from './guard.js';
-import { dropPlan } from './plan-store.js';
+import { dropPlan, dropStalePlans } from './plan-store.js';
 import type { SyncPerson, SyncPorts } from './ports.js';
 import { choosePeople, householdFor } from './household.js';
 import { LOST_LOCK, runPerson, SHUTTING_DOWN, shortfall, UserFacingError } from './person-run.js';
-import { heldEntries, mergedPlan, newPersonRun, runOutcome, sum, totalCounts, type PersonRun } from './run-people.js';
+import { heldEntries, newPersonRun, runOutcome, sum, totalCounts, type PersonRun } from './run-people.js';
 import type { Notifier } from '../notify/notifier.js';
 import { raiseRunOutcome } from '../notify/run-outcome.js';
 import type { SyncPinger } from '../notify/sync-ping.js';
@@ -153,6 +153,8 @@ async function execute(
 ): Promise<SyncRunRow> {
   const log = deps.log.child({ component: 'sync', runId });
   const startedAt = Date.now();
+  // Plans a stopped run left behind (a crash) are of no use: only held runs keep theirs.
+  dropStalePlans(deps.sqlite, runId);
   const before = heldSince !== undefined ? await getRun(deps.db, runId) : undefined;
   // Approving: each person's record (and counts) carries on from the read and plan done before the hold.
   const entries: PersonRun[] = before ? heldEntries(before) : people.map((p) => newPersonRun(p.plexAccountId, p.name, p.skipped));
@@ -233,7 +235,7 @@ async function execute(
           deps, opts, runId, start, startedAt, log: plog, entry, sides, approving: !!before, stopped, flush, setPhase,
           onPlan: async (plan) => {
             plans.push(plan);
-            await updateRun(deps.db, runId, { plan: JSON.stringify(planSummary(mergedPlan(plans))) });
+            await updateRun(deps.db, runId, { plan: JSON.stringify(planSummary(deps.sqlite, plans)) });
           },
         });
         if ('held' in out) {
@@ -275,7 +277,6 @@ async function execute(
       await supersedeHeldRuns(deps.db, runId);
       log.warn({ reasons: error }, `sync run ${runId} waits for approval`);
     } else if (!start.dryRun && written.length) {
-      if (before) dropPlan(deps.sqlite, runId);
       await supersedeHeldRuns(deps.db, runId, true);
     }
     // The same number the Unmatched page shows, counted after this run's own not_found answers.
@@ -287,6 +288,14 @@ async function execute(
     log.error({ err: err instanceof Error ? err.message : String(err) }, error);
   } finally {
     clearInterval(heartbeat);
+    // Only a held run keeps its plan (for its page and its approval); any other drops what is left of it.
+    if (status !== 'awaiting_approval') {
+      try {
+        dropPlan(deps.sqlite, runId);
+      } catch (err) {
+        log.warn({ err: String(err) }, 'could not drop the run plan; the next run drops it');
+      }
+    }
     await flushing;
     const finishedAt = Date.now();
     const counts = totalCounts(entries);

@@ -1,13 +1,18 @@
 /**
- * The writing phase of a run: a plan's plays, removals, marks and ratings, in that order,
- * Trakt in batches and Plex item by item, each write a ledger row. The counts object is the
- * run's own; it is updated as batches are answered so progress shows live.
+ * The writing phase of a run: a plan's writes, each a ledger row, in two lanes that run side
+ * by side: Trakt (plays, then removals, then ratings, in batches at Trakt's one write a second)
+ * and Plex (marks watched, then unwatched, then ratings, item by item at a small concurrency).
+ * A run then takes the longer lane's time, not the sum of both. The lanes touch different items
+ * (what a removal touches is never added back), keep their own order and ledger rules, and both
+ * stop at a stop request. Each lane reads its lists from the plan table a chunk at a time. The
+ * counts object is the run's own; it is updated as writes are answered so progress shows live.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/database.js';
-import { keysWithRecordedPlays } from '../ledger/repo.js';
+import { recordedPlaySql } from '../ledger/repo.js';
 import type { Logger } from '../log/logger.js';
 import type { Plan } from './plan.js';
+import { planCounts, planSource, type PlanList } from './plan-store.js';
 import type { SyncPlex, SyncTrakt } from './ports.js';
 import { writePlex } from './write-plex.js';
 import { writeTraktBatches, type TraktWriteKind, type TraktWriteResult } from './write-trakt.js';
@@ -39,8 +44,6 @@ export const zeroCounts = (): RunCounts => ({
   ratings_to_plex: 0, unmatched: 0, not_found: 0, errors: 0, plex_requests: 0, trakt_gets: 0, trakt_writes: 0,
 });
 
-export const plannedWrites = (plan: Plan) => plan.toTrakt.length + plan.toPlex.length + plan.fromTrakt.length + plan.unwatchInPlex.length + plan.ratingsToTrakt.length + plan.ratingsToPlex.length;
-
 export interface WritePlanContext {
   db: Db;
   sqlite: BetterSqlite3.Database;
@@ -59,59 +62,83 @@ export interface WritePlanContext {
 
 /**
  * A plan approved after it was held may be hours old: plays the ledger got meanwhile (a
- * webhook scrobble) are dropped from it, so approval never sends a play twice.
+ * webhook scrobble) are dropped from it, in SQL, so approval never sends a play twice.
  */
-export async function withoutRecordedPlays(db: Db, accountId: number, plan: Plan): Promise<Plan> {
-  const recorded = await keysWithRecordedPlays(db, accountId, plan.toTrakt.map((i) => i.itemKey));
-  return recorded.size ? { ...plan, toTrakt: plan.toTrakt.filter((i) => !recorded.has(i.itemKey)) } : plan;
+export function withoutRecordedPlays(sqlite: BetterSqlite3.Database, accountId: number, plan: Pick<Plan, 'runId' | 'person'>): Record<PlanList, number> {
+  sqlite
+    .prepare(
+      `DELETE FROM sync_plan_items WHERE run_id = @run AND person = @person AND list = 'toTrakt' AND ${recordedPlaySql('sync_plan_items.item_key')}`,
+    )
+    .run({ run: plan.runId, person: plan.person, account: accountId });
+  return planCounts(sqlite, plan);
 }
 
-export async function writePlan(ctx: WritePlanContext, plan: Plan): Promise<Written> {
+export async function writePlan(ctx: WritePlanContext, plan: Pick<Plan, 'runId' | 'person'>): Promise<Written> {
   const { counts } = ctx;
-  let writing: TraktWriteKind = 'history';
-  const tctx = {
-    db: ctx.db, sqlite: ctx.sqlite, trakt: ctx.trakt, serverId: ctx.plex.machineIdentifier, runId: ctx.runId, log: ctx.log,
-    batchSize: Math.min(250, Math.max(1, ctx.batchSize ?? 250)), shouldStop: ctx.shouldStop, gapAfterAnswerMs: ctx.writeGapMs,
-    onBatch: (n: number, soFar: { sent: number }) => {
-      counts.writes_done += n;
-      if (writing === 'history') counts.added_to_trakt = soFar.sent;
-      else if (writing === 'remove') counts.removed_from_trakt = soFar.sent;
-      else counts.ratings_to_trakt = soFar.sent;
-      ctx.onProgress();
-    },
+  // A lane that throws stops the other one too, so no write goes on after the run has ended.
+  let laneFailed = false;
+  const shouldStop = () => laneFailed || ctx.shouldStop();
+  const source = (list: PlanList) => planSource(ctx.sqlite, plan, list);
+
+  const traktLane = async (): Promise<Written> => {
+    let writing: TraktWriteKind = 'history';
+    const tctx = {
+      db: ctx.db, sqlite: ctx.sqlite, trakt: ctx.trakt, serverId: ctx.plex.machineIdentifier, runId: ctx.runId, log: ctx.log,
+      batchSize: Math.min(250, Math.max(1, ctx.batchSize ?? 250)), shouldStop, gapAfterAnswerMs: ctx.writeGapMs,
+      onBatch: (n: number, soFar: { sent: number }) => {
+        counts.writes_done += n;
+        if (writing === 'history') counts.added_to_trakt = soFar.sent;
+        else if (writing === 'remove') counts.removed_from_trakt = soFar.sent;
+        else counts.ratings_to_trakt = soFar.sent;
+        ctx.onProgress();
+      },
+    };
+    const written: Written = {};
+    const history = await writeTraktBatches(tctx, source('toTrakt'), 'history');
+    written.history = history;
+    counts.added_to_trakt = history.sent;
+    counts.not_found += history.notFound;
+    counts.errors += history.failed + history.unanswered;
+    writing = 'remove';
+    const removed = await writeTraktBatches(tctx, source('fromTrakt'), 'remove');
+    written.remove = removed;
+    counts.removed_from_trakt = removed.sent;
+    counts.errors += removed.failed + removed.unanswered;
+    writing = 'ratings';
+    const rt = await writeTraktBatches(tctx, source('ratingsToTrakt'), 'ratings');
+    written.ratings = rt;
+    counts.ratings_to_trakt = rt.sent;
+    counts.not_found += rt.notFound;
+    counts.errors += rt.failed + rt.unanswered;
+    return written;
   };
-  const written: Written = {};
-  const history = await writeTraktBatches(tctx, plan.toTrakt, 'history');
-  written.history = history;
-  counts.added_to_trakt = history.sent;
-  counts.not_found += history.notFound;
-  counts.errors += history.failed + history.unanswered;
-  writing = 'remove';
-  const removed = await writeTraktBatches(tctx, plan.fromTrakt, 'remove');
-  written.remove = removed;
-  counts.removed_from_trakt = removed.sent;
-  counts.errors += removed.failed + removed.unanswered;
-  writing = 'ratings';
-  const pctx = {
-    db: ctx.db, sqlite: ctx.sqlite, plex: ctx.plex, runId: ctx.runId, log: ctx.log, concurrency: ctx.plexConcurrency ?? 4, shouldStop: ctx.shouldStop,
-    onItem: () => {
-      counts.writes_done++;
-      ctx.onProgress();
-    },
+
+  const plexLane = async (): Promise<void> => {
+    const pctx = {
+      db: ctx.db, sqlite: ctx.sqlite, plex: ctx.plex, runId: ctx.runId, log: ctx.log, concurrency: ctx.plexConcurrency ?? 4, shouldStop,
+      onItem: () => {
+        counts.writes_done++;
+        ctx.onProgress();
+      },
+    };
+    const marked = await writePlex(pctx, source('toPlex'), 'watched');
+    counts.marked_in_plex = marked.done;
+    counts.errors += marked.failed;
+    const unwatched = await writePlex(pctx, source('unwatchInPlex'), 'unwatched');
+    counts.unwatched_in_plex = unwatched.done;
+    counts.errors += unwatched.failed;
+    const rp = await writePlex(pctx, source('ratingsToPlex'), 'rating');
+    counts.ratings_to_plex = rp.done;
+    counts.errors += rp.failed;
   };
-  const marked = await writePlex(pctx, plan.toPlex, 'watched');
-  counts.marked_in_plex = marked.done;
-  counts.errors += marked.failed;
-  const unwatched = await writePlex(pctx, plan.unwatchInPlex, 'unwatched');
-  counts.unwatched_in_plex = unwatched.done;
-  counts.errors += unwatched.failed;
-  const rt = await writeTraktBatches(tctx, plan.ratingsToTrakt, 'ratings');
-  written.ratings = rt;
-  counts.ratings_to_trakt = rt.sent;
-  counts.not_found += rt.notFound;
-  counts.errors += rt.failed + rt.unanswered;
-  const rp = await writePlex(pctx, plan.ratingsToPlex, 'rating');
-  counts.ratings_to_plex = rp.done;
-  counts.errors += rp.failed;
-  return written;
+
+  const lane = <T>(p: Promise<T>) =>
+    p.catch((err: unknown) => {
+      laneFailed = true;
+      throw err;
+    });
+  const [trakt, plex] = await Promise.allSettled([lane(traktLane()), lane(plexLane())]);
+  if (trakt.status === 'rejected') throw trakt.reason;
+  if (plex.status === 'rejected') throw plex.reason;
+  return trakt.value;
 }

@@ -13,6 +13,7 @@ import { isUnknownStatus } from '../net/write-answer.js';
 import { PlexError, PlexHttpError, PlexUnauthorizedError } from '../plex/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { PlanItem } from './plan.js';
+import type { PlanSource } from './plan-store.js';
 import type { SyncPlex } from './ports.js';
 import { personOfScope } from './scope.js';
 
@@ -27,6 +28,8 @@ export interface PlexWriteContext {
   shouldStop?: () => boolean;
 }
 
+/** How many plan items are read from SQLite at a time. */
+const PLEX_CHUNK = 500;
 
 export type PlexWriteKind = 'watched' | 'unwatched' | 'rating';
 
@@ -63,7 +66,7 @@ export function answerUnknown(err: unknown): boolean {
   return true;
 }
 
-export async function writePlex(ctx: PlexWriteContext, items: PlanItem[], what: PlexWriteKind): Promise<{ done: number; failed: number; requests: number }> {
+export async function writePlex(ctx: PlexWriteContext, items: PlanSource, what: PlexWriteKind): Promise<{ done: number; failed: number; requests: number }> {
   const out = { done: 0, failed: 0, requests: 0 };
   const log = ctx.log.child({ component: 'sync', runId: ctx.runId });
   const server = ctx.plex.machineIdentifier;
@@ -110,10 +113,19 @@ export async function writePlex(ctx: PlexWriteContext, items: PlanItem[], what: 
       return r.found ? 'done' : r.absent ? 'absent' : 'unread';
     }
   };
-  let next = 0;
+  // The plan is read a chunk at a time; the workers share the chunk in hand.
+  let chunk: PlanItem[] = [];
+  let at = 0;
+  const take = (): PlanItem | undefined => {
+    if (ctx.shouldStop?.()) return undefined;
+    if (at >= chunk.length) {
+      chunk = items.next(PLEX_CHUNK);
+      at = 0;
+    }
+    return chunk[at++];
+  };
   const worker = async () => {
-    while (next < items.length && !ctx.shouldStop?.()) {
-      const item = items[next++]!;
+    for (let item = take(); item; item = take()) {
       let result = await attempt(item);
       if (result === 'absent') result = await attempt(item); // read back and not there: sent once more
       if (result === 'done') {

@@ -15,6 +15,7 @@ import { settleTraktRows } from '../ledger/settle-intents.js';
 import { classifyWrite, lostAnswerPhrase } from '../net/write-answer.js';
 import type { Logger } from '../log/logger.js';
 import type { PlanItem } from './plan.js';
+import type { PlanSource } from './plan-store.js';
 import type { SyncTrakt } from './ports.js';
 import { batchBody, historyPayload, itemBody, notFoundIndexes, ratingPayload, removePayload, type Payload } from './trakt-bodies.js';
 
@@ -49,6 +50,37 @@ export interface TraktWriteResult {
   lost: { batches: number; items: number; alreadyThere: number; resent: number };
 }
 
+/** How many plan items are read from SQLite at a time: a few batches' worth, never the whole plan. */
+export const PLAN_CHUNK = 1000;
+
+/** The plan source followed by what is pushed back (plays to send again), taken in that order. */
+function planQueue(source: PlanSource) {
+  let buffered: PlanItem[] = [];
+  let unread = source.size;
+  const again: PlanItem[] = [];
+  return {
+    get length() {
+      return buffered.length + unread + again.length;
+    },
+    push(item: PlanItem) {
+      again.push(item);
+    },
+    take(n: number): PlanItem[] {
+      const out: PlanItem[] = [];
+      while (out.length < n && (buffered.length > 0 || unread > 0)) {
+        if (buffered.length === 0) {
+          buffered = source.next(Math.max(n, PLAN_CHUNK));
+          unread = buffered.length === 0 ? 0 : Math.max(0, unread - buffered.length);
+          if (buffered.length === 0) break;
+        }
+        out.push(...buffered.splice(0, n - out.length));
+      }
+      if (out.length < n) out.push(...again.splice(0, n - out.length));
+      return out;
+    },
+  };
+}
+
 /** After this many failed batches in a row Trakt is down: stop writing, the next run resumes. */
 const MAX_FAILED_IN_A_ROW = 3;
 
@@ -74,16 +106,17 @@ const KINDS: Record<TraktWriteKind, { action: LedgerAction; payload: Payload; pa
   ratings: { action: 'rating.add', payload: ratingPayload, path: '/sync/ratings' },
 };
 
-export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[], what: TraktWriteKind): Promise<TraktWriteResult> {
+export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanSource, what: TraktWriteKind): Promise<TraktWriteResult> {
   const { action, payload, path } = KINDS[what];
   const result: TraktWriteResult = { sent: 0, notFound: 0, failed: 0, requests: 0, unanswered: 0, lost: { batches: 0, items: 0, alreadyThere: 0, resent: 0 } };
   const log = ctx.log.child({ component: 'sync', runId: ctx.runId });
   let failedInARow = 0;
   let answeredAt = 0;
   const gap = ctx.gapAfterAnswerMs ?? 1000;
-  // Plays in time order: a batch then spans a short stretch of history, which is what is read
-  // back (a GET or two) if its answer is lost.
-  const queue = what === 'history' ? [...items].sort((x, y) => (x.watchedAt ?? 0) - (y.watchedAt ?? 0)) : [...items];
+  // The queue: the plan, read a chunk at a time (plays come in time order, so a batch spans a
+  // short stretch of history, which is what is read back, a GET or two, if its answer is lost),
+  // then the plays of lost batches that Trakt's history did not show, to send once more.
+  const queue = planQueue(items);
   const resent = new Set<PlanItem>();
 
   while (queue.length > 0) {
@@ -92,7 +125,8 @@ export async function writeTraktBatches(ctx: TraktWriteContext, items: PlanItem[
       log.warn({ remaining: queue.length }, `Trakt failed ${MAX_FAILED_IN_A_ROW} batches in a row; stopping ${what} writes, the next run sends the rest`);
       break;
     }
-    const batch = queue.splice(0, ctx.batchSize);
+    const batch = queue.take(ctx.batchSize);
+    if (batch.length === 0) break;
     const batchId = newBatchId();
     const ids = await recordIntents(
       ctx.db,

@@ -16,6 +16,9 @@
  * SYNC_BENCH_LIBRARY=large: instead, the library of issue 18 (20,806 movies and 57,421 episodes in
  * 1,700 shows; about 16,500 plays to add to Trakt, 14,500 items to mark in Plex, 805 ratings each way).
  * Each run also prints the peak RSS of every phase (mirror Plex, mirror Trakt, plan, write).
+ * The first run is set against its floor (issue 18): the larger of Trakt's write floor (its write
+ * batches at one a second) and Plex's (one request per mark or rating at the sync's concurrency, at
+ * the emulator's measured answer time), since the sync writes to both side by side.
  * The child runs as compiled JavaScript, as the installed CLI does (bundled with esbuild first):
  * tsx's loader alone adds ~50 MB of RSS, which is not the product's. SYNC_BENCH_CHILD=tsx runs it from source.
  */
@@ -30,6 +33,8 @@ import { connectTraktAccount } from '../helpers/trakt-connected.js';
 
 const LATENCY_MS = 20;
 const BATCH = 250;
+/** The sync's Plex write concurrency (src/sync/write-plan.ts default). */
+const PLEX_CONCURRENCY = 4;
 const SCALE = Math.min(1, Math.max(0.001, Number(process.env.SYNC_BENCH_SCALE ?? 1) || 1));
 const LARGE = process.env.SYNC_BENCH_LIBRARY === 'large';
 
@@ -146,6 +151,24 @@ export async function run(): Promise<void> {
   console.log(`sync child: ${FROM_SOURCE ? 'from source through tsx (its loader adds ~50 MB of RSS)' : 'compiled JavaScript, as the CLI runs'}`);
   console.log(`library: ${lib.movies.length} movies, ${lib.shows.length} shows, ${episodes} episodes; Trakt seeded with ${seed.plays} plays; Plex emulator seeded with ${plex.seeded!.movies} movies, ${plex.seeded!.episodes} episodes; setup ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
+  // The emulator's answer time for a mark (a PUT /:/scrobble, latency included), on items both
+  // sides already have watched (a second view changes nothing the sync looks at).
+  const marked = [...lib.movies, ...lib.shows.flatMap((s) => s.episodes)].filter((i) => i.plex.viewCount > 0 && i.trakt.plays.length > 0).slice(0, 20);
+  const took: number[] = [];
+  for (const item of marked) {
+    const t = performance.now();
+    const res = await fetch(`${plex.pmsUrl}/:/scrobble?key=${plex.pms.ratingKeyOf(item.key)}&identifier=com.plexapp.plugins.library`, { method: 'PUT', headers: { 'X-Plex-Token': plex.pms.tokenFor() } });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`sync bench: a mark on the Plex emulator answered ${res.status}`);
+    took.push(performance.now() - t);
+  }
+  // The median: on a shared machine a few answers wait for the CPU, which is not the server's time.
+  took.sort((a, b) => a - b);
+  const markMs = took.length ? took[Math.floor(took.length / 2)]! : LATENCY_MS;
+  console.log(
+    `Plex emulator: a mark answers in ${markMs.toFixed(1)} ms (median of ${took.length}; mean ${(took.reduce((a, b) => a + b, 0) / Math.max(1, took.length)).toFixed(1)} ms; ${LATENCY_MS} ms of it added latency); the sync writes to Plex ${PLEX_CONCURRENCY} at a time`,
+  );
+
   const env = {
     DATA_DIR: ctx.dataDir, LOG_LEVEL: 'info', TRAKT_API_URL: trakt.url, TRAKT_OAUTH_URL: trakt.url,
     TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID, TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
@@ -153,10 +176,10 @@ export async function run(): Promise<void> {
     SYNC_BATCH: String(BATCH), SYNC_REAL_BUDGETS: '1',
   };
   try {
-    const measure = async (label: string) => {
+    const measure = async (label: string, extra: Record<string, string> = {}) => {
       const plexBefore = pms.requests.length;
       const traktBefore = trakt.server.requests.length;
-      const { row, wallMs } = await runChild(env);
+      const { row, wallMs } = await runChild({ ...env, ...extra });
       const traktReqs = trakt.server.requests.slice(traktBefore);
       const gets = traktReqs.filter((r) => r.method === 'GET').length;
       const writes = traktReqs.filter((r) => r.method === 'POST').length;
@@ -174,7 +197,18 @@ export async function run(): Promise<void> {
       const plexFailed = plexReqs.filter((r) => r.status >= 400 || r.status < 0).length;
       console.log(`  Plex requests ${plexReqs.length} (${[...plexPaths].map(([k, v]) => `${k} ${v}`).join(', ')}; failed ${plexFailed}); items scanned ${row.scanned}; marked watched in Plex ${row.marked_in_plex}`);
       console.log(`  Trakt GETs ${gets} (${[...new Set(traktReqs.filter((r) => r.method === 'GET').map((r) => r.path))].join(', ')}); Trakt writes ${writes}; items per write ${writes ? (items / writes).toFixed(1) : '-'}; plays added ${row.added_to_trakt}; 429 received ${limited}`);
-      if (writes) console.log(`  write limit alone forces ${(forcedMs / 1000).toFixed(0)} s; wall / forced = ${(wallMs / forcedMs).toFixed(2)} (target ≤ 1.20)`);
+      // The floor: Trakt's lane and Plex's lane run side by side, so the longer of the two.
+      const plexWrites = row.marked_in_plex + row.unwatched_in_plex + row.ratings_to_plex;
+      const plexFloorMs = (plexWrites * markMs) / PLEX_CONCURRENCY;
+      const floorMs = Math.max(forcedMs, plexFloorMs);
+      const writeMs = (row.phaseMemory as Record<string, { ms?: number }> | undefined)?.writing?.ms;
+      if (plexWrites && writeMs) console.log(`  Plex lane: ${plexWrites} writes in the ${(writeMs / 1000).toFixed(1)} s write phase, ${((writeMs * PLEX_CONCURRENCY) / plexWrites).toFixed(1)} ms a write at ${PLEX_CONCURRENCY} at a time`);
+      if (floorMs > 0) {
+        console.log(
+          `  floor ${(floorMs / 1000).toFixed(1)} s = max(Trakt ${writes} writes at 1/s: ${(forcedMs / 1000).toFixed(0)} s, Plex ${plexWrites} writes × ${markMs.toFixed(1)} ms / ${PLEX_CONCURRENCY}: ${(plexFloorMs / 1000).toFixed(1)} s); ` +
+            `wall / floor = ${(wallMs / floorMs).toFixed(2)}, run / floor = ${((row.finished_at - row.started_at) / floorMs).toFixed(2)} (target ≤ 1.20)`,
+        );
+      }
       // The figures mean something only if the run went through the emulator and finished.
       if (row.status !== 'succeeded' || plexReqs.length === 0 || plexFailed > 0) throw new Error(`sync bench: run ${row.status}, ${plexReqs.length} Plex requests (${plexFailed} failed): ${row.error ?? ''}`);
       console.log(`  peak RSS of the sync process ${(row.maxRssKb / 1024).toFixed(0)} MB (target < 300 MB); unmatched ${row.unmatched}; errors ${row.errors}`);
@@ -207,6 +241,14 @@ export async function run(): Promise<void> {
     const doubled = both.filter((m) => (counts.get(m.traktId!) ?? 0) !== 1).length;
     console.log(`  settling the lost batch: ${readBack.length} extra GET(s) to Trakt's history; ${row.added_to_trakt} plays added; items with other than one play: ${doubled}`);
     if (doubled > 0) throw new Error(`sync bench: ${doubled} of the lost batch's items do not have exactly one play`);
+
+    // The server runs sync after sync in one process: three full walks in a row must stay flat.
+    const three = await measure('three full walks in a row in one process (as the server runs them)', { SYNC_RUNS: '3', SYNC_FULL: '1' });
+    const rss = (three.row.runsRssMb ?? []) as number[];
+    console.log(`  peak RSS of each run: ${rss.map((m) => `${m} MB`).join(', ')} (flat: the last within 10 % of the first: ${rss.length === 3 && rss[2]! <= rss[0]! * 1.1 ? 'yes' : 'no'})`);
+    const live = (three.row.heapAfterGcMb ?? []) as number[];
+    if (live.length) console.log(`  live JS heap after each run (after a full GC): ${live.map((m) => `${m} MB`).join(', ')}`);
+    else console.log('  (NODE_OPTIONS=--expose-gc adds the live JS heap after each run)');
   } finally {
     await ctx.close();
     await plex.stop();

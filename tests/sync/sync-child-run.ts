@@ -7,6 +7,9 @@
  * Prints "writing <id>" when the write phase starts, then the run row as JSON with the
  * process's peak RSS (`maxRssKb`) and, per phase of the run, the peak RSS and JS heap sampled
  * every 20 ms (`phaseMemory`, MB), so the bench can say which phase holds the memory.
+ * SYNC_RUNS=N runs N syncs one after another in this one process, as the server does (SYNC_FULL=1:
+ * each a full walk), and adds each run's peak RSS (`runsRssMb`): memory that stays flat run after
+ * run is memory the server does not leak.
  */
 import v8 from 'node:v8';
 import { loadConfig } from '../../src/config/env.js';
@@ -34,30 +37,45 @@ const sample = () => {
   p.heapMb = Math.max(p.heapMb, Math.round(m.heapUsed / 1048576));
 };
 const sampler = setInterval(sample, 20);
-const started = await startSyncRun(ctx.deps, ports, { trigger: 'cli' }, {
-  batchSize: Number(env.SYNC_BATCH ?? 250),
-  writeGapMs: env.SYNC_REAL_BUDGETS === '1' ? undefined : 0,
-  leaseTtlMs: Number(env.SYNC_LEASE_TTL ?? 60_000),
-  heartbeatMs: 100,
-  // The bench (real budgets) reports progress as the service does (every 500 ms); tests want every change.
-  progressMs: env.SYNC_REAL_BUDGETS === '1' ? 500 : 0,
-  onProgress: (run) => {
-    sample();
-    // SYNC_HEAP_SNAPSHOT=<dir>: a heap snapshot as each phase ends, to see what holds the memory.
-    if (env.SYNC_HEAP_SNAPSHOT && run.phase !== current) v8.writeHeapSnapshot(`${env.SYNC_HEAP_SNAPSHOT}/sync-${run.id}-${current}.heapsnapshot`);
-    if (run.phase !== current) {
-      phaseMemory[current]!.ms = Math.round((phaseMemory[current]!.ms ?? 0) + performance.now() - phaseStart);
-      phaseStart = performance.now();
-    }
-    current = run.phase;
-    if (run.phase === 'writing' && !announced) {
-      announced = true;
-      process.stdout.write(`writing ${run.id}\n`);
-    }
-  },
-});
-const row = await started.done;
+const runsRssMb: number[] = [];
+// With node --expose-gc (NODE_OPTIONS): the live heap after each run, what a leak would grow.
+const heapAfterGcMb: number[] = [];
+const gc = (globalThis as { gc?: () => void }).gc;
+let row;
+for (let n = Math.max(1, Number(env.SYNC_RUNS ?? 1)); n > 0; n--) {
+  let peak = 0;
+  const each = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const started = await startSyncRun(ctx.deps, ports, { trigger: 'cli', full: env.SYNC_FULL === '1' }, {
+    batchSize: Number(env.SYNC_BATCH ?? 250),
+    writeGapMs: env.SYNC_REAL_BUDGETS === '1' ? undefined : 0,
+    leaseTtlMs: Number(env.SYNC_LEASE_TTL ?? 60_000),
+    heartbeatMs: 100,
+    // The bench (real budgets) reports progress as the service does (every 500 ms); tests want every change.
+    progressMs: env.SYNC_REAL_BUDGETS === '1' ? 500 : 0,
+    onProgress: (run) => {
+      sample();
+      // SYNC_HEAP_SNAPSHOT=<dir>: a heap snapshot as each phase ends, to see what holds the memory.
+      if (env.SYNC_HEAP_SNAPSHOT && run.phase !== current) v8.writeHeapSnapshot(`${env.SYNC_HEAP_SNAPSHOT}/sync-${run.id}-${current}.heapsnapshot`);
+      if (run.phase !== current) {
+        phaseMemory[current]!.ms = Math.round((phaseMemory[current]!.ms ?? 0) + performance.now() - phaseStart);
+        phaseStart = performance.now();
+      }
+      current = run.phase;
+      if (run.phase === 'writing' && !announced) {
+        announced = true;
+        process.stdout.write(`writing ${run.id}\n`);
+      }
+    },
+  });
+  row = await started.done;
+  clearInterval(each);
+  runsRssMb.push(Math.round(Math.max(peak, process.memoryUsage().rss) / 1048576));
+  if (gc) {
+    gc();
+    heapAfterGcMb.push(Math.round(process.memoryUsage().heapUsed / 1048576));
+  }
+}
 sample();
 clearInterval(sampler);
-process.stdout.write(JSON.stringify({ ...row, maxRssKb: process.resourceUsage().maxRSS, phaseMemory }) + '\n');
+process.stdout.write(JSON.stringify({ ...row, maxRssKb: process.resourceUsage().maxRSS, phaseMemory, runsRssMb, heapAfterGcMb }) + '\n');
 await ctx.close();

@@ -56,11 +56,16 @@ export interface SyncRunsTable {
   people: string | null;
 }
 
-/** The whole plan of a run, one row per item (`list`: toTrakt, fromTrakt, …): paged on a held run's page, written on approval. */
+/** The whole plan of a run, one row per item (`list`: toTrakt, fromTrakt, …): read back in chunks by the writers, paged on a held run's page, written on approval. */
 export interface SyncPlanItemsTable {
   run_id: number;
+  /** Whose plan (the Plex account id; 1 = the server owner). */
+  person: Generated<number>;
   list: string;
   seq: number;
+  item_key: string | null;
+  /** Plays: the watched time (epoch ms) they are written in; 0 otherwise. */
+  sort_at: Generated<number>;
   /** The plan item as JSON. */
   item: string;
 }
