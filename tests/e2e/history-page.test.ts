@@ -10,7 +10,7 @@ import { countPlays } from '../../src/db/repos/history-plays.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { DEFAULT_TMDB_API_KEY, startTmdbFake, type TmdbFake } from '../fakes/tmdb/index.js';
-import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
+import { launchBrowser, screenshot, setUpInBrowser, watchConsole } from '../helpers/browser.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
 import { MOVIES, seedCatalogue, seedPlays } from '../http/history-world.js';
 import { connectTraktAccount } from '../helpers/trakt-connected.js';
@@ -64,12 +64,7 @@ describe('the History page in a browser', () => {
     await expect.poll(() => countPlays(service.deps.sqlite, accountId), { timeout: 15_000 }).toBe(PLAYS);
     const page = await browser.newPage();
     const problems = watchConsole(page);
-    await page.goto(service.url);
-    await page.fill('input[name=setupCode]', service.deps.setupCode!);
-    await page.fill('input[name=password]', 'a good long password');
-    await page.fill('input[name=confirm]', 'a good long password');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${service.url}/`);
+    await setUpInBrowser(page, service.url, service.deps.setupCode!);
 
     const traktRequests = fake.server.requests.length;
     await page.goto(`${service.url}/history`);

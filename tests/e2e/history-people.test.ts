@@ -15,7 +15,7 @@ import { defaultTraktAccount } from '../../src/db/repos/trakt-accounts.js';
 import { DEMO_HOUSEHOLD, startDemo, type Demo } from '../fakes/demo/start.js';
 import { isEdgeKey, type LibMovie } from '../fakes/library/index.js';
 import { emitWebhook } from '../fakes/plex/index.js';
-import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
+import { launchBrowser, screenshot, signInInBrowser, watchConsole } from '../helpers/browser.js';
 import { LogCapture } from '../helpers/context.js';
 import { connectTraktAccount } from '../helpers/trakt-connected.js';
 
@@ -73,10 +73,7 @@ describe('the History page’s person picker', () => {
 
     const page = await browser.newPage();
     const problems = watchConsole(page);
-    await page.goto(url);
-    await page.fill('input[name=password]', demo.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${url}/`);
+    await signInInBrowser(page, url, demo.password);
 
     await page.goto(`${url}/history`);
     const picker = page.locator('#history-person-select');

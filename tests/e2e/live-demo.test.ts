@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { startDemo, type Demo } from '../fakes/demo/start.js';
 import { startViewer, viewingOrder } from '../fakes/demo/viewer.js';
-import { launchBrowser, watchConsole } from '../helpers/browser.js';
+import { launchBrowser, signInInBrowser, watchConsole } from '../helpers/browser.js';
 import { LogCapture } from '../helpers/context.js';
 
 let demo: Demo;
@@ -28,10 +28,7 @@ describe('the demo with webhooks off', () => {
     expect(demo.plex.pms.webhookUrls).toEqual([]);
     const page = await browser.newPage();
     const problems = watchConsole(page);
-    await page.goto(demo.url);
-    await page.fill('input[name=password]', demo.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${demo.url}/`);
+    await signInInBrowser(page, demo.url, demo.password);
     const line = page.locator('#plex-live-status');
     await expect.poll(() => line.getAttribute('data-state'), { timeout: 15_000 }).toBe('listening');
     expect(await line.textContent()).toMatch(/^Live: listening since /);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { loadConfig } from '../../src/config/env.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
-import { launchBrowser, watchConsole } from '../helpers/browser.js';
+import { launchBrowser, signInInBrowser, watchConsole } from '../helpers/browser.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
 
 let service: ServiceHandle;
@@ -24,10 +24,7 @@ describe('Logs page', () => {
   it('shows stored lines, tails new ones live, filters by level, and never shows a secret', async () => {
     const page = await browser.newPage();
     const problems = watchConsole(page);
-    await page.goto(`${service.url}/login`);
-    await page.fill('input[name=password]', 'logs-page-password');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${service.url}/`);
+    await signInInBrowser(page, service.url, 'logs-page-password');
 
     await page.goto(`${service.url}/logs`);
     await expect(page.locator('#log-rows').textContent()).resolves.toContain('listening on');

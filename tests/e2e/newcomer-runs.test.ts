@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOT_FOUND_TTL_MS } from '../../src/ledger/not-found.js';
-import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
+import { launchBrowser, screenshot, setUpInBrowser, watchConsole } from '../helpers/browser.js';
 import { buildLibrary, SECTION_MOVIES } from '../sync/sync-library.js';
 import { makeSyncWorld, type SyncWorld } from '../sync/sync-world.js';
 
@@ -48,12 +48,7 @@ beforeAll(async () => {
   page = await browser.newPage();
   page.setDefaultTimeout(10_000);
   problems = watchConsole(page);
-  await page.goto(url);
-  await page.fill('input[name=setupCode]', w.ctx.deps.setupCode!);
-  await page.fill('input[name=password]', 'a good long password');
-  await page.fill('input[name=confirm]', 'a good long password');
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${url}/`);
+  await setUpInBrowser(page, url, w.ctx.deps.setupCode!);
 }, 30_000);
 afterAll(async () => {
   await browser?.close();

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { notFoundCutoff, notFoundHolds } from '../../src/ledger/not-found.js';
 import { getSyncSettings } from '../../src/sync/settings.js';
-import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
+import { launchBrowser, screenshot, setUpInBrowser, watchConsole } from '../helpers/browser.js';
 import { modernMovie } from '../fixtures/webhooks/payloads.js';
 import { postMultipart } from '../fixtures/webhooks/send.js';
 import { settled, startScrobbleHarness, type ScrobbleHarness } from '../fixtures/webhooks/service.js';
@@ -30,12 +30,7 @@ beforeAll(async () => {
   page = await browser.newPage();
   page.setDefaultTimeout(5000);
   problems = watchConsole(page);
-  await page.goto(h.service.url);
-  await page.fill('input[name=setupCode]', h.service.deps.setupCode!);
-  await page.fill('input[name=password]', 'a good long password');
-  await page.fill('input[name=confirm]', 'a good long password');
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${h.service.url}/`);
+  await setUpInBrowser(page, h.service.url, h.service.deps.setupCode!);
 }, 30_000);
 afterAll(async () => {
   await browser?.close();

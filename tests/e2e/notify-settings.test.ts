@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { loadConfig } from '../../src/config/env.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
-import { launchBrowser, watchConsole } from '../helpers/browser.js';
+import { launchBrowser, signInInBrowser, watchConsole } from '../helpers/browser.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
 import { startNotifyReceiver, type NotifyReceiver } from '../fakes/notify/receiver.js';
 
@@ -28,10 +28,7 @@ beforeAll(async () => {
   });
   browser = await launchBrowser();
   const page = await browser.newPage();
-  await page.goto(`${service.url}/login`);
-  await page.fill('input[name=password]', 'a good long password');
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${service.url}/`);
+  await signInInBrowser(page, service.url, 'a good long password');
   await page.close();
 });
 afterAll(async () => {

@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_HOUSEHOLD, startDemo, type Demo } from '../fakes/demo/start.js';
 import { isEdgeKey } from '../fakes/library/index.js';
 import { emitWebhook } from '../fakes/plex/index.js';
-import { launchBrowser, watchConsole } from '../helpers/browser.js';
+import { launchBrowser, signInInBrowser, watchConsole } from '../helpers/browser.js';
 import { LogCapture } from '../helpers/context.js';
 
 const AXE = fs.readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
@@ -44,10 +44,7 @@ describe('Settings → People in the demo', () => {
   it('a wrong PIN is a sentence next to the field; the kid connects their own Trakt account from their row; their play lands there only', async () => {
     const page = await browser.newPage();
     const problems = watchConsole(page);
-    await page.goto(demo.url);
-    await page.fill('input[name=password]', demo.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${demo.url}/`);
+    await signInInBrowser(page, demo.url, demo.password);
     await page.goto(`${demo.url}/settings`);
 
     const kidRow = page.locator(`#person-${kid.plexAccountId}`);

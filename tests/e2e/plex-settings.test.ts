@@ -10,7 +10,7 @@ import type { BrowserContext } from 'playwright-core';
 import { loadConfig } from '../../src/config/env.js';
 import { disconnectPlex, getSelectedServer } from '../../src/db/repos/plex.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
-import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
+import { launchBrowser, screenshot, setUpInBrowser, watchConsole } from '../helpers/browser.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
 import { deadPort, startPlexFakes, type PlexFakes } from '../fakes/plex/index.js';
 import { buildLibrary } from '../sync/sync-library.js';
@@ -29,12 +29,7 @@ beforeAll(async () => {
   service.deps.plex.overrides = { connectTimeoutMs: 2000 };
   browser = await launchBrowser();
   const page = await browser.newPage();
-  await page.goto(service.url);
-  await page.fill('input[name=setupCode]', service.deps.setupCode!);
-  await page.fill('input[name=password]', 'a good long password');
-  await page.fill('input[name=confirm]', 'a good long password');
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${service.url}/`);
+  await setUpInBrowser(page, service.url, service.deps.setupCode!);
   await page.close();
 });
 afterAll(async () => {

@@ -7,7 +7,7 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
+import { launchBrowser, screenshot, setUpInBrowser, watchConsole } from '../helpers/browser.js';
 import { buildLibrary } from '../sync/sync-library.js';
 import { makeSyncWorld, type SyncWorld } from '../sync/sync-world.js';
 
@@ -39,12 +39,7 @@ describe('live sync progress in the browser', () => {
   it('the dashboard card and the run page follow a run to its end', async () => {
     const page = await browser.newPage();
     const problems = watchConsole(page);
-    await page.goto(url);
-    await page.fill('input[name=setupCode]', w.ctx.deps.setupCode!);
-    await page.fill('input[name=password]', 'a good long password');
-    await page.fill('input[name=confirm]', 'a good long password');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${url}/`);
+    await setUpInBrowser(page, url, w.ctx.deps.setupCode!);
     await expect(page.locator('#card-sync').textContent()).resolves.toContain('No sync has run yet');
 
     // Slow enough to watch: every Plex page and Trakt write takes a while.

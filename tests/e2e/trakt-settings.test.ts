@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/env.js';
 import { startService, type ServiceHandle } from '../../src/main.js';
 import { getSetting } from '../../src/db/repos/settings.js';
 import { TRAKT_SETTING } from '../../src/trakt/credentials.js';
-import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
+import { launchBrowser, screenshot, setUpInBrowser, watchConsole } from '../helpers/browser.js';
 import { LogCapture, tempDir } from '../helpers/context.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 
@@ -26,12 +26,7 @@ beforeAll(async () => {
   );
   browser = await launchBrowser();
   const page = await browser.newPage();
-  await page.goto(service.url);
-  await page.fill('input[name=setupCode]', service.deps.setupCode!);
-  await page.fill('input[name=password]', 'a good long password');
-  await page.fill('input[name=confirm]', 'a good long password');
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${service.url}/`);
+  await setUpInBrowser(page, service.url, service.deps.setupCode!);
   await page.close();
 });
 afterAll(async () => {

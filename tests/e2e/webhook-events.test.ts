@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
-import { launchBrowser, screenshot, watchConsole } from '../helpers/browser.js';
+import { launchBrowser, screenshot, setUpInBrowser, watchConsole } from '../helpers/browser.js';
 import { modernEpisode, modernMovie } from '../fixtures/webhooks/payloads.js';
 import { postMultipart } from '../fixtures/webhooks/send.js';
 import { settled, startScrobbleHarness, type ScrobbleHarness } from '../fixtures/webhooks/service.js';
@@ -25,12 +25,7 @@ describe('webhook events page in a browser', () => {
   it('shows a new webhook live, then Retry sends a failed one', async () => {
     const page = await browser.newPage();
     const problems = watchConsole(page);
-    await page.goto(h.service.url);
-    await page.fill('input[name=setupCode]', h.service.deps.setupCode!);
-    await page.fill('input[name=password]', 'a good long password');
-    await page.fill('input[name=confirm]', 'a good long password');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${h.service.url}/`);
+    await setUpInBrowser(page, h.service.url, h.service.deps.setupCode!);
 
     await page.goto(`${h.service.url}/events`);
     // The page's one SSE stream is open before anything is sent.

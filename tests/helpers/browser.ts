@@ -45,3 +45,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   if (process.env.UPDATE_SCREENSHOTS === '1') fs.copyFileSync(out, path.join('docs', `${name}.png`));
   return out;
 }
+
+/** First-run setup in the page: the setup code and a password, ending signed in on the dashboard. */
+export async function setUpInBrowser(page: Page, url: string, setupCode: string, password = 'a good long password'): Promise<void> {
+  await page.goto(url);
+  await page.fill('input[name=setupCode]', setupCode);
+  await page.fill('input[name=password]', password);
+  await page.fill('input[name=confirm]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${url}/`);
+}
+
+/** Signs in with the admin password, ending on the dashboard. */
+export async function signInInBrowser(page: Page, url: string, password: string): Promise<void> {
+  await page.goto(`${url}/login`);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${url}/`);
+}

@@ -1,8 +1,9 @@
 /**
- * The real service in a child process (`src/cli.ts serve` under tsx), for tests that
+ * The real service in a child process (`src/cli.ts serve`, bundled: tests/helpers/node-entry.ts), for tests that
  * must kill it (SIGKILL mid-work) and start it again on the same data directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { nodeArgs } from './node-entry.js';
 
 export interface ChildService {
   url: string;
@@ -15,7 +16,7 @@ export interface ChildService {
 }
 
 export async function startChildService(env: Record<string, string>, timeoutMs = 30_000): Promise<ChildService> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+  const proc = spawn(process.execPath, [...nodeArgs('cli'), 'serve'], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', OPEN_BROWSER: 'false', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -35,7 +35,9 @@ export async function startLiveWorld(password: string, env: Record<string, strin
   const w = await startRealPortsWorld({ seed: 1515, movies: 40, shows: 16, episodesPerShow: [3, 5] }, password);
   const logs = new LogCapture();
   const allEnv = { ...w.env, ...env };
-  const service = await startService(loadConfig(allEnv), { logSink: logs, tune: { live } });
+  // Trakt writes 100 ms apart, not 1.1 s: the emulator's limits are off, and the tests count plays, not their
+  // spacing (tests/unit/trakt-client.test.ts checks that); each test's start/pause/stop waited ~1 s per write.
+  const service = await startService(loadConfig(allEnv), { logSink: logs, tune: { live, trakt: { budgets: { writeIntervalMs: 100 } } } });
   // Time passes between a player's reports: each live step waits until the listener has handled what was sent.
   w.plex.pms.livePace = async () => {
     const listener = service.deps.plexLive;

@@ -2,10 +2,11 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/context.js';
+import { nodeArgs } from '../helpers/node-entry.js';
 
 describe('serve with a wrong NOTIFY_URLS', () => {
   it('exits 1 with one line naming the URL and the part that is wrong, without the token', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+    const r = spawnSync(process.execPath, [...nodeArgs('cli'), 'serve'], {
       env: { ...process.env, DATA_DIR: tempDir(), PORT: '0', OPEN_BROWSER: 'false', NOTIFY_URLS: 'ntfys://ntfy.sh/alerts gotifys://push.example.com/AbCdEf0123456789/extra?events=sync.failed,plex.gone' },
       encoding: 'utf8',
       timeout: 30_000,

@@ -19,7 +19,10 @@ beforeAll(async () => {
   fake = await startTraktFake({ rateLimits: false });
   seedCatalogue(fake);
   fake.catalogue.addMovie({ trakt: 1006, title: 'Solaris', year: 1972, imdb: 'tt0069293', tmdb: 593 });
-  h = await startHarness(fake);
+  // The emulator's rate limits are off here, and each retried stop is a write: with Trakt's real
+  // write spacing (1.1 s) the faults below spent ~15 s waiting for their turn. Nothing here is about
+  // spacing (tests/unit/trakt-client.test.ts is); a 429's Retry-After still pauses every call.
+  h = await startHarness(fake, { trakt: { budgets: { writeIntervalMs: 100 } } });
 }, 60_000);
 afterAll(async () => {
   await h?.close();

@@ -6,7 +6,7 @@
  * named in TRUST_PROXY each forwarded client has its own count; X-Forwarded-For from
  * anyone else changes nothing.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChildService, type ChildService } from '../helpers/child-service.js';
 import { tempDir } from '../helpers/context.js';
 import { LoopbackClient } from '../helpers/loopback-client.js';
@@ -27,9 +27,22 @@ async function start(env: Record<string, string>): Promise<ChildService> {
   return s;
 }
 
+// Three services, started together: one with a password (each test guesses from addresses of its
+// own, and the limiter counts per address), one behind a trusted proxy, one not set up yet.
+let withPassword: Promise<ChildService>;
+let behindProxy: Promise<ChildService>;
+let notSetUp: Promise<ChildService>;
+beforeAll(() => {
+  withPassword = start({ ADMIN_PASSWORD: PASSWORD });
+  behindProxy = start({ ADMIN_PASSWORD: PASSWORD, TRUST_PROXY: '127.0.0.1' });
+  notSetUp = start({});
+  // A test awaits its own; a start that failed fails that test, not an unhandled rejection.
+  for (const p of [withPassword, behindProxy, notSetUp]) p.catch(() => undefined);
+});
+
 describe('sign-in guesses', () => {
   it('a parallel burst gets a few checks per window, not one per request, and the right password in it does not get in', async () => {
-    const svc = await start({ ADMIN_PASSWORD: PASSWORD });
+    const svc = await withPassword;
     const attacker = new LoopbackClient(svc.url, '127.0.0.1');
     await attacker.get('/login');
     const t0 = Date.now();
@@ -64,7 +77,7 @@ describe('sign-in guesses', () => {
   }, 60_000);
 
   it('X-Forwarded-For is ignored unless the peer is a proxy named in TRUST_PROXY', async () => {
-    const direct = await start({ ADMIN_PASSWORD: PASSWORD });
+    const direct = await withPassword; // from 127.0.0.3, an address the other test does not use
     const spoofer = new LoopbackClient(direct.url, '127.0.0.3');
     await spoofer.get('/login');
     let checked = 0;
@@ -75,7 +88,7 @@ describe('sign-in guesses', () => {
     expect(checked).toBe(5);
 
     // Behind a trusted proxy (127.0.0.1 here), each forwarded client counts on its own.
-    const proxied = await start({ ADMIN_PASSWORD: PASSWORD, TRUST_PROXY: '127.0.0.1' });
+    const proxied = await behindProxy;
     const proxy = new LoopbackClient(proxied.url, '127.0.0.1');
     await proxy.get('/login');
     for (let i = 0; i < 8; i++) await proxy.post('/login', { password: `wrong ${i}` }, { headers: { 'x-forwarded-for': '198.51.100.7' } });
@@ -89,7 +102,7 @@ describe('sign-in guesses', () => {
 
 describe('setup-code guesses', () => {
   it('the same limiter: a parallel burst of wrong codes gets a few checks, then a lockout; another address can still set up', async () => {
-    const svc = await start({});
+    const svc = await notSetUp;
     const line = await svc.waitForLine(/one-time setup code is/);
     const code = /setup code is ([A-Z0-9]+)/.exec(line)![1]!;
     const attacker = new LoopbackClient(svc.url, '127.0.0.1');

@@ -28,8 +28,9 @@ beforeAll(async () => {
     {
       logSink: new LogCapture(),
       scrobble: { worker: { backoffMs: 20, maxBackoffMs: 50, maxAttempts: 2 } },
-      // Short client retries so that a run of 500s ends an event quickly.
-      tune: { trakt: { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 5000 }, timeoutMs: 3000 } },
+      // Short client retries so that a run of 500s ends an event quickly; writes 100 ms apart, not
+      // Trakt's 1.1 s (the emulator has no limits here, and the counts do not depend on spacing).
+      tune: { trakt: { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 5000 }, timeoutMs: 3000, budgets: { writeIntervalMs: 100 } } },
     },
   );
   await connectTraktAccount(service.deps, fake, 'alice');

@@ -6,7 +6,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChildService, type ChildService } from '../helpers/child-service.js';
 import { tempDir } from '../helpers/context.js';
 import { LoopbackClient } from '../helpers/loopback-client.js';
@@ -28,6 +28,22 @@ async function signIn(url: string, password: string, from = '127.0.0.1'): Promis
   expect(res.status).toBe(302);
   return c;
 }
+// Started together before the tests: one signed-in service that two tests take turns on (the
+// 30-day test first, as it rewrites every session row; "Sign out everywhere" ends them all after),
+// one not set up yet, one with an https PUBLIC_URL.
+const shared = { dataDir: tempDir('pts-sess-shared-'), password: 'shared sessions password' };
+let signedIn: Promise<ChildService>;
+const notSetUpDir = tempDir('pts-sess-setup-');
+let notSetUp: Promise<ChildService>;
+let https: Promise<ChildService>;
+beforeAll(() => {
+  signedIn = start({ DATA_DIR: shared.dataDir, ADMIN_PASSWORD: shared.password });
+  notSetUp = start({ DATA_DIR: notSetUpDir });
+  https = start({ DATA_DIR: tempDir('pts-sess-https-'), ADMIN_PASSWORD: 'secure cookie password', PUBLIC_URL: 'https://sync.example.test' });
+  // A test awaits its own; a start that failed fails that test, not an unhandled rejection.
+  for (const p of [signedIn, notSetUp, https]) p.catch(() => undefined);
+});
+
 function sessionRows(dataDir: string): number {
   const db = new BetterSqlite3(path.join(dataDir, DB), { readonly: true });
   try {
@@ -61,9 +77,9 @@ describe('sessions', () => {
   }, 90_000);
 
   it('end 30 days after sign-in even when used every day', async () => {
-    const dataDir = tempDir('pts-sess-age-');
-    const svc = await start({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'lifetime password' });
-    const client = await signIn(svc.url, 'lifetime password');
+    const { dataDir, password } = shared;
+    const svc = await signedIn;
+    const client = await signIn(svc.url, password);
     const day = 24 * 3600 * 1000;
     // As if signed in 29 days ago and used yesterday: still good.
     const db = new BetterSqlite3(path.join(dataDir, DB));
@@ -77,10 +93,10 @@ describe('sessions', () => {
   }, 60_000);
 
   it('"Sign out everywhere" ends every session, other browsers\' too', async () => {
-    const dataDir = tempDir('pts-sess-all-');
-    const svc = await start({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'everywhere password' });
-    const laptop = await signIn(svc.url, 'everywhere password', '127.0.0.1');
-    const phone = await signIn(svc.url, 'everywhere password', '127.0.0.2');
+    const { dataDir, password } = shared;
+    const svc = await signedIn;
+    const laptop = await signIn(svc.url, password, '127.0.0.1');
+    const phone = await signIn(svc.url, password, '127.0.0.2');
     const page = await laptop.get('/runs');
     expect(page.text).toContain('formaction="/logout/everywhere"');
     const out = await laptop.post('/logout/everywhere', {});
@@ -92,8 +108,8 @@ describe('sessions', () => {
   }, 60_000);
 
   it('two correct setup posts at once: one password, one session', async () => {
-    const dataDir = tempDir('pts-sess-setup-');
-    const svc = await start({ DATA_DIR: dataDir });
+    const dataDir = notSetUpDir;
+    const svc = await notSetUp;
     const code = /setup code is ([A-Z0-9]+)/.exec(await svc.waitForLine(/one-time setup code is/))![1]!;
     const a = new LoopbackClient(svc.url, '127.0.0.1');
     const b = new LoopbackClient(svc.url, '127.0.0.2');
@@ -116,7 +132,7 @@ describe('sessions', () => {
   }, 60_000);
 
   it('an https PUBLIC_URL makes the session and CSRF cookies Secure without X-Forwarded-Proto', async () => {
-    const svc = await start({ DATA_DIR: tempDir('pts-sess-https-'), ADMIN_PASSWORD: 'secure cookie password', PUBLIC_URL: 'https://sync.example.test' });
+    const svc = await https;
     const c = new LoopbackClient(svc.url);
     const page = await c.get('/login');
     const csrf = page.setCookies.find((l) => l.startsWith('pts_csrf='));

@@ -1,5 +1,5 @@
 /**
- * One sync run in its own process (run with `node --import tsx`), so a test can SIGKILL
+ * One sync run in its own process (bundled: tests/helpers/node-entry.ts), so a test can SIGKILL
  * it in the middle of the write phase. Reads everything from the environment: DATA_DIR
  * and the Trakt URLs (as the service does), SYNC_PLEX (JSON PlexTarget of the stand-in; when
  * unset, the production Plex path: PLEX_URL + PLEX_TOKEN through src/plex/server-client.ts), SYNC_BATCH,

@@ -21,6 +21,7 @@ import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../fakes/trakt/index.j
 import { buildLibrary } from './sync-library.js';
 import { standInClient, targetOf } from './sync-plex-standin.js';
 import { makeSyncWorld, type SyncWorld } from './sync-world.js';
+import { nodeArgs } from '../helpers/node-entry.js';
 
 const T = 1_750_000_000;
 let w: SyncWorld;
@@ -53,7 +54,7 @@ function capture(): CliIo & { out_: string[]; err_: string[] } {
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'sync', ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs('cli'), 'sync', ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));

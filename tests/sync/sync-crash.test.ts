@@ -13,6 +13,7 @@ import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../fakes/trakt/index.j
 import { targetOf } from './sync-plex-standin.js';
 import { buildLibrary } from './sync-library.js';
 import { makeSyncWorld, type SyncWorld } from './sync-world.js';
+import { nodeArgs } from '../helpers/node-entry.js';
 
 const T = 1_750_000_000;
 let w: SyncWorld;
@@ -53,7 +54,7 @@ afterAll(async () => {
 
 describe('a run killed mid-write', () => {
   it('is finished by the next run without a duplicate play', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/sync/sync-child-run.ts'], {
+    const child = spawn(process.execPath, nodeArgs('sync-child-run'), {
       env: {
         ...process.env, DATA_DIR: w.ctx.dataDir, LOG_LEVEL: 'info', TRAKT_API_URL: proxyUrl, TRAKT_OAUTH_URL: proxyUrl,
         TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID, TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,

@@ -1,5 +1,5 @@
 /**
- * One undo in its own process (run with `node --import tsx`), so a test can SIGKILL it in
+ * One undo in its own process (bundled: tests/helpers/node-entry.ts), so a test can SIGKILL it in
  * the middle. Environment: DATA_DIR and the Trakt URLs as the service reads them,
  * SYNC_PLEX (JSON PlexTarget of the stand-in), UNDO_RUN (the run to undo), SYNC_BATCH,
  * SYNC_LEASE_TTL, UNDO_REAL_BUDGETS=1 (Trakt's real budgets and write pacing, for the benchmark). Prints "writing <id>" once the undo run exists, then its row as JSON.

@@ -17,6 +17,7 @@ import { buildLibrary, iso } from '../sync/sync-library.js';
 import { targetOf } from '../sync/sync-plex-standin.js';
 import { makeSyncWorld, type SyncWorld } from '../sync/sync-world.js';
 import { snapshot, type Snapshot } from './undo-world.js';
+import { nodeArgs } from '../helpers/node-entry.js';
 
 const T = 1_750_000_000;
 let w: SyncWorld;
@@ -75,7 +76,7 @@ afterAll(async () => {
 
 describe('undo with lost answers and a kill in the middle', () => {
   it('the killed undo left part done, part unknown', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/undo/undo-child.ts'], {
+    const child = spawn(process.execPath, nodeArgs('undo-child'), {
       env: {
         ...process.env, DATA_DIR: w.ctx.dataDir, LOG_LEVEL: 'info', TRAKT_API_URL: proxyUrl, TRAKT_OAUTH_URL: proxyUrl,
         TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID, TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { tempDir } from '../helpers/context.js';
+import { nodeArgs } from '../helpers/node-entry.js';
 
-const tsx = ['--import', 'tsx', 'src/cli.ts'];
 
 function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [...tsx, ...args], {
+  return spawnSync(process.execPath, [...nodeArgs('cli'), ...args], {
     env: { ...process.env, DATA_DIR: tempDir(), ...env },
     encoding: 'utf8',
     timeout: 30_000,

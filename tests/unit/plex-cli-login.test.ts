@@ -7,6 +7,7 @@ import { getPlexOwner, getSelectedServer } from '../../src/db/repos/plex.js';
 import { chooseServer, CliLoginError } from '../../src/cli/login-plex.js';
 import { startPlexFakes, type PlexFakes } from '../fakes/plex/index.js';
 import { tempDir } from '../helpers/context.js';
+import { nodeArgs } from '../helpers/node-entry.js';
 
 let fakes: PlexFakes;
 beforeAll(async () => {
@@ -15,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => fakes?.stop());
 
 function runCli(args: string[], env: Record<string, string>, onStderr: (text: string) => void) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...nodeArgs('cli'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -6,6 +6,7 @@ import { createContext } from '../../src/context.js';
 import { listTraktAccounts } from '../../src/db/repos/trakt-accounts.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startTraktFake, type TraktFake } from '../fakes/trakt/index.js';
 import { tempDir } from '../helpers/context.js';
+import { nodeArgs } from '../helpers/node-entry.js';
 
 let fake: TraktFake;
 beforeAll(async () => {
@@ -16,7 +17,7 @@ afterAll(async () => {
 });
 
 function runCli(args: string[], env: Record<string, string>, onStderr: (text: string) => void) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...nodeArgs('cli'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
