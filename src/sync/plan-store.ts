@@ -134,10 +134,17 @@ export function dropStalePlans(sqlite: BetterSqlite3.Database, exceptRunId: numb
 }
 
 /** One page of one list of a held run's plan (one person's, or every person's one after another), and how many items the list has. */
-export async function planPage(db: Db, runId: number, list: PlanList, page: number, perPage: number, person?: number): Promise<{ items: PlanItem[]; total: number }> {
+export async function planPage(
+  db: Db,
+  runId: number,
+  list: PlanList,
+  page: number,
+  perPage: number,
+  person?: number,
+): Promise<{ items: Array<PlanItem & { person: number }>; total: number }> {
   const rows = await db
     .selectFrom('sync_plan_items')
-    .select('item')
+    .select(['item', 'person'])
     .where('run_id', '=', runId)
     .$if(person !== undefined, (q) => q.where('person', '=', person!))
     .where('list', '=', list)
@@ -153,5 +160,5 @@ export async function planPage(db: Db, runId: number, list: PlanList, page: numb
     .$if(person !== undefined, (q) => q.where('person', '=', person!))
     .where('list', '=', list)
     .executeTakeFirstOrThrow();
-  return { items: rows.map((r) => JSON.parse(r.item) as PlanItem), total: Number(total.n) };
+  return { items: rows.map((r) => ({ ...(JSON.parse(r.item) as PlanItem), person: r.person })), total: Number(total.n) };
 }

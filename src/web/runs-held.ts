@@ -2,6 +2,7 @@
  * A run the guard held: the data its page shows (reasons, the plan paged) and the
  * approve / discard actions the page and the API share.
  */
+import { listPeople, OWNER_ACCOUNT_ID } from '../db/repos/people.js';
 import { getRun } from '../db/repos/sync-runs.js';
 import type { SyncRunRow } from '../db/tables/sync.js';
 import { NotHeldError, SyncBusyError } from '../sync/run.js';
@@ -12,7 +13,6 @@ import type { AppDeps } from './env.js';
 
 const PER_PAGE = 50;
 
-
 export async function heldPlanView(deps: AppDeps, run: SyncRunRow, csrf: string, query: { list?: string; page?: string }): Promise<HeldPlanView> {
   const counts: Record<string, number> = {};
   for (const l of PLAN_LISTS) counts[l] = (await planPage(deps.db, run.id, l, 1, 0)).total;
@@ -22,7 +22,11 @@ export async function heldPlanView(deps: AppDeps, run: SyncRunRow, csrf: string,
   const pages = Math.max(1, Math.ceil(counts[list]! / PER_PAGE));
   const page = Math.min(pages, Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1));
   const { items } = await planPage(deps.db, run.id, list, page, PER_PAGE);
-  return { runId: run.id, csrf, reasons: guardReasonsOf(run), counts, list, page, pages, items };
+  // A household's held run may hold other people's plans than the owner's: each item then says whose it is.
+  const whose = new Set((await deps.db.selectFrom('sync_plan_items').select('person').distinct().where('run_id', '=', run.id).execute()).map((r) => r.person));
+  const names = new Map((await listPeople(deps.db)).map((p) => [p.plex_account_id, p.name]));
+  const labelled = items.map(({ person, ...item }) => (whose.size > 1 || !whose.has(OWNER_ACCOUNT_ID) ? { ...item, who: names.get(person) ?? `#${person}` } : item));
+  return { runId: run.id, csrf, reasons: guardReasonsOf(run), counts, list, page, pages, items: labelled };
 }
 
 export type HeldAction = { ok: true; runId: number } | { ok: false; status: 404 | 409; message: string };

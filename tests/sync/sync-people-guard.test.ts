@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LibMovie } from '../fakes/library/index.js';
+import { getRun } from '../../src/db/repos/sync-runs.js';
+import { heldPlanView } from '../../src/web/runs-held.js';
 import { KID, PAL, startHouseholdWorld, type HouseholdWorld } from './people-world.js';
 
 let w: HouseholdWorld;
@@ -31,6 +33,9 @@ describe('the guard over several people', () => {
     expect(run.error).toContain('The guard held the part of this run for kid');
     expect([w.playCount(w.owner, o), w.playCount('pal-trakt', p)]).toEqual([1, 1]);
     expect(kids.map((m) => w.playCount('kid-trakt', m))).toEqual([0, 0, 0]);
+    // The held plan's page says whose each item is.
+    const view = await heldPlanView(w.service.deps, (await getRun(w.service.deps.db, run.id))!, 'csrf', { list: 'toTrakt' });
+    expect(view.items.map((i) => i.who)).toEqual(['kid', 'kid', 'kid']);
 
     const res = await w.api(`/runs/${run.id}/approve`, { method: 'POST' });
     expect(res.status).toBe(202);

@@ -12,7 +12,8 @@ export interface HeldPlanView {
   list: string;
   page: number;
   pages: number;
-  items: PlanItem[];
+  /** `who`: whose plan the item is in, when the held run holds several people's. */
+  items: Array<PlanItem & { who?: string }>;
 }
 
 export const HELD_LIST_LABELS: Record<string, string> = {
@@ -57,6 +58,7 @@ export function HeldPlan(props: { view: HeldPlanView }) {
         <ul class="mt-2 list-disc pl-6 text-sm" id="held-items">
           {v.items.map((i) => (
             <li>
+              {i.who ? <span class="font-medium">{`${i.who}: `}</span> : ''}
               {i.title}
               {i.watchedAt ? <span class="text-slate-600 dark:text-slate-400">{' · watched '}<Time ms={i.watchedAt} /></span> : ''}
               {i.rating !== undefined ? <span class="text-slate-600 dark:text-slate-400">{` · rating ${i.rating}`}</span> : ''}
