@@ -250,6 +250,22 @@ export class PeopleService {
   }
 
   /**
+   * A fresh server token for a person whose stored one the server refused (401): a Home user's
+   * by plex.tv's switch again (with their stored PIN), a friend's by reading plex.tv's shared
+   * servers again. A sentence when none can be had, or when plex.tv gives the refused one back.
+   */
+  async renewToken(plexAccountId: number, refused: string): Promise<string | { problem: string }> {
+    const row = await getPerson(this.deps.db, plexAccountId);
+    if (!row) return { problem: `There is no person ${plexAccountId} in the household.` };
+    if (row.kind === 'home') return this.homeToken(plexAccountId);
+    await this.refresh({ force: true });
+    const after = await getPerson(this.deps.db, plexAccountId);
+    const token = after?.plex_token ? this.deps.cipher.decrypt(after.plex_token) : null;
+    if (!token || token === refused) return { problem: `plex.tv gave no new token for ${row.name}: their share may have ended.` };
+    return token;
+  }
+
+  /**
    * Gives a person the Trakt account just connected for them. Refuses (with a sentence) an
    * account that already carries someone else's plays, so two people never share one history.
    */

@@ -12,7 +12,7 @@ import { getTraktAccount } from '../db/repos/trakt-accounts.js';
 import type { PersonRow } from '../db/tables/people.js';
 import type { PlexConnection } from '../plex-connection/connection.js';
 import type { TraktClientRegistry } from '../trakt/registry.js';
-import { plexPortFrom } from './plex-port.js';
+import { plexPortFrom, renewingOn401 } from './plex-port.js';
 import type { PersonSides, SyncPerson, SyncPlex, SyncPorts, SyncTrakt } from './ports.js';
 import { plexScope } from './scope.js';
 
@@ -26,6 +26,8 @@ export interface HouseholdDeps {
   trakt(accountId: number): Promise<SyncTrakt>;
   /** A Home user's server token by plex.tv's switch, when none is stored (a sentence when it cannot be had). */
   homeToken?(plexAccountId: number): Promise<string | { problem: string }>;
+  /** A new server token for a person whose token the server refused (401), or a sentence. */
+  renewToken?(plexAccountId: number, refused: string): Promise<string | { problem: string }>;
 }
 
 export const NO_PLEX = 'Plex is not connected. Sign in with Plex in Settings, then run the sync again.';
@@ -86,9 +88,16 @@ async function openPerson(deps: HouseholdDeps, r: PersonRow): Promise<PersonSide
     token = got;
   }
   if (!token) return `The service has no Plex token for ${r.name}: refresh Settings → People (a Home user's PIN may be needed).`;
-  const client = await deps.plex.serverClientFor(info.url, token);
   const unticked = await deps.plex.untickedSections();
-  const plex = plexPortFrom(client, plexScope(machineId, r.plex_account_id), (key) => !unticked.has(key));
+  const portFor = async (t: string) => plexPortFrom(await deps.plex.serverClientFor(info.url, t), plexScope(machineId, r.plex_account_id), (key) => !unticked.has(key));
+  const first = await portFor(token);
+  const { renewToken } = deps;
+  const plex = renewToken
+    ? renewingOn401(first, async () => {
+        const got = await renewToken(r.plex_account_id, token);
+        return typeof got === 'string' ? portFor(got) : null;
+      })
+    : first;
   return { plex, trakt: await deps.trakt(r.trakt_account_id!) };
 }
 

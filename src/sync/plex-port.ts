@@ -1,4 +1,5 @@
 /** The sync's Plex port over a Plex server client: the synced sections, their items page by page, and the writes. */
+import { PlexUnauthorizedError } from '../plex/errors.js';
 import type { PlexServerClient } from '../plex/server-client.js';
 import type { PlexMeta, PlexSectionRef, SyncPlex } from './ports.js';
 
@@ -29,3 +30,36 @@ export function plexPortFrom(client: Pick<PlexServerClient, 'sections' | 'itemsP
   };
 }
 
+
+/**
+ * A household member's port that, the first time the server refuses their token (401), gets
+ * them a new one (`renew`: plex.tv's switch or shared servers) and asks again; a 401 writes
+ * nothing, so a write may be asked again too. Renewed once per run at most: a second 401, or no
+ * new token, is the original refusal.
+ */
+export function renewingOn401(first: SyncPlex, renew: () => Promise<SyncPlex | null>): SyncPlex {
+  let current = first;
+  let renewal: Promise<SyncPlex | null> | null = null;
+  const call = async <T>(f: (p: SyncPlex) => Promise<T>): Promise<T> => {
+    const used = current;
+    try {
+      return await f(used);
+    } catch (err) {
+      if (!(err instanceof PlexUnauthorizedError)) throw err;
+      renewal ??= renew().catch(() => null);
+      const fresh = await renewal;
+      if (!fresh || fresh === used) throw err;
+      current = fresh;
+      return f(fresh);
+    }
+  };
+  return {
+    machineIdentifier: first.machineIdentifier,
+    sections: () => call((p) => p.sections()),
+    items: (...a) => call((p) => p.items(...a)),
+    markWatched: (k) => call((p) => p.markWatched(k)),
+    markUnwatched: (k) => call((p) => p.markUnwatched(k)),
+    rate: (k, r) => call((p) => p.rate(k, r)),
+    itemState: (k) => call((p) => p.itemState(k)),
+  };
+}

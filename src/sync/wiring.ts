@@ -50,8 +50,8 @@ export type SyncPortDeps = {
   traktClients: TraktClientRegistry;
   /** With the cipher (which opens the people's stored tokens) a run covers the household; without it, the owner alone. */
   cipher?: Pick<Cipher, 'decrypt'>;
-  /** Gets a Home user's server token by plex.tv's switch when none is stored. */
-  people?: Pick<PeopleService, 'homeToken'>;
+  /** Gets a Home user's server token by plex.tv's switch when none is stored, and a new one for anyone whose token the server refused. */
+  people?: Pick<PeopleService, 'homeToken' | 'renewToken'>;
 };
 
 export function createSyncPorts(deps: SyncPortDeps, overrides: SyncPortOverrides = {}): SyncPorts {
@@ -70,7 +70,7 @@ export function createSyncPorts(deps: SyncPortDeps, overrides: SyncPortOverrides
       return account && account.status !== 'disconnected' ? traktFor(accountId) : null;
     },
     ...(cipher
-      ? { household: (owner: Pick<SyncPorts, 'plex' | 'trakt'>) => householdOf({ db: deps.db, cipher, plex: deps.plex, owner, trakt: traktFor, homeToken: people ? (id) => people.homeToken(id) : undefined }) }
+      ? { household: (owner: Pick<SyncPorts, 'plex' | 'trakt'>) => householdOf({ db: deps.db, cipher, plex: deps.plex, owner, trakt: traktFor, homeToken: people ? (id) => people.homeToken(id) : undefined, renewToken: people ? (id, refused) => people.renewToken(id, refused) : undefined }) }
       : {}),
   };
 }

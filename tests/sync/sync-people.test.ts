@@ -135,6 +135,8 @@ describe('sync per person', () => {
   }, 120_000);
 
   it('`person` limits a run to one person (by name or id); an unknown person is a 400 with a sentence', async () => {
+    w.plex.tv.friendTokens = true; // Plex gives friends' tokens again (an earlier test turned that off)
+    await w.service.deps.people.refresh({ force: true });
     const [k, p] = fresh(2) as [LibMovie, LibMovie];
     w.plex.pms.markWatched(k.key, KID);
     w.plex.pms.markWatched(p.key, PAL);
@@ -246,5 +248,25 @@ describe('sync per person', () => {
     });
     expect(person(run, 1).status).toBe('succeeded');
     expect(playCount(owner, o)).toBe(1);
+  }, 120_000);
+
+  it('a token the server refused is renewed once from plex.tv (a Home user by the switch with their PIN, a friend by the shared servers): their parts go on', async () => {
+    w.plex.tv.friendTokens = true; // Plex gives friends' tokens again (an earlier test turned that off)
+    await w.service.deps.people.refresh({ force: true });
+    const [k, p] = fresh(2) as [LibMovie, LibMovie];
+    w.plex.pms.markWatched(k.key, KID);
+    w.plex.pms.markWatched(p.key, PAL);
+    // Plex ends both tokens and has new ones (as after a sign-out everywhere): the stored ones answer 401.
+    const kidToken = w.plex.accounts.rotateServerToken(KID);
+    const palToken = w.plex.accounts.rotateServerToken(PAL);
+    const run = await runSync();
+    expect(run.status, JSON.stringify(run.people)).toBe('succeeded');
+    expect([person(run, KID).status, person(run, PAL).status]).toEqual(['succeeded', 'succeeded']);
+    expect([playCount('kid-trakt', k), playCount('pal-trakt', p)]).toEqual([1, 1]);
+    expect(playCount(owner, k) + playCount(owner, p) + playCount('pal-trakt', k) + playCount('kid-trakt', p)).toBe(0);
+    // The new tokens are kept, sealed: the next run uses them without asking plex.tv.
+    const sealed = [(await getPerson(w.service.deps.db, KID))!.plex_token!, (await getPerson(w.service.deps.db, PAL))!.plex_token!];
+    expect(sealed.map((t) => w.service.deps.cipher.decrypt(t))).toEqual([kidToken, palToken]);
+    expect(sealed.join(' ')).not.toContain(kidToken);
   }, 120_000);
 });

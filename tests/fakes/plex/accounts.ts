@@ -144,6 +144,19 @@ export class PlexAccounts {
     return id === undefined ? undefined : this.byId.get(id);
   }
 
+  /**
+   * Ends an account's server token and gives it a new one, as Plex does when a token is revoked
+   * and the account signs in again: the old one answers 401, plex.tv (resources, shared servers)
+   * hands out the new one. Returns the new token.
+   */
+  rotateServerToken(id: number): string {
+    const account = this.get(id);
+    this.serverTokens.delete(account.serverToken);
+    account.serverToken = this.mint('server', id);
+    this.serverTokens.set(account.serverToken, id);
+    return account.serverToken;
+  }
+
   /** Makes a token (plex.tv or server) invalid from now on. Returns whether it existed. */
   revoke(token: string): boolean {
     return this.userTokens.delete(token) || this.serverTokens.delete(token);
