@@ -106,6 +106,7 @@ interface ChildResult {
 }
 
 const FROM_SOURCE = process.env.SYNC_BENCH_CHILD === 'tsx';
+const IN_SERVER = process.env.SYNC_BENCH_IN_SERVER === '1';
 const BUNDLE = 'test-results/sync-child/sync-child-run.mjs';
 
 /** The child as plain JavaScript (dependencies stay in node_modules), the way the CLI runs from dist/. */
@@ -148,7 +149,7 @@ export async function run(): Promise<void> {
   const ctx = await makeTestContext({ TRAKT_API_URL: trakt.url, TRAKT_OAUTH_URL: trakt.url });
   await connectTraktAccount(ctx.deps, trakt, 'alice');
   const episodes = lib.shows.reduce((a, s) => a + s.episodes.length, 0);
-  console.log(`sync child: ${FROM_SOURCE ? 'from source through tsx (its loader adds ~50 MB of RSS)' : 'compiled JavaScript, as the CLI runs'}`);
+  console.log(`sync child: ${FROM_SOURCE ? 'from source through tsx (its loader adds ~50 MB of RSS)' : 'compiled JavaScript, as the CLI runs'}${IN_SERVER ? '; the run inside the whole server (SYNC_BENCH_IN_SERVER=1)' : ''}`);
   console.log(`library: ${lib.movies.length} movies, ${lib.shows.length} shows, ${episodes} episodes; Trakt seeded with ${seed.plays} plays; Plex emulator seeded with ${plex.seeded!.movies} movies, ${plex.seeded!.episodes} episodes; setup ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   // The emulator's answer time for a mark (a PUT /:/scrobble, latency included), on items both
@@ -174,6 +175,8 @@ export async function run(): Promise<void> {
     TRAKT_CLIENT_ID: DEFAULT_CLIENT_ID, TRAKT_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
     PLEX_URL: plex.pmsUrl, PLEX_TOKEN: plex.pms.tokenFor(), SYNC_PLEX: '',
     SYNC_BATCH: String(BATCH), SYNC_REAL_BUDGETS: '1',
+    // SYNC_BENCH_IN_SERVER=1: every run happens inside the whole server (HTTP, worker, history mirror, schedules).
+    SYNC_IN_SERVER: IN_SERVER ? '1' : '0',
   };
   try {
     const measure = async (label: string, extra: Record<string, string> = {}) => {

@@ -9,20 +9,23 @@
  * every 20 ms (`phaseMemory`, MB), so the bench can say which phase holds the memory.
  * SYNC_RUNS=N runs N syncs one after another in this one process, as the server does (SYNC_FULL=1:
  * each a full walk), and adds each run's peak RSS (`runsRssMb`): memory that stays flat run after
- * run is memory the server does not leak.
+ * run is memory the server does not leak. SYNC_IN_SERVER=1 runs them inside the whole server.
  */
 import v8 from 'node:v8';
 import { loadConfig } from '../../src/config/env.js';
 import { createContext } from '../../src/context.js';
+import { startService } from '../../src/main.js';
 import { startSyncRun } from '../../src/sync/run.js';
 import { createSyncPorts } from '../../src/sync/wiring.js';
 import { standInClient, type PlexTarget } from './sync-plex-standin.js';
 
 const env = process.env;
-const ctx = await createContext(loadConfig(env), {
-  logFd: 2,
-  tune: { trakt: env.SYNC_REAL_BUDGETS === '1' ? { timeoutMs: 60_000 } : { budgets: { writeIntervalMs: 5 }, retry: { baseDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 60_000 } },
-});
+const tune = { trakt: env.SYNC_REAL_BUDGETS === '1' ? { timeoutMs: 60_000 } : { budgets: { writeIntervalMs: 5 }, retry: { baseDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 60_000 } };
+// SYNC_IN_SERVER=1: the whole server is up in this process (HTTP on a free loopback port, the webhook
+// worker, schedules, the history mirror, the Plex listener), its log on stderr, and the run happens
+// inside it: the memory a run costs where it usually runs.
+const server = env.SYNC_IN_SERVER === '1' ? await startService(loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1' }), { logSink: process.stderr, tune }) : undefined;
+const ctx = server ? { deps: server.deps, close: () => server.close() } : await createContext(loadConfig(env), { logFd: 2, tune });
 const plex = env.SYNC_PLEX ? standInClient(JSON.parse(env.SYNC_PLEX) as PlexTarget) : undefined;
 const ports = plex ? createSyncPorts(ctx.deps, { plex: async () => plex }) : createSyncPorts(ctx.deps);
 let announced = false;
