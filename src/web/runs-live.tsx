@@ -40,7 +40,7 @@ export class RunPublisher {
       }
       if (finished) {
         const ledger = await runLedger(this.deps.db, run.id, 500);
-        parts.push((<hx-partial hx-target={`#run-ledger-${run.id}`} hx-swap="outerHTML"><RunLedger run={run} ledger={ledger} /></hx-partial>).toString());
+        parts.push((<hx-partial hx-target={`#run-ledger-${run.id}:not([data-only])`} hx-swap="outerHTML"><RunLedger run={run} ledger={ledger} /></hx-partial>).toString());
       }
       if (!this.announced.has(run.id)) {
         this.announced.add(run.id);

@@ -15,6 +15,7 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getRun } from '../../src/db/repos/sync-runs.js';
 import { NOT_FOUND_TTL_MS } from '../../src/ledger/not-found.js';
 import { launchBrowser, screenshot, setUpInBrowser, watchConsole } from '../helpers/browser.js';
 import { buildLibrary, SECTION_MOVIES } from '../sync/sync-library.js';
@@ -99,6 +100,19 @@ describe('issue 19 in a browser: runs, unmatched, ledger', () => {
     // The address can change before htmx has swapped the table in: wait for the rows.
     await expect.poll(() => page.locator('#run-ledger tr[data-ledger-status]').count(), { timeout: 5000 }).toBe(2);
     expect(await page.locator('#run-ledger tr[data-ledger-status=sent]').count()).toBe(0);
+    // A live update of the finished run (the late one after its last log lines) keeps the filter:
+    // it replaces the run's facts, not a filtered list with the whole one.
+    await page.evaluate((i) => ((globalThis as any).document.querySelector(`#run-facts-${i}`).dataset.stale = '1'), id);
+    await expect
+      .poll(
+        async () => {
+          w.ctx.deps.runPublisher.publish((await getRun(w.ctx.deps.db, Number(id)))!);
+          return page.evaluate((i) => (globalThis as any).document.querySelector(`#run-facts-${i}`)?.dataset.stale ?? 'replaced', id);
+        },
+        { timeout: 5000 },
+      )
+      .toBe('replaced');
+    expect(await page.locator('#run-ledger tr[data-ledger-status]').count()).toBe(2);
 
     // The same title twice (two libraries), told apart by year and library.
     await page.goto(`${url}/runs/${id}`);

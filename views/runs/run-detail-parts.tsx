@@ -128,7 +128,8 @@ export function RunLedger(props: { run: Pick<SyncRunRow, 'id' | 'dry_run'>; ledg
   const { rows, total, failed, only } = ledger;
   const filter = (active: boolean) => `rounded-md px-2 py-0.5 ${active ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'underline'}`;
   return (
-    <div id={`run-ledger-${run.id}`}>
+    // A filtered ledger (data-only) is not replaced by the live update, which is the whole list.
+    <div id={`run-ledger-${run.id}`} data-only={only ?? undefined}>
       <h3 class="mb-2 text-sm font-medium">{`${total} write${total === 1 ? '' : 's'}${failed ? `, ${failed} failed` : ''}`}</h3>
       {failed > 0 && (
         <nav class="mb-2 flex gap-2 text-sm" aria-label="Which writes">
