@@ -9,7 +9,7 @@
 import os from 'node:os';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/database.js';
-import { tryAcquireLease, type Lease } from '../db/repos/locks.js';
+import { keepRenewing, tryAcquireLease, type Lease } from '../db/repos/locks.js';
 import { createRun, getRun, lastFullWalkAt, markInterruptedRuns, pruneRuns, supersedeHeldRuns, takeHeldRun, updateRun } from '../db/repos/sync-runs.js';
 import type { SyncPhase, SyncRunRow, SyncRunStatus, SyncTrigger } from '../db/tables/sync.js';
 import type { Logger } from '../log/logger.js';
@@ -186,16 +186,15 @@ async function execute(
     await flush(true);
   };
 
-  const heartbeat = setInterval(() => {
-    void lease.renew().then((ok) => {
-      if (!ok && !lost) {
-        lost = true;
-        log.error('the sync lease was lost (another process took over); stopping this run');
-      }
-    });
-    void flush(true);
-  }, opts.heartbeatMs ?? 15_000);
-  heartbeat.unref();
+  const stopHeartbeat = keepRenewing(
+    lease,
+    opts.heartbeatMs ?? 15_000,
+    () => {
+      lost = true;
+      log.error('the sync lease was lost (another process took over); stopping this run');
+    },
+    () => void flush(true),
+  );
 
   let status: SyncRunStatus = 'succeeded';
   let error: string | null = null;
@@ -287,7 +286,7 @@ async function execute(
     error = err instanceof UserFacingError ? err.message : `The sync stopped: ${err instanceof Error ? err.message : String(err)}. The next run picks up where this one stopped.`;
     log.error({ err: err instanceof Error ? err.message : String(err) }, error);
   } finally {
-    clearInterval(heartbeat);
+    stopHeartbeat();
     // Only a held run keeps its plan (for its page and its approval); any other drops what is left of it.
     if (status !== 'awaiting_approval') {
       try {

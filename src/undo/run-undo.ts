@@ -9,7 +9,7 @@
  */
 import os from 'node:os';
 import { getWebhookEvent } from '../db/repos/webhook-events.js';
-import { tryAcquireLease } from '../db/repos/locks.js';
+import { keepRenewing, tryAcquireLease } from '../db/repos/locks.js';
 import { getSetting, setSetting } from '../db/repos/settings.js';
 import { createRun, getRun, markInterruptedRuns, updateRun } from '../db/repos/sync-runs.js';
 import type { SyncRunRow, SyncRunStatus, SyncTrigger } from '../db/tables/sync.js';
@@ -95,13 +95,12 @@ async function executeUndo(
       .catch(() => undefined);
     return flushing;
   };
-  const heartbeat = setInterval(() => {
-    void lease.renew().then((ok) => {
-      if (!ok) stopper.lost = true;
-    });
-    void flush(true);
-  }, opts.heartbeatMs ?? 15_000);
-  heartbeat.unref();
+  const stopHeartbeat = keepRenewing(
+    lease,
+    opts.heartbeatMs ?? 15_000,
+    () => (stopper.lost = true),
+    () => void flush(true),
+  );
 
   let status: SyncRunStatus = 'succeeded';
   let error: string | null = null;
@@ -159,7 +158,7 @@ async function executeUndo(
     error = err instanceof UndoRefusedError ? err.message : `The undo stopped: ${err instanceof Error ? err.message : String(err)}. Undo the run again to finish it (what is done is not done twice).`;
     log.error({ err: err instanceof Error ? err.message : String(err) }, error);
   } finally {
-    clearInterval(heartbeat);
+    stopHeartbeat();
     await flushing;
     const finishedAt = Date.now();
     await updateRun(deps.db, runId, { ...counts, phase: 'done', status, error, finished_at: finishedAt, heartbeat_at: finishedAt });

@@ -53,3 +53,23 @@ export async function acquireLeaseWaiting(db: Db, name: string, owner: string, t
     await new Promise((r) => setTimeout(r, Math.min(25 * 2 ** Math.min(attempt, 4), 250)));
   }
 }
+
+/**
+ * A run's heartbeat: every `everyMs` renews the lease (the first renewal that fails calls
+ * `onLost` once: another process took over) and runs `beat` (the run's progress flush).
+ * Returns the stop function.
+ */
+export function keepRenewing(lease: Pick<Lease, 'renew'>, everyMs: number, onLost: () => void, beat: () => void): () => void {
+  let lost = false;
+  const timer = setInterval(() => {
+    void lease.renew().then((ok) => {
+      if (!ok && !lost) {
+        lost = true;
+        onLost();
+      }
+    });
+    beat();
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
