@@ -7,11 +7,11 @@ import { Hono, type Context } from 'hono';
 import { Card } from '../../views/components.js';
 import { PeopleSection, type PeopleSectionView } from '../../views/settings/people-section.js';
 import { disconnectPerson, finishPersonLogin } from '../people/trakt-login.js';
-import { DEVICE_STATE_SENTENCES, pollDeviceLogin, startDeviceLogin } from '../trakt/device-auth.js';
+import { startDeviceLogin } from '../trakt/device-auth.js';
 import { TraktError } from '../trakt/errors.js';
 import type { AppEnv } from './env.js';
 import { readForm } from './form.js';
-import { addFlowFor, endFlow, getFlow } from './settings/device-flows.js';
+import { addFlowFor, getFlow, stepFlow } from './settings/device-flows.js';
 import { answerSection } from './settings/render.js';
 
 const PAGE_WAIT_MS = 3000;
@@ -88,37 +88,16 @@ export function peopleRoutes() {
     const flow = getFlow(deps, flowId);
     const fail = (text: string) => answer(c, { message: { plexAccountId: id, kind: 'error', text } });
     if (!flow || flowPerson.get(flowId) !== id) return fail('This login is no longer running (the server restarted or it already ended). Click Connect Trakt to start again.');
-    const end = () => {
-      endFlow(deps, flowId);
-      flowPerson.delete(flowId);
-    };
     const waiting = () => {
       const device = { plexAccountId: id, flowId, userCode: flow.userCode, verificationUrl: flow.verificationUrl, note: flow.note, pollDelaySec: Math.max(1, Math.ceil((flow.nextPollAt - Date.now()) / 1000)) };
       return answer(c, { device });
     };
-    if (Date.now() > flow.expiresAt) {
-      end();
-      return fail(DEVICE_STATE_SENTENCES.expired);
-    }
-    if (Date.now() < flow.nextPollAt) return waiting();
-    let poll;
+    const step = await stepFlow(deps, flow);
+    if (step.kind === 'waiting') return waiting();
+    flowPerson.delete(flowId);
+    if (step.kind === 'ended') return fail(step.text);
     try {
-      poll = await pollDeviceLogin(flow.app, flow.deviceCode);
-    } catch (err) {
-      flow.note = `Trakt did not answer (${sentence(err)}); still trying.`;
-      flow.nextPollAt = Date.now() + flow.intervalMs;
-      return waiting();
-    }
-    if (poll.state === 'pending' || poll.state === 'slow_down') {
-      if (poll.state === 'slow_down') flow.intervalMs += 5000;
-      flow.note = undefined;
-      flow.nextPollAt = Date.now() + flow.intervalMs;
-      return waiting();
-    }
-    end();
-    if (poll.state !== 'approved') return fail(DEVICE_STATE_SENTENCES[poll.state]);
-    try {
-      const account = await finishPersonLogin(deps, id, flow.app.clientId, poll.tokens);
+      const account = await finishPersonLogin(deps, id, flow.app.clientId, step.tokens);
       // Their history is copied in the background from now on (their own client and budgets).
       deps.history.request(account.id, 'auto', 0);
       return answer(c, { message: { plexAccountId: id, kind: 'ok', text: `Connected to Trakt as ${account.username}.` } });

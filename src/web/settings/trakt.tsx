@@ -6,13 +6,13 @@ import { Hono, type Context } from 'hono';
 import { defaultTraktAccount } from '../../db/repos/trakt-accounts.js';
 import { disconnectTraktAccount } from '../../trakt/accounts.js';
 import { loadTraktApp, saveTraktApp } from '../../trakt/credentials.js';
-import { completeDeviceLogin, DEVICE_STATE_SENTENCES, pollDeviceLogin, startDeviceLogin } from '../../trakt/device-auth.js';
+import { completeDeviceLogin, startDeviceLogin } from '../../trakt/device-auth.js';
 import { TraktAuthError, TraktError, TraktVipRequiredError } from '../../trakt/errors.js';
 import { clientSecretAccepted } from '../../trakt/oauth.js';
 import { TraktSection, type TraktSectionView } from '../../../views/settings/trakt-section.js';
 import type { AppEnv } from '../env.js';
 import { readForm } from '../form.js';
-import { addFlowFor, endFlow, getFlow, type DeviceFlow } from './device-flows.js';
+import { addFlowFor, endFlow, getFlow, stepFlow, type DeviceFlow } from './device-flows.js';
 import { answerSection } from './render.js';
 
 type Extra = Partial<Pick<TraktSectionView, 'errors' | 'message' | 'device'>> & { clientId?: string };
@@ -100,30 +100,11 @@ export function traktSettingsRoutes() {
     const flow = getFlow(deps, c.req.param('flow'));
     const restart = async (text: string, kind: 'warn' | 'error' = 'warn') => answerSection(c, 'trakt', await renderTraktSection(c, { message: { kind, text } }));
     if (!flow) return restart('This login is no longer running (the server restarted or it already ended). Click Connect Trakt to start again.');
-    const now = Date.now();
-    if (now > flow.expiresAt) {
-      endFlow(deps, flow.id);
-      return restart(DEVICE_STATE_SENTENCES.expired);
-    }
-    if (now < flow.nextPollAt) return answerSection(c, 'trakt', await renderTraktSection(c, { device: deviceView(flow, now) }));
-    let poll;
+    const step = await stepFlow(deps, flow);
+    if (step.kind === 'waiting') return answerSection(c, 'trakt', await renderTraktSection(c, { device: deviceView(flow) }));
+    if (step.kind === 'ended') return restart(step.text, step.expired ? 'warn' : 'error');
     try {
-      poll = await pollDeviceLogin(flow.app, flow.deviceCode);
-    } catch (err) {
-      flow.note = `Trakt did not answer (${sentence(err)}); still trying.`;
-      flow.nextPollAt = Date.now() + flow.intervalMs;
-      return answerSection(c, 'trakt', await renderTraktSection(c, { device: deviceView(flow) }));
-    }
-    if (poll.state === 'pending' || poll.state === 'slow_down') {
-      if (poll.state === 'slow_down') flow.intervalMs += 5000;
-      flow.note = undefined;
-      flow.nextPollAt = Date.now() + flow.intervalMs;
-      return answerSection(c, 'trakt', await renderTraktSection(c, { device: deviceView(flow) }));
-    }
-    endFlow(deps, flow.id);
-    if (poll.state !== 'approved') return restart(DEVICE_STATE_SENTENCES[poll.state], 'error');
-    try {
-      const account = await completeDeviceLogin(deps, flow.app.clientId, poll.tokens);
+      const account = await completeDeviceLogin(deps, flow.app.clientId, step.tokens);
       deps.history.request(account.id, 'auto', 0);
       return answerSection(c, 'trakt', await renderTraktSection(c, { message: { kind: 'ok', text: `Trakt is connected as ${account.username}.` } }));
     } catch (err) {
